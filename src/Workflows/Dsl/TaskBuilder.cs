@@ -1,0 +1,261 @@
+using System.Globalization;
+using Workflows.Definitions;
+
+namespace Workflows;
+
+/// <summary>
+/// Describes one task: its executor, script, exit-code routes, retries and the next task. Every method mirrors a key
+/// of the formicary task format (named in its docs). Call <see cref="Task(string)"/> to start the next task.
+/// </summary>
+public sealed partial class TaskBuilder
+{
+    private readonly JobBuilder _job;
+    private readonly int _index;
+
+    internal TaskBuilder(JobBuilder job, int index)
+    {
+        _job = job;
+        _index = index;
+    }
+
+    private TaskDefinition Current => _job.GetTask(_index);
+
+    /// <summary>Starts the next task (<c>task_type</c>).</summary>
+    /// <param name="taskType">The task's name, unique within the job.</param>
+    public TaskBuilder Task(string taskType) => _job.Task(taskType);
+
+    /// <summary>Free text (<c>description</c>).</summary>
+    /// <param name="description">The description.</param>
+    public TaskBuilder Description(string description) => Set(Current with { Description = description });
+
+    /// <summary>Commands run one per line in one shell; the first failing line's exit code is the task's (<c>script</c>).
+    /// For HTTP tasks, each line is a URL. Lines may be templates, e.g. <c>exit {{ Random 0 3 }}</c>.</summary>
+    /// <param name="lines">The lines, appended in order.</param>
+    public TaskBuilder Script(params string[] lines) => Set(Current with { Script = Current.Script.Concat(lines).ToEquatableArray() });
+
+    /// <summary>Lines run before the script; a failure fails the task (<c>before_script</c>).</summary>
+    /// <param name="lines">The lines, appended in order.</param>
+    public TaskBuilder BeforeScript(params string[] lines) => Set(Current with { BeforeScript = Current.BeforeScript.Concat(lines).ToEquatableArray() });
+
+    /// <summary>Lines always run after the script; failures are recorded as warnings (<c>after_script</c>).</summary>
+    /// <param name="lines">The lines, appended in order.</param>
+    public TaskBuilder AfterScript(params string[] lines) => Set(Current with { AfterScript = Current.AfterScript.Concat(lines).ToEquatableArray() });
+
+    /// <summary>An environment variable of the process or container (<c>environment</c>).</summary>
+    /// <param name="name">The variable's name.</param>
+    /// <param name="value">Its value (may be a template).</param>
+    public TaskBuilder Environment(string name, string value) => Set(Current with { Environment = Append(Current.Environment, name, value) });
+
+    /// <summary>A task variable: template data and request variable (<c>variables</c>).</summary>
+    /// <param name="name">The variable's name.</param>
+    /// <param name="value">Its value.</param>
+    public TaskBuilder Variable(string name, string value) => Set(Current with { Variables = Append(Current.Variables, name, value) });
+
+    /// <summary>The URL of an HTTP task (<c>url</c>); the HTTP methods set it too.</summary>
+    /// <param name="url">An absolute http(s) URL, or a template.</param>
+    public TaskBuilder Url(string url) => Set(Current with { Url = url });
+
+    /// <summary>An HTTP request header (<c>headers</c>).</summary>
+    /// <param name="name">The header's name.</param>
+    /// <param name="value">Its value.</param>
+    public TaskBuilder Header(string name, string value) => Set(Current with { Headers = Append(Current.Headers, name, value) });
+
+    /// <summary>An HTTP query parameter (<c>query</c>).</summary>
+    /// <param name="name">The parameter's name.</param>
+    /// <param name="value">Its value.</param>
+    public TaskBuilder Query(string name, string value) => Set(Current with { Query = Append(Current.Query, name, value) });
+
+    /// <summary>The limit on one attempt (<c>timeout</c>); a timed-out attempt fails and retries apply.</summary>
+    /// <param name="timeout">A positive duration.</param>
+    public TaskBuilder Timeout(TimeSpan timeout) => Set(Current with { Timeout = timeout });
+
+    /// <summary>Extra attempts after a failure or RESTART_TASK (<c>retry</c>).</summary>
+    /// <param name="retries">0 or more.</param>
+    /// <value>Default: 0.</value>
+    public TaskBuilder Retry(int retries) => Set(Current with { Retry = retries });
+
+    /// <summary>The wait between attempts and between EXECUTING polls (<c>delay_between_retries</c>).</summary>
+    /// <param name="delay">0 or more.</param>
+    public TaskBuilder DelayBetweenRetries(TimeSpan delay) => Set(Current with { DelayBetweenRetries = delay });
+
+    /// <summary>Exponential backoff between task attempts (<c>retry_backoff_policy</c>).</summary>
+    /// <param name="min">The first delay (positive).</param>
+    /// <param name="max">The cap applied after jitter; null = no cap.</param>
+    /// <param name="factor">Multiplier per attempt (≥ 1).</param>
+    /// <param name="jitter">Draw each delay between min and the computed delay.</param>
+    public TaskBuilder Backoff(TimeSpan min, TimeSpan? max = null, double factor = 2, bool jitter = false) =>
+        Set(Current with { Backoff = new BackoffPolicy(min, max, factor, jitter) });
+
+    /// <summary>A failure of this task does not fail the job; the path goes on via on_completed (<c>allow_failure</c>).</summary>
+    /// <param name="value">True to allow failure.</param>
+    public TaskBuilder AllowFailure(bool value = true) => Set(Current with { AllowFailure = value });
+
+    /// <summary>Run once after the job's path ends in failure or cancellation, for cleanup (<c>always_run</c>).</summary>
+    /// <param name="value">True to always run.</param>
+    public TaskBuilder AlwaysRun(bool value = true) => Set(Current with { AlwaysRun = value });
+
+    /// <summary>Parsed by formicary but never used (<c>allow_start_if_completed</c>).</summary>
+    /// <param name="value">The flag.</param>
+    public TaskBuilder AllowStartIfCompleted(bool value = true) => Set(Current with { AllowStartIfCompleted = value });
+
+    /// <summary>Files collected after the task, relative to its working directory (<c>artifacts.paths</c>).</summary>
+    /// <param name="paths">The paths.</param>
+    public TaskBuilder Artifacts(params string[] paths) =>
+        Set(Current with { Artifacts = (Current.Artifacts ?? new ArtifactsSpec(default)) with { Paths = (Current.Artifacts?.Paths ?? default).Concat(paths).ToEquatableArray() } });
+
+    /// <summary>Files collected after the task, with expiry and condition (<c>artifacts</c>).</summary>
+    /// <param name="artifacts">The artifacts.</param>
+    public TaskBuilder Artifacts(ArtifactsSpec artifacts) => Set(Current with { Artifacts = artifacts });
+
+    /// <summary>Folders cached between runs (<c>cache</c>).</summary>
+    /// <param name="cache">The cache.</param>
+    public TaskBuilder Cache(CacheSpec cache) => Set(Current with { Cache = cache });
+
+    /// <summary>Earlier tasks whose artifacts this task receives (<c>dependencies</c>).</summary>
+    /// <param name="taskTypes">The tasks.</param>
+    public TaskBuilder Dependencies(params string[] taskTypes) => Set(Current with { Dependencies = Current.Dependencies.Concat(taskTypes).ToEquatableArray() });
+
+    /// <summary>Explicit artifact ids to download (<c>artifact_ids</c>).</summary>
+    /// <param name="ids">The ids.</param>
+    public TaskBuilder ArtifactIds(params string[] ids) => Set(Current with { ArtifactIds = Current.ArtifactIds.Concat(ids).ToEquatableArray() });
+
+    /// <summary>Worker routing tags, lower-cased (<c>tags</c>).</summary>
+    /// <param name="tags">The tags.</param>
+    public TaskBuilder Tags(params string[] tags) =>
+        Set(Current with { Tags = Current.Tags.Concat(tags.Select(t => t.ToLowerInvariant())).ToEquatableArray() });
+
+    /// <summary>The next task after success (<c>on_completed</c>).</summary>
+    /// <param name="taskType">The next task's name.</param>
+    public TaskBuilder OnCompleted(string taskType) => Set(Current with { OnCompleted = taskType });
+
+    /// <summary>The next task after failure (<c>on_failed</c>).</summary>
+    /// <param name="taskType">The next task's name.</param>
+    public TaskBuilder OnFailed(string taskType) => Set(Current with { OnFailed = taskType });
+
+    /// <summary>Maps an exit code to an action (<c>on_exit_code</c>), e.g. <c>OnExitCode(2, RestartTask)</c>.</summary>
+    /// <param name="exitCode">The exit code (0–255 for processes and containers, 100–599 for HTTP).</param>
+    /// <param name="action">The action.</param>
+    public TaskBuilder OnExitCode(int exitCode, ExitAction action) => OnExitCode(exitCode.ToString(CultureInfo.InvariantCulture), action);
+
+    /// <summary>Maps an exit code to a custom error code (<c>"ERR_XYZ"</c>) or to the next task's name (<c>on_exit_code</c>).</summary>
+    /// <param name="exitCode">The exit code.</param>
+    /// <param name="target">An <c>ERR_*</c> code or a task name.</param>
+    public TaskBuilder OnExitCode(int exitCode, string target) => OnExitCode(exitCode, ExitAction.Parse(target));
+
+    /// <summary>Maps a state key (<c>"APPROVED"</c>, <c>"COMPLETED"</c>, …) to an action (<c>on_exit_code</c>).</summary>
+    /// <param name="key">The state key.</param>
+    /// <param name="action">The action.</param>
+    public TaskBuilder OnExitCode(string key, ExitAction action) =>
+        Set(Current with { ExitCodes = Current.ExitCodes.Append(new ExitCodeRoute(key, action)).ToEquatableArray() });
+
+    /// <summary>Maps a state key to a custom error code or the next task's name (<c>on_exit_code</c>).</summary>
+    /// <param name="key">The state key.</param>
+    /// <param name="target">An <c>ERR_*</c> code or a task name.</param>
+    public TaskBuilder OnExitCode(string key, string target) => OnExitCode(key, ExitAction.Parse(target));
+
+    /// <summary>Working directory of the process or container (<c>working_dir</c>).</summary>
+    /// <param name="path">The directory.</param>
+    public TaskBuilder WorkingDirectory(string path) => Set(Current with { WorkingDirectory = path });
+
+    /// <summary>Template; when it renders <c>true</c> the task is skipped as COMPLETED (<c>except</c>).</summary>
+    /// <param name="template">The template.</param>
+    public TaskBuilder Except(string template) => Set(Current with { Except = template });
+
+    /// <summary>Keep stdout in the task result (<c>report_stdout</c>).</summary>
+    /// <param name="value">True to keep it.</param>
+    public TaskBuilder ReportStdout(bool value = true) => Set(Current with { ReportStdout = value });
+
+    /// <summary>Version for a forked job or task request (<c>job_version</c>).</summary>
+    /// <param name="version">The version.</param>
+    public TaskBuilder JobVersion(string version) => Set(Current with { JobVersion = version });
+
+    /// <summary>Parameter mapping of a forked child job (<c>sub_workflow</c>).</summary>
+    /// <param name="subWorkflow">The mapping.</param>
+    public TaskBuilder SubWorkflow(SubWorkflowSpec subWorkflow) => Set(Current with { SubWorkflow = subWorkflow });
+
+    /// <summary>Run once per element of a JSON array variable (<c>fan_out</c>).</summary>
+    /// <param name="fanOut">The fan-out.</param>
+    public TaskBuilder FanOut(FanOutSpec fanOut) => Set(Current with { FanOut = fanOut });
+
+    /// <summary>Posted on each task lifecycle event (<c>webhook</c>).</summary>
+    /// <param name="webhook">The webhook.</param>
+    public TaskBuilder Webhook(WebhookSpec webhook) => Set(Current with { Webhook = webhook });
+
+    /// <summary>Quota held while the task runs (<c>resources</c>).</summary>
+    /// <param name="resources">The resource.</param>
+    public TaskBuilder Resources(ResourceSpec resources) => Set(Current with { Resources = resources });
+
+    /// <summary>A sidecar container (<c>services</c>).</summary>
+    /// <param name="service">The service.</param>
+    public TaskBuilder Service(ServiceSpec service) => Set(Current with { Services = Current.Services.Append(service).ToEquatableArray() });
+
+    /// <summary>Run the container privileged (<c>privileged</c>).</summary>
+    /// <param name="value">True for privileged.</param>
+    public TaskBuilder Privileged(bool value = true) => Set(Current with { Privileged = value });
+
+    /// <summary>Use the host's network (<c>host_network</c>).</summary>
+    /// <param name="value">True for the host network.</param>
+    public TaskBuilder HostNetwork(bool value = true) => Set(Current with { HostNetwork = value });
+
+    /// <summary>Docker network mode (<c>network_mode</c>).</summary>
+    /// <param name="mode">The mode, e.g. <c>bridge</c>.</param>
+    public TaskBuilder NetworkMode(string mode) => Set(Current with { NetworkMode = mode });
+
+    /// <summary>An environment variable of the helper container (<c>helper_environment</c>).</summary>
+    /// <param name="name">The variable's name.</param>
+    /// <param name="value">Its value.</param>
+    public TaskBuilder HelperEnvironment(string name, string value) => Set(Current with { HelperEnvironment = Append(Current.HelperEnvironment, name, value) });
+
+    /// <summary>Where artifacts are collected from (<c>artifacts_dir</c>).</summary>
+    /// <param name="path">The directory.</param>
+    public TaskBuilder ArtifactsDirectory(string path) => Set(Current with { ArtifactsDirectory = path });
+
+    /// <summary>Where the cache is restored (<c>cache_dir</c>).</summary>
+    /// <param name="path">The directory.</param>
+    public TaskBuilder CacheDirectory(string path) => Set(Current with { CacheDirectory = path });
+
+    /// <summary>Prefix of stored artifact keys (<c>artifact_key_prefix</c>).</summary>
+    /// <param name="prefix">The prefix.</param>
+    public TaskBuilder ArtifactKeyPrefix(string prefix) => Set(Current with { ArtifactKeyPrefix = prefix });
+
+    /// <summary>Cost multiplier for accounting (<c>cost_factor</c>).</summary>
+    /// <param name="factor">The factor.</param>
+    public TaskBuilder CostFactor(double factor) => Set(Current with { CostFactor = factor });
+
+    /// <summary>Run script lines without a shell (<c>execute_command_without_shell</c>).</summary>
+    /// <param name="value">True to run without a shell.</param>
+    public TaskBuilder ExecuteCommandWithoutShell(bool value = true) => Set(Current with { ExecuteCommandWithoutShell = value });
+
+    /// <summary>Verbose executor logging (<c>debug</c>).</summary>
+    /// <param name="value">True for verbose logging.</param>
+    public TaskBuilder Debug(bool value = true) => Set(Current with { Debug = value });
+
+    /// <summary>A Kubernetes node selector entry (<c>node_selector</c>).</summary>
+    /// <param name="name">The label.</param>
+    /// <param name="value">Its value.</param>
+    public TaskBuilder NodeSelector(string name, string value) => Set(Current with { NodeSelector = Append(Current.NodeSelector, name, value) });
+
+    /// <summary>A Kubernetes pod label (<c>pod_labels</c>).</summary>
+    /// <param name="name">The label.</param>
+    /// <param name="value">Its value.</param>
+    public TaskBuilder PodLabel(string name, string value) => Set(Current with { PodLabels = Append(Current.PodLabels, name, value) });
+
+    /// <summary>A Kubernetes pod annotation (<c>pod_annotations</c>).</summary>
+    /// <param name="name">The annotation.</param>
+    /// <param name="value">Its value.</param>
+    public TaskBuilder PodAnnotation(string name, string value) => Set(Current with { PodAnnotations = Append(Current.PodAnnotations, name, value) });
+
+    /// <summary>Another executor key (<c>affinity</c>, <c>node_tolerations</c>, <c>helper</c>, …) as JSON text.</summary>
+    /// <param name="name">The YAML key.</param>
+    /// <param name="json">Its value as JSON.</param>
+    public TaskBuilder ExecutorOption(string name, string json) => Set(Current with { ExecutorOptions = Append(Current.ExecutorOptions, name, json) });
+
+    private static EquatableArray<NamedValue> Append(EquatableArray<NamedValue> values, string name, string value) =>
+        values.Append(new NamedValue(name, value)).ToEquatableArray();
+
+    private TaskBuilder Set(TaskDefinition task)
+    {
+        _job.SetTask(_index, task);
+        return this;
+    }
+}
