@@ -36,19 +36,20 @@ public class ExitCodeRuleTests
 
     [Theory]
     [InlineData("10")]
+    [InlineData("200")]
     [InlineData("600")]
     public void WF1002_http_exit_code_out_of_range(string code)
     {
         var job = Jobs.Of(Jobs.Http("poll").Route(code, ExitAction.Failed));
         var problem = Assert.Single(job.Problems(ExitCodeOutOfRangeId));
-        Assert.Contains("HTTP_GET tasks exit with an HTTP status (100–599)", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("HTTP_GET tasks exit with 0 for any 2xx response, or the status of any other response (100–199, 300–599)", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void WF1002_codes_in_range_pass()
     {
         Assert.Empty(Routes(("0", ExitAction.Completed), ("255", ExitAction.Failed)).Problems(ExitCodeOutOfRangeId));
-        Assert.Empty(Jobs.Of(Jobs.Http("poll").Route("404", ExitAction.Executing) with { Timeout = TimeSpan.FromSeconds(5) }).Problems(ExitCodeOutOfRangeId));
+        Assert.Empty(Jobs.Of(Jobs.Http("poll").Route("404", ExitAction.Executing).Route("0", ExitAction.Completed) with { Timeout = TimeSpan.FromSeconds(5) }).Problems(ExitCodeOutOfRangeId));
     }
 
     [Theory]

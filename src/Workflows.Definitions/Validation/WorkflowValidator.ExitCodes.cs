@@ -41,9 +41,9 @@ namespace Workflows.Definitions
                         problems.Add(WorkflowDiagnostics.InvalidExitCodeKey.Create(at, task.TaskType, route.Code, string.Join(", ", StateKeys)));
                     }
 
-                    if (numeric && method is { } m && ExitCodeRange(m) is { } range && (code < range.Min || code > range.Max))
+                    if (numeric && method is { } m && !CanExitWith(m, code))
                     {
-                        problems.Add(WorkflowDiagnostics.ExitCodeOutOfRange.Create(at, task.TaskType, route.Code, m.ToYaml(), range.Description));
+                        problems.Add(WorkflowDiagnostics.ExitCodeOutOfRange.Create(at, task.TaskType, route.Code, m.ToYaml(), ExitCodeDescription(m)));
                     }
 
                     CheckAction(job, task, i, route, at, numeric && code == 0, problems);
@@ -78,16 +78,25 @@ namespace Workflows.Definitions
             }
         }
 
-        /// <summary>The exit codes a method can produce; null when its codes are not numeric statuses.</summary>
-        public static (int Min, int Max, string Description)? ExitCodeRange(TaskMethod method)
+        /// <summary>
+        /// True when a task of <paramref name="method"/> can exit with <paramref name="code"/>: 0–255 for processes and
+        /// containers; for HTTP, 0 (any 2xx) or a non-2xx status (100–199, 300–599). Methods without numeric codes accept any.
+        /// </summary>
+        /// <param name="method">The task's executor.</param>
+        /// <param name="code">The exit code.</param>
+        public static bool CanExitWith(TaskMethod method, int code)
         {
             if (method.IsHttp())
             {
-                return (100, 599, "an HTTP status (100–599)");
+                return code == 0 || (code >= 100 && code <= 599 && (code < 200 || code > 299));
             }
 
-            return method.HasProcessExitCodes() ? (0, 255, "a process exit status (0–255)") : ((int, int, string)?)null;
+            return !method.HasProcessExitCodes() || (code >= 0 && code <= 255);
         }
+
+        private static string ExitCodeDescription(TaskMethod method) => method.IsHttp()
+            ? "0 for any 2xx response, or the status of any other response (100–199, 300–599)"
+            : "a process exit status (0–255)";
 
         private static string WellFormed(string code)
         {

@@ -197,7 +197,7 @@ namespace Workflows.Definitions
 
                 // always_run tasks are reached by the end of a failed or cancelled path, not by a route;
                 // a nameless or duplicate task already has its own problem.
-                if (reached[i] || task.AlwaysRun || string.IsNullOrEmpty(task.TaskType) || index[task.TaskType] != i)
+                if (reached[i] || task.AlwaysRun || string.IsNullOrWhiteSpace(task.TaskType) || index[task.TaskType] != i)
                 {
                     continue;
                 }
