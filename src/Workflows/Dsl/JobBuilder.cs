@@ -21,105 +21,101 @@ public sealed class JobBuilder
 
     /// <summary>Free text (<c>description</c>).</summary>
     /// <param name="description">The description.</param>
-    public JobBuilder Description(string description) => Set(_job with { Description = description });
+    public JobBuilder Description(string description) => Apply(nameof(Description), [description]);
 
     /// <summary>Semantic version, <c>major.minor[.patch]</c> (<c>sem_version</c>).</summary>
     /// <param name="version">The version.</param>
-    public JobBuilder SemVersion(string version) => Set(_job with { SemVersion = version });
+    public JobBuilder SemVersion(string version) => Apply(nameof(SemVersion), [version]);
 
     /// <summary>Platform label copied to requests (<c>platform</c>).</summary>
     /// <param name="platform">The platform.</param>
-    public JobBuilder Platform(string platform) => Set(_job with { Platform = platform });
+    public JobBuilder Platform(string platform) => Apply(nameof(Platform), [platform]);
 
     /// <summary>Informational URL (<c>url</c>).</summary>
     /// <param name="url">The URL.</param>
-    public JobBuilder Url(string url) => Set(_job with { Url = url });
+    public JobBuilder Url(string url) => Apply(nameof(Url), [url]);
 
     /// <summary>Cron schedule (<c>cron_trigger</c>).</summary>
     /// <param name="cron">The cron expression.</param>
-    public JobBuilder CronTrigger(string cron) => Set(_job with { CronTrigger = cron });
+    public JobBuilder CronTrigger(string cron) => Apply(nameof(CronTrigger), [cron]);
 
     /// <summary>The limit on the whole job (<c>timeout</c>).</summary>
     /// <param name="timeout">A positive duration.</param>
-    public JobBuilder Timeout(TimeSpan timeout) => Set(_job with { Timeout = timeout });
+    public JobBuilder Timeout(TimeSpan timeout) => Apply(nameof(Timeout), [timeout]);
 
     /// <summary>Extra job attempts after a failure or RESTART_JOB (<c>retry</c>).</summary>
     /// <param name="retries">0 or more.</param>
     /// <value>Default: 0.</value>
-    public JobBuilder Retry(int retries) => Set(_job with { Retry = retries });
+    public JobBuilder Retry(int retries) => Apply(nameof(Retry), [retries]);
 
     /// <summary>The wait between job attempts (<c>delay_between_retries</c>).</summary>
     /// <param name="delay">0 or more.</param>
-    public JobBuilder DelayBetweenRetries(TimeSpan delay) => Set(_job with { DelayBetweenRetries = delay });
+    public JobBuilder DelayBetweenRetries(TimeSpan delay) => Apply(nameof(DelayBetweenRetries), [delay]);
 
     /// <summary>Exponential backoff between job attempts (<c>retry_backoff_policy</c>).</summary>
     /// <param name="min">The first delay (positive).</param>
     /// <param name="max">The cap applied after jitter; null = no cap.</param>
     /// <param name="factor">Multiplier per attempt (≥ 1).</param>
     /// <param name="jitter">Draw each delay between min and the computed delay.</param>
-    public JobBuilder Backoff(TimeSpan min, TimeSpan? max = null, double factor = 2, bool jitter = false) =>
-        Set(_job with { Backoff = new BackoffPolicy(min, max, factor, jitter) });
+    public JobBuilder Backoff(TimeSpan min, TimeSpan? max = null, double factor = 2, bool jitter = false) => Apply(nameof(Backoff), [min, max, factor, jitter]);
 
     /// <summary>Every N+1 job retries, restart from scratch instead of resuming (<c>hard_reset_after_retries</c>).</summary>
     /// <param name="retries">0 or more.</param>
-    public JobBuilder HardResetAfterRetries(int retries) => Set(_job with { HardResetAfterRetries = retries });
+    public JobBuilder HardResetAfterRetries(int retries) => Apply(nameof(HardResetAfterRetries), [retries]);
 
     /// <summary>How long a paused job waits before resuming (<c>pause_time</c>).</summary>
     /// <param name="pause">0 or more.</param>
-    public JobBuilder PauseTime(TimeSpan pause) => Set(_job with { PauseTime = pause });
+    public JobBuilder PauseTime(TimeSpan pause) => Apply(nameof(PauseTime), [pause]);
 
     /// <summary>At most this many runs of the job type at once (<c>max_concurrency</c>).</summary>
     /// <param name="max">1 or more.</param>
     /// <value>Default: unlimited.</value>
-    public JobBuilder MaxConcurrency(int max) => Set(_job with { MaxConcurrency = max });
+    public JobBuilder MaxConcurrency(int max) => Apply(nameof(MaxConcurrency), [max]);
 
     /// <summary>Days finished jobs are kept (<c>retention_days_for_completed/_failed/_cancelled</c>).</summary>
     /// <param name="completed">Days a completed job is kept.</param>
     /// <param name="failed">Days a failed job is kept.</param>
     /// <param name="cancelled">Days a cancelled job is kept.</param>
-    public JobBuilder RetentionDays(int? completed = null, int? failed = null, int? cancelled = null) =>
-        Set(_job with { RetentionDaysForCompleted = completed, RetentionDaysForFailed = failed, RetentionDaysForCancelled = cancelled });
+    public JobBuilder RetentionDays(int? completed = null, int? failed = null, int? cancelled = null) => Apply(nameof(RetentionDays), [completed, failed, cancelled]);
 
     /// <summary>Publish for other organisations (<c>public_plugin</c>).</summary>
     /// <param name="value">True to publish.</param>
-    public JobBuilder PublicPlugin(bool value = true) => Set(_job with { PublicPlugin = value });
+    public JobBuilder PublicPlugin(bool value = true) => Apply(nameof(PublicPlugin), [value]);
 
     /// <summary>Parameters a request must supply (<c>required_params</c>).</summary>
     /// <param name="names">Parameter names.</param>
-    public JobBuilder RequiredParams(params string[] names) => Set(_job with { RequiredParams = _job.RequiredParams.Concat(names).ToEquatableArray() });
+    public JobBuilder RequiredParams(params string[] names) => Apply(nameof(RequiredParams), [names]);
 
     /// <summary>Render the whole definition at upload (<c>dynamic_template_tasks</c>).</summary>
     /// <param name="value">True to render.</param>
-    public JobBuilder DynamicTemplateTasks(bool value = true) => Set(_job with { DynamicTemplateTasks = value });
+    public JobBuilder DynamicTemplateTasks(bool value = true) => Apply(nameof(DynamicTemplateTasks), [value]);
 
     /// <summary>A template variable for all tasks (<c>job_variables</c>).</summary>
     /// <param name="name">The variable's name.</param>
     /// <param name="value">Its value.</param>
-    public JobBuilder Variable(string name, string value) =>
-        Set(_job with { JobVariables = _job.JobVariables.Append(new NamedValue(name, value)).ToEquatableArray() });
+    public JobBuilder Variable(string name, string value) => Apply(nameof(Variable), [name, value]);
 
     /// <summary>Template; when it renders <c>true</c> the request is skipped (<c>skip_if</c>).</summary>
     /// <param name="template">The template.</param>
-    public JobBuilder SkipIf(string template) => Set(_job with { SkipIf = template });
+    public JobBuilder SkipIf(string template) => Apply(nameof(SkipIf), [template]);
 
     /// <summary>Posted on each job lifecycle event (<c>webhook</c>).</summary>
     /// <param name="webhook">The webhook.</param>
-    public JobBuilder Webhook(WebhookSpec webhook) => Set(_job with { Webhook = webhook });
+    public JobBuilder Webhook(WebhookSpec webhook) => Apply(nameof(Webhook), [webhook]);
 
     /// <summary>A notification channel (<c>notify</c>).</summary>
     /// <param name="channel"><c>email</c> or <c>slack</c>.</param>
     /// <param name="when"><c>always</c>, <c>onSuccess</c>, <c>onFailure</c> or <c>never</c>.</param>
     /// <param name="recipients">Who is told.</param>
-    public JobBuilder Notify(string channel, string when, params string[] recipients) =>
-        Set(_job with { Notify = _job.Notify.Append(new NotifySpec(channel, recipients, when)).ToEquatableArray() });
+    public JobBuilder Notify(string channel, string when, params string[] recipients) => Apply(nameof(Notify), [channel, when, recipients]);
 
     /// <summary>Quota held while the job runs (<c>resources</c>).</summary>
     /// <param name="resources">The resource.</param>
-    public JobBuilder Resources(ResourceSpec resources) => Set(_job with { Resources = resources });
+    public JobBuilder Resources(ResourceSpec resources) => Apply(nameof(Resources), [resources]);
 
     /// <summary>An event that submits the job (<c>triggers</c>).</summary>
     /// <param name="trigger">The trigger.</param>
-    public JobBuilder Trigger(TriggerSpec trigger) => Set(_job with { Triggers = _job.Triggers.Append(trigger).ToEquatableArray() });
+    public JobBuilder Trigger(TriggerSpec trigger) => Apply(nameof(Trigger), [trigger]);
 
     /// <summary>Starts the next task (<c>task_type</c>). The first task is where the job starts.</summary>
     /// <param name="taskType">The task's name, unique within the job.</param>
@@ -164,6 +160,8 @@ public sealed class JobBuilder
 
         return new BuiltWorkflow(definition, problems, new Dictionary<string, TaskHandler>(_handlers, StringComparer.Ordinal));
     }
+
+    private JobBuilder Apply(string method, object?[] args) => Set(DslCall.ApplyToJob(_job, method, args));
 
     private JobBuilder Set(JobDefinition job)
     {

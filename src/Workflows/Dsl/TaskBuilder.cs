@@ -26,235 +26,234 @@ public sealed partial class TaskBuilder
 
     /// <summary>Free text (<c>description</c>).</summary>
     /// <param name="description">The description.</param>
-    public TaskBuilder Description(string description) => Set(Current with { Description = description });
+    public TaskBuilder Description(string description) => Apply(nameof(Description), [description]);
 
     /// <summary>Commands run one per line in one shell; the first failing line's exit code is the task's (<c>script</c>).
     /// For HTTP tasks, each line is a URL. Lines may be templates, e.g. <c>exit {{ Random 0 3 }}</c>.</summary>
     /// <param name="lines">The lines, appended in order.</param>
-    public TaskBuilder Script(params string[] lines) => Set(Current with { Script = Current.Script.Concat(lines).ToEquatableArray() });
+    public TaskBuilder Script(params string[] lines) => Apply(nameof(Script), [lines]);
 
     /// <summary>Lines run before the script; a failure fails the task (<c>before_script</c>).</summary>
     /// <param name="lines">The lines, appended in order.</param>
-    public TaskBuilder BeforeScript(params string[] lines) => Set(Current with { BeforeScript = Current.BeforeScript.Concat(lines).ToEquatableArray() });
+    public TaskBuilder BeforeScript(params string[] lines) => Apply(nameof(BeforeScript), [lines]);
 
     /// <summary>Lines always run after the script; failures are recorded as warnings (<c>after_script</c>).</summary>
     /// <param name="lines">The lines, appended in order.</param>
-    public TaskBuilder AfterScript(params string[] lines) => Set(Current with { AfterScript = Current.AfterScript.Concat(lines).ToEquatableArray() });
+    public TaskBuilder AfterScript(params string[] lines) => Apply(nameof(AfterScript), [lines]);
 
     /// <summary>An environment variable of the process or container (<c>environment</c>).</summary>
     /// <param name="name">The variable's name.</param>
     /// <param name="value">Its value (may be a template).</param>
-    public TaskBuilder Environment(string name, string value) => Set(Current with { Environment = Append(Current.Environment, name, value) });
+    public TaskBuilder Environment(string name, string value) => Apply(nameof(Environment), [name, value]);
 
     /// <summary>A task variable: template data and request variable (<c>variables</c>).</summary>
     /// <param name="name">The variable's name.</param>
     /// <param name="value">Its value.</param>
-    public TaskBuilder Variable(string name, string value) => Set(Current with { Variables = Append(Current.Variables, name, value) });
+    public TaskBuilder Variable(string name, string value) => Apply(nameof(Variable), [name, value]);
 
     /// <summary>The URL of an HTTP task (<c>url</c>); the HTTP methods set it too.</summary>
     /// <param name="url">An absolute http(s) URL, or a template.</param>
-    public TaskBuilder Url(string url) => Set(Current with { Url = url });
+    public TaskBuilder Url(string url) => Apply(nameof(Url), [url]);
 
     /// <summary>An HTTP request header (<c>headers</c>).</summary>
     /// <param name="name">The header's name.</param>
     /// <param name="value">Its value.</param>
-    public TaskBuilder Header(string name, string value) => Set(Current with { Headers = Append(Current.Headers, name, value) });
+    public TaskBuilder Header(string name, string value) => Apply(nameof(Header), [name, value]);
 
     /// <summary>An HTTP query parameter (<c>query</c>).</summary>
     /// <param name="name">The parameter's name.</param>
     /// <param name="value">Its value.</param>
-    public TaskBuilder Query(string name, string value) => Set(Current with { Query = Append(Current.Query, name, value) });
+    public TaskBuilder Query(string name, string value) => Apply(nameof(Query), [name, value]);
 
     /// <summary>The limit on one attempt (<c>timeout</c>); a timed-out attempt fails and retries apply.</summary>
     /// <param name="timeout">A positive duration.</param>
-    public TaskBuilder Timeout(TimeSpan timeout) => Set(Current with { Timeout = timeout });
+    public TaskBuilder Timeout(TimeSpan timeout) => Apply(nameof(Timeout), [timeout]);
 
     /// <summary>Extra attempts after a failure or RESTART_TASK (<c>retry</c>).</summary>
     /// <param name="retries">0 or more.</param>
     /// <value>Default: 0.</value>
-    public TaskBuilder Retry(int retries) => Set(Current with { Retry = retries });
+    public TaskBuilder Retry(int retries) => Apply(nameof(Retry), [retries]);
 
     /// <summary>The wait between attempts and between EXECUTING polls (<c>delay_between_retries</c>).</summary>
     /// <param name="delay">0 or more.</param>
-    public TaskBuilder DelayBetweenRetries(TimeSpan delay) => Set(Current with { DelayBetweenRetries = delay });
+    public TaskBuilder DelayBetweenRetries(TimeSpan delay) => Apply(nameof(DelayBetweenRetries), [delay]);
 
     /// <summary>Exponential backoff between task attempts (<c>retry_backoff_policy</c>).</summary>
     /// <param name="min">The first delay (positive).</param>
     /// <param name="max">The cap applied after jitter; null = no cap.</param>
     /// <param name="factor">Multiplier per attempt (≥ 1).</param>
     /// <param name="jitter">Draw each delay between min and the computed delay.</param>
-    public TaskBuilder Backoff(TimeSpan min, TimeSpan? max = null, double factor = 2, bool jitter = false) =>
-        Set(Current with { Backoff = new BackoffPolicy(min, max, factor, jitter) });
+    public TaskBuilder Backoff(TimeSpan min, TimeSpan? max = null, double factor = 2, bool jitter = false) => Apply(nameof(Backoff), [min, max, factor, jitter]);
 
     /// <summary>A failure of this task does not fail the job; the path goes on via on_completed (<c>allow_failure</c>).</summary>
     /// <param name="value">True to allow failure.</param>
-    public TaskBuilder AllowFailure(bool value = true) => Set(Current with { AllowFailure = value });
+    public TaskBuilder AllowFailure(bool value = true) => Apply(nameof(AllowFailure), [value]);
 
     /// <summary>Run once after the job's path ends in failure or cancellation, for cleanup (<c>always_run</c>).</summary>
     /// <param name="value">True to always run.</param>
-    public TaskBuilder AlwaysRun(bool value = true) => Set(Current with { AlwaysRun = value });
+    public TaskBuilder AlwaysRun(bool value = true) => Apply(nameof(AlwaysRun), [value]);
 
     /// <summary>Parsed by formicary but never used (<c>allow_start_if_completed</c>).</summary>
     /// <param name="value">The flag.</param>
-    public TaskBuilder AllowStartIfCompleted(bool value = true) => Set(Current with { AllowStartIfCompleted = value });
+    public TaskBuilder AllowStartIfCompleted(bool value = true) => Apply(nameof(AllowStartIfCompleted), [value]);
 
     /// <summary>Files collected after the task, relative to its working directory (<c>artifacts.paths</c>).</summary>
     /// <param name="paths">The paths.</param>
-    public TaskBuilder Artifacts(params string[] paths) =>
-        Set(Current with { Artifacts = (Current.Artifacts ?? new ArtifactsSpec(default)) with { Paths = (Current.Artifacts?.Paths ?? default).Concat(paths).ToEquatableArray() } });
+    public TaskBuilder Artifacts(params string[] paths) => Apply(nameof(Artifacts), [paths]);
 
     /// <summary>Files collected after the task, with expiry and condition (<c>artifacts</c>).</summary>
     /// <param name="artifacts">The artifacts.</param>
-    public TaskBuilder Artifacts(ArtifactsSpec artifacts) => Set(Current with { Artifacts = artifacts });
+    public TaskBuilder Artifacts(ArtifactsSpec artifacts) => Apply(nameof(Artifacts), [artifacts]);
 
     /// <summary>Folders cached between runs (<c>cache</c>).</summary>
     /// <param name="cache">The cache.</param>
-    public TaskBuilder Cache(CacheSpec cache) => Set(Current with { Cache = cache });
+    public TaskBuilder Cache(CacheSpec cache) => Apply(nameof(Cache), [cache]);
 
     /// <summary>Earlier tasks whose artifacts this task receives (<c>dependencies</c>).</summary>
     /// <param name="taskTypes">The tasks.</param>
-    public TaskBuilder Dependencies(params string[] taskTypes) => Set(Current with { Dependencies = Current.Dependencies.Concat(taskTypes).ToEquatableArray() });
+    public TaskBuilder Dependencies(params string[] taskTypes) => Apply(nameof(Dependencies), [taskTypes]);
 
     /// <summary>Explicit artifact ids to download (<c>artifact_ids</c>).</summary>
     /// <param name="ids">The ids.</param>
-    public TaskBuilder ArtifactIds(params string[] ids) => Set(Current with { ArtifactIds = Current.ArtifactIds.Concat(ids).ToEquatableArray() });
+    public TaskBuilder ArtifactIds(params string[] ids) => Apply(nameof(ArtifactIds), [ids]);
 
     /// <summary>Worker routing tags, lower-cased (<c>tags</c>).</summary>
     /// <param name="tags">The tags.</param>
-    public TaskBuilder Tags(params string[] tags) =>
-        Set(Current with { Tags = Current.Tags.Concat(tags.Select(t => t.ToLowerInvariant())).ToEquatableArray() });
+    public TaskBuilder Tags(params string[] tags) => Apply(nameof(Tags), [tags]);
 
     /// <summary>The next task after success (<c>on_completed</c>).</summary>
     /// <param name="taskType">The next task's name.</param>
-    public TaskBuilder OnCompleted(string taskType) => Set(Current with { OnCompleted = taskType });
+    public TaskBuilder OnCompleted(string taskType) => Apply(nameof(OnCompleted), [taskType]);
 
     /// <summary>The next task after failure (<c>on_failed</c>).</summary>
     /// <param name="taskType">The next task's name.</param>
-    public TaskBuilder OnFailed(string taskType) => Set(Current with { OnFailed = taskType });
+    public TaskBuilder OnFailed(string taskType) => Apply(nameof(OnFailed), [taskType]);
 
     /// <summary>Maps an exit code to an action (<c>on_exit_code</c>), e.g. <c>OnExitCode(2, RestartTask)</c>.</summary>
     /// <param name="exitCode">The exit code (0–255 for processes and containers, 100–599 for HTTP).</param>
     /// <param name="action">The action.</param>
-    public TaskBuilder OnExitCode(int exitCode, ExitAction action) => OnExitCode(exitCode.ToString(CultureInfo.InvariantCulture), action);
+    public TaskBuilder OnExitCode(int exitCode, ExitAction action) => Apply(nameof(OnExitCode), [exitCode, action]);
 
     /// <summary>Maps an exit code to a custom error code (<c>"ERR_XYZ"</c>) or to the next task's name (<c>on_exit_code</c>).</summary>
     /// <param name="exitCode">The exit code.</param>
     /// <param name="target">An <c>ERR_*</c> code or a task name.</param>
-    public TaskBuilder OnExitCode(int exitCode, string target) => OnExitCode(exitCode, ExitAction.Parse(target));
+    public TaskBuilder OnExitCode(int exitCode, string target) => Apply(nameof(OnExitCode), [exitCode, target]);
 
     /// <summary>Maps a state key (<c>"APPROVED"</c>, <c>"COMPLETED"</c>, …) to an action (<c>on_exit_code</c>).</summary>
     /// <param name="key">The state key.</param>
     /// <param name="action">The action.</param>
-    public TaskBuilder OnExitCode(string key, ExitAction action) =>
-        Set(Current with { ExitCodes = Current.ExitCodes.Append(new ExitCodeRoute(key, action)).ToEquatableArray() });
+    public TaskBuilder OnExitCode(string key, ExitAction action) => Apply(nameof(OnExitCode), [key, action]);
 
     /// <summary>Maps a state key to a custom error code or the next task's name (<c>on_exit_code</c>).</summary>
     /// <param name="key">The state key.</param>
     /// <param name="target">An <c>ERR_*</c> code or a task name.</param>
-    public TaskBuilder OnExitCode(string key, string target) => OnExitCode(key, ExitAction.Parse(target));
+    public TaskBuilder OnExitCode(string key, string target) => Apply(nameof(OnExitCode), [key, target]);
 
     /// <summary>Working directory of the process or container (<c>working_dir</c>).</summary>
     /// <param name="path">The directory.</param>
-    public TaskBuilder WorkingDirectory(string path) => Set(Current with { WorkingDirectory = path });
+    public TaskBuilder WorkingDirectory(string path) => Apply(nameof(WorkingDirectory), [path]);
 
     /// <summary>Template; when it renders <c>true</c> the task is skipped as COMPLETED (<c>except</c>).</summary>
     /// <param name="template">The template.</param>
-    public TaskBuilder Except(string template) => Set(Current with { Except = template });
+    public TaskBuilder Except(string template) => Apply(nameof(Except), [template]);
 
     /// <summary>Keep stdout in the task result (<c>report_stdout</c>).</summary>
     /// <param name="value">True to keep it.</param>
-    public TaskBuilder ReportStdout(bool value = true) => Set(Current with { ReportStdout = value });
+    public TaskBuilder ReportStdout(bool value = true) => Apply(nameof(ReportStdout), [value]);
 
     /// <summary>Version for a forked job or task request (<c>job_version</c>).</summary>
     /// <param name="version">The version.</param>
-    public TaskBuilder JobVersion(string version) => Set(Current with { JobVersion = version });
+    public TaskBuilder JobVersion(string version) => Apply(nameof(JobVersion), [version]);
 
     /// <summary>Parameter mapping of a forked child job (<c>sub_workflow</c>).</summary>
     /// <param name="subWorkflow">The mapping.</param>
-    public TaskBuilder SubWorkflow(SubWorkflowSpec subWorkflow) => Set(Current with { SubWorkflow = subWorkflow });
+    public TaskBuilder SubWorkflow(SubWorkflowSpec subWorkflow) => Apply(nameof(SubWorkflow), [subWorkflow]);
 
     /// <summary>Run once per element of a JSON array variable (<c>fan_out</c>).</summary>
     /// <param name="fanOut">The fan-out.</param>
-    public TaskBuilder FanOut(FanOutSpec fanOut) => Set(Current with { FanOut = fanOut });
+    public TaskBuilder FanOut(FanOutSpec fanOut) => Apply(nameof(FanOut), [fanOut]);
 
     /// <summary>Posted on each task lifecycle event (<c>webhook</c>).</summary>
     /// <param name="webhook">The webhook.</param>
-    public TaskBuilder Webhook(WebhookSpec webhook) => Set(Current with { Webhook = webhook });
+    public TaskBuilder Webhook(WebhookSpec webhook) => Apply(nameof(Webhook), [webhook]);
 
     /// <summary>Quota held while the task runs (<c>resources</c>).</summary>
     /// <param name="resources">The resource.</param>
-    public TaskBuilder Resources(ResourceSpec resources) => Set(Current with { Resources = resources });
+    public TaskBuilder Resources(ResourceSpec resources) => Apply(nameof(Resources), [resources]);
 
     /// <summary>A sidecar container (<c>services</c>).</summary>
     /// <param name="service">The service.</param>
-    public TaskBuilder Service(ServiceSpec service) => Set(Current with { Services = Current.Services.Append(service).ToEquatableArray() });
+    public TaskBuilder Service(ServiceSpec service) => Apply(nameof(Service), [service]);
 
     /// <summary>Run the container privileged (<c>privileged</c>).</summary>
     /// <param name="value">True for privileged.</param>
-    public TaskBuilder Privileged(bool value = true) => Set(Current with { Privileged = value });
+    public TaskBuilder Privileged(bool value = true) => Apply(nameof(Privileged), [value]);
 
     /// <summary>Use the host's network (<c>host_network</c>).</summary>
     /// <param name="value">True for the host network.</param>
-    public TaskBuilder HostNetwork(bool value = true) => Set(Current with { HostNetwork = value });
+    public TaskBuilder HostNetwork(bool value = true) => Apply(nameof(HostNetwork), [value]);
 
     /// <summary>Docker network mode (<c>network_mode</c>).</summary>
     /// <param name="mode">The mode, e.g. <c>bridge</c>.</param>
-    public TaskBuilder NetworkMode(string mode) => Set(Current with { NetworkMode = mode });
+    public TaskBuilder NetworkMode(string mode) => Apply(nameof(NetworkMode), [mode]);
 
     /// <summary>An environment variable of the helper container (<c>helper_environment</c>).</summary>
     /// <param name="name">The variable's name.</param>
     /// <param name="value">Its value.</param>
-    public TaskBuilder HelperEnvironment(string name, string value) => Set(Current with { HelperEnvironment = Append(Current.HelperEnvironment, name, value) });
+    public TaskBuilder HelperEnvironment(string name, string value) => Apply(nameof(HelperEnvironment), [name, value]);
 
     /// <summary>Where artifacts are collected from (<c>artifacts_dir</c>).</summary>
     /// <param name="path">The directory.</param>
-    public TaskBuilder ArtifactsDirectory(string path) => Set(Current with { ArtifactsDirectory = path });
+    public TaskBuilder ArtifactsDirectory(string path) => Apply(nameof(ArtifactsDirectory), [path]);
 
     /// <summary>Where the cache is restored (<c>cache_dir</c>).</summary>
     /// <param name="path">The directory.</param>
-    public TaskBuilder CacheDirectory(string path) => Set(Current with { CacheDirectory = path });
+    public TaskBuilder CacheDirectory(string path) => Apply(nameof(CacheDirectory), [path]);
 
     /// <summary>Prefix of stored artifact keys (<c>artifact_key_prefix</c>).</summary>
     /// <param name="prefix">The prefix.</param>
-    public TaskBuilder ArtifactKeyPrefix(string prefix) => Set(Current with { ArtifactKeyPrefix = prefix });
+    public TaskBuilder ArtifactKeyPrefix(string prefix) => Apply(nameof(ArtifactKeyPrefix), [prefix]);
 
     /// <summary>Cost multiplier for accounting (<c>cost_factor</c>).</summary>
     /// <param name="factor">The factor.</param>
-    public TaskBuilder CostFactor(double factor) => Set(Current with { CostFactor = factor });
+    public TaskBuilder CostFactor(double factor) => Apply(nameof(CostFactor), [factor]);
 
     /// <summary>Run script lines without a shell (<c>execute_command_without_shell</c>).</summary>
     /// <param name="value">True to run without a shell.</param>
-    public TaskBuilder ExecuteCommandWithoutShell(bool value = true) => Set(Current with { ExecuteCommandWithoutShell = value });
+    public TaskBuilder ExecuteCommandWithoutShell(bool value = true) => Apply(nameof(ExecuteCommandWithoutShell), [value]);
 
     /// <summary>Verbose executor logging (<c>debug</c>).</summary>
     /// <param name="value">True for verbose logging.</param>
-    public TaskBuilder Debug(bool value = true) => Set(Current with { Debug = value });
+    public TaskBuilder Debug(bool value = true) => Apply(nameof(Debug), [value]);
 
     /// <summary>A Kubernetes node selector entry (<c>node_selector</c>).</summary>
     /// <param name="name">The label.</param>
     /// <param name="value">Its value.</param>
-    public TaskBuilder NodeSelector(string name, string value) => Set(Current with { NodeSelector = Append(Current.NodeSelector, name, value) });
+    public TaskBuilder NodeSelector(string name, string value) => Apply(nameof(NodeSelector), [name, value]);
 
     /// <summary>A Kubernetes pod label (<c>pod_labels</c>).</summary>
     /// <param name="name">The label.</param>
     /// <param name="value">Its value.</param>
-    public TaskBuilder PodLabel(string name, string value) => Set(Current with { PodLabels = Append(Current.PodLabels, name, value) });
+    public TaskBuilder PodLabel(string name, string value) => Apply(nameof(PodLabel), [name, value]);
 
     /// <summary>A Kubernetes pod annotation (<c>pod_annotations</c>).</summary>
     /// <param name="name">The annotation.</param>
     /// <param name="value">Its value.</param>
-    public TaskBuilder PodAnnotation(string name, string value) => Set(Current with { PodAnnotations = Append(Current.PodAnnotations, name, value) });
+    public TaskBuilder PodAnnotation(string name, string value) => Apply(nameof(PodAnnotation), [name, value]);
 
     /// <summary>Another executor key (<c>affinity</c>, <c>node_tolerations</c>, <c>helper</c>, …) as JSON text.</summary>
     /// <param name="name">The YAML key.</param>
     /// <param name="json">Its value as JSON.</param>
-    public TaskBuilder ExecutorOption(string name, string json) => Set(Current with { ExecutorOptions = Append(Current.ExecutorOptions, name, json) });
+    public TaskBuilder ExecutorOption(string name, string json) => Apply(nameof(ExecutorOption), [name, json]);
 
-    private static EquatableArray<NamedValue> Append(EquatableArray<NamedValue> values, string name, string value) =>
-        values.Append(new NamedValue(name, value)).ToEquatableArray();
-
-    private TaskBuilder Set(TaskDefinition task)
+    private TaskBuilder Apply(string method, object?[] args)
     {
+        var task = DslCall.ApplyToTask(Current, _index, method, args, out var problem);
+        if (problem is not null)
+        {
+            _job.Report(problem);
+        }
+
         _job.SetTask(_index, task);
         return this;
     }
