@@ -88,6 +88,15 @@ public class RouteRuleTests
     }
 
     [Fact]
+    public void WF0104_a_misspelt_route_counts_as_reaching_the_task_it_most_likely_meant()
+    {
+        var job = Jobs.Linear().WithTask(0, t => t with { OnCompleted = "tset" });
+        Assert.Single(job.Problems(UnknownTaskId));
+        Assert.Empty(job.Problems(UnreachableTaskId));
+        Assert.Single(Jobs.Linear().WithTask(0, t => t with { OnCompleted = "zzz" }).Problems(UnreachableTaskId));
+    }
+
+    [Fact]
     public void WF0104_reports_the_entry_of_an_unreachable_island_once()
     {
         var job = Jobs.Linear().WithTask(0, t => t with { OnCompleted = null });

@@ -13,7 +13,7 @@ public class DslTests
             .Task("third").Shell().Script("true").OnExitCode(2, RestartTask));
         var e = Assert.Throws<InvalidWorkflowDefinitionException>(() => workflow.Definition);
         Assert.Equal(
-            [WorkflowDiagnostics.UnknownTaskId, WorkflowDiagnostics.UnreachableTaskId, WorkflowDiagnostics.RestartTaskWithoutRetryId, WorkflowDiagnostics.NegativeCountId],
+            [WorkflowDiagnostics.UnknownTaskId, WorkflowDiagnostics.RestartTaskWithoutRetryId, WorkflowDiagnostics.NegativeCountId],
             e.Problems.Select(p => p.Id));
         Assert.Contains("Did you mean 'third'?", e.Message, StringComparison.Ordinal);
         Assert.Contains("error WF2003: Task 'first' has retry = -1", e.Message, StringComparison.Ordinal);

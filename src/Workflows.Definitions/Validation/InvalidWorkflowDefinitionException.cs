@@ -31,8 +31,8 @@ namespace Workflows.Definitions
             var errors = problems.Count(p => p.IsError);
             var name = string.IsNullOrEmpty(jobType) ? "(no job type)" : "'" + jobType + "'";
             var lines = problems.OrderByDescending(p => p.Severity).Select(p => "  " + p);
-            return $"Workflow {name} is invalid ({errors} error{(errors == 1 ? "" : "s")}):" + Environment.NewLine
-                + string.Join(Environment.NewLine, lines);
+            return $"Workflow {name} is invalid ({errors} error{(errors == 1 ? "" : "s")}):" + "\n"
+                + string.Join("\n", lines);
         }
     }
 }

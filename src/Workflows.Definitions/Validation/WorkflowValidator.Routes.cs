@@ -102,7 +102,13 @@ namespace Workflows.Definitions
 
             var known = edges.Where(e => index.ContainsKey(e.Target)).ToList();
             CheckCycles(job, known, index, problems);
-            CheckReachability(job, known, index, problems);
+
+            // A misspelt route most likely meant its closest task: count that task as reached, so one typo is one problem.
+            var meant = edges.Where(e => !index.ContainsKey(e.Target))
+                .Select(e => (Edge: e, Suggestions: NameSuggester.Suggest(e.Target, names)))
+                .Where(e => !e.Suggestions.IsEmpty)
+                .Select(e => new Edge(e.Edge.From, e.Suggestions[0], e.Edge.Key, e.Edge.Item));
+            CheckReachability(job, known.Concat(meant).ToList(), index, problems);
         }
 
         private static Problem UnknownTask(TaskDefinition task, DefinitionPointer at, string target, string via, IReadOnlyList<string> names)

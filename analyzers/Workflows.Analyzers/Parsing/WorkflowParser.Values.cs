@@ -1,0 +1,126 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using Workflows.Definitions;
+
+namespace Workflows.Analyzers
+{
+    internal static partial class WorkflowParser
+    {
+        /// <summary>
+        /// The value of a DSL argument when it is known at compile time: constants, <c>TimeSpan.From*(constant)</c>,
+        /// <c>ExitAction</c> members and factories, enum members and <c>params</c> arrays of constants.
+        /// </summary>
+        private static bool Evaluate(IOperation operation, ITypeSymbol? parameterType, KnownTypes known, out object? value)
+        {
+            value = null;
+            if (operation.ConstantValue.HasValue)
+            {
+                value = operation.ConstantValue.Value;
+                if (parameterType is { TypeKind: TypeKind.Enum } && SymbolEqualityComparer.Default.Equals(parameterType, known.TaskMethod) && value is not null)
+                {
+                    value = (TaskMethod)Convert.ToInt32(value, CultureInfo.InvariantCulture);
+                }
+                else if (parameterType?.SpecialType == SpecialType.System_Double && value is not null)
+                {
+                    value = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                }
+
+                return true;
+            }
+
+            switch (operation)
+            {
+                case IConversionOperation conversion:
+                    return Evaluate(conversion.Operand, parameterType, known, out value);
+                case IArrayCreationOperation { Initializer: { } initializer }:
+                    var items = new string[initializer.ElementValues.Length];
+                    for (var i = 0; i < items.Length; i++)
+                    {
+                        if (!Evaluate(initializer.ElementValues[i], null, known, out var item) || item is not string text)
+                        {
+                            return false;
+                        }
+
+                        items[i] = text;
+                    }
+
+                    value = items;
+                    return true;
+                case IFieldReferenceOperation { Field: { IsStatic: true } field } when SymbolEqualityComparer.Default.Equals(field.ContainingType, known.ExitAction):
+                    value = ExitActionField(field.Name);
+                    return value is not null;
+                case IInvocationOperation { TargetMethod: { IsStatic: true } target } invocation
+                    when SymbolEqualityComparer.Default.Equals(target.ContainingType, known.TimeSpan):
+                    return TimeSpanCall(invocation, known, out value);
+                case IInvocationOperation { TargetMethod: { IsStatic: true } target } invocation
+                    when SymbolEqualityComparer.Default.Equals(target.ContainingType, known.ExitAction) && invocation.Arguments.Length == 1
+                        && Evaluate(invocation.Arguments[0].Value, null, known, out var argument) && argument is string text:
+                    value = target.Name switch
+                    {
+                        "Error" => ExitAction.Error(text),
+                        "GoTo" => ExitAction.GoTo(text),
+                        "Parse" => ExitAction.Parse(text),
+                        _ => null,
+                    };
+                    return value is not null;
+                default:
+                    return false;
+            }
+        }
+
+        private static ExitAction? ExitActionField(string name) => name switch
+        {
+            "Completed" => ExitAction.Completed,
+            "Failed" => ExitAction.Failed,
+            "Fatal" => ExitAction.Fatal,
+            "RestartTask" => ExitAction.RestartTask,
+            "RestartJob" => ExitAction.RestartJob,
+            "Executing" => ExitAction.Executing,
+            "PauseJob" => ExitAction.PauseJob,
+            _ => null,
+        };
+
+        /// <summary>
+        /// <c>TimeSpan.FromSeconds(6)</c> and friends, including the .NET 9+ overloads with several parts
+        /// (<c>FromSeconds(long seconds, long milliseconds = 0, long microseconds = 0)</c>).
+        /// </summary>
+        private static bool TimeSpanCall(IInvocationOperation invocation, KnownTypes known, out object? value)
+        {
+            value = null;
+            var ticks = 0.0;
+            foreach (var argument in invocation.Arguments)
+            {
+                if (!Evaluate(argument.Value, null, known, out var part) || part is null || part is string)
+                {
+                    return false;
+                }
+
+                var unit = UnitTicks(argument.Parameter?.Name == "value" ? invocation.TargetMethod.Name.Substring(4).ToLowerInvariant() : argument.Parameter?.Name);
+                if (unit is null)
+                {
+                    return false;
+                }
+
+                ticks += Convert.ToDouble(part, CultureInfo.InvariantCulture) * unit.Value;
+            }
+
+            value = TimeSpan.FromTicks((long)Math.Round(ticks));
+            return invocation.TargetMethod.Name.StartsWith("From", StringComparison.Ordinal);
+        }
+
+        private static double? UnitTicks(string? unit) => unit switch
+        {
+            "days" => TimeSpan.TicksPerDay,
+            "hours" => TimeSpan.TicksPerHour,
+            "minutes" => TimeSpan.TicksPerMinute,
+            "seconds" => TimeSpan.TicksPerSecond,
+            "milliseconds" => TimeSpan.TicksPerMillisecond,
+            "microseconds" => TimeSpan.TicksPerMillisecond / 1000.0,
+            "ticks" => 1,
+            _ => null,
+        };
+    }
+}

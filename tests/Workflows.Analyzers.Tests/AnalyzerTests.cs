@@ -1,0 +1,183 @@
+extern alias analyzers;
+using Workflows.Definitions;
+using static Workflows.Definitions.WorkflowDiagnostics;
+
+using WorkflowAnalyzer = analyzers::Workflows.Analyzers.WorkflowAnalyzer;
+
+namespace Workflows.Analyzers.Tests;
+
+public class AnalyzerTests
+{
+    [Fact]
+    public async Task The_seed_retry_job_gets_only_its_known_warning() =>
+        await Verify.Analyzer("""
+            [Workflow("retry-job")]
+            public sealed partial class RetryJob : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Retry(2)
+                    .DelayBetweenRetries(TimeSpan.FromSeconds(6))
+                    .Task("first").HttpGet("http://127.0.0.1:5080/todos/1")
+                        .Timeout(TimeSpan.FromSeconds(15)).DelayBetweenRetries(TimeSpan.FromSeconds(5))
+                        .OnExitCode({|#0:10|}, RestartJob).OnCompleted("second")
+                    .Task("second").Container("alpine").Retry(2).Script("exit {{ Random 0 3 }}")
+                        .OnExitCode(1, Fatal).OnExitCode(2, RestartTask).OnExitCode(3, "ERR_XYZ")
+                        .OnCompleted("third")
+                    .Task("third").Container("alpine").Script("date");
+            }
+            """,
+            Verify.Diagnostic(ExitCodeOutOfRangeId, 0, "Task 'first' maps exit code 10, but HTTP_GET tasks exit with 0 for any 2xx response, or the status of any other response (100–199, 300–599), so this mapping can never apply. Use a code in that range, or remove the mapping."));
+
+    [Fact]
+    public async Task Unknown_task_is_reported_on_the_string_literal_with_the_validator_message() =>
+        await Verify.Analyzer("""
+            [Workflow("typo")]
+            public sealed partial class Typo : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Task("second").Shell().Script("true").OnCompleted({|#0:"thrid"|})
+                    .Task("third").Shell().Script("date");
+            }
+            """,
+            Verify.Diagnostic(UnknownTaskId, 0, "Task 'second' refers to unknown task 'thrid' in on_completed. Did you mean 'third'?"));
+
+    [Fact]
+    public async Task Duplicate_exit_code_is_reported_on_the_second_code() =>
+        await Verify.Analyzer("""
+            [Workflow("dup")]
+            public sealed partial class Dup : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Task("a").Shell().Script("x").Retry(1).OnExitCode(2, RestartTask).OnExitCode({|#0:2|}, Fatal);
+            }
+            """,
+            Verify.Diagnostic(DuplicateExitCodeId, 0, "Task 'a' maps exit code 2 more than once (to RESTART_TASK and to FATAL). Keep one mapping."));
+
+    [Fact]
+    public async Task Restart_task_without_retry_and_executing_without_timeout_point_at_the_mapping() =>
+        await Verify.Analyzer("""
+            [Workflow("poll")]
+            public sealed partial class Poll : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Task("a").HttpGet("https://example.com").OnExitCode({|#0:404|}, Executing).OnExitCode({|#1:503|}, RestartTask);
+            }
+            """,
+            Verify.Diagnostic(ExecutingWithoutTimeoutId, 0, ExecutingWithoutTimeout.Create(DefinitionPointer.Job("x"), "a", "404").Message),
+            Verify.Diagnostic(RestartTaskWithoutRetryId, 1, RestartTaskWithoutRetry.Create(DefinitionPointer.Job("x"), "a", "503").Message));
+
+    [Fact]
+    public async Task Unknown_action_word_and_malformed_error_code_point_at_the_target() =>
+        await Verify.Analyzer("""
+            [Workflow("words")]
+            public sealed partial class Words : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Task("a").Shell().Script("x").OnExitCode(3, {|#0:"RESTART"|}).OnExitCode(4, {|#1:"ERR_bad"|});
+            }
+            """,
+            Verify.Diagnostic(UnknownActionId, 0, "Task 'a' maps exit code 3 to 'RESTART', which is neither a task nor an action. Did you mean 'RESTART_JOB' or 'RESTART_TASK'? Actions are COMPLETED, FAILED, FATAL, RESTART_TASK, RESTART_JOB, EXECUTING, PAUSE_JOB, or an ERR_* error code."),
+            Verify.Diagnostic(MalformedErrorCodeId, 1, "Task 'a' maps exit code 4 to error code 'ERR_bad', which is malformed. Custom error codes are ERR_ followed by upper-case letters, digits or underscores, e.g. 'ERR_BAD'."));
+
+    [Fact]
+    public async Task Cycle_unreachable_and_duplicate_task_names() =>
+        await Verify.Analyzer("""
+            [Workflow("graph")]
+            public sealed partial class Graph : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Task("a").Shell().Script("x").OnCompleted("b")
+                    .Task("b").Shell().Script("x").OnFailed({|#0:"a"|})
+                    .Task({|#1:"lonely"|}).Shell().Script("x")
+                    .Task({|#2:"b"|}).Shell().Script("x");
+            }
+            """,
+            Verify.Diagnostic(DuplicateTaskId, 2, "Task name 'b' is used by 2 tasks of job 'graph'. Task names must be unique within a job: rename this one."),
+            Verify.Diagnostic(CycleId, 0, "Task 'b' routes back to 'a' in on_failed, closing the cycle a → b → a. Routes must not loop: to run a task again, map its exit code to RESTART_TASK, RESTART_JOB or EXECUTING."),
+            Verify.Diagnostic(UnreachableTaskId, 1, "Task 'lonely' is never reached: no route leads to it from the first task 'a'. Route to it (on_completed, on_failed or on_exit_code), mark it always_run for cleanup, or remove it."));
+
+    [Fact]
+    public async Task Two_executors_negative_retry_and_missing_executor() =>
+        await Verify.Analyzer("""
+            [Workflow("exec")]
+            public sealed partial class Exec : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Task("a").HttpGet("https://example.com").{|#0:Shell|}().Retry({|#1:-1|}).OnCompleted("b")
+                    .Task({|#2:"b"|}).Script("echo");
+            }
+            """,
+            Verify.Diagnostic(TwoExecutorsId, 0, "Task 'a' has two executors: HTTP_GET and SHELL. Keep one."),
+            Verify.Diagnostic(NegativeCountId, 1, "Task 'a' has retry = -1, which is negative. Use 0 or more."),
+            Verify.Diagnostic(NoExecutorId, 2, NoExecutor.Create(DefinitionPointer.Job("x"), "b").Message));
+
+    [Fact]
+    public async Task Not_partial_and_not_derived() =>
+        await Verify.Analyzer("""
+            [Workflow("plain")]
+            public sealed class {|#0:Plain|} : Workflow
+            {
+                protected override void Define(JobBuilder job) => job.Task("a").Shell().Script("x");
+            }
+
+            [Workflow("odd")]
+            public sealed partial class {|#1:Odd|}
+            {
+            }
+            """,
+            Verify.Diagnostic(WorkflowNotPartialId, 0, "Workflow class 'Plain' is not partial, so its definition cannot be compiled into it and is built at run time instead. Add the 'partial' modifier."),
+            Verify.Diagnostic(WorkflowNotDerivedId, 1, "Class 'Odd' has [Workflow(\"odd\")] but does not derive from Workflows.Workflow, so it is not a workflow. Derive from Workflow and override Define, or remove the attribute."));
+
+    [Fact]
+    public async Task Non_constant_arguments_are_info_and_silence_only_the_rules_they_feed() =>
+        await Verify.Analyzer("""
+            [Workflow("dynamic")]
+            public sealed partial class Dynamic : Workflow
+            {
+                private static readonly string Next = "b";
+                protected override void Define(JobBuilder job) => job
+                    .Task("a").Shell().Script("x").OnCompleted({|#0:Next|}).Retry({|#1:-1|})
+                    .Task("b").Shell().Script("y");
+            }
+            """,
+            Verify.Diagnostic(NotConstantId, 0, "The taskType argument of OnCompleted(...) is not a compile-time constant, so the rules that depend on it are checked when the workflow is built, not while you type. Use a literal, a const, or TimeSpan.FromSeconds(<constant>)."),
+            Verify.Diagnostic(NegativeCountId, 1, "Task 'a' has retry = -1, which is negative. Use 0 or more."));
+
+    [Fact]
+    public async Task Define_with_a_loop_is_a_warning_and_nothing_else_is_guessed() =>
+        await Verify.Analyzer("""
+            [Workflow("loop")]
+            public sealed partial class Loop : Workflow
+            {
+                protected override void Define(JobBuilder job)
+                {
+                    {|#0:foreach (var region in new[] { "eu", "us" })
+                    {
+                        job.Task("deploy-" + region).Shell().Script("deploy");
+                    }|}
+                }
+            }
+            """,
+            Verify.Diagnostic(DefineDoesMoreId, 0, "Define in 'Loop' does more than call the fluent chain on its JobBuilder (a loop), so the workflow cannot be checked or compiled at build time. Keep Define to 'job.….Task(...)…' calls; compute values elsewhere and pass constants."));
+
+    [Fact]
+    public async Task Duplicate_job_types_across_classes() =>
+        await Verify.Analyzer("""
+            [{|#0:Workflow("same")|}]
+            public sealed partial class One : Workflow { protected override void Define(JobBuilder job) => job.Task("a").Shell().Script("x"); }
+
+            [{|#1:Workflow("same")|}]
+            public sealed partial class Two : Workflow { protected override void Define(JobBuilder job) => job.Task("a").Shell().Script("x"); }
+            """,
+            Verify.Diagnostic(DuplicateJobTypeId, 0, "Job type 'same' is defined 2 times. Job types must be unique: rename all but one."),
+            Verify.Diagnostic(DuplicateJobTypeId, 1, "Job type 'same' is defined 2 times. Job types must be unique: rename all but one."));
+
+    [Fact]
+    public async Task Code_outside_workflows_is_ignored() =>
+        await Verify.Analyzer("""
+            public sealed class NotAWorkflow
+            {
+                public void Define(JobBuilder job) { }
+            }
+            """);
+}
