@@ -1,15 +1,11 @@
-using System.Reflection;
 using Workflows;
 using Workflows.Definitions;
 
 // Until the runtime lands, this validates the sample workflows with the one validator and prints their DAG.
 // Usage: Workflows.Samples [--mermaid]
 var mermaid = args.Contains("--mermaid");
-var workflows = typeof(Program).Assembly.GetTypes()
-    .Where(t => t.GetCustomAttribute<WorkflowAttribute>() is not null && typeof(Workflow).IsAssignableFrom(t))
-    .OrderBy(t => t.Name, StringComparer.Ordinal)
-    .Select(t => (Workflow)Activator.CreateInstance(t)!)
-    .ToList();
+// GeneratedWorkflowRegistry is written by the source generator at build time: every [Workflow] of this assembly.
+var workflows = GeneratedWorkflowRegistry.CreateAll();
 
 var exitCode = 0;
 var jobs = new List<JobDefinition>();
@@ -46,5 +42,3 @@ foreach (var duplicate in duplicates)
 Console.WriteLine($"{total} workflow(s) checked. Running them needs the runtime (not built yet): see README.");
 return exitCode;
 
-/// <summary>Entry point type (named so the workflows can be found in this assembly).</summary>
-public partial class Program;

@@ -26,6 +26,12 @@ public abstract class Workflow
     {
         _built = new Lazy<BuiltWorkflow>(() =>
         {
+            // Compiled by the source generator at build time: no builder code runs, unless C# tasks need their delegates.
+            if (Compiled is { } compiled && !compiled.Tasks.Any(t => t.Method == TaskMethod.InProcess))
+            {
+                return new BuiltWorkflow(compiled, WorkflowValidator.Validate(compiled), new Dictionary<string, TaskHandler>());
+            }
+
             var jobType = JobTypeOverride ?? GetType().GetCustomAttribute<WorkflowAttribute>()?.JobType ?? string.Empty;
             var builder = new JobBuilder(jobType);
             Define(builder);
@@ -41,6 +47,12 @@ public abstract class Workflow
 
     /// <summary>The in-process C# tasks (<see cref="TaskBuilder.Run(Func{TaskContext, CancellationToken, ValueTask{int}})"/>) by task name.</summary>
     public IReadOnlyDictionary<string, TaskHandler> Handlers => _built.Value.Handlers;
+
+    /// <summary>
+    /// The definition the source generator compiled from <see cref="Define"/> at build time (already validated), or
+    /// null when it could not (the class is not partial, or Define uses values only known at run time).
+    /// </summary>
+    protected virtual JobDefinition? Compiled => null;
 
     /// <summary>The job type when it does not come from <see cref="WorkflowAttribute"/>.</summary>
     private protected virtual string? JobTypeOverride => null;

@@ -92,6 +92,14 @@ public class SeedDefinitionTests
         Assert.Equal(SensorJobFromYaml(), new Samples.SensorJob().Definition);
 
     [Fact]
+    public void The_source_generator_compiles_the_sample_seeds_into_static_data()
+    {
+        Assert.Equal(RetryJobFromYaml(), Samples.RetryJob.CompiledDefinition);
+        Assert.Equal(SensorJobFromYaml(), Samples.SensorJob.CompiledDefinition);
+        Assert.Equal(["first", "second", "third"], new[] { Samples.RetryJob.Tasks.First, Samples.RetryJob.Tasks.Second, Samples.RetryJob.Tasks.Third });
+    }
+
+    [Fact]
     public void Seed_warnings_are_kept_not_thrown()
     {
         Assert.Equal([WorkflowDiagnostics.ExitCodeOutOfRangeId], new RetryJob().Warnings.Select(w => w.Id));

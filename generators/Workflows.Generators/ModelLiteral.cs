@@ -1,0 +1,164 @@
+using System;
+using System.Collections;
+using System.Globalization;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
+using Workflows.Definitions;
+
+namespace Workflows.Generators
+{
+    /// <summary>
+    /// Writes a definitions-model value as a C# expression that recreates it: records with init properties as object
+    /// initialisers (non-default properties only), positional records through their constructors, arrays through
+    /// <c>EquatableArray.Create</c>, <see cref="ExitAction"/> through its members and factories.
+    /// </summary>
+    internal static class ModelLiteral
+    {
+        public static string Write(object? value, int indent = 0)
+        {
+            var text = new StringBuilder();
+            Append(text, value, indent);
+            return text.ToString();
+        }
+
+        private static void Append(StringBuilder text, object? value, int indent)
+        {
+            switch (value)
+            {
+                case null:
+                    text.Append("null");
+                    return;
+                case string s:
+                    text.Append(SymbolDisplay.FormatLiteral(s, quote: true));
+                    return;
+                case bool b:
+                    text.Append(b ? "true" : "false");
+                    return;
+                case int i:
+                    text.Append(i.ToString(CultureInfo.InvariantCulture));
+                    return;
+                case double d:
+                    text.Append(d.ToString("R", CultureInfo.InvariantCulture)).Append('d');
+                    return;
+                case TimeSpan span:
+                    text.Append("global::System.TimeSpan.FromTicks(").Append(span.Ticks.ToString(CultureInfo.InvariantCulture)).Append("L)");
+                    return;
+                case Enum e:
+                    text.Append(TypeName(e.GetType())).Append('.').Append(e.ToString());
+                    return;
+                case ExitAction action:
+                    AppendExitAction(text, action);
+                    return;
+            }
+
+            var type = value.GetType();
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(EquatableArray<>))
+            {
+                AppendArray(text, (IEnumerable)value, type.GetGenericArguments()[0], indent);
+                return;
+            }
+
+            var positional = type.GetConstructors().FirstOrDefault(c => c.GetParameters().Length > 0);
+            if (positional is not null)
+            {
+                // Required parameters in order, then only the optional ones that differ from their default, by name.
+                text.Append("new ").Append(TypeName(type)).Append('(');
+                var first = true;
+                foreach (var parameter in positional.GetParameters())
+                {
+                    var current = type.GetProperty(ToPascal(parameter.Name))!.GetValue(value);
+                    if (parameter.HasDefaultValue && Equals(current, DefaultOf(parameter)))
+                    {
+                        continue;
+                    }
+
+                    text.Append(first ? string.Empty : ", ");
+                    first = false;
+                    if (parameter.HasDefaultValue)
+                    {
+                        text.Append(parameter.Name).Append(": ");
+                    }
+
+                    Append(text, current, indent);
+                }
+
+                text.Append(')');
+                return;
+            }
+
+            AppendInitializer(text, value, type, indent);
+        }
+
+        private static void AppendInitializer(StringBuilder text, object value, Type type, int indent)
+        {
+            var empty = Activator.CreateInstance(type);
+            var pad = new string(' ', (indent + 1) * 4);
+            text.Append("new ").Append(TypeName(type)).AppendLine().Append(new string(' ', indent * 4)).AppendLine("{");
+            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.GetIndexParameters().Length == 0))
+            {
+                var current = property.GetValue(value);
+                if (Equals(current, property.GetValue(empty)))
+                {
+                    continue;
+                }
+
+                text.Append(pad).Append(property.Name).Append(" = ");
+                Append(text, current, indent + 1);
+                text.AppendLine(",");
+            }
+
+            text.Append(new string(' ', indent * 4)).Append('}');
+        }
+
+        private static void AppendArray(StringBuilder text, IEnumerable items, Type element, int indent)
+        {
+            var list = items.Cast<object?>().ToList();
+            if (list.Count == 0)
+            {
+                text.Append("default");
+                return;
+            }
+
+            text.Append("global::Workflows.Definitions.EquatableArray.Create<").Append(TypeName(element)).Append(">(");
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (i > 0)
+                {
+                    text.Append(", ");
+                }
+
+                Append(text, list[i], indent);
+            }
+
+            text.Append(')');
+        }
+
+        private static void AppendExitAction(StringBuilder text, ExitAction action)
+        {
+            const string type = "global::Workflows.ExitAction";
+            switch (action.Kind)
+            {
+                case ExitActionKind.ErrorCode:
+                    text.Append(type).Append(".Error(").Append(SymbolDisplay.FormatLiteral(action.Value ?? string.Empty, true)).Append(')');
+                    break;
+                case ExitActionKind.GoToTask:
+                    text.Append(type).Append(".GoTo(").Append(SymbolDisplay.FormatLiteral(action.Value ?? string.Empty, true)).Append(')');
+                    break;
+                default:
+                    text.Append(type).Append('.').Append(action.Kind.ToString());
+                    break;
+            }
+        }
+
+        private static string TypeName(Type type) => type == typeof(string) ? "string" : "global::" + type.FullName!.Replace('+', '.');
+
+        private static object? DefaultOf(ParameterInfo parameter) =>
+            parameter.DefaultValue is null && parameter.ParameterType.IsValueType && Nullable.GetUnderlyingType(parameter.ParameterType) is null
+                ? Activator.CreateInstance(parameter.ParameterType)
+                : parameter.DefaultValue;
+
+        private static string ToPascal(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
+    }
+}
