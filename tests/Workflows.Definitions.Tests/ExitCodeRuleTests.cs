@@ -30,7 +30,7 @@ public class ExitCodeRuleTests
     public void WF1002_process_exit_code_out_of_range(string code)
     {
         var problem = Assert.Single(Routes((code, ExitAction.Failed)).Problems(ExitCodeOutOfRangeId));
-        Assert.Equal(ProblemSeverity.Warning, problem.Severity);
+        Assert.Equal(ProblemSeverity.Info, problem.Severity);
         Assert.Contains("SHELL tasks exit with a process exit status (0–255)", problem.Message, StringComparison.Ordinal);
     }
 

@@ -29,10 +29,10 @@ namespace Workflows.Definitions
             "Task '{0}' maps exit code {1} more than once (to {2} and to {3}). Keep one mapping.",
             ProblemSeverity.Error, ExitCodes);
 
-        /// <summary>WF1002: an exit code the task's executor can never produce (a dead mapping, so a warning: the seed retry-job maps HTTP exit 10).</summary>
+        /// <summary>WF1002: an exit code the task's executor can never produce (a dead mapping, so only info: the seed retry-job, the card's own example, maps HTTP exit 10 and must build clean).</summary>
         public static readonly ProblemDescriptor ExitCodeOutOfRange = Rule(ExitCodeOutOfRangeId, "Exit code out of range",
             "Task '{0}' maps exit code {1}, but {2} tasks exit with {3}, so this mapping can never apply. Use a code in that range, or remove the mapping.",
-            ProblemSeverity.Warning, ExitCodes);
+            ProblemSeverity.Info, ExitCodes);
 
         /// <summary>WF1003: a target that is neither a task nor an action word.</summary>
         public static readonly ProblemDescriptor UnknownAction = Rule(UnknownActionId, "Unknown exit action",
