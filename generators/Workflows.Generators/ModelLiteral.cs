@@ -60,16 +60,16 @@ namespace Workflows.Generators
                 return;
             }
 
-            var positional = type.GetConstructors().FirstOrDefault(c => c.GetParameters().Length > 0);
-            if (positional is not null)
+            var shape = Shape.Of(type);
+            if (shape.Parameters is { } parameters)
             {
                 // Required parameters in order, then only the optional ones that differ from their default, by name.
                 text.Append("new ").Append(TypeName(type)).Append('(');
                 var first = true;
-                foreach (var parameter in positional.GetParameters())
+                foreach (var (parameter, property, defaultValue) in parameters)
                 {
-                    var current = type.GetProperty(ToPascal(parameter.Name))!.GetValue(value);
-                    if (parameter.HasDefaultValue && Equals(current, DefaultOf(parameter)))
+                    var current = property.GetValue(value);
+                    if (parameter.HasDefaultValue && Equals(current, defaultValue))
                     {
                         continue;
                     }
@@ -88,18 +88,17 @@ namespace Workflows.Generators
                 return;
             }
 
-            AppendInitializer(text, value, type, indent);
+            AppendInitializer(text, value, shape, indent);
         }
 
-        private static void AppendInitializer(StringBuilder text, object value, Type type, int indent)
+        private static void AppendInitializer(StringBuilder text, object value, Shape shape, int indent)
         {
-            var empty = Activator.CreateInstance(type);
             var pad = new string(' ', (indent + 1) * 4);
-            text.Append("new ").Append(TypeName(type)).AppendLine().Append(new string(' ', indent * 4)).AppendLine("{");
-            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.GetIndexParameters().Length == 0))
+            text.Append("new ").Append(shape.Name).AppendLine().Append(new string(' ', indent * 4)).AppendLine("{");
+            foreach (var (property, defaultValue) in shape.Properties)
             {
                 var current = property.GetValue(value);
-                if (Equals(current, property.GetValue(empty)))
+                if (Equals(current, defaultValue))
                 {
                     continue;
                 }
@@ -153,6 +152,38 @@ namespace Workflows.Generators
         }
 
         private static string TypeName(Type type) => type == typeof(string) ? "string" : "global::" + type.FullName!.Replace('+', '.');
+
+        /// <summary>What the writer needs of a model type, read by reflection once per type (the generator runs in a long-lived compiler).</summary>
+        private sealed class Shape
+        {
+            private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Shape> Cache = new System.Collections.Concurrent.ConcurrentDictionary<Type, Shape>();
+
+            private Shape(Type type)
+            {
+                Name = TypeName(type);
+                var positional = type.GetConstructors().FirstOrDefault(c => c.GetParameters().Length > 0);
+                if (positional is not null)
+                {
+                    Parameters = positional.GetParameters().Select(p => (p, type.GetProperty(ToPascal(p.Name))!, DefaultOf(p))).ToArray();
+                    Properties = Array.Empty<(PropertyInfo, object?)>();
+                    return;
+                }
+
+                var empty = Activator.CreateInstance(type);
+                Properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                    .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0)
+                    .Select(p => (p, (object?)p.GetValue(empty)))
+                    .ToArray();
+            }
+
+            public string Name { get; }
+
+            public (ParameterInfo Parameter, PropertyInfo Property, object? Default)[]? Parameters { get; }
+
+            public (PropertyInfo Property, object? Default)[] Properties { get; }
+
+            public static Shape Of(Type type) => Cache.GetOrAdd(type, t => new Shape(t));
+        }
 
         private static object? DefaultOf(ParameterInfo parameter) =>
             parameter.DefaultValue is null && parameter.ParameterType.IsValueType && Nullable.GetUnderlyingType(parameter.ParameterType) is null

@@ -180,4 +180,20 @@ public class AnalyzerTests
                 public void Define(JobBuilder job) { }
             }
             """);
+
+    [Fact]
+    public async Task Templates_are_parsed_at_compile_time_and_reported_on_their_string() =>
+        await Verify.Analyzer("""
+            [Workflow("templated")]
+            public sealed partial class Templated : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Variable("Region", "eu")
+                    .Task("a").Container("alpine").Script("echo {{ Region }} {{ Nonce }}", {|#0:"exit {{ Randm 0 3 }}"|}, {|#1:"echo {{ Nonec }}"|})
+                        .Environment("TARGET", {|#2:"{{ if JobRetry > 0 }}retry"|});
+            }
+            """,
+            Verify.Diagnostic(UnknownTemplateFunctionId, 0, "Task 'a' calls 'Randm' in a template in script, which is not a template function. Did you mean 'Random'? Functions: Random, Iterate, Add, Dict, default, lower, upper, contains, replace, trimPrefix, trimSuffix, hasPrefix, hasSuffix, and Scriban's string., math., array., date. members."),
+            Verify.Diagnostic(UnknownTemplateVariableId, 1, "Task 'a' uses 'Nonec' in a template in script, which is not a built-in variable (JobID, JobRetry, TaskRetry, Nonce, JobElapsedSecs, …), a job or task variable, or a required parameter. Did you mean 'Nonce'? Declare it with .Variable(\"Nonec\", …) or .RequiredParams(\"Nonec\") (YAML: job_variables / required_params), or it renders empty."),
+            new Microsoft.CodeAnalysis.Testing.DiagnosticResult(TemplateSyntaxId, Microsoft.CodeAnalysis.DiagnosticSeverity.Error).WithLocation(2));
 }

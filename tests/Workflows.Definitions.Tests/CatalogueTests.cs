@@ -19,6 +19,8 @@ public class CatalogueTests
                 '0' => "Dag",
                 '1' => "ExitCodes",
                 '2' => "Retry",
+                '3' => "Templates",
+                '4' => "Yaml",
                 '5' => "Executors",
                 '6' => "CSharp",
                 _ => "unexpected range",

@@ -9,7 +9,7 @@ public sealed class PackageFixture : IDisposable
     {
         Root = Directory.CreateTempSubdirectory("workflows-package-").FullName;
         Feed = Path.Combine(Root, "feed");
-        foreach (var project in new[] { "src/Workflows.Definitions", "src/Workflows" })
+        foreach (var project in new[] { "src/Workflows.Definitions", "src/Workflows.Templates", "src/Workflows" })
         {
             var (code, output) = Dotnet.Run(TestInfrastructure.RepoRoot, "pack", project, "-c", "Release", "-o", Feed, "-nodeReuse:false");
             Assert.True(code == 0, $"dotnet pack {project} failed:\n{output}");

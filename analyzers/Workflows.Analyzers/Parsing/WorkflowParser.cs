@@ -163,6 +163,13 @@ namespace Workflows.Analyzers
                 case "OnFailed":
                     parsed.Remember(taskIndex, key, values[0] as string, location);
                     break;
+                case "HttpGet" or "HttpPostForm" or "HttpPostJson" or "HttpPutForm" or "HttpPutJson" or "HttpDelete":
+                    parsed.Remember(taskIndex, key, values[0] as string, location);
+                    break;
+                case "Environment" or "Variable" or "Header" or "Query" or "HelperEnvironment" when taskIndex >= 0:
+                    parsed.Remember(taskIndex, key, values[0] as string, arguments[1].Syntax.GetLocation());
+                    break;
+                case "Script" or "BeforeScript" or "AfterScript":
                 case "Dependencies":
                 case "AwaitForkedJobs":
                     var elements = ParamsElements(arguments[0]);
@@ -193,7 +200,8 @@ namespace Workflows.Analyzers
             "OnCompleted" or "OnFailed" or "Dependencies" or "AwaitForkedJobs" => new[] { "Dag" },
             "OnExitCode" => new[] { "Dag", "ExitCodes", "Retry" },
             "Retry" or "Timeout" or "DelayBetweenRetries" or "Backoff" or "MaxConcurrency" or "HardResetAfterRetries" or "PauseTime" or "RetentionDays" => new[] { "Retry", "ExitCodes" },
-            _ => new[] { "Executors" },
+            "Variable" or "RequiredParams" => new[] { "Templates" },
+            _ => new[] { "Executors", "Templates" },
         };
     }
 }

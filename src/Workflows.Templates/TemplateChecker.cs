@@ -1,0 +1,171 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Scriban;
+using Scriban.Syntax;
+using Workflows.Definitions;
+
+namespace Workflows.Templates
+{
+    /// <summary>
+    /// Parses every templated string of a definition (script lines, URLs, environment and variable values, headers,
+    /// <c>except</c>, <c>skip_if</c>) with Scriban and reports syntax errors (WF3001), unknown variables (WF3002) and
+    /// unknown functions (WF3003), naming the task and the template.
+    /// </summary>
+    public static class TemplateChecker
+    {
+        /// <summary>Every template problem of the definition.</summary>
+        /// <param name="job">The definition.</param>
+        public static IReadOnlyList<Problem> Check(JobDefinition job)
+        {
+            var problems = new List<Problem>();
+            var jobNames = new HashSet<string>(job.JobVariables.Select(v => v.Name).Concat(job.RequiredParams), StringComparer.Ordinal);
+            if (job.SkipIf is { } skipIf)
+            {
+                Check(problems, $"Job '{job.JobType}'", DefinitionPointer.Job("skip_if"), "skip_if", skipIf, jobNames);
+            }
+
+            for (var i = 0; i < job.Tasks.Count; i++)
+            {
+                var task = job.Tasks[i];
+                var names = new HashSet<string>(jobNames.Concat(task.Variables.Select(v => v.Name)), StringComparer.Ordinal);
+                var subject = $"Task '{task.TaskType}'";
+                foreach (var (key, item, text) in Templated(task))
+                {
+                    Check(problems, subject, new DefinitionPointer(task.TaskType, key, item, i), key, text, names);
+                }
+            }
+
+            return problems;
+        }
+
+        private static IEnumerable<(string Key, string? Item, string Text)> Templated(TaskDefinition task)
+        {
+            foreach (var (key, lines) in new[] { ("before_script", task.BeforeScript), ("script", task.Script), ("after_script", task.AfterScript) })
+            {
+                foreach (var line in lines)
+                {
+                    yield return (key, line, line);
+                }
+            }
+
+            foreach (var (key, values) in new[] { ("environment", task.Environment), ("variables", task.Variables), ("headers", task.Headers), ("query", task.Query) })
+            {
+                foreach (var value in values)
+                {
+                    yield return (key, value.Name, value.Value);
+                }
+            }
+
+            if (task.Url is { } url)
+            {
+                yield return ("url", null, url);
+            }
+
+            if (task.Except is { } except)
+            {
+                yield return ("except", null, except);
+            }
+        }
+
+        private static void Check(List<Problem> problems, string subject, DefinitionPointer at, string key, string text, HashSet<string> declared)
+        {
+            if (text.IndexOf("{{", StringComparison.Ordinal) < 0)
+            {
+                return;
+            }
+
+            var (error, names) = Parse(text);
+            if (error is not null)
+            {
+                problems.Add(WorkflowDiagnostics.TemplateSyntax.Create(at, subject, key, text, error));
+                return;
+            }
+
+            foreach (var function in names.Calls.Where(f => !TemplateVocabulary.Functions.Contains(f) && !declared.Contains(f) && !names.Assigned.Contains(f)).Distinct())
+            {
+                var suggestions = NameSuggester.Suggest(function, TemplateVocabulary.Functions);
+                problems.Add(WorkflowDiagnostics.UnknownTemplateFunction.CreateWithSuggestions(at, suggestions, subject, key, function, Hint(suggestions)));
+            }
+
+            foreach (var variable in names.Reads.Where(v => !Known(v, declared, names)).Distinct())
+            {
+                var suggestions = NameSuggester.Suggest(variable, TemplateVocabulary.Variables.Concat(declared));
+                problems.Add(WorkflowDiagnostics.UnknownTemplateVariable.CreateWithSuggestions(at, suggestions, subject, key, variable, Hint(suggestions)));
+            }
+        }
+
+        /// <summary>
+        /// Parses a template once: the same lines recur across tasks and workflows, and the analyzer runs on every
+        /// keystroke, so results are memoised (bounded; cleared when full).
+        /// </summary>
+        private static (string? Error, NameCollector Names) Parse(string text)
+        {
+            if (ParseCache.TryGetValue(text, out var cached))
+            {
+                return cached;
+            }
+
+            var template = Template.Parse(text);
+            var names = new NameCollector();
+            var result = template.HasErrors
+                ? (string.Join("; ", template.Messages.Select(m => m.Message)), names)
+                : ((string?)null, names);
+            if (!template.HasErrors)
+            {
+                names.Visit(template.Page);
+            }
+
+            if (ParseCache.Count > 4096)
+            {
+                ParseCache.Clear();
+            }
+
+            ParseCache[text] = result;
+            return result;
+        }
+
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string?, NameCollector)> ParseCache =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, (string?, NameCollector)>(StringComparer.Ordinal);
+
+        private static bool Known(string name, HashSet<string> declared, NameCollector names) =>
+            TemplateVocabulary.Variables.Contains(name) || TemplateVocabulary.Functions.Contains(name) || TemplateVocabulary.BuiltinObjects.Contains(name)
+            || declared.Contains(name) || names.Assigned.Contains(name) || names.Calls.Contains(name);
+
+        private static string Hint(EquatableArray<string> suggestions) =>
+            suggestions.IsEmpty ? string.Empty : " Did you mean " + string.Join(" or ", suggestions.Select(s => "'" + s + "'")) + "?";
+
+        /// <summary>Collects the global names a template reads, calls and assigns (loop variables count as assigned).</summary>
+        private sealed class NameCollector : ScriptVisitor
+        {
+            public List<string> Reads { get; } = new List<string>();
+
+            public HashSet<string> Calls { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+            public HashSet<string> Assigned { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+            public override void Visit(ScriptVariableGlobal node)
+            {
+                switch (node.Parent)
+                {
+                    case ScriptMemberExpression member when ReferenceEquals(member.Member, node):
+                        break;
+                    case ScriptFunctionCall call when ReferenceEquals(call.Target, node):
+                        Calls.Add(node.Name);
+                        break;
+                    case ScriptForStatement loop when ReferenceEquals(loop.Variable, node):
+                        Assigned.Add(node.Name);
+                        break;
+                    case ScriptAssignExpression assign when ReferenceEquals(assign.Target, node):
+                        Assigned.Add(node.Name);
+                        break;
+                    default:
+                        Reads.Add(node.Name);
+                        break;
+                }
+
+                base.Visit(node);
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using Workflows.Definitions;
+
+namespace Workflows.Yaml;
+
+/// <summary>The keys of each part of a formicary job definition (FORMICARY-FORMAT.md part 2 §2), and what is not run yet.</summary>
+internal static class KnownKeys
+{
+    public static readonly string[] Job =
+    {
+        "job_type", "description", "sem_version", "platform", "url", "cron_trigger", "timeout", "retry",
+        "delay_between_retries", "retry_backoff_policy", "hard_reset_after_retries", "pause_time", "max_concurrency",
+        "retention_days_for_failed", "retention_days_for_completed", "retention_days_for_cancelled", "public_plugin",
+        "required_params", "dynamic_template_tasks", "job_variables", "skip_if", "webhook", "notify", "resources",
+        "triggers", "tasks",
+    };
+
+    /// <summary>Job keys formicary computes from the tasks; a value written for them is ignored.</summary>
+    public static readonly string[] JobComputed = { "tags", "methods" };
+
+    public static readonly string[] Task =
+    {
+        "task_type", "description", "method", "container", "before_script", "script", "after_script", "environment",
+        "variables", "url", "headers", "query", "timeout", "retry", "delay_between_retries", "retry_backoff_policy",
+        "allow_failure", "always_run", "allow_start_if_completed", "artifacts", "cache", "dependencies", "artifact_ids",
+        "tags", "on_completed", "on_failed", "on_exit_code", "working_dir", "except", "report_stdout", "fork_job_type",
+        "fork_job_version", "job_version", "await_forked_tasks", "sub_workflow", "fan_out", "messaging_request_queue",
+        "messaging_reply_queue", "approval_policy", "webhook", "resources", "services", "privileged", "host_network",
+        "network_mode", "helper_environment", "artifacts_dir", "cache_dir", "artifact_key_prefix", "cost_factor",
+        "execute_command_without_shell", "debug", "node_selector", "pod_labels", "pod_annotations",
+
+        // Executor options with no typed property: kept as JSON text in TaskDefinition.ExecutorOptions.
+        "affinity", "node_tolerations", "helper", "dependent_artifact_ids",
+    };
+
+    /// <summary>Task keys kept verbatim (as JSON text) in <see cref="TaskDefinition.ExecutorOptions"/>.</summary>
+    public static readonly string[] TaskOptions = { "affinity", "node_tolerations", "helper", "dependent_artifact_ids" };
+
+    public static readonly string[] Container =
+    {
+        "image", "imageDefinition", "volumes", "volume_driver", "volumes_from", "devices", "bind_dir", "cpu_limit",
+        "cpu_request", "memory_limit", "memory_request", "ephemeral_storage_limit", "ephemeral_storage_request",
+        "service_account", "env_from", "env_value_from",
+    };
+
+    public static readonly string[] Artifacts = { "paths", "expires_after", "when" };
+
+    public static readonly string[] Cache = { "paths", "key", "key_paths", "expires_after" };
+
+    public static readonly string[] Service =
+    {
+        "name", "image", "alias", "instances", "working_directory", "command", "entrypoint", "ports", "volumes",
+        "cpu_limit", "cpu_request", "memory_limit", "memory_request", "ephemeral_storage_limit", "ephemeral_storage_request",
+    };
+
+    public static readonly string[] Webhook = { "url", "headers", "query" };
+
+    public static readonly string[] NotifyChannel = { "recipients", "when" };
+
+    public static readonly string[] Resource = { "resource_type", "description", "platform", "category", "tags", "value", "extract_config" };
+
+    public static readonly string[] ExtractConfig = { "properties", "context_prefix" };
+
+    public static readonly string[] Trigger =
+    {
+        "name", "type", "path", "auth", "mode", "bucket", "prefix", "suffix", "poll_interval", "topic", "group", "shared",
+        "params", "filter", "dedup_key", "rate_limit",
+    };
+
+    public static readonly string[] TriggerAuth = { "method", "secret_config", "header" };
+
+    public static readonly string[] RateLimit = { "max", "window" };
+
+    public static readonly string[] Approval =
+    {
+        "min_approvals", "allowed_roles", "allowed_users", "require_unanimous", "sla_deadline", "timeout_action",
+        "escalation_recipients", "escalation_message",
+    };
+
+    public static readonly string[] FanOut = { "source", "item_var", "max_parallel", "fail_fast", "fork_job_type", "fork_job_version" };
+
+    public static readonly string[] SubWorkflow = { "input_params", "output_variables", "wait_for_completion" };
+
+    public static readonly string[] Backoff = { "min", "max", "factor", "jitter" };
+
+    public static readonly string[] NameValue = { "name", "value" };
+
+    /// <summary>Keys written in formicary's own examples or docs that do not exist, and the key meant (used when it is known where it was written).</summary>
+    public static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
+    {
+        ["variables"] = "job_variables",
+        ["task_variables"] = "variables",
+        ["image"] = "container",
+        ["on_exit"] = "on_exit_code",
+        ["exit_codes"] = "on_exit_code",
+    };
+
+    /// <summary>Job keys that are loaded but not run yet, and why.</summary>
+    public static readonly Dictionary<string, string> JobNotRunYet = new(StringComparer.Ordinal)
+    {
+        ["cron_trigger"] = "the runtime has no scheduler yet, so the job is not started on this schedule",
+        ["skip_if"] = "the runtime does not evaluate skip_if yet, so the job is never skipped",
+        ["webhook"] = "the runtime posts no job webhooks yet",
+        ["notify"] = "the runtime sends no notifications yet",
+        ["resources"] = "the runtime holds no resource quotas yet",
+        ["triggers"] = "the runtime has no event triggers yet, so the job is not started by these events",
+        ["dynamic_template_tasks"] = "the runtime does not render the whole file at upload yet",
+    };
+
+    /// <summary>Task keys that are loaded but not run yet, and why.</summary>
+    public static readonly Dictionary<string, string> TaskNotRunYet = new(StringComparer.Ordinal)
+    {
+        ["approval_policy"] = "the runtime has no MANUAL approval gates yet",
+        ["fan_out"] = "the runtime has no fan-out yet, so the task runs once",
+        ["services"] = "the runtime starts no service containers yet",
+        ["cache"] = "the runtime keeps no cache between runs yet",
+        ["webhook"] = "the runtime posts no task webhooks yet",
+        ["resources"] = "the runtime holds no resource quotas yet",
+        ["except"] = "the runtime does not evaluate except yet, so the task is never skipped",
+        ["messaging_request_queue"] = "the runtime has no MESSAGING executor yet",
+        ["messaging_reply_queue"] = "the runtime has no MESSAGING executor yet",
+        ["sub_workflow"] = "the runtime has no FORK_JOB executor yet",
+        ["node_selector"] = "it is for KUBERNETES, which the runtime does not run yet",
+        ["node_tolerations"] = "it is for KUBERNETES, which the runtime does not run yet",
+        ["affinity"] = "it is for KUBERNETES, which the runtime does not run yet",
+        ["pod_labels"] = "it is for KUBERNETES, which the runtime does not run yet",
+        ["pod_annotations"] = "it is for KUBERNETES, which the runtime does not run yet",
+        ["helper"] = "the runtime starts no helper container yet",
+        ["helper_environment"] = "the runtime starts no helper container yet",
+    };
+
+    /// <summary>Methods that are loaded but not run yet, and why.</summary>
+    public static readonly Dictionary<TaskMethod, string> MethodNotRunYet = new()
+    {
+        [TaskMethod.Kubernetes] = "the runtime has no KUBERNETES executor yet",
+        [TaskMethod.Manual] = "the runtime has no MANUAL approval gates yet",
+        [TaskMethod.Messaging] = "the runtime has no MESSAGING executor yet",
+        [TaskMethod.Websocket] = "the runtime has no WEBSOCKET executor yet",
+        [TaskMethod.ForkJob] = "the runtime has no FORK_JOB executor yet",
+        [TaskMethod.AwaitForkedJob] = "the runtime has no AWAIT_FORKED_JOB executor yet",
+        [TaskMethod.ExpireArtifacts] = "the runtime has no EXPIRE_ARTIFACTS executor yet",
+        [TaskMethod.HttpPutForm] = "formicary accepts HTTP_PUT_FORM but never ran it, and neither does the runtime yet",
+    };
+
+    /// <summary>The methods a YAML task may name (every formicary method; IN_PROCESS needs a C# delegate).</summary>
+    public static readonly string[] Methods = Enum.GetValues<TaskMethod>().Where(m => m != TaskMethod.InProcess).Select(m => m.ToYaml()).ToArray();
+}

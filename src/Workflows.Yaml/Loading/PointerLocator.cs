@@ -1,0 +1,64 @@
+using Workflows.Definitions;
+
+namespace Workflows.Yaml;
+
+/// <summary>
+/// Maps a validator <see cref="DefinitionPointer"/> (task index, key, item) to the YAML node it is about: the value of
+/// <c>on_completed</c>, the key of an exit code in <c>on_exit_code</c>, the list item of a dependency, and so on.
+/// </summary>
+internal sealed class PointerLocator
+{
+    private readonly YamlMappingNode _job;
+    private readonly List<YamlMappingNode> _tasks;
+
+    public PointerLocator(YamlMappingNode job, List<YamlMappingNode> tasks)
+    {
+        _job = job;
+        _tasks = tasks;
+    }
+
+    /// <summary>The node for <paramref name="pointer"/>; <paramref name="occurrence"/> picks among equal items (0 = first).</summary>
+    public YamlNode Locate(DefinitionPointer pointer, int occurrence)
+    {
+        var owner = pointer.TaskIndex >= 0 && pointer.TaskIndex < _tasks.Count ? _tasks[pointer.TaskIndex] : _job;
+        var value = Value(owner, pointer.Key);
+        if (value is null)
+        {
+            // The key is not written (e.g. WF1007 asks for a missing timeout): point at the exit code it is about,
+            // else at the task (or job) itself.
+            if (pointer.Item is not null && Value(owner, "on_exit_code") is YamlMappingNode codes && Item(codes, pointer.Item, occurrence) is { } code)
+            {
+                return code;
+            }
+
+            return owner;
+        }
+
+        if (pointer.Item is null)
+        {
+            return value is YamlScalarNode { IsNull: true } ? Key(owner, pointer.Key) ?? owner : value;
+        }
+
+        return (value is YamlMappingNode or YamlSequenceNode ? Item(value, pointer.Item, occurrence) : null) ?? value;
+    }
+
+    private static YamlNode? Value(YamlMappingNode map, string key) =>
+        map.Entries.FirstOrDefault(e => e.Key is YamlScalarNode k && k.Value == key).Value;
+
+    private static YamlNode? Key(YamlMappingNode map, string key) =>
+        map.Entries.FirstOrDefault(e => e.Key is YamlScalarNode k && k.Value == key).Key;
+
+    /// <summary>The key node of a mapping entry, or the list item, written as <paramref name="item"/>.</summary>
+    private static YamlNode? Item(YamlNode container, string item, int occurrence)
+    {
+        var matches = container switch
+        {
+            YamlMappingNode map => map.Entries.Where(e => e.Key is YamlScalarNode k && Same(k.Value, item)).Select(e => e.Key).ToList(),
+            YamlSequenceNode list => list.Items.Where(i => i is YamlScalarNode s && Same(s.Value, item)).ToList(),
+            _ => new List<YamlNode>(),
+        };
+        return matches.Count == 0 ? null : matches[Math.Min(occurrence, matches.Count - 1)];
+    }
+
+    private static bool Same(string written, string item) => string.Equals(written.Trim(), item.Trim(), StringComparison.Ordinal);
+}

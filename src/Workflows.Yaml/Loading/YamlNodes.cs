@@ -1,0 +1,68 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Workflows.Yaml;
+
+/// <summary>A YAML node with the 1-based line and column where it starts.</summary>
+internal abstract class YamlNode
+{
+    protected YamlNode(Mark start)
+    {
+        Line = (int)start.Line;
+        Column = (int)start.Column;
+    }
+
+    public int Line { get; }
+
+    public int Column { get; }
+
+    /// <summary>How the node reads in a message: the scalar quoted, or "a mapping" / "a list".</summary>
+    public abstract string Describe();
+}
+
+/// <summary>A scalar as written.</summary>
+internal sealed class YamlScalarNode : YamlNode
+{
+    public YamlScalarNode(Scalar scalar)
+        : base(scalar.Start)
+    {
+        Value = scalar.Value;
+        IsPlain = scalar.Style == ScalarStyle.Plain;
+    }
+
+    public string Value { get; }
+
+    /// <summary>True for an unquoted scalar (only those can be null, numbers or booleans).</summary>
+    public bool IsPlain { get; }
+
+    /// <summary>True for <c>~</c>, <c>null</c> or nothing at all, unquoted.</summary>
+    public bool IsNull => IsPlain && Value is "" or "~" or "null" or "Null" or "NULL";
+
+    public override string Describe() => IsNull ? "nothing (null)" : "'" + Value + "'";
+}
+
+/// <summary>A list.</summary>
+internal sealed class YamlSequenceNode : YamlNode
+{
+    public YamlSequenceNode(Mark start)
+        : base(start)
+    {
+    }
+
+    public List<YamlNode> Items { get; } = new();
+
+    public override string Describe() => "a list";
+}
+
+/// <summary>A mapping whose entries keep their written order and their duplicates (so WF1001 and WF4007 can see them).</summary>
+internal sealed class YamlMappingNode : YamlNode
+{
+    public YamlMappingNode(Mark start)
+        : base(start)
+    {
+    }
+
+    public List<KeyValuePair<YamlNode, YamlNode>> Entries { get; } = new();
+
+    public override string Describe() => "a mapping";
+}

@@ -1,0 +1,96 @@
+using Workflows.Definitions;
+using YamlDotNet.Core;
+
+namespace Workflows.Yaml;
+
+/// <summary>
+/// Loads a legacy formicary YAML job definition into the one definitions model, and reports every problem with its
+/// line and column: YAML problems (WF4xxx) and, for a readable definition, the validator's (same ids and messages as
+/// the C# side).
+/// </summary>
+/// <remarks>
+/// Go templates are translated to Scriban (<see cref="GoTemplateTranslator"/>); a template block whose control lines
+/// stand between list items becomes one list item (see <c>TemplateLines</c>). Keys with no typed property are kept as
+/// JSON text in <see cref="TaskDefinition.ExecutorOptions"/> and <see cref="ContainerSpec.Options"/>, so nothing is lost.
+/// </remarks>
+public static partial class YamlJobLoader
+{
+    /// <summary>Loads one job definition from YAML text. Never throws for bad input: everything wrong is a problem.</summary>
+    /// <param name="yamlText">The YAML, e.g. the content of <c>samples/legacy-yaml/retry-job.yaml</c>.</param>
+    /// <param name="path">The file it came from, shown in <see cref="LocatedProblem.ToString"/>; optional.</param>
+    public static YamlLoadResult Load(string yamlText, string? path = null)
+    {
+        ArgumentNullException.ThrowIfNull(yamlText);
+        var context = new LoadContext(path);
+        var lineProblems = new List<TemplateLines.LineProblem>();
+        var prepared = TemplateLines.Prepare(yamlText, lineProblems);
+
+        YamlNode? root;
+        try
+        {
+            root = YamlTreeReader.Read(prepared);
+        }
+        catch (YamlException e)
+        {
+            var at = e.Start.Line > 0 ? e.Start : e.End;
+            var problem = WorkflowDiagnostics.MalformedYaml.Create(DefinitionPointer.Job("(yaml)"), e.Message.TrimEnd('.') + ".");
+            return Result(null, new List<LocatedProblem> { new(problem, path, (int)Math.Max(1, at.Line), (int)Math.Max(1, at.Column)) });
+        }
+
+        if (root is not YamlMappingNode map)
+        {
+            var document = new Scope("The document", null, -1);
+            if (root is null)
+            {
+                context.Report(WorkflowDiagnostics.WrongValueType, document, "(root)", 1, 1, "The document", "(root)", "nothing", "a mapping of job keys", "'job_type: my-job' followed by 'tasks:'");
+            }
+            else
+            {
+                context.WrongType(document, "(root)", root, "a mapping of job keys", "'job_type: my-job' followed by 'tasks:'");
+            }
+
+            return Result(null, context.Problems);
+        }
+
+        var taskNodes = new List<YamlMappingNode>();
+        var definition = ReadJob(map, context, taskNodes);
+        ReportTemplateLines(lineProblems, definition, taskNodes, context);
+
+        var locator = new PointerLocator(map, taskNodes);
+        var occurrences = new Dictionary<(string, DefinitionPointer), int>();
+        foreach (var problem in WorkflowValidator.Validate(definition))
+        {
+            var at = problem.Location;
+            if (context.Unreadable.Contains((at.TaskIndex, at.Key)))
+            {
+                continue; // a follow-on of a value that could not be read, already reported
+            }
+
+            occurrences.TryGetValue((problem.Id, at), out var seen);
+            occurrences[(problem.Id, at)] = seen + 1;
+
+            // The first of two equal exit codes is never reported: the n-th WF1001 is at the (n+1)-th key.
+            var occurrence = problem.Id == WorkflowDiagnostics.DuplicateExitCodeId ? seen + 1 : seen;
+            var node = locator.Locate(at, occurrence);
+            context.Problems.Add(new LocatedProblem(problem, path, node.Line, node.Column));
+        }
+
+        return Result(definition, context.Problems);
+    }
+
+    private static YamlLoadResult Result(JobDefinition? definition, List<LocatedProblem> problems) => new(
+        definition,
+        problems.OrderBy(p => p.Line).ThenBy(p => p.Column).ThenBy(p => p.Id, StringComparer.Ordinal).ToList());
+
+    /// <summary>Reports the template lines the preprocessor could not keep, naming the task whose lines they are.</summary>
+    private static void ReportTemplateLines(List<TemplateLines.LineProblem> problems, JobDefinition job, List<YamlMappingNode> taskNodes, LoadContext context)
+    {
+        foreach (var problem in problems)
+        {
+            var index = taskNodes.FindLastIndex(t => t.Line <= problem.Line);
+            var scope = index >= 0 ? Scope.ForTask(job.Tasks[index].TaskType, index) : Scope.ForJob(job.JobType);
+            context.Report(WorkflowDiagnostics.UntranslatableTemplate, scope, problem.Key, problem.Line, problem.Column,
+                scope.Subject, problem.Key, $"{problem.Reason} ('{problem.Construct}')");
+        }
+    }
+}
