@@ -1,7 +1,9 @@
 using Workflows;
 using Workflows.Definitions;
+using Workflows.Yaml;
 
-// Until the runtime lands, this validates the sample workflows with the one validator and prints their DAG.
+// Until the runtime lands, this validates the sample workflows with the one validator and prints their DAG, then
+// loads the seeds' legacy YAML and checks that it means exactly what the C# says.
 // Usage: Workflows.Samples [--mermaid]
 var mermaid = args.Contains("--mermaid");
 // GeneratedWorkflowRegistry is written by the source generator at build time: every [Workflow] of this assembly.
@@ -21,7 +23,7 @@ foreach (var workflow in workflows)
             Console.WriteLine($"  {problem}");
         }
 
-        Console.WriteLine(workflow.Warnings.Count == 0 ? "  valid" : $"  valid, with {workflow.Warnings.Count} warning(s)");
+        Console.WriteLine(workflow.Warnings.Count == 0 ? "  valid" : $"  valid, with {workflow.Warnings.Count} note(s)");
         Console.WriteLine();
     }
     catch (InvalidWorkflowDefinitionException e)
@@ -31,6 +33,22 @@ foreach (var workflow in workflows)
     }
 }
 
+foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "legacy-yaml"), "*.yaml").Order(StringComparer.Ordinal))
+{
+    var shown = Path.Combine("samples", "legacy-yaml", Path.GetFileName(file));
+    var loaded = YamlJobLoader.Load(File.ReadAllText(file), shown);
+    foreach (var problem in loaded.Problems)
+    {
+        Console.WriteLine(problem);
+    }
+
+    var csharp = jobs.FirstOrDefault(j => j.JobType == loaded.Definition?.JobType);
+    var same = loaded.Definition is { } yaml && csharp is not null && LocalUrls(yaml) == csharp;
+    Console.WriteLine($"{shown}: {(loaded.Succeeded ? "loaded" : "REJECTED")}; {(same ? "same definition as the C# sample" : "DIFFERS from the C# sample")}");
+    exitCode |= loaded.Succeeded && same ? 0 : 1;
+}
+
+Console.WriteLine();
 var total = workflows.Count;
 var duplicates = WorkflowValidator.Validate(jobs).Where(p => p.Id == WorkflowDiagnostics.DuplicateJobTypeId).ToList();
 foreach (var duplicate in duplicates)
@@ -41,4 +59,13 @@ foreach (var duplicate in duplicates)
 
 Console.WriteLine($"{total} workflow(s) checked. Running them needs the runtime (not built yet): see README.");
 return exitCode;
+
+// The seed YAML calls jsonplaceholder.typicode.com; the C# samples call a local server instead.
+static JobDefinition LocalUrls(JobDefinition job) => job with
+{
+    Tasks = job.Tasks.Select(t => t with
+    {
+        Script = t.Script.Select(line => line.Replace("https://jsonplaceholder.typicode.com", "http://127.0.0.1:5080", StringComparison.Ordinal)).ToEquatableArray(),
+    }).ToEquatableArray(),
+};
 

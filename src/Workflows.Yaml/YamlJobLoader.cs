@@ -1,12 +1,13 @@
 using Workflows.Definitions;
+using Workflows.Templates;
 using YamlDotNet.Core;
 
 namespace Workflows.Yaml;
 
 /// <summary>
 /// Loads a legacy formicary YAML job definition into the one definitions model, and reports every problem with its
-/// line and column: YAML problems (WF4xxx) and, for a readable definition, the validator's (same ids and messages as
-/// the C# side).
+/// line and column: YAML problems (WF4xxx) and, for a readable definition, the validator's and the template checker's
+/// (WF3001-WF3003), with the same ids and messages as the C# side.
 /// </summary>
 /// <remarks>
 /// Go templates are translated to Scriban (<see cref="GoTemplateTranslator"/>); a template block whose control lines
@@ -58,7 +59,8 @@ public static partial class YamlJobLoader
 
         var locator = new PointerLocator(map, taskNodes);
         var occurrences = new Dictionary<(string, DefinitionPointer), int>();
-        foreach (var problem in WorkflowValidator.Validate(definition))
+        // Templates are checked after translation, so a Go template gets the Scriban checks too (and so does its translation).
+        foreach (var problem in WorkflowValidator.Validate(definition).Concat(TemplateChecker.Check(definition)))
         {
             var at = problem.Location;
             if (context.Unreadable.Contains((at.TaskIndex, at.Key)))
@@ -82,15 +84,23 @@ public static partial class YamlJobLoader
         definition,
         problems.OrderBy(p => p.Line).ThenBy(p => p.Column).ThenBy(p => p.Id, StringComparer.Ordinal).ToList());
 
-    /// <summary>Reports the template lines the preprocessor could not keep, naming the task whose lines they are.</summary>
+    /// <summary>Reports the template lines the preprocessor could not keep (WF3001 or WF4006), naming the task whose lines they are.</summary>
     private static void ReportTemplateLines(List<TemplateLines.LineProblem> problems, JobDefinition job, List<YamlMappingNode> taskNodes, LoadContext context)
     {
         foreach (var problem in problems)
         {
             var index = taskNodes.FindLastIndex(t => t.Line <= problem.Line);
             var scope = index >= 0 ? Scope.ForTask(job.Tasks[index].TaskType, index) : Scope.ForJob(job.JobType);
-            context.Report(WorkflowDiagnostics.UntranslatableTemplate, scope, problem.Key, problem.Line, problem.Column,
-                scope.Subject, problem.Key, $"{problem.Reason} ('{problem.Construct}')");
+            if (problem.IsSyntaxError)
+            {
+                context.Report(WorkflowDiagnostics.TemplateSyntax, scope, problem.Key, problem.Line, problem.Column,
+                    scope.Subject, problem.Key, problem.Construct, problem.Reason);
+            }
+            else
+            {
+                context.Report(WorkflowDiagnostics.UntranslatableTemplate, scope, problem.Key, problem.Line, problem.Column,
+                    scope.Subject, problem.Key, $"{problem.Reason} ('{problem.Construct}')");
+            }
         }
     }
 }

@@ -173,6 +173,33 @@ public class AnalyzerTests
             Verify.Diagnostic(DuplicateJobTypeId, 1, "Job type 'same' is defined 2 times. Job types must be unique: rename all but one."));
 
     [Fact]
+    public async Task TimeSpan_zero_is_a_known_value_not_a_non_constant_argument() =>
+        await Verify.Analyzer("""
+            [Workflow("zero")]
+            public sealed partial class Zero : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Task("build").Shell().Script("make").Timeout({|#0:TimeSpan.Zero|}).DelayBetweenRetries(TimeSpan.MaxValue);
+            }
+            """,
+            Verify.Diagnostic(InvalidDurationId, 0, "Task 'build' has timeout = 0s, which is zero (no attempt could run). Use a positive duration such as TimeSpan.FromSeconds(5) in C#, or '5s' in YAML."));
+
+    [Fact]
+    public async Task Omitted_optional_arguments_are_known_and_each_retention_count_is_at_its_own_argument() =>
+        await Verify.Analyzer("""
+            [Workflow("kept")]
+            public sealed partial class Kept : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .RetentionDays(completed: 7, {|#0:failed: -3|})
+                    .Task("build").Shell().Script("make").Retry({|#1:-1|})
+                        .Backoff(TimeSpan.FromSeconds(1));
+            }
+            """,
+            Verify.Diagnostic(NegativeCountId, 0, "Job 'kept' has retention_days_for_failed = -3, which is negative. Use 0 or more."),
+            Verify.Diagnostic(NegativeCountId, 1, "Task 'build' has retry = -1, which is negative. Use 0 or more."));
+
+    [Fact]
     public async Task Code_outside_workflows_is_ignored() =>
         await Verify.Analyzer("""
             public sealed class NotAWorkflow

@@ -184,11 +184,19 @@ public class ProblemLocationTests
     }
 
     [Fact]
-    public void A_template_block_without_end_is_an_error_at_its_line()
+    public void A_template_block_without_end_is_a_syntax_error_at_its_line()
     {
+        // Go itself rejects it, so it is WF3001 (as a Scriban 'if' without 'end' is in C#), not WF4006.
         const string yaml = "job_type: ci\ntasks:\n- task_type: t\n  method: SHELL\n  script:\n    {{ if .X }}\n    - a\n";
         var problem = Assert.Single(YamlJobLoader.Load(yaml).Problems);
-        Assert.Equal("<yaml>(6,5): error WF4006: Task 't' has a Go template in 'script' that cannot be translated to Scriban: the block has no matching '{{ end }}' ('{{ if .X }}'). Rewrite that part with if/else/end, range, eq/ne/lt/le/gt/ge, and/or/not, pipelines or function calls.", problem.ToString());
+        Assert.Equal("<yaml>(6,5): error WF3001: Task 't' has a template in script that does not parse: '{{ if .X }}' (the block has no matching '{{ end }}'). Fix the {{ … }} syntax, e.g. '{{ if JobRetry > 0 }}…{{ else }}…{{ end }}' in C#, or '{{ if gt .JobRetry 0 }}…{{ else }}…{{ end }}' in YAML.", problem.ToString());
+    }
+
+    [Fact]
+    public void A_template_that_does_not_parse_as_go_is_a_syntax_error_at_the_construct()
+    {
+        const string yaml = "job_type: ci\ntasks:\n- task_type: t\n  method: SHELL\n  script:\n    - echo {{ if gt .JobRetry 0 }}retry\n";
+        Assert.Equal(["job.yaml(6,12): error WF3001: Task 't' has a template in script that does not parse: 'echo {{ if gt .JobRetry 0 }}retry' (the block has no matching '{{ end }}': '{{ if gt .JobRetry 0 }}'). Fix the {{ … }} syntax, e.g. '{{ if JobRetry > 0 }}…{{ else }}…{{ end }}' in C#, or '{{ if gt .JobRetry 0 }}…{{ else }}…{{ end }}' in YAML."], Problems(yaml));
     }
 
     [Fact]

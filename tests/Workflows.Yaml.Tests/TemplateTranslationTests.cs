@@ -76,31 +76,32 @@ public class TemplateTranslationTests
     }
 
     [Theory]
-    [InlineData("{{ template \"x\" }}", 0, "named templates ('template') cannot be translated")]
-    [InlineData("{{ define \"x\" }}{{ end }}", 0, "named templates ('define') cannot be translated")]
-    [InlineData("a {{ block \"x\" . }}{{ end }}", 2, "named templates ('block') cannot be translated")]
-    [InlineData("{{ call .F 1 }}", 0, "'call' (calling a function held in a field) cannot be translated")]
-    [InlineData("{{ or .A \"x\" }}", 0, "'or' used as a value: Go returns one of its operands, Scriban's '||' returns true or false; use it in an 'if', or use 'default' to pick a value")]
-    [InlineData("{{ . }}", 0, "'.' (the whole data) outside range/with cannot be translated")]
-    [InlineData("{{ $ }}", 0, "'$' (the whole data) cannot be translated")]
-    [InlineData("{{ $y }}", 0, "undefined variable '$y'")]
-    [InlineData("{{ with .A }}{{ else with .B }}{{ end }}", 13, "'else with' in a 'with' block")]
-    [InlineData("x {{ if .A }}y", 2, "the block has no matching '{{ end }}'")]
-    [InlineData("{{ end }}", 0, "'end' without a matching if/range/with")]
-    [InlineData("{{ lt 1 }}", 0, "'lt' takes two operands, not 1")]
-    [InlineData("{{ 3 4 }}", 0, "'3' is not a function, so it cannot take arguments")]
-    [InlineData("{{ .A", 0, "the action has no closing '}}'")]
-    [InlineData("{{ \"abc }}", 0, "the action has no closing '}}'")]
-    [InlineData("{{ 1i }}", 0, "imaginary number '1i'")]
-    [InlineData("{{ break }}", 0, "'break' outside 'range'")]
-    [InlineData("{{ if .A }}{{ end }}{{ empty }}", 20, "the function 'empty' has the name of a Scriban keyword")]
-    public void Untranslatable_constructs_are_errors_naming_them(string go, int offset, string reason)
+    [InlineData("{{ template \"x\" }}", 0, "named templates ('template') cannot be translated", false)]
+    [InlineData("{{ define \"x\" }}{{ end }}", 0, "named templates ('define') cannot be translated", false)]
+    [InlineData("a {{ block \"x\" . }}{{ end }}", 2, "named templates ('block') cannot be translated", false)]
+    [InlineData("{{ call .F 1 }}", 0, "'call' (calling a function held in a field) cannot be translated", false)]
+    [InlineData("{{ or .A \"x\" }}", 0, "'or' used as a value: Go returns one of its operands, Scriban's '||' returns true or false; use it in an 'if', or use 'default' to pick a value", false)]
+    [InlineData("{{ . }}", 0, "'.' (the whole data) outside range/with cannot be translated", false)]
+    [InlineData("{{ $ }}", 0, "'$' (the whole data) cannot be translated", false)]
+    [InlineData("{{ $y }}", 0, "undefined variable '$y'", true)]
+    [InlineData("{{ with .A }}{{ else with .B }}{{ end }}", 13, "'else with' in a 'with' block", false)]
+    [InlineData("x {{ if .A }}y", 2, "the block has no matching '{{ end }}'", true)]
+    [InlineData("{{ end }}", 0, "'end' without a matching if/range/with", true)]
+    [InlineData("{{ lt 1 }}", 0, "'lt' takes two operands, not 1", false)]
+    [InlineData("{{ 3 4 }}", 0, "'3' is not a function, so it cannot take arguments", true)]
+    [InlineData("{{ .A", 0, "the action has no closing '}}'", true)]
+    [InlineData("{{ \"abc }}", 0, "the action has no closing '}}'", true)]
+    [InlineData("{{ 1i }}", 0, "imaginary number '1i'", false)]
+    [InlineData("{{ break }}", 0, "'break' outside 'range'", true)]
+    [InlineData("{{ if .A }}{{ end }}{{ empty }}", 20, "the function 'empty' has the name of a Scriban keyword", false)]
+    public void Untranslatable_constructs_and_syntax_errors_are_errors_naming_them(string go, int offset, string reason, bool isSyntaxError)
     {
+        // A syntax error (Go itself rejects the template) is reported as WF3001 by the loader; the rest as WF4006.
         var translation = GoTemplateTranslator.Translate(go);
         Assert.Null(translation.Scriban);
         Assert.False(translation.Succeeded);
         var error = Assert.Single(translation.Errors);
-        Assert.Equal((offset, reason), (error.Offset, error.Reason));
+        Assert.Equal((offset, reason, isSyntaxError), (error.Offset, error.Reason, error.IsSyntaxError));
     }
 
     [Fact]

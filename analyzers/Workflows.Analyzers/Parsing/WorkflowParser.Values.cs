@@ -11,7 +11,8 @@ namespace Workflows.Analyzers
     {
         /// <summary>
         /// The value of a DSL argument when it is known at compile time: constants, <c>TimeSpan.From*(constant)</c>,
-        /// <c>ExitAction</c> members and factories, enum members and <c>params</c> arrays of constants.
+        /// <c>TimeSpan.Zero</c> (and <c>MaxValue</c>, <c>MinValue</c>), <c>ExitAction</c> members and factories, enum
+        /// members, <c>params</c> arrays of constants, and omitted optional arguments (<c>RetentionDays(failed: 3)</c>).
         /// </summary>
         private static bool Evaluate(IOperation operation, ITypeSymbol? parameterType, KnownTypes known, out object? value)
         {
@@ -52,6 +53,16 @@ namespace Workflows.Analyzers
                 case IFieldReferenceOperation { Field: { IsStatic: true } field } when SymbolEqualityComparer.Default.Equals(field.ContainingType, known.ExitAction):
                     value = ExitActionField(field.Name);
                     return value is not null;
+                case IFieldReferenceOperation { Field: { IsStatic: true } field } when SymbolEqualityComparer.Default.Equals(field.ContainingType, known.TimeSpan):
+                    value = TimeSpanField(field.Name);
+                    return value is not null;
+                case IDefaultValueOperation { Type: { } type } when type.IsReferenceType || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T:
+                    // An omitted optional argument such as 'int? completed = null' is default(int?), which is not a constant.
+                    value = null;
+                    return true;
+                case IDefaultValueOperation { Type: { } type } when SymbolEqualityComparer.Default.Equals(type, known.TimeSpan):
+                    value = TimeSpan.Zero;
+                    return true;
                 case IInvocationOperation { TargetMethod: { IsStatic: true } target } invocation
                     when SymbolEqualityComparer.Default.Equals(target.ContainingType, known.TimeSpan):
                     return TimeSpanCall(invocation, known, out value);
@@ -70,6 +81,14 @@ namespace Workflows.Analyzers
                     return false;
             }
         }
+
+        private static object? TimeSpanField(string name) => name switch
+        {
+            "Zero" => TimeSpan.Zero,
+            "MaxValue" => TimeSpan.MaxValue,
+            "MinValue" => TimeSpan.MinValue,
+            _ => null,
+        };
 
         private static ExitAction? ExitActionField(string name) => name switch
         {

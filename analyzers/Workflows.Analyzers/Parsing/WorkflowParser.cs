@@ -169,6 +169,14 @@ namespace Workflows.Analyzers
                 case "Environment" or "Variable" or "Header" or "Query" or "HelperEnvironment" when taskIndex >= 0:
                     parsed.Remember(taskIndex, key, values[0] as string, arguments[1].Syntax.GetLocation());
                     break;
+                case "RetentionDays":
+                    // One call sets three keys: retention_days_for_completed, _failed and _cancelled, each at its own argument.
+                    foreach (var argument in arguments.Where(a => a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter is not null))
+                    {
+                        parsed.Remember(taskIndex, "retention_days_for_" + argument.Parameter!.Name, null, argument.Syntax.GetLocation());
+                    }
+
+                    break;
                 case "Script" or "BeforeScript" or "AfterScript":
                 case "Dependencies":
                 case "AwaitForkedJobs":

@@ -14,9 +14,9 @@ namespace Workflows.Definitions
 
         private const string Templates = "Templates";
 
-        /// <summary>WF3001: a template that does not parse.</summary>
+        /// <summary>WF3001: a template that does not parse (Scriban in C#; in YAML, a Go template that Go itself would reject).</summary>
         public static readonly ProblemDescriptor TemplateSyntax = Rule(TemplateSyntaxId, "Template syntax error",
-            "{0} has a template in {1} that does not parse: '{2}' ({3}). Fix the {{{{ … }}}} syntax, e.g. '{{{{ if JobRetry > 0 }}}}…{{{{ else }}}}…{{{{ end }}}}'.",
+            "{0} has a template in {1} that does not parse: '{2}' ({3}). Fix the {{{{ … }}}} syntax, e.g. '{{{{ if JobRetry > 0 }}}}…{{{{ else }}}}…{{{{ end }}}}' in C#, or '{{{{ if gt .JobRetry 0 }}}}…{{{{ else }}}}…{{{{ end }}}}' in YAML.",
             ProblemSeverity.Error, Templates);
 
         /// <summary>WF3002: a template variable that is neither built in nor declared.</summary>

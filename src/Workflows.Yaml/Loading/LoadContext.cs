@@ -127,7 +127,11 @@ internal sealed partial class LoadContext
         return scalar.IsNull ? null : Translate(scalar, scope, key);
     }
 
-    /// <summary>The text of a scalar with its Go templates translated; the text as written when they cannot be (WF4006).</summary>
+    /// <summary>
+    /// The text of a scalar with its Go templates translated; the text as written when they cannot be: WF3001 when the
+    /// template does not parse (as the C# side reports a Scriban template that does not parse), WF4006 when a valid Go
+    /// construct has no Scriban translation.
+    /// </summary>
     public string Translate(YamlScalarNode scalar, Scope scope, string key)
     {
         if (!GoTemplateTranslator.ContainsTemplate(scalar.Value))
@@ -141,8 +145,16 @@ internal sealed partial class LoadContext
             // Point into the value when it is written plain on one line, so the column is the construct's own.
             var firstLine = scalar.Value.IndexOf('\n', StringComparison.Ordinal);
             var inLine = scalar.IsPlain && (firstLine < 0 || error.Offset < firstLine);
-            Report(WorkflowDiagnostics.UntranslatableTemplate, scope, key, scalar.Line, scalar.Column + (inLine ? error.Offset : 0),
-                scope.Subject, scope.Display(key), error.ToString());
+            var column = scalar.Column + (inLine ? error.Offset : 0);
+            if (error.IsSyntaxError)
+            {
+                var reason = error.Construct == scalar.Value ? error.Reason : $"{error.Reason}: '{error.Construct}'";
+                Report(WorkflowDiagnostics.TemplateSyntax, scope, key, scalar.Line, column, scope.Subject, scope.Display(key), scalar.Value, reason);
+            }
+            else
+            {
+                Report(WorkflowDiagnostics.UntranslatableTemplate, scope, key, scalar.Line, column, scope.Subject, scope.Display(key), error.ToString());
+            }
         }
 
         return translation.Scriban ?? scalar.Value;

@@ -48,17 +48,29 @@ internal sealed class PointerLocator
     private static YamlNode? Key(YamlMappingNode map, string key) =>
         map.Entries.FirstOrDefault(e => e.Key is YamlScalarNode k && k.Value == key).Key;
 
-    /// <summary>The key node of a mapping entry, or the list item, written as <paramref name="item"/>.</summary>
+    /// <summary>
+    /// The key node of a mapping entry, or the list item, written as <paramref name="item"/>. A list item holding a Go
+    /// template matches by its Scriban translation too (the definition, and so the pointer, holds the translation), and
+    /// a <c>{name, value}</c> list item matches by its name.
+    /// </summary>
     private static YamlNode? Item(YamlNode container, string item, int occurrence)
     {
         var matches = container switch
         {
             YamlMappingNode map => map.Entries.Where(e => e.Key is YamlScalarNode k && Same(k.Value, item)).Select(e => e.Key).ToList(),
-            YamlSequenceNode list => list.Items.Where(i => i is YamlScalarNode s && Same(s.Value, item)).ToList(),
+            YamlSequenceNode list => list.Items.Where(i => i switch
+            {
+                YamlScalarNode s => Same(s.Value, item) || SameTranslated(s.Value, item),
+                YamlMappingNode pair => Value(pair, "name") is YamlScalarNode name && Same(name.Value, item),
+                _ => false,
+            }).ToList(),
             _ => new List<YamlNode>(),
         };
         return matches.Count == 0 ? null : matches[Math.Min(occurrence, matches.Count - 1)];
     }
 
     private static bool Same(string written, string item) => string.Equals(written.Trim(), item.Trim(), StringComparison.Ordinal);
+
+    private static bool SameTranslated(string written, string item) =>
+        GoTemplateTranslator.ContainsTemplate(written) && GoTemplateTranslator.Translate(written).Scriban is { } scriban && Same(scriban, item);
 }

@@ -17,8 +17,11 @@ namespace Workflows.Yaml;
 /// </summary>
 internal static partial class TemplateLines
 {
-    /// <summary>A line the preprocessor could not make parseable: 1-based line and column, the key it is under, and what is wrong.</summary>
-    public sealed record LineProblem(int Line, int Column, string Key, string Construct, string Reason);
+    /// <summary>
+    /// A line the preprocessor could not make parseable: 1-based line and column, the key it is under, and what is wrong;
+    /// <paramref name="IsSyntaxError"/> when the block does not parse as a Go template at all (no matching end).
+    /// </summary>
+    public sealed record LineProblem(int Line, int Column, string Key, string Construct, string Reason, bool IsSyntaxError = false);
 
     public static string Prepare(string text, List<LineProblem> problems)
     {
@@ -104,14 +107,14 @@ internal static partial class TemplateLines
         var key = OwningKey(lines, start);
         if (depth < 0)
         {
-            problems.Add(new LineProblem(start + 1, column, key, opening, "'{{ end }}' (or '{{ else }}') without a matching if/range/with"));
+            problems.Add(new LineProblem(start + 1, column, key, opening, "'{{ end }}' (or '{{ else }}') without a matching if/range/with", IsSyntaxError: true));
             Blank(lines, start, end);
             return end;
         }
 
         if (depth > 0)
         {
-            problems.Add(new LineProblem(start + 1, column, key, opening, "the block has no matching '{{ end }}'"));
+            problems.Add(new LineProblem(start + 1, column, key, opening, "the block has no matching '{{ end }}'", IsSyntaxError: true));
             Blank(lines, start, end);
             return end;
         }

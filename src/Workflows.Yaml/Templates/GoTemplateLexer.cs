@@ -119,7 +119,7 @@ internal static class GoTemplateLexer
                 continue;
             }
 
-            throw new GoTemplateException($"unexpected character '{c}'");
+            throw GoTemplateException.Syntax($"unexpected character '{c}'");
         }
 
         return tokens;
@@ -143,7 +143,7 @@ internal static class GoTemplateLexer
         var end = s.IndexOf('`', i + 1);
         if (end < 0)
         {
-            throw new GoTemplateException("unterminated raw string");
+            throw GoTemplateException.Syntax("unterminated raw string");
         }
 
         var value = s[(i + 1)..end].Replace("\r", string.Empty, StringComparison.Ordinal);
@@ -163,7 +163,7 @@ internal static class GoTemplateLexer
             }
             else if (s[i] == '\n')
             {
-                throw new GoTemplateException("newline in string");
+                throw GoTemplateException.Syntax("newline in string");
             }
             else
             {
@@ -173,7 +173,7 @@ internal static class GoTemplateLexer
 
         if (i >= s.Length)
         {
-            throw new GoTemplateException("unterminated string");
+            throw GoTemplateException.Syntax("unterminated string");
         }
 
         i++;
@@ -199,12 +199,12 @@ internal static class GoTemplateLexer
         }
         else
         {
-            throw new GoTemplateException("unterminated character constant");
+            throw GoTemplateException.Syntax("unterminated character constant");
         }
 
         if (i >= s.Length || s[i] != '\'')
         {
-            throw new GoTemplateException("unterminated character constant");
+            throw GoTemplateException.Syntax("unterminated character constant");
         }
 
         i++;
@@ -217,7 +217,7 @@ internal static class GoTemplateLexer
     {
         if (i + 1 >= s.Length)
         {
-            throw new GoTemplateException("unterminated escape");
+            throw GoTemplateException.Syntax("unterminated escape");
         }
 
         var c = s[i + 1];
@@ -249,14 +249,14 @@ internal static class GoTemplateLexer
             return ((char)Convert.ToInt32(octal, 8)).ToString();
         }
 
-        throw new GoTemplateException($"unknown escape sequence '\\{c}'");
+        throw GoTemplateException.Syntax($"unknown escape sequence '\\{c}'");
     }
 
     private static string HexEscape(string s, ref int i, int digits)
     {
         if (i + digits > s.Length || !int.TryParse(s.AsSpan(i, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code))
         {
-            throw new GoTemplateException("malformed hexadecimal escape");
+            throw GoTemplateException.Syntax("malformed hexadecimal escape");
         }
 
         i += digits;
@@ -301,7 +301,7 @@ internal static class GoTemplateLexer
                 var d = Convert.ToInt32(digit.ToString(), 16);
                 if (d >= radix)
                 {
-                    throw new GoTemplateException($"malformed number '{text}'");
+                    throw GoTemplateException.Syntax($"malformed number '{text}'");
                 }
 
                 value = (value * radix) + d;
@@ -321,7 +321,7 @@ internal static class GoTemplateLexer
             return sign + (normalized.Contains('E', StringComparison.Ordinal) ? number.ToString("0.0###############", CultureInfo.InvariantCulture) : normalized);
         }
 
-        throw new GoTemplateException($"malformed number '{text}'");
+        throw GoTemplateException.Syntax($"malformed number '{text}'");
     }
 
     private static bool IsHexPrefixed(string s, int start)

@@ -43,7 +43,7 @@ internal sealed class GoTemplateParser
         var pipeline = parser.ParsePipeline(allowTwoVariables);
         if (parser._position < tokens.Count)
         {
-            throw new GoTemplateException($"unexpected '{tokens[parser._position].Text}'");
+            throw GoTemplateException.Syntax($"unexpected '{tokens[parser._position].Text}'");
         }
 
         return pipeline;
@@ -67,7 +67,7 @@ internal sealed class GoTemplateParser
             {
                 if (!allowTwoVariables)
                 {
-                    throw new GoTemplateException("two variables are declared only by 'range'");
+                    throw GoTemplateException.Syntax("two variables are declared only by 'range'");
                 }
 
                 variables.Add(Peek()!.Text);
@@ -97,7 +97,7 @@ internal sealed class GoTemplateParser
 
         if (arguments.Count == 0)
         {
-            throw new GoTemplateException("missing value in pipeline");
+            throw GoTemplateException.Syntax("missing value in pipeline");
         }
 
         return new GoCommand(arguments);
@@ -117,7 +117,7 @@ internal sealed class GoTemplateParser
             GoTokenKind.Bool => new GoLiteral(token.Text),
             GoTokenKind.Nil => new GoLiteral("null"),
             GoTokenKind.LeftParen => ParseParenthesized(),
-            _ => throw new GoTemplateException($"unexpected '{token.Text}'"),
+            _ => throw GoTemplateException.Syntax($"unexpected '{token.Text}'"),
         };
 
         if (term is GoField { Receiver: null })
@@ -152,7 +152,7 @@ internal sealed class GoTemplateParser
         var inner = ParsePipeline(allowTwoVariables: false);
         if (Peek()?.Kind != GoTokenKind.RightParen)
         {
-            throw new GoTemplateException("unclosed '('");
+            throw GoTemplateException.Syntax("unclosed '('");
         }
 
         _position++;

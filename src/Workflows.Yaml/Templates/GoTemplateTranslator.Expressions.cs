@@ -65,7 +65,7 @@ public static partial class GoTemplateTranslator
 
             if (head is not GoField)
             {
-                throw new GoTemplateException($"'{Operand(head, condition).Text}' is not a function, so it cannot take arguments");
+                throw GoTemplateException.Syntax($"'{Operand(head, condition).Text}' is not a function, so it cannot take arguments");
             }
 
             // A method call on a field: .Object.Method arg
@@ -181,7 +181,7 @@ public static partial class GoTemplateTranslator
                 case GoVariable variable:
                     if (!_declared.Contains(variable.Name))
                     {
-                        throw new GoTemplateException($"undefined variable '{variable.Name}'");
+                        throw GoTemplateException.Syntax($"undefined variable '{variable.Name}'");
                     }
 
                     return new Expression(variable.Name, Precedence.Atom);

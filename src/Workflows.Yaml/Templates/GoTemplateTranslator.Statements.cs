@@ -38,7 +38,7 @@ public static partial class GoTemplateTranslator
             var tokens = GoTemplateLexer.Tokenize(content);
             if (tokens.Count == 0)
             {
-                throw new GoTemplateException("empty action");
+                throw GoTemplateException.Syntax("empty action");
             }
 
             var keyword = tokens[0].Kind == GoTokenKind.Identifier ? tokens[0].Text : null;
@@ -72,7 +72,7 @@ public static partial class GoTemplateTranslator
                 case "break" or "continue":
                     if (tokens.Count != 1 || !_frames.Any(f => f.Kind == BlockKind.Range))
                     {
-                        throw new GoTemplateException($"'{keyword}' outside 'range'");
+                        throw GoTemplateException.Syntax($"'{keyword}' outside 'range'");
                     }
 
                     return keyword;
@@ -117,7 +117,7 @@ public static partial class GoTemplateTranslator
         {
             if (_frames.Count == 0)
             {
-                throw new GoTemplateException("'else' outside if/range/with");
+                throw GoTemplateException.Syntax("'else' outside if/range/with");
             }
 
             var frame = _frames.Pop();
@@ -148,12 +148,12 @@ public static partial class GoTemplateTranslator
         {
             if (tokens.Count != 1)
             {
-                throw new GoTemplateException("unexpected text after 'end'");
+                throw GoTemplateException.Syntax("unexpected text after 'end'");
             }
 
             if (_frames.Count == 0)
             {
-                throw new GoTemplateException("'end' without a matching if/range/with");
+                throw GoTemplateException.Syntax("'end' without a matching if/range/with");
             }
 
             _frames.Pop();

@@ -66,14 +66,14 @@ public static partial class GoTemplateTranslator
             }
             catch (GoTemplateException e)
             {
-                errors.Add(new TemplateTranslationError(segment.Offset, segment.Raw, e.Message));
+                errors.Add(new TemplateTranslationError(segment.Offset, segment.Raw, e.Message, e.IsSyntaxError));
             }
         }
 
         foreach (var open in translator.Unclosed())
         {
             var raw = segments.First(s => !s.IsText && s.Offset == open).Raw;
-            errors.Add(new TemplateTranslationError(open, raw, "the block has no matching '{{ end }}'"));
+            errors.Add(new TemplateTranslationError(open, raw, "the block has no matching '{{ end }}'", IsSyntaxError: true));
         }
 
         if (errors.Count > 0)
@@ -122,7 +122,7 @@ public static partial class GoTemplateTranslator
             var close = FindClose(s, open + 2);
             if (close < 0)
             {
-                errors.Add(new TemplateTranslationError(open, s[open..], "the action has no closing '}}'"));
+                errors.Add(new TemplateTranslationError(open, s[open..], "the action has no closing '}}'", IsSyntaxError: true));
                 return segments;
             }
 

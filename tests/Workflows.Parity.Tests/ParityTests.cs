@@ -1,0 +1,95 @@
+using Workflows.Definitions;
+using Xunit.Abstractions;
+
+namespace Workflows.Parity.Tests;
+
+/// <summary>
+/// The same mistake gives the same WF id, with the same message, in C# (the analyzer, while you type) and in YAML
+/// (the loader): one case per rule that can occur in both, and an explicit, reasoned list of the rules that cannot.
+/// </summary>
+public class ParityTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// The rules without a parity case, and why. Only an edge's own rules belong here: WF4xxx (the YAML text itself)
+    /// and WF6xxx (the C# class and its Define). Every other rule is about the definition, which both edges share.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Excluded = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["WF4001"] = "YAML only: the text is not well-formed YAML. Malformed C# is the compiler's error, not a rule.",
+        ["WF4002"] = "YAML only: an unknown key. The DSL has no keys; an unknown method is a compile error.",
+        ["WF4003"] = "YAML only: a value of the wrong kind ('retry: two'). C# arguments are typed by the compiler.",
+        ["WF4004"] = "YAML only: a duration that is not a Go duration. C# durations are TimeSpan values.",
+        ["WF4005"] = "YAML only: a formicary key that is loaded but not run yet. The DSL offers only what runs.",
+        ["WF4006"] = "YAML only: a valid Go template construct with no Scriban translation. C# templates are Scriban already. (A Go template that does not parse is WF3001, which has a case.)",
+        ["WF4007"] = "YAML only: a repeated mapping key. A repeated DSL call is not a key (a repeated exit code is WF1001 in both).",
+        ["WF4008"] = "YAML only: a word outside a fixed set ('method: SHEL'). C# uses enums and methods, checked by the compiler.",
+        ["WF4009"] = "YAML only: a block without a key it needs. C# constructors and methods require their arguments.",
+        ["WF6001"] = "C# only: a [Workflow] class that is not partial. YAML has no class.",
+        ["WF6002"] = "C# only: a [Workflow] class that does not derive from Workflow. YAML has no class.",
+        ["WF6003"] = "C# only: a DSL argument that is not a compile-time constant. YAML values are always literal.",
+        ["WF6004"] = "C# only: a Define that does more than the fluent chain. YAML has no code.",
+    };
+
+    public static TheoryData<string> Ids => new(ParityCases.All.Select(c => c.Id));
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public async Task The_same_mistake_gets_the_same_id_and_message_in_CSharp_and_YAML(string id)
+    {
+        var example = ParityCases.ById[id];
+        var reportedInCSharp = await CSharpEdge.Analyze(example.CSharp);
+        var reportedInYaml = YamlEdge.Load(example.Yaml);
+        output.WriteLine($"C#:\n  {string.Join("\n  ", reportedInCSharp)}\nYAML:\n  {string.Join("\n  ", reportedInYaml)}");
+
+        var csharp = Masked(reportedInCSharp, example);
+        var yaml = Masked(reportedInYaml, example);
+        var both = $"C#:\n  {string.Join("\n  ", csharp)}\nYAML:\n  {string.Join("\n  ", yaml)}";
+
+        // The mistake: both edges report the rule, with the same severity and message(s).
+        Assert.True(csharp.Any(d => d.Id == id), $"C# does not report {id}.\n{both}");
+        Assert.True(yaml.Any(d => d.Id == id), $"YAML does not report {id}.\n{both}");
+        Assert.Equal(Messages(csharp, id), Messages(yaml, id));
+
+        // Nothing else differs: the examples are clean apart from the mistake (no edge-only rule fires), so every
+        // rule they trigger, the follow-ons included, must agree as well. (Compared as sets: C# reports WF0003 at
+        // each class that claims the job type, the set of YAML files once.)
+        Assert.True(!csharp.Any(d => d.Id.StartsWith("WF6", StringComparison.Ordinal)), $"The C# example trips a C#-only rule.\n{both}");
+        Assert.True(!yaml.Any(d => d.Id.StartsWith("WF4", StringComparison.Ordinal)), $"The YAML example trips a YAML-only rule.\n{both}");
+        Assert.Equal(Keys(csharp), Keys(yaml));
+    }
+
+    [Fact]
+    public void Every_rule_has_a_parity_case_or_is_excluded_for_being_edge_only()
+    {
+        var catalogue = WorkflowDiagnostics.All.Select(r => r.Id).ToList();
+        var cases = ParityCases.All.Select(c => c.Id).ToList();
+
+        Assert.Equal(cases.Distinct(StringComparer.Ordinal), cases); // one case per rule
+        Assert.Empty(cases.Intersect(Excluded.Keys, StringComparer.Ordinal));
+        Assert.Equal(catalogue.Order(StringComparer.Ordinal), cases.Concat(Excluded.Keys).Order(StringComparer.Ordinal));
+
+        // Exactly these are excluded, and each because it belongs to one edge: WF4xxx are the YAML importer's, WF6xxx C#'s.
+        Assert.Equal(
+            ["WF4001", "WF4002", "WF4003", "WF4004", "WF4005", "WF4006", "WF4007", "WF4008", "WF4009", "WF6001", "WF6002", "WF6003", "WF6004"],
+            Excluded.Keys.Order(StringComparer.Ordinal));
+        foreach (var (id, why) in Excluded)
+        {
+            var rule = WorkflowDiagnostics.All.Single(r => r.Id == id);
+            Assert.Equal(id.StartsWith("WF4", StringComparison.Ordinal) ? "Yaml" : "CSharp", rule.Category);
+            Assert.StartsWith(rule.Category == "Yaml" ? "YAML only: " : "C# only: ", why, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>The case's rule's messages with its <see cref="ParityCase.LanguageArguments"/> replaced by '…'.</summary>
+    private static List<Reported> Masked(IEnumerable<Reported> reported, ParityCase example) => reported
+        .Select(d => d.Id == example.Id && example.LanguageArguments.Count > 0
+            ? d with { Message = MessageFormat.Mask(WorkflowDiagnostics.All.Single(r => r.Id == d.Id), d.Message, example.LanguageArguments) }
+            : d)
+        .ToList();
+
+    private static List<string> Messages(IEnumerable<Reported> reported, string id) =>
+        reported.Where(d => d.Id == id).Select(d => d.Key).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    private static List<string> Keys(IEnumerable<Reported> reported) =>
+        reported.Select(d => d.Key).Distinct().Order(StringComparer.Ordinal).ToList();
+}
