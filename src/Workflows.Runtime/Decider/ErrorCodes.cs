@@ -1,0 +1,23 @@
+namespace Workflows.Runtime;
+
+/// <summary>The error codes the runtime records (formicary's names).</summary>
+public static class ErrorCodes
+{
+    /// <summary>A task failed (non-zero exit, FAILED, or an exception) without a code of its own.</summary>
+    public const string TaskExecute = "ERR_TASK_EXECUTE";
+
+    /// <summary>A task ran (or polled) past its timeout.</summary>
+    public const string TaskTimedOut = "ERR_TASK_TIMED_OUT";
+
+    /// <summary>FATAL: the job fails at once, no retries.</summary>
+    public const string Fatal = "ERR_FATAL";
+
+    /// <summary>RESTART_TASK with no task retries left.</summary>
+    public const string RestartTask = "ERR_RESTART_TASK";
+
+    /// <summary>RESTART_JOB with no job retries left.</summary>
+    public const string RestartJob = "ERR_RESTART_JOB";
+
+    /// <summary>The job ran past its timeout.</summary>
+    public const string JobTimedOut = "ERR_JOB_TIMED_OUT";
+}

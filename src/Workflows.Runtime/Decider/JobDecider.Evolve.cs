@@ -1,0 +1,71 @@
+using System.Collections.Immutable;
+
+namespace Workflows.Runtime;
+
+public static partial class JobDecider
+{
+    /// <summary>Folds one event into the state. Total: an event that does not apply leaves the state as it is.</summary>
+    /// <param name="state">The state before.</param>
+    /// <param name="event">The event.</param>
+    public static JobState Evolve(JobState state, JobEvent @event) => @event switch
+    {
+        JobRequested e => state with
+        {
+            JobId = e.JobId,
+            Definition = e.Definition,
+            Params = e.Params,
+            Priority = e.Priority,
+            Queue = e.Queue,
+            Status = JobStatus.Queued,
+            CreatedAt = e.At,
+        },
+        JobStarted e => state with { Status = JobStatus.Running, JobAttempt = e.JobAttempt, StartedAt = state.StartedAt ?? e.At },
+        TaskScheduled e => WithTask(state, e.TaskType, run => run with
+        {
+            Status = e.Reason == ScheduleReason.Poll ? TaskRunStatus.Executing : TaskRunStatus.Scheduled,
+            Attempt = e.Attempt,
+            Polls = e.Reason == ScheduleReason.Poll ? run.Polls + 1 : e.Reason == ScheduleReason.Retry || e.Reason == ScheduleReason.Resume ? run.Polls : 0,
+            FirstStartedAt = e.Reason is ScheduleReason.Poll or ScheduleReason.Retry or ScheduleReason.Resume ? run.FirstStartedAt : null,
+            DueAt = e.DueAt,
+            Reason = e.Reason,
+        }),
+        TaskStarted e => WithTask(state, e.TaskType, run => run with { Status = TaskRunStatus.Started, StartedAt = e.At, FirstStartedAt = run.FirstStartedAt ?? e.At, DueAt = null }) with
+        {
+            Status = state.Status == JobStatus.Paused ? JobStatus.Running : state.Status,
+        },
+        TaskExited e => WithTask(state, e.TaskType, run => run with { ExitCode = e.ExitCode, ErrorCode = e.ErrorCode }),
+        TaskCompleted e => WithTask(state, e.TaskType, run => run with { Status = TaskRunStatus.Completed, EndedAt = e.At }),
+        TaskFailed e => WithTask(state, e.TaskType, run => run with { Status = TaskRunStatus.Failed, EndedAt = e.At, ErrorCode = e.ErrorCode, Ignored = e.Ignored }) with
+        {
+            FailedTask = e.Ignored ? state.FailedTask : state.FailedTask ?? e.TaskType,
+        },
+        JobRetryScheduled e => state with
+        {
+            Status = JobStatus.Running,
+            JobAttempt = e.JobAttempt,
+            FailedTask = null,
+            Tasks = e.FullRestart
+                ? ImmutableDictionary<string, TaskRun>.Empty
+                : state.Tasks.Where(t => t.Value.Status == TaskRunStatus.Completed).ToImmutableDictionary(),
+        },
+        JobPaused => state with { Status = JobStatus.Paused },
+        JobCancellationRequested => state with { Status = JobStatus.Cancelling },
+        JobEnding e => state with { Status = JobStatus.Ending, Ending = e.End, ErrorCode = e.ErrorCode, FailedTask = e.TaskType ?? state.FailedTask },
+        JobCompleted e => state with { Status = JobStatus.Completed, EndedAt = e.At },
+        JobFailed e => state with { Status = JobStatus.Failed, EndedAt = e.At, ErrorCode = e.ErrorCode, FailedTask = e.TaskType ?? state.FailedTask },
+        JobCancelled e => state with
+        {
+            Status = JobStatus.Cancelled,
+            EndedAt = e.At,
+            Tasks = state.Tasks.ToImmutableDictionary(t => t.Key, t => t.Value.Status is TaskRunStatus.Scheduled or TaskRunStatus.Started or TaskRunStatus.Executing ? t.Value with { Status = TaskRunStatus.Cancelled } : t.Value),
+        },
+        _ => state,
+    };
+
+    /// <summary>Folds a whole stream.</summary>
+    /// <param name="events">The events, in order.</param>
+    public static JobState Fold(IEnumerable<JobEvent> events) => events.Aggregate(JobState.Initial, Evolve);
+
+    private static JobState WithTask(JobState state, string taskType, Func<TaskRun, TaskRun> change) =>
+        state with { Tasks = state.Tasks.SetItem(taskType, change(state.Task(taskType))) };
+}

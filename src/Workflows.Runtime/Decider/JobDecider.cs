@@ -1,0 +1,96 @@
+using System.Globalization;
+using Workflows.Definitions;
+
+namespace Workflows.Runtime;
+
+/// <summary>
+/// The one place workflow semantics live: <see cref="Decide"/> turns a command and the state into events, and
+/// <see cref="Evolve"/> folds an event into the state. Pure: no I/O, no clock (the time and jitter come in the
+/// <see cref="DecisionContext"/>), so every rule is unit-tested without a database.
+/// </summary>
+public static partial class JobDecider
+{
+    /// <summary>The events a command produces; none when it does not apply (a duplicate or stale report, a finished job).</summary>
+    /// <param name="command">What is asked.</param>
+    /// <param name="state">The job's current state.</param>
+    /// <param name="context">The time and a jitter sample.</param>
+    public static IReadOnlyList<JobEvent> Decide(JobCommand command, JobState state, DecisionContext context)
+    {
+        var decision = new Decision(state, context);
+        switch (command)
+        {
+            case RequestJob request when state.Status == JobStatus.None:
+                decision.Emit(new JobRequested(request.JobId, context.Now, request.Definition, request.Params, request.Priority, request.Queue));
+                break;
+            case StartJob when state.Status == JobStatus.Queued:
+                decision.Emit(new JobStarted(state.JobId, context.Now, 0));
+                decision.Schedule(state.Definition!.Tasks[0].TaskType, 1, context.Now, ScheduleReason.Reached);
+                break;
+            case StartTask start when CanStart(state, start):
+                decision.Emit(new TaskStarted(state.JobId, context.Now, start.TaskType, start.Attempt));
+                break;
+            case ReportTaskResult result when IsCurrent(state, result):
+                OnTaskResult(decision, result);
+                break;
+            case CancelJob when state.Status == JobStatus.Queued:
+                decision.Emit(new JobCancelled(state.JobId, context.Now));
+                break;
+            case CancelJob when state.Status is JobStatus.Running or JobStatus.Paused:
+                decision.Emit(new JobCancellationRequested(state.JobId, context.Now));
+                if (!state.Tasks.Values.Any(t => t.Status == TaskRunStatus.Started))
+                {
+                    End(decision, JobEnd.Cancelled, null, null);
+                }
+
+                break;
+            case ConfirmCancelled when state.Status == JobStatus.Cancelling:
+                End(decision, JobEnd.Cancelled, null, null);
+                break;
+            case JobTimedOut when state.Status is JobStatus.Running or JobStatus.Paused:
+                End(decision, JobEnd.Failed, ErrorCodes.JobTimedOut, null);
+                break;
+        }
+
+        return decision.Events;
+    }
+
+    private static bool CanStart(JobState state, StartTask start) =>
+        state.Status is JobStatus.Running or JobStatus.Paused or JobStatus.Ending
+        && state.Tasks.TryGetValue(start.TaskType, out var run)
+        && run.Attempt == start.Attempt
+        && run.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing;
+
+    /// <summary>A result counts once, for the attempt that is running; duplicates and stale reports are ignored.</summary>
+    private static bool IsCurrent(JobState state, ReportTaskResult result) =>
+        state.Status is JobStatus.Running or JobStatus.Ending or JobStatus.Cancelling
+        && state.Tasks.TryGetValue(result.TaskType, out var run)
+        && run.Attempt == result.Attempt
+        && run.Status == TaskRunStatus.Started;
+
+    /// <summary>Events decided so far, with the state they lead to (a decision may cascade).</summary>
+    private sealed class Decision(JobState state, DecisionContext context)
+    {
+        public JobState State { get; private set; } = state;
+
+        public DecisionContext Context { get; } = context;
+
+        public List<JobEvent> Events { get; } = [];
+
+        public JobDefinition Definition => State.Definition!;
+
+        public DateTimeOffset Now => Context.Now;
+
+        public string JobId => State.JobId;
+
+        public void Emit(JobEvent @event)
+        {
+            Events.Add(@event);
+            State = Evolve(State, @event);
+        }
+
+        public void Schedule(string taskType, int attempt, DateTimeOffset dueAt, ScheduleReason reason) =>
+            Emit(new TaskScheduled(JobId, Now, taskType, attempt, dueAt, reason));
+    }
+
+    private static string Code(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

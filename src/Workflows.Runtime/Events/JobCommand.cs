@@ -1,0 +1,42 @@
+using Workflows.Definitions;
+
+namespace Workflows.Runtime;
+
+/// <summary>Something asked of a job; the decider answers with events (or none).</summary>
+public abstract record JobCommand;
+
+/// <summary>Submit a job.</summary>
+/// <param name="JobId">The new job's id.</param>
+/// <param name="Definition">The validated definition (version pinned).</param>
+/// <param name="Params">Request parameters.</param>
+/// <param name="Priority">Higher runs first.</param>
+/// <param name="Queue">The named queue.</param>
+public sealed record RequestJob(string JobId, JobDefinition Definition, IReadOnlyDictionary<string, string> Params, int Priority = 0, string Queue = "default") : JobCommand;
+
+/// <summary>A worker picked the job up (or a due job retry): start it.</summary>
+public sealed record StartJob : JobCommand;
+
+/// <summary>An executor started the task attempt.</summary>
+/// <param name="TaskType">The task.</param>
+/// <param name="Attempt">The attempt.</param>
+public sealed record StartTask(string TaskType, int Attempt) : JobCommand;
+
+/// <summary>A task attempt ended.</summary>
+/// <param name="TaskType">The task.</param>
+/// <param name="Attempt">The attempt (a stale or duplicate report is ignored).</param>
+/// <param name="ExitCode">The exit code; null when the attempt threw or timed out.</param>
+/// <param name="ExceptionType">The exception's type name when an in-process task threw.</param>
+/// <param name="TimedOut">True when the attempt ran past the task's timeout.</param>
+public sealed record ReportTaskResult(string TaskType, int Attempt, int? ExitCode, string? ExceptionType = null, bool TimedOut = false) : JobCommand;
+
+
+
+
+/// <summary>Cancel the job: queued jobs end at once; running tasks are told to stop, then the job ends cancelled.</summary>
+public sealed record CancelJob : JobCommand;
+
+/// <summary>The executor confirmed running tasks stopped after cancellation.</summary>
+public sealed record ConfirmCancelled : JobCommand;
+
+/// <summary>The job ran past its timeout.</summary>
+public sealed record JobTimedOut : JobCommand;

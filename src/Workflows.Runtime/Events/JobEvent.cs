@@ -1,0 +1,144 @@
+using Workflows.Definitions;
+
+namespace Workflows.Runtime;
+
+/// <summary>Something that happened to one job run; one stream per job. Past tense, immutable, job id first.</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="At">When it happened.</param>
+public abstract record JobEvent(string JobId, DateTimeOffset At);
+
+/// <summary>A job was submitted: the definition it is pinned to and its parameters.</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="At">When.</param>
+/// <param name="Definition">The definition version the job runs.</param>
+/// <param name="Params">Request parameters (template variables).</param>
+/// <param name="Priority">Higher runs first.</param>
+/// <param name="Queue">The named queue.</param>
+public sealed record JobRequested(string JobId, DateTimeOffset At, JobDefinition Definition, IReadOnlyDictionary<string, string> Params, int Priority, string Queue)
+    : JobEvent(JobId, At);
+
+/// <summary>A worker started the job (attempt 0 is the first run; each job retry or restart adds one).</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="At">When.</param>
+/// <param name="JobAttempt">The job attempt, from 0.</param>
+public sealed record JobStarted(string JobId, DateTimeOffset At, int JobAttempt) : JobEvent(JobId, At);
+
+/// <summary>Why a task was scheduled.</summary>
+public enum ScheduleReason
+{
+    /// <summary>Reached by the job's path.</summary>
+    Reached,
+
+    /// <summary>A task retry after a failure or RESTART_TASK.</summary>
+    Retry,
+
+    /// <summary>EXECUTING: the task polls again after its delay.</summary>
+    Poll,
+
+    /// <summary>A job retry or RESTART_JOB started the path again.</summary>
+    JobRetry,
+
+    /// <summary>An always_run task after the path ended in failure or cancellation.</summary>
+    Cleanup,
+
+    /// <summary>PAUSE_JOB: the job resumes after its pause time.</summary>
+    Resume,
+}
+
+/// <summary>A task attempt is due at <paramref name="DueAt"/> (a durable timer for delays).</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="At">When it was decided.</param>
+/// <param name="TaskType">The task.</param>
+/// <param name="Attempt">The task attempt, from 1; polls do not count.</param>
+/// <param name="DueAt">When it may start.</param>
+/// <param name="Reason">Why.</param>
+public sealed record TaskScheduled(string JobId, DateTimeOffset At, string TaskType, int Attempt, DateTimeOffset DueAt, ScheduleReason Reason) : JobEvent(JobId, At);
+
+/// <summary>An executor started a task attempt.</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="At">When.</param>
+/// <param name="TaskType">The task.</param>
+/// <param name="Attempt">The task attempt.</param>
+public sealed record TaskStarted(string JobId, DateTimeOffset At, string TaskType, int Attempt) : JobEvent(JobId, At);
+
+/// <summary>A task attempt ended with this exit code and the action the exit-code map chose.</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="At">When.</param>
+/// <param name="TaskType">The task.</param>
+/// <param name="Attempt">The task attempt.</param>
+/// <param name="ExitCode">The exit code (null when the attempt threw or timed out).</param>
+/// <param name="Action">What the code means: the mapped action, or COMPLETED/FAILED by default.</param>
+/// <param name="ErrorCode">For failures, the error code (<c>ERR_FATAL</c>, <c>ERR_XYZ</c>, <c>ERR_TASK_TIMED_OUT</c>, …).</param>
+/// <param name="ExceptionType">For an in-process task that threw, the exception's type.</param>
+public sealed record TaskExited(string JobId, DateTimeOffset At, string TaskType, int Attempt, int? ExitCode, ExitAction Action, string? ErrorCode, string? ExceptionType)
+    : JobEvent(JobId, At);
+
+/// <summary>The task is done, successfully (or through an exit-code branch).</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="At">When.</param>
+/// <param name="TaskType">The task.</param>
+public sealed record TaskCompleted(string JobId, DateTimeOffset At, string TaskType) : JobEvent(JobId, At);
+
+/// <summary>The task failed for good (its retries are used up or do not apply).</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="At">When.</param>
+/// <param name="TaskType">The task.</param>
+/// <param name="ErrorCode">The error code recorded on the job.</param>
+/// <param name="Ignored">True for an allow_failure task: the job goes on and this failure does not fail it.</param>
+public sealed record TaskFailed(string JobId, DateTimeOffset At, string TaskType, string ErrorCode, bool Ignored) : JobEvent(JobId, At);
+
+/// <summary>The job runs again: after a failure (resuming at the failed task) or RESTART_JOB (from the first task).</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="At">When.</param>
+/// <param name="JobAttempt">The new job attempt.</param>
+/// <param name="FromTask">Where the path starts again.</param>
+/// <param name="FullRestart">True when completed tasks are reset too (RESTART_JOB or hard_reset_after_retries).</param>
+/// <param name="DueAt">When it may start (the job delay or backoff).</param>
+public sealed record JobRetryScheduled(string JobId, DateTimeOffset At, int JobAttempt, string FromTask, bool FullRestart, DateTimeOffset DueAt) : JobEvent(JobId, At);
+
+/// <summary>PAUSE_JOB: the job waits until <paramref name="ResumeAt"/>, then runs <paramref name="TaskType"/> again.</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="At">When.</param>
+/// <param name="TaskType">The task that paused the job.</param>
+/// <param name="ResumeAt">When it resumes.</param>
+public sealed record JobPaused(string JobId, DateTimeOffset At, string TaskType, DateTimeOffset ResumeAt) : JobEvent(JobId, At);
+
+/// <summary>Cancellation was asked for: running tasks are told to stop.</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="At">When.</param>
+public sealed record JobCancellationRequested(string JobId, DateTimeOffset At) : JobEvent(JobId, At);
+
+/// <summary>The job ended successfully.</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="At">When.</param>
+public sealed record JobCompleted(string JobId, DateTimeOffset At) : JobEvent(JobId, At);
+
+/// <summary>The job ended in failure.</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="At">When.</param>
+/// <param name="ErrorCode">Why (<c>ERR_FATAL</c>, the failed task's code, <c>ERR_JOB_TIMED_OUT</c>, …).</param>
+/// <param name="TaskType">The task that failed it, if any.</param>
+public sealed record JobFailed(string JobId, DateTimeOffset At, string ErrorCode, string? TaskType) : JobEvent(JobId, At);
+
+/// <summary>The job ended cancelled.</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="At">When.</param>
+public sealed record JobCancelled(string JobId, DateTimeOffset At) : JobEvent(JobId, At);
+
+/// <summary>How a job that is ending will end, once its always_run (cleanup) tasks have run.</summary>
+public enum JobEnd
+{
+    /// <summary>It will end failed.</summary>
+    Failed,
+
+    /// <summary>It will end cancelled.</summary>
+    Cancelled,
+}
+
+/// <summary>The job's path ended in failure or cancellation; its always_run tasks run before it ends.</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="At">When.</param>
+/// <param name="End">How it will end.</param>
+/// <param name="ErrorCode">The error code it will end with (failures).</param>
+/// <param name="TaskType">The task that failed it, if any.</param>
+public sealed record JobEnding(string JobId, DateTimeOffset At, JobEnd End, string? ErrorCode, string? TaskType) : JobEvent(JobId, At);

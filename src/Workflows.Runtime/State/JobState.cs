@@ -1,0 +1,72 @@
+using System.Collections.Immutable;
+using Workflows.Definitions;
+
+namespace Workflows.Runtime;
+
+/// <summary>A job run's state, folded from its events by <see cref="JobDecider.Evolve"/>. Immutable.</summary>
+public sealed record JobState
+{
+    /// <summary>The state of an empty stream.</summary>
+    public static JobState Initial { get; } = new();
+
+    /// <summary>The job run's id.</summary>
+    public string JobId { get; init; } = string.Empty;
+
+    /// <summary>The pinned definition.</summary>
+    public JobDefinition? Definition { get; init; }
+
+    /// <summary>Request parameters.</summary>
+    public IReadOnlyDictionary<string, string> Params { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Higher runs first.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>The named queue.</summary>
+    public string Queue { get; init; } = "default";
+
+    /// <summary>Where the job is.</summary>
+    public JobStatus Status { get; init; }
+
+    /// <summary>The job attempt, from 0; job retries and RESTART_JOB add one.</summary>
+    public int JobAttempt { get; init; }
+
+    /// <summary>Each task's state in the current attempt, by name.</summary>
+    public ImmutableDictionary<string, TaskRun> Tasks { get; init; } = ImmutableDictionary<string, TaskRun>.Empty;
+
+    /// <summary>The first task that failed (not ignored) in this attempt: the job fails with it when the path ends.</summary>
+    public string? FailedTask { get; init; }
+
+    /// <summary>How the job will end while it runs its always_run tasks.</summary>
+    public JobEnd? Ending { get; init; }
+
+    /// <summary>The job's error code, once failing or failed.</summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>When it was requested.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>When a worker first started it.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>When it ended.</summary>
+    public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>How long it waited for a worker.</summary>
+    public TimeSpan? QueueTime => StartedAt - CreatedAt;
+
+    /// <summary>True for Completed, Failed and Cancelled.</summary>
+    public bool IsFinished => Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
+
+    /// <summary>Tasks that completed in this attempt.</summary>
+    public int Succeeded => Tasks.Values.Count(t => t.Status == TaskRunStatus.Completed);
+
+    /// <summary>Tasks that failed and fail the job.</summary>
+    public int FailedCount => Tasks.Values.Count(t => t.Status == TaskRunStatus.Failed && !t.Ignored);
+
+    /// <summary>Tasks that failed but allow_failure ignores.</summary>
+    public int IgnoredCount => Tasks.Values.Count(t => t.Status == TaskRunStatus.Failed && t.Ignored);
+
+    /// <summary>The task's state (a fresh one when not reached yet).</summary>
+    /// <param name="taskType">The task.</param>
+    public TaskRun Task(string taskType) => Tasks.TryGetValue(taskType, out var run) ? run : new TaskRun(taskType);
+}
