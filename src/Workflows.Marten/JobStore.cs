@@ -1,0 +1,82 @@
+using JasperFx.Events;
+using Marten;
+using Marten.Exceptions;
+using Marten.Services;
+using Workflows.Runtime;
+
+namespace Workflows.Marten;
+
+/// <summary>
+/// Job streams on Marten: read the stream, fold it, let the decider decide, append the events at the expected version
+/// (so a result is recorded once), and store the job view in the same transaction.
+/// </summary>
+/// <param name="store">The Marten store configured with <see cref="WorkflowsMarten.Configure"/>.</param>
+/// <param name="time">The clock.</param>
+public sealed class JobStore(IDocumentStore store, TimeProvider time)
+{
+    /// <summary>Applies a command to a job (submitting one with <see cref="RequestJob"/>) and returns the events recorded.</summary>
+    /// <param name="jobId">The job run.</param>
+    /// <param name="command">What is asked.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="JobConcurrencyException">Another writer changed the job first.</exception>
+    public async Task<IReadOnlyList<JobEvent>> ExecuteAsync(string jobId, JobCommand command, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.LightweightSession();
+        var stream = await session.Events.FetchStreamAsync(jobId, token: cancellationToken).ConfigureAwait(false);
+        var state = JobDecider.Fold(stream.Select(e => (JobEvent)e.Data));
+        var events = JobDecider.Decide(command, state, new DecisionContext(time.GetUtcNow(), Random.Shared.NextDouble()));
+        if (events.Count == 0)
+        {
+            return events;
+        }
+
+        var version = stream.Count + events.Count;
+        if (stream.Count == 0)
+        {
+            session.Events.StartStream(jobId, events);
+        }
+        else
+        {
+            session.Events.Append(jobId, version, events);
+        }
+
+        session.Store(JobView.From(events.Aggregate(state, JobDecider.Evolve), version));
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsConcurrencyConflict(e))
+        {
+            throw new JobConcurrencyException(jobId, stream.Count, e);
+        }
+
+        return events;
+    }
+
+    /// <summary>
+    /// True for Marten's ways of saying the stream moved on: an append at a stale version (its message reads oddly,
+    /// "expected 3 but was -1"; the database says MT003), or a second start of the same stream.
+    /// </summary>
+    internal static bool IsConcurrencyConflict(Exception e) =>
+        e is EventStreamUnexpectedMaxEventIdException or ConcurrentUpdateException
+            or global::Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException;
+
+    /// <summary>The job's view, or null.</summary>
+    /// <param name="jobId">The job run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<JobView?> GetAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.QuerySession();
+        return await session.LoadAsync<JobView>(jobId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The job's events, in order (its full history).</summary>
+    /// <param name="jobId">The job run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<IReadOnlyList<JobEvent>> EventsAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.QuerySession();
+        var stream = await session.Events.FetchStreamAsync(jobId, token: cancellationToken).ConfigureAwait(false);
+        return stream.Select(e => (JobEvent)e.Data).ToList();
+    }
+}

@@ -1,0 +1,70 @@
+using Workflows.Runtime;
+
+namespace Workflows.Marten;
+
+/// <summary>The read model of one job run, stored with its events in the same transaction: what the API lists and shows.</summary>
+public sealed record JobView
+{
+    /// <summary>The job run's id (the stream key).</summary>
+    public string Id { get; init; } = string.Empty;
+
+    /// <summary>The job type.</summary>
+    public string JobType { get; init; } = string.Empty;
+
+    /// <summary>Where the job is.</summary>
+    public JobStatus Status { get; init; }
+
+    /// <summary>The job attempt, from 0.</summary>
+    public int JobAttempt { get; init; }
+
+    /// <summary>Tasks that completed.</summary>
+    public int Succeeded { get; init; }
+
+    /// <summary>Tasks that failed and fail the job.</summary>
+    public int Failed { get; init; }
+
+    /// <summary>Tasks that failed but allow_failure ignores.</summary>
+    public int Ignored { get; init; }
+
+    /// <summary>The job's error code.</summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>The task that failed the job.</summary>
+    public string? FailedTask { get; init; }
+
+    /// <summary>When it was requested.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>When it started.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>When it ended.</summary>
+    public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>The stream version this view reflects.</summary>
+    public long Version { get; init; }
+
+    /// <summary>Each task's state.</summary>
+    public IReadOnlyList<TaskRun> Tasks { get; init; } = [];
+
+    /// <summary>The view of a folded state.</summary>
+    /// <param name="state">The job's state.</param>
+    /// <param name="version">Its stream version.</param>
+    public static JobView From(JobState state, long version) => new()
+    {
+        Id = state.JobId,
+        JobType = state.Definition?.JobType ?? string.Empty,
+        Status = state.Status,
+        JobAttempt = state.JobAttempt,
+        Succeeded = state.Succeeded,
+        Failed = state.FailedCount,
+        Ignored = state.IgnoredCount,
+        ErrorCode = state.ErrorCode,
+        FailedTask = state.FailedTask,
+        CreatedAt = state.CreatedAt,
+        StartedAt = state.StartedAt,
+        EndedAt = state.EndedAt,
+        Version = version,
+        Tasks = state.Tasks.Values.OrderBy(t => t.StartedAt ?? t.DueAt).ToList(),
+    };
+}

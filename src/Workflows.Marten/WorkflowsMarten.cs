@@ -1,0 +1,29 @@
+using JasperFx;
+using JasperFx.Events;
+using Marten;
+using Weasel.Core;
+
+namespace Workflows.Marten;
+
+/// <summary>How Workflows configures Marten: string stream keys, the model's JSON converters, the job view document.</summary>
+public static class WorkflowsMarten
+{
+    /// <summary>Applies the Workflows settings to Marten's options.</summary>
+    /// <param name="options">Marten's options.</param>
+    /// <param name="connectionString">The PostgreSQL connection string.</param>
+    /// <param name="schema">The database schema for Workflows' tables.</param>
+    public static void Configure(StoreOptions options, string connectionString, string schema = "workflows")
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = schema;
+        options.Events.StreamIdentity = StreamIdentity.AsString;
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.Default, json =>
+        {
+            json.Converters.Add(new EquatableArrayConverterFactory());
+            json.Converters.Add(new ExitActionConverter());
+        });
+        options.Schema.For<JobView>().Identity(v => v.Id);
+    }
+}

@@ -1,0 +1,118 @@
+using Marten;
+using Microsoft.Extensions.Time.Testing;
+using Workflows.Runtime;
+using Workflows.Testing;
+
+namespace Workflows.Marten.Tests;
+
+public sealed class JobStoreTests : IAsyncLifetime
+{
+    private readonly string _schema = "wf_test_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly DocumentStore _documents;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero));
+    private readonly JobStore _jobs;
+
+    public JobStoreTests()
+    {
+        // A schema of its own per test class instance: tests never see each other's streams.
+        _documents = DocumentStore.For(options => WorkflowsMarten.Configure(options, TestInfrastructure.PostgresConnectionString, _schema));
+        _jobs = new JobStore(_documents, _clock);
+    }
+
+    [Fact]
+    public async Task The_seed_retry_job_runs_through_the_store_and_its_full_history_is_kept()
+    {
+        var definition = new Samples.RetryJob().Definition;
+        await _jobs.ExecuteAsync("job-1", new RequestJob("job-1", definition, new Dictionary<string, string> { ["Key"] = "Value" }));
+        await _jobs.ExecuteAsync("job-1", new StartJob());
+        foreach (var (task, code) in new[] { ("first", 0), ("second", 2), ("second", 0), ("third", 0) })
+        {
+            var view = (await _jobs.GetAsync("job-1"))!;
+            var attempt = view.Tasks.Single(t => t.TaskType == task && t.Status == TaskRunStatus.Scheduled).Attempt;
+            await _jobs.ExecuteAsync("job-1", new StartTask(task, attempt));
+            await _jobs.ExecuteAsync("job-1", new ReportTaskResult(task, attempt, code));
+        }
+
+        var done = (await _jobs.GetAsync("job-1"))!;
+        Assert.Equal((JobStatus.Completed, "retry-job", 3, 0, 0), (done.Status, done.JobType, done.Succeeded, done.Failed, done.Ignored));
+
+        var history = await _jobs.EventsAsync("job-1");
+        Assert.Equal(done.Version, history.Count);
+        var requested = Assert.IsType<JobRequested>(history[0]);
+        Assert.Equal(definition, requested.Definition); // the pinned definition round-trips exactly through PostgreSQL
+        Assert.Equal("Value", requested.Params["Key"]);
+        Assert.Equal(ExitAction.RestartTask, history.OfType<TaskExited>().Single(e => e.ExitCode == 2).Action);
+        Assert.IsType<JobCompleted>(history[^1]);
+        var rebuilt = JobView.From(JobDecider.Fold(history), history.Count); // the stream alone rebuilds the view
+        Assert.Equal(done with { Tasks = [] }, rebuilt with { Tasks = [] });
+        Assert.Equal(done.Tasks, rebuilt.Tasks);
+    }
+
+    [Fact]
+    public async Task A_result_reported_twice_concurrently_is_recorded_once()
+    {
+        await _jobs.ExecuteAsync("job-2", new RequestJob("job-2", new Samples.RetryJob().Definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("job-2", new StartJob());
+        await _jobs.ExecuteAsync("job-2", new StartTask("first", 1));
+
+        // Two workers (say, after a lease expired) report the same attempt at the same moment.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+        {
+            try
+            {
+                return (await _jobs.ExecuteAsync("job-2", new ReportTaskResult("first", 1, 0))).Count;
+            }
+            catch (JobConcurrencyException)
+            {
+                return -1;
+            }
+        }));
+
+        var history = await _jobs.EventsAsync("job-2");
+        Assert.Single(history.OfType<TaskExited>());
+        Assert.Single(history.OfType<TaskCompleted>());
+        Assert.Contains(outcomes, count => count > 0);
+        Assert.All(outcomes.Where(count => count <= 0), count => Assert.True(count is 0 or -1));
+    }
+
+    [Fact]
+    public async Task A_stale_decision_is_rejected_with_a_clear_concurrency_error()
+    {
+        await _jobs.ExecuteAsync("job-3", new RequestJob("job-3", new Samples.RetryJob().Definition, new Dictionary<string, string>()));
+        await using (var session = _documents.LightweightSession())
+        {
+            // Another writer appends behind this store's back after it has read version 1.
+            session.Events.Append("job-3", new JobStarted("job-3", _clock.GetUtcNow(), 0));
+            await session.SaveChangesAsync();
+        }
+
+        // What JobStore does with a decision based on version 1: append expecting version 2.
+        await using var stale = _documents.LightweightSession();
+        stale.Events.Append("job-3", 2, new JobCancelled("job-3", _clock.GetUtcNow()));
+        var conflict = await Record.ExceptionAsync(() => stale.SaveChangesAsync());
+        Assert.NotNull(conflict);
+        Assert.True(JobStore.IsConcurrencyConflict(conflict), conflict.GetType().FullName);
+        Assert.Equal(2, (await _jobs.EventsAsync("job-3")).Count); // nothing half-written
+        Assert.Contains("changed after version 1 was read", new JobConcurrencyException("job-3", 1, conflict).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submitting_the_same_job_id_twice_keeps_the_first()
+    {
+        var definition = new Samples.SensorJob().Definition;
+        Assert.Single(await _jobs.ExecuteAsync("job-4", new RequestJob("job-4", definition, new Dictionary<string, string>())));
+        Assert.Empty(await _jobs.ExecuteAsync("job-4", new RequestJob("job-4", definition, new Dictionary<string, string>())));
+        Assert.Equal(JobStatus.Queued, (await _jobs.GetAsync("job-4"))!.Status);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        _documents.Dispose();
+        await using var connection = new Npgsql.NpgsqlConnection(TestInfrastructure.PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new Npgsql.NpgsqlCommand($"drop schema if exists {_schema} cascade", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
