@@ -65,6 +65,6 @@ public sealed record JobView
         StartedAt = state.StartedAt,
         EndedAt = state.EndedAt,
         Version = version,
-        Tasks = state.Tasks.Values.OrderBy(t => t.StartedAt ?? t.DueAt).ToList(),
+        Tasks = state.Tasks.Values.OrderBy(t => t.StartedAt ?? t.DueAt).ThenBy(t => t.TaskType, StringComparer.Ordinal).ToList(),
     };
 }

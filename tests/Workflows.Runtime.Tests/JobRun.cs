@@ -37,7 +37,11 @@ internal sealed class JobRun
     }
 
     /// <summary>The task that is due next (what a worker would claim).</summary>
-    public TaskRun Due => State.Tasks.Values.Where(t => t.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing).OrderBy(t => t.DueAt).First();
+    public TaskRun Due => State.Tasks.Values
+        .Where(t => t.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing)
+        .OrderBy(t => t.DueAt)
+        .ThenBy(t => State.Definition!.Tasks.Select(d => d.TaskType).ToList().IndexOf(t.TaskType))
+        .First();
 
     /// <summary>Waits until the due task's time, starts it, and reports the exit code. Returns the events of the report.</summary>
     public IReadOnlyList<JobEvent> Run(string taskType, int? exitCode, bool timedOut = false, string? exception = null)

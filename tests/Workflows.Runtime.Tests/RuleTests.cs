@@ -135,6 +135,8 @@ public class RuleTests
     {
         var run = Start(job => job.Timeout(TimeSpan.FromMinutes(1)).Task("a").Shell().Script("x").Task("cleanup").Shell().Script("y").AlwaysRun());
         Assert.Equal(["Ending Failed", "Scheduled cleanup#1 Cleanup"], run.Decide(new JobTimedOut()).Select(Name(run)));
+        Assert.Equal(TaskRunStatus.Cancelled, run.State.Task("a").Status); // its pending attempt may no longer start
+        Assert.Empty(run.Decide(new StartTask("a", 1)));
         run.Run("cleanup", 0);
         Assert.Equal((JobStatus.Failed, "ERR_JOB_TIMED_OUT"), (run.State.Status, run.State.ErrorCode));
     }

@@ -50,21 +50,38 @@ public static partial class JobDecider
         },
         JobPaused => state with { Status = JobStatus.Paused },
         JobCancellationRequested => state with { Status = JobStatus.Cancelling },
-        JobEnding e => state with { Status = JobStatus.Ending, Ending = e.End, ErrorCode = e.ErrorCode, FailedTask = e.TaskType ?? state.FailedTask },
-        JobCompleted e => state with { Status = JobStatus.Completed, EndedAt = e.At },
-        JobFailed e => state with { Status = JobStatus.Failed, EndedAt = e.At, ErrorCode = e.ErrorCode, FailedTask = e.TaskType ?? state.FailedTask },
-        JobCancelled e => state with
+        JobEnding e => state with
         {
-            Status = JobStatus.Cancelled,
-            EndedAt = e.At,
-            Tasks = state.Tasks.ToImmutableDictionary(t => t.Key, t => t.Value.Status is TaskRunStatus.Scheduled or TaskRunStatus.Started or TaskRunStatus.Executing ? t.Value with { Status = TaskRunStatus.Cancelled } : t.Value),
+            Status = JobStatus.Ending,
+            Ending = e.End,
+            ErrorCode = e.ErrorCode,
+            FailedTask = e.TaskType ?? state.FailedTask,
+            Tasks = CancelPending(state.Tasks, includeStarted: false),
         },
+        JobCompleted e => state with { Status = JobStatus.Completed, EndedAt = e.At },
+        JobFailed e => state with
+        {
+            Status = JobStatus.Failed,
+            EndedAt = e.At,
+            ErrorCode = e.ErrorCode,
+            FailedTask = e.TaskType ?? state.FailedTask,
+            Tasks = CancelPending(state.Tasks, includeStarted: true),
+        },
+        JobCancelled e => state with { Status = JobStatus.Cancelled, EndedAt = e.At, Tasks = CancelPending(state.Tasks, includeStarted: true) },
         _ => state,
     };
 
     /// <summary>Folds a whole stream.</summary>
     /// <param name="events">The events, in order.</param>
     public static JobState Fold(IEnumerable<JobEvent> events) => events.Aggregate(JobState.Initial, Evolve);
+
+    /// <summary>When a job ends (or starts ending), nothing scheduled may start any more: a pending retry or poll is cancelled.</summary>
+    private static ImmutableDictionary<string, TaskRun> CancelPending(ImmutableDictionary<string, TaskRun> tasks, bool includeStarted) =>
+        tasks.ToImmutableDictionary(
+            t => t.Key,
+            t => t.Value.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing || (includeStarted && t.Value.Status == TaskRunStatus.Started)
+                ? t.Value with { Status = TaskRunStatus.Cancelled, DueAt = null }
+                : t.Value);
 
     private static JobState WithTask(JobState state, string taskType, Func<TaskRun, TaskRun> change) =>
         state with { Tasks = state.Tasks.SetItem(taskType, change(state.Task(taskType))) };

@@ -54,11 +54,12 @@ public static partial class JobDecider
         return decision.Events;
     }
 
+    /// <summary>A scheduled attempt may start while the job runs; once it is ending, only its cleanup tasks may.</summary>
     private static bool CanStart(JobState state, StartTask start) =>
-        state.Status is JobStatus.Running or JobStatus.Paused or JobStatus.Ending
-        && state.Tasks.TryGetValue(start.TaskType, out var run)
+        state.Tasks.TryGetValue(start.TaskType, out var run)
         && run.Attempt == start.Attempt
-        && run.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing;
+        && run.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing
+        && (state.Status is JobStatus.Running or JobStatus.Paused || (state.Status == JobStatus.Ending && run.Reason == ScheduleReason.Cleanup));
 
     /// <summary>A result counts once, for the attempt that is running; duplicates and stale reports are ignored.</summary>
     private static bool IsCurrent(JobState state, ReportTaskResult result) =>
