@@ -89,6 +89,18 @@ public class RuleTests
     }
 
     [Fact]
+    public void A_task_still_running_when_the_job_times_out_cannot_end_the_job_before_its_cleanup()
+    {
+        var run = Start(job => job.Task("long").Shell().Script("sleep 600").Task("cleanup").Shell().Script("y").AlwaysRun());
+        run.Decide(new StartTask("long", 1));
+        run.Decide(new JobTimedOut());
+        Assert.Empty(run.Decide(new ReportTaskResult("long", 1, 137))); // the killed task reports late: ignored
+        Assert.Equal(JobStatus.Ending, run.State.Status);
+        run.Run("cleanup", 0);
+        Assert.Equal((JobStatus.Failed, "ERR_JOB_TIMED_OUT"), (run.State.Status, run.State.ErrorCode));
+    }
+
+    [Fact]
     public void Cancelling_while_waiting_for_a_delayed_retry_ends_the_job_without_waiting()
     {
         var run = Start(job => job.Task("a").Shell().Script("x").Retry(3).DelayBetweenRetries(TimeSpan.FromMinutes(5)));

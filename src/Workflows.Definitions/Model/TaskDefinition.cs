@@ -185,7 +185,7 @@ namespace Workflows.Definitions
 
         /// <summary>
         /// The executor that runs the task: <see cref="Method"/> when written, else DOCKER for a task with a
-        /// container, else null (no executor: the validator reports WF0107).
+        /// container, else null (no executor: the validator reports WF5001).
         /// </summary>
         public TaskMethod? EffectiveMethod => Method ?? (Container is not null ? TaskMethod.Docker : null);
 

@@ -61,12 +61,17 @@ public static partial class JobDecider
         && run.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing
         && (state.Status is JobStatus.Running or JobStatus.Paused || (state.Status == JobStatus.Ending && run.Reason == ScheduleReason.Cleanup));
 
-    /// <summary>A result counts once, for the attempt that is running; duplicates and stale reports are ignored.</summary>
+    /// <summary>
+    /// A result counts once, for the attempt that is running; duplicates and stale reports are ignored. While a job is
+    /// ending, only its cleanup tasks' results count: a task that was running when the job timed out or was cancelled
+    /// cannot end the job before its cleanup has run.
+    /// </summary>
     private static bool IsCurrent(JobState state, ReportTaskResult result) =>
         state.Status is JobStatus.Running or JobStatus.Ending or JobStatus.Cancelling
         && state.Tasks.TryGetValue(result.TaskType, out var run)
         && run.Attempt == result.Attempt
-        && run.Status == TaskRunStatus.Started;
+        && run.Status == TaskRunStatus.Started
+        && (state.Status != JobStatus.Ending || run.Reason == ScheduleReason.Cleanup);
 
     /// <summary>Events decided so far, with the state they lead to (a decision may cascade).</summary>
     private sealed class Decision(JobState state, DecisionContext context)
