@@ -28,6 +28,18 @@ public class RuleTests
     }
 
     [Fact]
+    public void State_keyed_routes_COMPLETED_and_FAILED_act_like_on_completed_and_on_failed()
+    {
+        var ok = Start(job => job.Task("a").Shell().Script("x").OnExitCode("COMPLETED", "b").Task("b").Shell().Script("y"));
+        Assert.Contains("Scheduled b#1 Reached", ok.Run("a", 0).Select(Name(ok)));
+
+        var failing = Start(job => job.Task("a").Shell().Script("x").OnExitCode("FAILED", "b").Task("b").Shell().Script("y"));
+        Assert.Contains("Scheduled b#1 Reached", failing.Run("a", 1).Select(Name(failing)));
+        failing.Run("b", 0);
+        Assert.Equal(JobStatus.Failed, failing.State.Status); // a handler does not rescue the job
+    }
+
+    [Fact]
     public void On_failed_runs_the_handler_but_the_job_still_fails_with_the_task_error()
     {
         var run = Start(job => job

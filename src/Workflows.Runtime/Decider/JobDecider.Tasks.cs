@@ -38,6 +38,15 @@ public static partial class JobDecider
         });
     }
 
+    /// <summary>The next task after success: <c>on_completed</c>, or an exit-code map entry keyed <c>COMPLETED</c> (formicary's state-keyed routes).</summary>
+    private static string? OnCompleted(TaskDefinition task) => task.OnCompleted ?? StateRoute(task, "COMPLETED");
+
+    /// <summary>The next task after failure: <c>on_failed</c>, or an exit-code map entry keyed <c>FAILED</c>.</summary>
+    private static string? OnFailed(TaskDefinition task) => task.OnFailed ?? StateRoute(task, "FAILED");
+
+    private static string? StateRoute(TaskDefinition task, string state) =>
+        task.ExitCodes.LastOrDefault(r => string.Equals(r.Code.Trim(), state, StringComparison.OrdinalIgnoreCase) && r.Action.Kind == ExitActionKind.GoToTask)?.Action.Value;
+
     private static void OnTaskResult(Decision decision, ReportTaskResult result)
     {
         var task = decision.Definition.FindTask(result.TaskType)!;
@@ -71,7 +80,7 @@ public static partial class JobDecider
         {
             case ExitActionKind.Completed:
                 decision.Emit(new TaskCompleted(decision.JobId, decision.Now, task.TaskType));
-                Advance(decision, task.OnCompleted);
+                Advance(decision, OnCompleted(task));
                 break;
             case ExitActionKind.GoToTask:
                 // Part 1 §1: the task counts as completed through the branch.
@@ -113,13 +122,13 @@ public static partial class JobDecider
                 }
 
                 decision.Emit(new TaskFailed(decision.JobId, decision.Now, task.TaskType, errorCode!, Ignored: task.AllowFailure));
-                if (task.OnFailed is not null)
+                if (OnFailed(task) is { } handler)
                 {
-                    Advance(decision, task.OnFailed);
+                    Advance(decision, handler);
                 }
                 else if (task.AllowFailure)
                 {
-                    Advance(decision, task.OnCompleted);
+                    Advance(decision, OnCompleted(task));
                 }
                 else
                 {
