@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using Workflows.Cli.Tests.Translation;
+using Workflows.Yaml;
+using Xunit.Abstractions;
+
+namespace Workflows.Cli.Tests.Cli;
+
+/// <summary>The built <c>workflows</c> command, run as a process: its output, its files and its exit codes.</summary>
+public sealed class CliTests(ITestOutputHelper output) : IDisposable
+{
+    private const string BadYaml = """
+        job_type: broken
+        tasks:
+        - task_type: build
+          method: SHELL
+          script: [make]
+          on_completed: tset
+        - task_type: test
+          method: SHELL
+          script: [make test]
+        """;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("workflows-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private (int ExitCode, string Out, string Err) Run(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
+        start.ArgumentList.Add(Repo.Cli);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), "workflows did not exit within a minute");
+        var result = (process.ExitCode, stdout.Result.ReplaceLineEndings("\n"), stderr.Result.ReplaceLineEndings("\n"));
+        output.WriteLine($"$ workflows {string.Join(' ', args)}\n[exit {result.ExitCode}]\n--- stdout\n{result.Item2}--- stderr\n{result.Item3}");
+        return result;
+    }
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void Translate_prints_csharp_that_compiles_and_builds_the_seed_definition()
+    {
+        var (exit, stdout, stderr) = Run("translate", "samples/legacy-yaml/retry-job.yaml");
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("// Translated from samples/legacy-yaml/retry-job.yaml", stdout, StringComparison.Ordinal);
+        // The loader's notes go to stderr in the compiler's format, so stdout is only C#.
+        Assert.StartsWith("samples/legacy-yaml/retry-job.yaml(12,5): info WF1002: Task 'first' maps exit code 10", stderr, StringComparison.Ordinal);
+
+        var built = CSharpCompiler.Compile([stdout]);
+        Assert.Empty(built.BuildWarnings);
+        var type = CSharpCompiler.WorkflowType(built.Assembly!);
+        var expected = YamlJobLoader.Load(Repo.Read("samples", "legacy-yaml", "retry-job.yaml")).Definition;
+        Assert.Equal(expected, ((Workflow)Activator.CreateInstance(type)!).Definition);
+        Assert.Equal(expected, CSharpCompiler.CompiledDefinition(type));
+    }
+
+    [Fact]
+    public void Translate_with_output_and_namespace_writes_the_file()
+    {
+        var file = Path.Combine(_dir, "SensorJob.cs");
+        var (exit, stdout, stderr) = Run("translate", "samples/legacy-yaml/sensor-job.yaml", "-o", file, "--namespace", "Legacy.Jobs");
+
+        Assert.Equal(0, exit);
+        Assert.Equal($"samples/legacy-yaml/sensor-job.yaml -> {file}: sensor-job, 3 tasks.\n", stdout);
+        Assert.Contains("warning WF2001", stderr, StringComparison.Ordinal);
+        var csharp = File.ReadAllText(file);
+        Assert.Contains("\nnamespace Legacy.Jobs;\n", csharp, StringComparison.Ordinal);
+
+        var type = CSharpCompiler.WorkflowType(CSharpCompiler.Compile([csharp], analyzers: false).Assembly!);
+        Assert.Equal("Legacy.Jobs.SensorJob", type.FullName);
+        Assert.Equal(YamlJobLoader.Load(Repo.Read("samples", "legacy-yaml", "sensor-job.yaml")).Definition, ((Workflow)Activator.CreateInstance(type)!).Definition);
+    }
+
+    [Fact]
+    public void Translate_of_yaml_with_errors_prints_them_in_compiler_format_exits_1_and_writes_nothing()
+    {
+        var yaml = Write("broken.yaml", BadYaml);
+        var file = Path.Combine(_dir, "Broken.cs");
+        var (exit, stdout, stderr) = Run("translate", yaml, "-o", file);
+
+        Assert.Equal(1, exit);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Contains($"{yaml}(6,17): error WF0101: Task 'build' refers to unknown task 'tset' in on_completed. Did you mean 'test'?", stderr, StringComparison.Ordinal);
+        Assert.EndsWith($"{yaml}: not translated: 1 error.\n", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(file));
+    }
+
+    [Fact]
+    public void Translate_refuses_a_definition_the_dsl_cannot_build_and_a_bad_namespace()
+    {
+        var yaml = Write("forked.yaml", "job_type: forked\ntasks:\n- task_type: a\n  method: SHELL\n  script: [date]\n  fork_job_type: child\n");
+        var (exit, stdout, stderr) = Run("translate", yaml);
+        Assert.Equal(1, exit);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Contains($"{yaml}: error: Job 'forked' cannot be translated exactly into the C# DSL: Task 'a' sets fork_job_type", stderr, StringComparison.Ordinal);
+
+        (exit, _, stderr) = Run("translate", "samples/legacy-yaml/retry-job.yaml", "--namespace", "Bad Name");
+        Assert.Equal(1, exit);
+        Assert.StartsWith("error: 'Bad Name' is not a valid C# namespace name", stderr, StringComparison.Ordinal);
+
+        (exit, _, stderr) = Run("translate", Path.Combine(_dir, "missing.yaml"));
+        Assert.Equal(1, exit);
+        Assert.Contains("missing.yaml: error: cannot read the file", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_exits_0_on_good_files_and_prints_their_notes_and_a_summary()
+    {
+        var (exit, stdout, stderr) = Run("validate", "samples/legacy-yaml");
+
+        Assert.Equal(0, exit);
+        Assert.Equal("2 files checked: 2 valid, 0 with errors; 0 errors, 2 warnings, 1 info.\n", stdout);
+        Assert.Contains("samples/legacy-yaml/retry-job.yaml(12,5): info WF1002:", stderr, StringComparison.Ordinal);
+        Assert.Contains("samples/legacy-yaml/sensor-job.yaml(30,5): warning WF2001:", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_exits_1_on_a_bad_file_among_good_ones()
+    {
+        var bad = Write("broken.yaml", BadYaml);
+        var (exit, stdout, stderr) = Run("validate", "samples/legacy-yaml/retry-job.yaml", bad);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("2 files checked: 1 valid, 1 with errors; 1 error, 0 warnings, 1 info.\n", stdout);
+        Assert.Contains($"{bad}(6,17): error WF0101:", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_reports_a_job_type_defined_twice_and_paths_that_do_not_exist()
+    {
+        Write("one.yaml", Repo.Read("samples", "legacy-yaml", "retry-job.yaml"));
+        Write("two.yml", Repo.Read("samples", "legacy-yaml", "retry-job.yaml"));
+        var (exit, stdout, stderr) = Run("validate", _dir, Path.Combine(_dir, "nope"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("error WF0003: ", stderr, StringComparison.Ordinal);
+        Assert.Contains($"{Path.Combine(_dir, "one.yaml")}: error WF0003", stderr, StringComparison.Ordinal);
+        Assert.Contains($"{Path.Combine(_dir, "two.yml")}: error WF0003", stderr, StringComparison.Ordinal);
+        Assert.Contains($"{Path.Combine(_dir, "nope")}: error: no such file or folder.", stderr, StringComparison.Ordinal);
+        Assert.Equal("2 files checked: 0 valid, 2 with errors; 3 errors, 0 warnings, 2 info.\n", stdout);
+    }
+
+    [Fact]
+    public void Usage_errors_exit_non_zero_and_help_exits_0()
+    {
+        var (exit, _, stderr) = Run("translat", "x.yaml");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("Unrecognized command or argument 'translat'.", stderr, StringComparison.Ordinal);
+
+        (exit, var stdout, _) = Run("translate", "--help");
+        Assert.Equal(0, exit);
+        Assert.Contains("--namespace", stdout, StringComparison.Ordinal);
+    }
+}
