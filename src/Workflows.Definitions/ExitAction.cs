@@ -92,6 +92,23 @@ namespace Workflows
         /// <param name="taskType">The next task's name.</param>
         public static ExitAction GoTo(string taskType) => new ExitAction(ExitActionKind.GoToTask, taskType);
 
+        /// <summary>The action of a kind (and its error code or task name), as stored: the inverse of <see cref="Kind"/> and <see cref="Value"/>.</summary>
+        /// <param name="kind">The kind.</param>
+        /// <param name="value">The error code or task name, for those kinds.</param>
+        public static ExitAction Of(ExitActionKind kind, string? value) => kind switch
+        {
+            ExitActionKind.Completed => Completed,
+            ExitActionKind.Failed => Failed,
+            ExitActionKind.Fatal => Fatal,
+            ExitActionKind.RestartTask => RestartTask,
+            ExitActionKind.RestartJob => RestartJob,
+            ExitActionKind.Executing => Executing,
+            ExitActionKind.PauseJob => PauseJob,
+            ExitActionKind.ErrorCode => Error(value ?? throw new ArgumentNullException(nameof(value))),
+            ExitActionKind.GoToTask => GoTo(value ?? throw new ArgumentNullException(nameof(value))),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown exit action kind."),
+        };
+
         /// <summary>
         /// Reads a YAML-style target: a reserved word (exact case), anything starting with <c>ERR_</c>
         /// (an error code, possibly malformed — the validator says so), or else a task name.

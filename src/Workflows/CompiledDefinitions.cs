@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
-using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using Workflows.Definitions;
@@ -105,25 +104,7 @@ public static class CompiledDefinitions
         return record;
     }
 
-    private static ExitAction ReadExitAction(JsonElement element)
-    {
-        var kind = Enum.Parse<ExitActionKind>(element.GetProperty("Kind").GetString()!);
-        var value = element.TryGetProperty("Value", out var v) ? v.GetString() : null;
-        return kind switch
-        {
-            ExitActionKind.ErrorCode => ExitAction.Error(value!),
-            ExitActionKind.GoToTask => ExitAction.GoTo(value!),
-            _ => ExitAction.Parse(kind switch
-            {
-                ExitActionKind.Completed => "COMPLETED",
-                ExitActionKind.Failed => "FAILED",
-                ExitActionKind.Fatal => "FATAL",
-                ExitActionKind.RestartTask => "RESTART_TASK",
-                ExitActionKind.RestartJob => "RESTART_JOB",
-                ExitActionKind.Executing => "EXECUTING",
-                ExitActionKind.PauseJob => "PAUSE_JOB",
-                _ => throw new JsonException(string.Create(CultureInfo.InvariantCulture, $"Unknown exit action kind {kind}.")),
-            }),
-        };
-    }
+    private static ExitAction ReadExitAction(JsonElement element) => ExitAction.Of(
+        Enum.Parse<ExitActionKind>(element.GetProperty("Kind").GetString()!),
+        element.TryGetProperty("Value", out var value) ? value.GetString() : null);
 }

@@ -13,19 +13,7 @@ public sealed class ExitActionConverter : JsonConverter<ExitAction>
         var root = document.RootElement;
         var kind = Enum.Parse<ExitActionKind>(root.GetProperty("kind").GetString()!, ignoreCase: true);
         var value = root.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        return kind switch
-        {
-            ExitActionKind.ErrorCode => ExitAction.Error(value!),
-            ExitActionKind.GoToTask => ExitAction.GoTo(value!),
-            ExitActionKind.Completed => ExitAction.Completed,
-            ExitActionKind.Failed => ExitAction.Failed,
-            ExitActionKind.Fatal => ExitAction.Fatal,
-            ExitActionKind.RestartTask => ExitAction.RestartTask,
-            ExitActionKind.RestartJob => ExitAction.RestartJob,
-            ExitActionKind.Executing => ExitAction.Executing,
-            ExitActionKind.PauseJob => ExitAction.PauseJob,
-            _ => throw new JsonException($"Unknown exit action kind '{kind}'."),
-        };
+        return ExitAction.Of(kind, value);
     }
 
     /// <inheritdoc />
