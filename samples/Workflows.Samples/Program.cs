@@ -57,7 +57,7 @@ foreach (var duplicate in duplicates)
     exitCode = 1;
 }
 
-Console.WriteLine($"{total} workflow(s) checked. Running them needs the runtime (not built yet): see README.");
+Console.WriteLine($"{total} workflow(s) checked. Running them end to end needs the workers and executors (not built yet): see README.");
 return exitCode;
 
 // The seed YAML calls jsonplaceholder.typicode.com; the C# samples call a local server instead.
