@@ -40,7 +40,9 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
             session.Events.Append(jobId, version, events);
         }
 
-        session.Store(JobView.From(events.Aggregate(state, JobDecider.Evolve), version));
+        var next = events.Aggregate(state, JobDecider.Evolve);
+        session.Store(JobView.From(next, version));
+        DueTasks.Sync(session, store.Options.DatabaseSchemaName, next);
         try
         {
             await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -60,6 +62,47 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
     internal static bool IsConcurrencyConflict(Exception e) =>
         e is EventStreamUnexpectedMaxEventIdException or ConcurrentUpdateException
             or global::Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException;
+
+    /// <summary>
+    /// Claims up to <paramref name="max"/> task attempts that are due (by priority, then due time) and not leased by a
+    /// live worker, with <c>FOR UPDATE SKIP LOCKED</c>: concurrent workers never claim the same attempt. A lease that
+    /// ran out (its worker died) makes the attempt claimable again.
+    /// </summary>
+    /// <param name="worker">The claiming worker's name.</param>
+    /// <param name="max">At most this many.</param>
+    /// <param name="lease">How long the claim holds.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<IReadOnlyList<ClaimedTask>> ClaimDueAsync(string worker, int max, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var table = store.Options.DatabaseSchemaName + "." + DueTasks.TableName;
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            with next as (
+              select job_id, task_type from {table}
+              where due_at <= @now and (lease_until is null or lease_until <= @now)
+              order by priority desc, due_at, job_id, task_type
+              limit @max
+              for update skip locked)
+            update {table} t set lease_until = @until, owner = @worker
+            from next where t.job_id = next.job_id and t.task_type = next.task_type
+            returning t.job_id, t.task_type, t.attempt, t.lease_until
+            """;
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("until", now + lease);
+        command.Parameters.AddWithValue("worker", worker);
+        command.Parameters.AddWithValue("max", max);
+        var claimed = new List<ClaimedTask>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            claimed.Add(new ClaimedTask(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return claimed;
+    }
 
     /// <summary>The job's view, or null.</summary>
     /// <param name="jobId">The job run.</param>

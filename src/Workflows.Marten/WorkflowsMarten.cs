@@ -25,5 +25,6 @@ public static class WorkflowsMarten
             json.Converters.Add(new ExitActionConverter());
         });
         options.Schema.For<JobView>().Identity(v => v.Id);
+        options.Storage.ExtendedSchemaObjects.Add(DueTasks.Table(schema));
     }
 }

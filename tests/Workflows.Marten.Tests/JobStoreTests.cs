@@ -105,6 +105,64 @@ public sealed class JobStoreTests : IAsyncLifetime
         Assert.Equal(JobStatus.Queued, (await _jobs.GetAsync("job-4"))!.Status);
     }
 
+    [Fact]
+    public async Task A_due_task_is_claimed_by_one_worker_until_its_lease_runs_out()
+    {
+        await _jobs.ExecuteAsync("job-5", new RequestJob("job-5", new Samples.RetryJob().Definition, new Dictionary<string, string>()));
+        Assert.Empty(await _jobs.ClaimDueAsync("a", 10, TimeSpan.FromSeconds(30))); // queued: nothing is due before it starts
+        await _jobs.ExecuteAsync("job-5", new StartJob());
+
+        var claimed = Assert.Single(await _jobs.ClaimDueAsync("a", 10, TimeSpan.FromSeconds(30)));
+        Assert.Equal(("job-5", "first", 1), (claimed.JobId, claimed.TaskType, claimed.Attempt));
+        Assert.Empty(await _jobs.ClaimDueAsync("b", 10, TimeSpan.FromSeconds(30))); // leased by a
+        await _jobs.ExecuteAsync("job-5", new StartTask("first", 1));
+        Assert.Empty(await _jobs.ClaimDueAsync("b", 10, TimeSpan.FromSeconds(30))); // running keeps the lease
+
+        _clock.Advance(TimeSpan.FromSeconds(31)); // worker a died: its lease ran out
+        var retaken = Assert.Single(await _jobs.ClaimDueAsync("b", 10, TimeSpan.FromSeconds(30)));
+        Assert.Equal(("first", 1), (retaken.TaskType, retaken.Attempt));
+
+        await _jobs.ExecuteAsync("job-5", new ReportTaskResult("first", 1, 0));
+        var next = Assert.Single(await _jobs.ClaimDueAsync("b", 10, TimeSpan.FromSeconds(30)));
+        Assert.Equal("second", next.TaskType); // the finished attempt's row is gone, the next task's is due
+    }
+
+    [Fact]
+    public async Task A_delayed_retry_waits_in_the_database_and_survives_a_new_store()
+    {
+        var definition = Workflow.Create("delayed", job => job.Task("a").Shell().Script("x").Retry(1).DelayBetweenRetries(TimeSpan.FromMinutes(5))).Definition;
+        await _jobs.ExecuteAsync("job-6", new RequestJob("job-6", definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("job-6", new StartJob());
+        await _jobs.ClaimDueAsync("a", 1, TimeSpan.FromSeconds(30));
+        await _jobs.ExecuteAsync("job-6", new StartTask("a", 1));
+        await _jobs.ExecuteAsync("job-6", new ReportTaskResult("a", 1, 1));
+
+        // The host restarts: a new store on the same database.
+        using var restarted = DocumentStore.For(options => WorkflowsMarten.Configure(options, TestInfrastructure.PostgresConnectionString, _schema));
+        var again = new JobStore(restarted, _clock);
+        _clock.Advance(TimeSpan.FromMinutes(4));
+        Assert.Empty(await again.ClaimDueAsync("b", 10, TimeSpan.FromSeconds(30)));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var retry = Assert.Single(await again.ClaimDueAsync("b", 10, TimeSpan.FromSeconds(30)));
+        Assert.Equal(("a", 2), (retry.TaskType, retry.Attempt));
+    }
+
+    [Fact]
+    public async Task Concurrent_workers_never_claim_the_same_attempt()
+    {
+        var definition = Workflow.Create("fan", job => job.Task("only").Shell().Script("x")).Definition;
+        for (var i = 0; i < 40; i++)
+        {
+            await _jobs.ExecuteAsync($"job-c{i}", new RequestJob($"job-c{i}", definition, new Dictionary<string, string>()));
+            await _jobs.ExecuteAsync($"job-c{i}", new StartJob());
+        }
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(w => _jobs.ClaimDueAsync($"w{w}", 15, TimeSpan.FromMinutes(1))));
+        var all = claims.SelectMany(c => c).Select(c => c.JobId).ToList();
+        Assert.Equal(40, all.Count);
+        Assert.Equal(40, all.Distinct().Count());
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

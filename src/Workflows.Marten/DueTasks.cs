@@ -1,0 +1,55 @@
+using Marten;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
+using Workflows.Runtime;
+
+namespace Workflows.Marten;
+
+/// <summary>
+/// The durable work list: one row per task attempt that is due (or running under a lease), kept in the same
+/// transaction as the job's events, so a delayed retry or poll survives a restart and a claim never misses work.
+/// </summary>
+internal static class DueTasks
+{
+    public const string TableName = "wf_due_tasks";
+
+    public static Table Table(string schema)
+    {
+        var table = new Table(new PostgresqlObjectName(schema, TableName, SchemaUtils.IdentifierUsage.General));
+        table.AddColumn<string>("job_id").AsPrimaryKey();
+        table.AddColumn<string>("task_type").AsPrimaryKey();
+        table.AddColumn<int>("attempt").NotNull();
+        table.AddColumn<DateTimeOffset>("due_at").NotNull();
+        table.AddColumn<int>("priority").NotNull();
+        table.AddColumn<string>("queue").NotNull();
+        table.AddColumn<DateTimeOffset>("lease_until");
+        table.AddColumn<string>("owner");
+        return table;
+    }
+
+    /// <summary>The rows a job's state asks for: every task attempt that is scheduled, polling or running.</summary>
+    public static IEnumerable<TaskRun> Active(JobState state) => state.IsFinished
+        ? []
+        : state.Tasks.Values.Where(t => t.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing or TaskRunStatus.Started);
+
+    /// <summary>Queues the SQL that brings the job's rows in line with its new state, in the session's transaction.</summary>
+    public static void Sync(IDocumentSession session, string schema, JobState state)
+    {
+        var active = Active(state).ToList();
+        var keep = active.Select(t => t.TaskType).ToArray();
+        session.QueueSqlCommand($"delete from {schema}.{TableName} where job_id = ? and not (task_type = any(?))", state.JobId, keep);
+        foreach (var task in active)
+        {
+            // A new attempt or a new due time frees the row; an unchanged running attempt keeps its lease.
+            session.QueueSqlCommand(
+                $"""
+                insert into {schema}.{TableName} (job_id, task_type, attempt, due_at, priority, queue)
+                values (?, ?, ?, ?, ?, ?)
+                on conflict (job_id, task_type) do update
+                  set attempt = excluded.attempt, due_at = excluded.due_at, lease_until = null, owner = null
+                  where ({TableName}.attempt, {TableName}.due_at) is distinct from (excluded.attempt, excluded.due_at)
+                """,
+                state.JobId, task.TaskType, task.Attempt, task.DueAt ?? task.StartedAt ?? state.CreatedAt ?? DateTimeOffset.MinValue, state.Priority, state.Queue);
+        }
+    }
+}
