@@ -13,6 +13,9 @@ internal static class DueTasks
 {
     public const string TableName = "wf_due_tasks";
 
+    /// <summary>The task name of a queued job's row: claiming it means starting the job.</summary>
+    public const string StartJob = "";
+
     public static Table Table(string schema)
     {
         var table = new Table(new PostgresqlObjectName(schema, TableName, SchemaUtils.IdentifierUsage.General));
@@ -36,6 +39,11 @@ internal static class DueTasks
     public static void Sync(IDocumentSession session, string schema, JobState state)
     {
         var active = Active(state).ToList();
+        if (state.Status == JobStatus.Queued)
+        {
+            active.Add(new TaskRun(StartJob, TaskRunStatus.Scheduled, 0, DueAt: state.CreatedAt));
+        }
+
         var keep = active.Select(t => t.TaskType).ToArray();
         session.QueueSqlCommand($"delete from {schema}.{TableName} where job_id = ? and not (task_type = any(?))", state.JobId, keep);
         foreach (var task in active)

@@ -109,7 +109,8 @@ public sealed class JobStoreTests : IAsyncLifetime
     public async Task A_due_task_is_claimed_by_one_worker_until_its_lease_runs_out()
     {
         await _jobs.ExecuteAsync("job-5", new RequestJob("job-5", new Samples.RetryJob().Definition, new Dictionary<string, string>()));
-        Assert.Empty(await _jobs.ClaimDueAsync("a", 10, TimeSpan.FromSeconds(30))); // queued: nothing is due before it starts
+        var start = Assert.Single(await _jobs.ClaimDueAsync("a", 10, TimeSpan.FromSeconds(30))); // a queued job: claim = start it
+        Assert.Equal(("job-5", "", 0), (start.JobId, start.TaskType, start.Attempt));
         await _jobs.ExecuteAsync("job-5", new StartJob());
 
         var claimed = Assert.Single(await _jobs.ClaimDueAsync("a", 10, TimeSpan.FromSeconds(30)));
@@ -161,6 +162,29 @@ public sealed class JobStoreTests : IAsyncLifetime
         var all = claims.SelectMany(c => c).Select(c => c.JobId).ToList();
         Assert.Equal(40, all.Count);
         Assert.Equal(40, all.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task An_in_process_workflow_runs_end_to_end_on_PostgreSQL_with_a_retry_after_an_exception()
+    {
+        var calls = 0;
+        var workflow = Workflow.Create("csharp-job", job => job
+            .Task("prepare").Run((_, _) => ValueTask.FromResult(0)).OnCompleted("flaky")
+            .Task("flaky").Retry(1).Run((context, _) => ++calls == 1 ? throw new TimeoutException("first call fails") : ValueTask.FromResult(0)));
+        var worker = new InProcessWorker(_jobs, new Dictionary<string, Workflow> { ["csharp-job"] = workflow }, "worker-1");
+
+        await _jobs.ExecuteAsync("job-7", new RequestJob("job-7", workflow.Definition, new Dictionary<string, string>()));
+        for (var round = 0; round < 10 && (await _jobs.GetAsync("job-7"))!.Status != JobStatus.Completed; round++)
+        {
+            await worker.RunOnceAsync();
+        }
+
+        var view = (await _jobs.GetAsync("job-7"))!;
+        Assert.Equal((JobStatus.Completed, 2, 0), (view.Status, view.Succeeded, view.Failed));
+        var exits = (await _jobs.EventsAsync("job-7")).OfType<TaskExited>().Where(e => e.TaskType == "flaky").ToList();
+        Assert.Equal(["System.TimeoutException", null], exits.Select(e => e.ExceptionType));
+        Assert.Equal(2, calls);
+        Assert.Empty(await _jobs.ClaimDueAsync("worker-2", 10, TimeSpan.FromSeconds(30))); // nothing left to do
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
