@@ -63,6 +63,11 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         e is EventStreamUnexpectedMaxEventIdException or ConcurrentUpdateException
             or global::Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException;
 
+    /// <summary>Creates or updates the store's tables (events, job views, due-task rows) before workers start claiming.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task EnsureSchemaAsync(CancellationToken cancellationToken = default) =>
+        store.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync(ct: cancellationToken);
+
     /// <summary>
     /// Claims up to <paramref name="max"/> task attempts that are due (by priority, then due time) and not leased by a
     /// live worker, with <c>FOR UPDATE SKIP LOCKED</c>: concurrent workers never claim the same attempt. A lease that

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Workflows.Marten;
+
+namespace Workflows.Hosting;
+
+/// <summary>
+/// The host's workers: <see cref="WorkflowsOptions.WorkerCount"/> loops that claim due work and run C# tasks. On
+/// shutdown a loop finishes the task it runs; what it had not started stays claimable by its lease.
+/// </summary>
+internal sealed partial class WorkerService(JobStore jobs, IEnumerable<Workflow> workflows, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<WorkerService> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        await jobs.EnsureSchemaAsync(stoppingToken).ConfigureAwait(false);
+        var byType = workflows.ToDictionary(w => w.Definition.JobType, StringComparer.Ordinal);
+        var host = Environment.MachineName + ":" + Environment.ProcessId;
+        await Task.WhenAll(Enumerable.Range(0, settings.WorkerCount).Select(i => RunAsync(new InProcessWorker(jobs, byType, $"{host}/{i}") { Lease = settings.Lease }, settings.PollInterval, stoppingToken))).ConfigureAwait(false);
+    }
+
+    private async Task RunAsync(InProcessWorker worker, TimeSpan idle, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int processed;
+            try
+            {
+                processed = await worker.RunOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A lost connection or a failed claim must not kill the worker: what it claimed stays leased and runs again.
+                LogClaimFailed(logger, e);
+                processed = 0;
+            }
+
+            if (processed == 0)
+            {
+                try
+                {
+                    await Task.Delay(idle, time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A worker loop failed to claim or record work; it retries after its idle interval.")]
+    private static partial void LogClaimFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,46 @@
+using Workflows.Marten;
+using Workflows.Runtime;
+
+namespace Workflows;
+
+/// <summary>Submits jobs and reads them back: what an application (or the HTTP API) calls.</summary>
+/// <param name="jobs">The job store.</param>
+/// <param name="workflows">The registered workflows.</param>
+public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflows)
+{
+    private readonly Dictionary<string, Workflow> _byType = workflows.ToDictionary(w => w.Definition.JobType, StringComparer.Ordinal);
+
+    /// <summary>The job types this host runs.</summary>
+    public IReadOnlyCollection<string> JobTypes => _byType.Keys;
+
+    /// <summary>Submits a job of a registered type; it is queued and a worker starts it.</summary>
+    /// <param name="jobType">The job type.</param>
+    /// <param name="parameters">Request parameters (template variables).</param>
+    /// <param name="priority">Higher runs first.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new job's id.</returns>
+    /// <exception cref="ArgumentException">The job type is not registered; the message lists the ones that are.</exception>
+    public async Task<string> SubmitAsync(string jobType, IReadOnlyDictionary<string, string>? parameters = null, int priority = 0, CancellationToken cancellationToken = default)
+    {
+        if (!_byType.TryGetValue(jobType, out var workflow))
+        {
+            throw new ArgumentException(
+                $"Unknown job type '{jobType}'. Registered: {string.Join(", ", _byType.Keys.Order(StringComparer.Ordinal).Select(t => "'" + t + "'"))}. Register it with services.AddWorkflowsFromAssembly() or as a Workflow singleton.",
+                nameof(jobType));
+        }
+
+        var id = Guid.CreateVersion7().ToString("N");
+        await jobs.ExecuteAsync(id, new RequestJob(id, workflow.Definition, parameters ?? new Dictionary<string, string>(), priority), cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>The job's view, or null.</summary>
+    /// <param name="jobId">The job run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<JobView?> GetAsync(string jobId, CancellationToken cancellationToken = default) => jobs.GetAsync(jobId, cancellationToken);
+
+    /// <summary>Cancels a job: a queued one ends at once; a running one stops its tasks and runs its cleanup.</summary>
+    /// <param name="jobId">The job run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task CancelAsync(string jobId, CancellationToken cancellationToken = default) => jobs.ExecuteAsync(jobId, new CancelJob(), cancellationToken);
+}
