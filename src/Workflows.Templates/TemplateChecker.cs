@@ -29,6 +29,11 @@ namespace Workflows.Templates
             {
                 var task = job.Tasks[i];
                 var names = new HashSet<string>(jobNames.Concat(task.Variables.Select(v => v.Name)), StringComparer.Ordinal);
+                if (task.FanOut is { } fanOut)
+                {
+                    names.Add(fanOut.ItemVariable); // each fanned-out run sees its element under this name
+                }
+
                 var subject = $"Task '{task.TaskType}'";
                 foreach (var (key, item, text) in Templated(task))
                 {

@@ -29,6 +29,9 @@ namespace Workflows.Templates
         public static IReadOnlyCollection<string> BuiltinObjects { get; } = new HashSet<string>
         {
             "array", "date", "html", "math", "object", "regex", "string", "timespan", "empty", "null", "true", "false",
+
+            // Scriban's loop object (for.index, for.first, …), which the Go translation of range uses.
+            "for",
         };
     }
 }

@@ -29,15 +29,16 @@ internal static class Repo
     public static string Cli => typeof(Repo).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "WorkflowsCli").Value!;
 
     /// <summary>
-    /// Every YAML job definition the repository holds, by a short name: the loader's fixtures, the seed jobs, and
-    /// the YAML examples of the docs (a task fragment is put into a job, as DocsExamplesTests does).
+    /// Every YAML job definition the repository holds, by a short name: the loader's fixtures (Fixtures/corpus included),
+    /// the seed jobs, and the YAML examples of the docs (a task fragment is put into a job, as DocsExamplesTests does).
     /// </summary>
     public static IReadOnlyDictionary<string, string> YamlCorpus()
     {
         var corpus = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in Directory.GetFiles(PathOf("tests", "Workflows.Yaml.Tests", "Fixtures"), "*.yaml"))
+        var fixtures = PathOf("tests", "Workflows.Yaml.Tests", "Fixtures");
+        foreach (var file in Directory.GetFiles(fixtures, "*.yaml", SearchOption.AllDirectories))
         {
-            corpus["fixture " + Path.GetFileName(file)] = File.ReadAllText(file);
+            corpus["fixture " + Path.GetRelativePath(fixtures, file).Replace('\\', '/')] = File.ReadAllText(file);
         }
 
         foreach (var file in Directory.GetFiles(PathOf("samples", "legacy-yaml"), "*.yaml"))

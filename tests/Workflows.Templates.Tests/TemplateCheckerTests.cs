@@ -55,6 +55,14 @@ public class TemplateCheckerTests
     }
 
     [Fact]
+    public void Loop_objects_and_fan_out_item_variables_are_known()
+    {
+        Assert.Empty(Check(Job("{{ for e in Iterate 3 }}{{ for.index }}{{ end }}")));
+        Assert.Empty(Check(Job("deploy {{ Region }}", task => task with { FanOut = new FanOutSpec("Regions", "Region") })));
+        Assert.Single(Check(Job("deploy {{ Region }}")));
+    }
+
+    [Fact]
     public void WF3003_unknown_function_is_an_error_with_a_suggestion()
     {
         var problem = Assert.Single(Check(Job("exit {{ Randm 0 3 }}")));

@@ -27,6 +27,7 @@ public class RoundTripTests(ITestOutputHelper output)
         Assert.Contains("seed retry-job.yaml", names);
         Assert.Contains("seed sensor-job.yaml", names);
         Assert.True(names.Count(n => n.StartsWith("docs/", StringComparison.Ordinal)) >= 10, string.Join("\n", names));
+        Assert.True(names.Count(n => n.StartsWith("fixture corpus/", StringComparison.Ordinal)) >= 30, string.Join("\n", names));
     }
 
     [Theory]
