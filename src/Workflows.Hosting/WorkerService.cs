@@ -12,13 +12,38 @@ namespace Workflows.Hosting;
 internal sealed partial class WorkerService(JobStore jobs, IEnumerable<Workflow> workflows, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<WorkerService> logger)
     : BackgroundService
 {
+    /// <summary>The host starts only once the tables exist, so nothing submitted after start-up races their creation.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        while (!await TryEnsureSchemaAsync(options.Value.PollInterval, cancellationToken).ConfigureAwait(false))
+        {
+            // Another process may be creating the same tables at this moment: try again.
+        }
+
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        await jobs.EnsureSchemaAsync(stoppingToken).ConfigureAwait(false);
         var byType = workflows.ToDictionary(w => w.Definition.JobType, StringComparer.Ordinal);
         var host = Environment.MachineName + ":" + Environment.ProcessId;
         await Task.WhenAll(Enumerable.Range(0, settings.WorkerCount).Select(i => RunAsync(new InProcessWorker(jobs, byType, $"{host}/{i}") { Lease = settings.Lease }, settings.PollInterval, stoppingToken))).ConfigureAwait(false);
+    }
+
+    private async Task<bool> TryEnsureSchemaAsync(TimeSpan idle, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await jobs.EnsureSchemaAsync(stoppingToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogSchemaFailed(logger, e);
+            await Task.Delay(idle, time, stoppingToken).ConfigureAwait(false);
+            return false;
+        }
     }
 
     private async Task RunAsync(InProcessWorker worker, TimeSpan idle, CancellationToken stoppingToken)
@@ -50,6 +75,9 @@ internal sealed partial class WorkerService(JobStore jobs, IEnumerable<Workflow>
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Creating the Workflows tables failed; trying again.")]
+    private static partial void LogSchemaFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A worker loop failed to claim or record work; it retries after its idle interval.")]
     private static partial void LogClaimFailed(ILogger logger, Exception exception);

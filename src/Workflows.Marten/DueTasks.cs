@@ -46,7 +46,8 @@ internal static class DueTasks
 
         var keep = active.Select(t => t.TaskType).ToArray();
         session.QueueSqlCommand($"delete from {schema}.{TableName} where job_id = ? and not (task_type = any(?))", state.JobId, keep);
-        foreach (var task in active)
+        // A running attempt's row is left as it is: its lease is its worker's claim.
+        foreach (var task in active.Where(t => t.Status != TaskRunStatus.Started))
         {
             // A new attempt or a new due time frees the row; an unchanged running attempt keeps its lease.
             session.QueueSqlCommand(
@@ -57,7 +58,7 @@ internal static class DueTasks
                   set attempt = excluded.attempt, due_at = excluded.due_at, lease_until = null, owner = null
                   where ({TableName}.attempt, {TableName}.due_at) is distinct from (excluded.attempt, excluded.due_at)
                 """,
-                state.JobId, task.TaskType, task.Attempt, task.DueAt ?? task.StartedAt ?? state.CreatedAt ?? DateTimeOffset.MinValue, state.Priority, state.Queue);
+                state.JobId, task.TaskType, task.Attempt, task.DueAt ?? state.CreatedAt ?? DateTimeOffset.MinValue, state.Priority, state.Queue);
         }
     }
 }

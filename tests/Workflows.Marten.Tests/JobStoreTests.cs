@@ -116,10 +116,11 @@ public sealed class JobStoreTests : IAsyncLifetime
         var claimed = Assert.Single(await _jobs.ClaimDueAsync("a", 10, TimeSpan.FromSeconds(30)));
         Assert.Equal(("job-5", "first", 1), (claimed.JobId, claimed.TaskType, claimed.Attempt));
         Assert.Empty(await _jobs.ClaimDueAsync("b", 10, TimeSpan.FromSeconds(30))); // leased by a
+        _clock.Advance(TimeSpan.FromSeconds(2)); // the attempt starts a little after it was due
         await _jobs.ExecuteAsync("job-5", new StartTask("first", 1));
         Assert.Empty(await _jobs.ClaimDueAsync("b", 10, TimeSpan.FromSeconds(30))); // running keeps the lease
 
-        _clock.Advance(TimeSpan.FromSeconds(31)); // worker a died: its lease ran out
+        _clock.Advance(TimeSpan.FromSeconds(29)); // worker a died: its lease (30 s from the claim) ran out
         var retaken = Assert.Single(await _jobs.ClaimDueAsync("b", 10, TimeSpan.FromSeconds(30)));
         Assert.Equal(("first", 1), (retaken.TaskType, retaken.Attempt));
 
