@@ -44,6 +44,12 @@ public sealed class InProcessWorker(JobStore jobs, IReadOnlyDictionary<string, W
             return; // not a C# task of a workflow this worker knows: another executor's work
         }
 
+        var run = view.Tasks.FirstOrDefault(t => t.TaskType == claim.TaskType);
+        if (run is null || run.Attempt != claim.Attempt || run.Status is not (TaskRunStatus.Scheduled or TaskRunStatus.Executing or TaskRunStatus.Started))
+        {
+            return; // the job moved on (cancelled, ended, rescheduled) since the row was read: nothing to run
+        }
+
         // A claim taken over after a lapsed lease finds the attempt already started: it runs it again.
         await jobs.ExecuteAsync(claim.JobId, new StartTask(claim.TaskType, claim.Attempt), cancellationToken).ConfigureAwait(false);
         var task = workflow.Definition.FindTask(claim.TaskType)!;
