@@ -12,6 +12,8 @@ namespace Workflows.Hosting;
 internal sealed partial class WorkerService(JobStore jobs, IEnumerable<Workflow> workflows, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<WorkerService> logger)
     : BackgroundService
 {
+    private readonly WakeSignal _wake = new();
+
     /// <summary>The host starts only once the tables exist, so nothing submitted after start-up races their creation.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -28,7 +30,31 @@ internal sealed partial class WorkerService(JobStore jobs, IEnumerable<Workflow>
         var settings = options.Value;
         var byType = workflows.ToDictionary(w => w.Definition.JobType, StringComparer.Ordinal);
         var host = Environment.MachineName + ":" + Environment.ProcessId;
-        await Task.WhenAll(Enumerable.Range(0, settings.WorkerCount).Select(i => RunAsync(new InProcessWorker(jobs, byType, $"{host}/{i}") { Lease = settings.Lease }, settings.PollInterval, stoppingToken))).ConfigureAwait(false);
+        var loops = Enumerable.Range(0, settings.WorkerCount)
+            .Select(i => RunAsync(new InProcessWorker(jobs, byType, $"{host}/{i}") { Lease = settings.Lease }, settings.PollInterval, stoppingToken));
+        await Task.WhenAll(loops.Append(ListenAsync(settings.PollInterval, stoppingToken))).ConfigureAwait(false);
+    }
+
+    /// <summary>One LISTEN connection per process wakes the idle loops when any process schedules work (no waiting for a poll).</summary>
+    private async Task ListenAsync(TimeSpan retry, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await jobs.ListenAsync(_wake.Set, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Polling still finds the work; listening resumes after a pause.
+                LogListenFailed(logger, e);
+                await Task.Delay(retry, time, stoppingToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task<bool> TryEnsureSchemaAsync(TimeSpan idle, CancellationToken stoppingToken)
@@ -66,7 +92,7 @@ internal sealed partial class WorkerService(JobStore jobs, IEnumerable<Workflow>
             {
                 try
                 {
-                    await Task.Delay(idle, time, stoppingToken).ConfigureAwait(false);
+                    await _wake.WaitAsync(idle, time, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -75,6 +101,9 @@ internal sealed partial class WorkerService(JobStore jobs, IEnumerable<Workflow>
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listening for due work failed; idle workers poll until listening resumes.")]
+    private static partial void LogListenFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Creating the Workflows tables failed; trying again.")]
     private static partial void LogSchemaFailed(ILogger logger, Exception exception);

@@ -13,6 +13,10 @@ internal static class DueTasks
 {
     public const string TableName = "wf_due_tasks";
 
+    /// <summary>The LISTEN/NOTIFY channel on which idle workers are woken when work becomes due.</summary>
+    /// <param name="schema">The store's schema (one channel per schema).</param>
+    public static string Channel(string schema) => "workflows_due_" + schema;
+
     /// <summary>The task name of a queued job's row: claiming it means starting the job.</summary>
     public const string StartJob = "";
 
@@ -59,6 +63,12 @@ internal static class DueTasks
                   where ({TableName}.attempt, {TableName}.due_at) is distinct from (excluded.attempt, excluded.due_at)
                 """,
                 state.JobId, task.TaskType, task.Attempt, task.DueAt ?? state.CreatedAt ?? DateTimeOffset.MinValue, state.Priority, state.Queue);
+        }
+
+        if (active.Any(t => t.Status != TaskRunStatus.Started))
+        {
+            // Delivered on commit: idle workers in every process wake and claim instead of waiting for their next poll.
+            session.QueueSqlCommand("select pg_notify(?, '')", Channel(schema));
         }
     }
 }

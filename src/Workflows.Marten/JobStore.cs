@@ -109,6 +109,30 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         return claimed;
     }
 
+    /// <summary>
+    /// Listens on the store's channel (notified when a transaction schedules work) and calls <paramref name="onDue"/>
+    /// for each notification until cancelled. One listener per process is enough; it wakes that process's idle workers.
+    /// </summary>
+    /// <param name="onDue">Called for each notification.</param>
+    /// <param name="cancellationToken">Stops listening.</param>
+    public async Task ListenAsync(Action onDue, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onDue);
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        connection.Notification += (_, _) => onDue();
+        await using (var listen = connection.CreateCommand())
+        {
+            listen.CommandText = $"listen \"{DueTasks.Channel(store.Options.DatabaseSchemaName)}\"";
+            await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The job's view, or null.</summary>
     /// <param name="jobId">The job run.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

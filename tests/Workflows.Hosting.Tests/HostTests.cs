@@ -49,6 +49,21 @@ public sealed class HostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Idle_workers_are_woken_by_notifications_not_by_their_one_minute_poll()
+    {
+        var workflow = Workflow.Create("ping", job => job.Task("a").Run((_, _) => ValueTask.FromResult(0)).OnCompleted("b").Task("b").Run((_, _) => ValueTask.FromResult(0)));
+        using var host = Build(options => options.PollInterval = TimeSpan.FromMinutes(1), workflow);
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<WorkflowClient>();
+        await Task.Delay(500); // the workers have polled once and gone idle for a minute
+
+        // Three pieces of work become due one after another (start, a, b): only wake-ups can finish this in 30 s.
+        var view = await WaitForEndAsync(client, await client.SubmitAsync("ping"));
+        await host.StopAsync();
+        Assert.Equal(JobStatus.Completed, view.Status);
+    }
+
+    [Fact]
     public async Task Submitting_an_unknown_job_type_names_the_registered_ones()
     {
         using var host = Build(workflows: Workflow.Create("known", job => job.Task("a").Run((_, _) => ValueTask.FromResult(0))));
