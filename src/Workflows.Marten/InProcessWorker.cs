@@ -29,6 +29,30 @@ public sealed class InProcessWorker(JobStore jobs, IReadOnlyDictionary<string, W
         return claims.Count;
     }
 
+    /// <summary>Keeps the claim alive while a long task runs (every third of the lease), so no other worker takes it over.</summary>
+    private async Task RenewWhileRunningAsync(ClaimedTask claim, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Lease / 3);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await jobs.RenewLeaseAsync(claim, name, Lease, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Npgsql.NpgsqlException)
+                {
+                    // A failed renewal is retried on the next tick; at worst the lease lapses and the result is still recorded once.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The task ended.
+        }
+    }
+
     private async Task ProcessAsync(ClaimedTask claim, CancellationToken cancellationToken)
     {
         if (claim.TaskType == DueTasks.StartJob)
@@ -60,6 +84,8 @@ public sealed class InProcessWorker(JobStore jobs, IReadOnlyDictionary<string, W
             timeout.CancelAfter(limit);
         }
 
+        using var renewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewal = RenewWhileRunningAsync(claim, renewing.Token);
         ReportTaskResult result;
         try
         {
@@ -77,6 +103,8 @@ public sealed class InProcessWorker(JobStore jobs, IReadOnlyDictionary<string, W
             result = new ReportTaskResult(claim.TaskType, claim.Attempt, null, e.GetType().FullName);
         }
 
+        await renewing.CancelAsync().ConfigureAwait(false);
+        await renewal.ConfigureAwait(false);
         try
         {
             await jobs.ExecuteAsync(claim.JobId, result, cancellationToken).ConfigureAwait(false);

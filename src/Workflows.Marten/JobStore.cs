@@ -109,6 +109,27 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         return claimed;
     }
 
+    /// <summary>Extends a claim this worker still holds, while its task runs; false when the claim was lost or the attempt moved on.</summary>
+    /// <param name="claim">The claim.</param>
+    /// <param name="worker">The worker that holds it.</param>
+    /// <param name="lease">The new lease, from now.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<bool> RenewLeaseAsync(ClaimedTask claim, string worker, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"update {store.Options.DatabaseSchemaName}.{DueTasks.TableName} set lease_until = @until " +
+            "where job_id = @job and task_type = @task and attempt = @attempt and owner = @worker";
+        command.Parameters.AddWithValue("until", time.GetUtcNow() + lease);
+        command.Parameters.AddWithValue("job", claim.JobId);
+        command.Parameters.AddWithValue("task", claim.TaskType);
+        command.Parameters.AddWithValue("attempt", claim.Attempt);
+        command.Parameters.AddWithValue("worker", worker);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     /// <summary>
     /// Listens on the store's channel (notified when a transaction schedules work) and calls <paramref name="onDue"/>
     /// for each notification until cancelled. One listener per process is enough; it wakes that process's idle workers.

@@ -130,6 +130,25 @@ public sealed class JobStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_renewed_lease_keeps_a_long_task_from_being_taken_over()
+    {
+        await _jobs.ExecuteAsync("job-8", new RequestJob("job-8", new Samples.RetryJob().Definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("job-8", new StartJob());
+        var claim = Assert.Single(await _jobs.ClaimDueAsync("a", 10, TimeSpan.FromSeconds(30)));
+        await _jobs.ExecuteAsync("job-8", new StartTask("first", 1));
+
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.True(await _jobs.RenewLeaseAsync(claim, "a", TimeSpan.FromSeconds(30)));
+        _clock.Advance(TimeSpan.FromSeconds(20)); // 40 s after the claim: the first lease would have run out
+        Assert.Empty(await _jobs.ClaimDueAsync("b", 10, TimeSpan.FromSeconds(30)));
+        Assert.False(await _jobs.RenewLeaseAsync(claim, "b", TimeSpan.FromSeconds(30))); // only the holder renews
+
+        _clock.Advance(TimeSpan.FromSeconds(11)); // the renewed lease ran out: the worker died after all
+        Assert.Single(await _jobs.ClaimDueAsync("b", 10, TimeSpan.FromSeconds(30)));
+        Assert.False(await _jobs.RenewLeaseAsync(claim, "a", TimeSpan.FromSeconds(30))); // a lost its claim
+    }
+
+    [Fact]
     public async Task A_delayed_retry_waits_in_the_database_and_survives_a_new_store()
     {
         var definition = Workflow.Create("delayed", job => job.Task("a").Shell().Script("x").Retry(1).DelayBetweenRetries(TimeSpan.FromMinutes(5))).Definition;
