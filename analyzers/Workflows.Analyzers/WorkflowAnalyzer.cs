@@ -111,7 +111,7 @@ namespace Workflows.Analyzers
                 context.ReportDiagnostic(Descriptors.Create(problem, location));
             }
 
-            foreach (var problem in WorkflowValidator.Validate(parsed.Definition).Concat(Templates.TemplateChecker.Check(parsed.Definition)))
+            foreach (var problem in Templates.DefinitionChecks.Validate(parsed.Definition))
             {
                 var category = Descriptors.For(problem.Id).Category.Substring("Workflows.".Length);
                 if (!parsed.UnknownCategories.Contains(category))

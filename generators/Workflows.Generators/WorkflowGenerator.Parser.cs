@@ -73,7 +73,7 @@ namespace Workflows.Generators
                     ? parsed?.Definition.Tasks.Select(t => t.TaskType).Where(n => n.Length > 0).ToEquatableArray() ?? default
                     : default;
                 var compiled = parsed is { IsExact: true } && parsed.CallProblems.Count == 0
-                    && !WorkflowValidator.Validate(parsed.Definition).Any(p => p.IsError)
+                    && !Templates.DefinitionChecks.Validate(parsed.Definition).Any(p => p.IsError)
                     ? parsed.Definition
                     : null;
                 return new WorkflowSpec(ns, type.Name, isPartial, canCreate, jobType, names, compiled);

@@ -60,7 +60,7 @@ public static partial class YamlJobLoader
         var locator = new PointerLocator(map, taskNodes);
         var occurrences = new Dictionary<(string, DefinitionPointer), int>();
         // Templates are checked after translation, so a Go template gets the Scriban checks too (and so does its translation).
-        foreach (var problem in WorkflowValidator.Validate(definition).Concat(TemplateChecker.Check(definition)))
+        foreach (var problem in DefinitionChecks.Validate(definition))
         {
             var at = problem.Location;
             if (context.Unreadable.Contains((at.TaskIndex, at.Key)))

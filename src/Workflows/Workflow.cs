@@ -29,7 +29,7 @@ public abstract class Workflow
             // Compiled by the source generator at build time: no builder code runs, unless C# tasks need their delegates.
             if (Compiled is { } compiled && !compiled.Tasks.Any(t => t.Method == TaskMethod.InProcess))
             {
-                return new BuiltWorkflow(compiled, WorkflowValidator.Validate(compiled).Concat(Templates.TemplateChecker.Check(compiled)).ToList(), new Dictionary<string, TaskHandler>());
+                return new BuiltWorkflow(compiled, Templates.DefinitionChecks.Validate(compiled), new Dictionary<string, TaskHandler>());
             }
 
             var jobType = JobTypeOverride ?? GetType().GetCustomAttribute<WorkflowAttribute>()?.JobType ?? string.Empty;

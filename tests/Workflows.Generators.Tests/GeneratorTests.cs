@@ -142,6 +142,22 @@ public class GeneratorTests
     }
 
     [Fact]
+    public void A_workflow_with_a_template_error_gets_no_compiled_definition()
+    {
+        const string broken = """
+            [Workflow("templated")]
+            public sealed partial class Templated : Workflow
+            {
+                protected override void Define(JobBuilder job) => job.Task("a").Shell().Script("exit {{ Randm 0 3 }}");
+            }
+            """;
+        var driver = Harness.Driver().RunGenerators(Harness.Compile(broken));
+        var generated = driver.GetRunResult().Results.Single().GeneratedSources.Single(s => s.HintName == "Templated.g.cs").SourceText.ToString();
+        Assert.DoesNotContain("CompiledDefinition", generated, StringComparison.Ordinal);
+        Assert.Contains("public const string A = \"a\";", generated, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Editing_one_workflow_does_not_re_emit_the_others()
     {
         const string other = """

@@ -152,7 +152,7 @@ public sealed class JobBuilder
         EnsureOpen();
         _built = true;
         var definition = _job with { Tasks = _tasks.ToEquatableArray() };
-        var problems = _builderProblems.Concat(WorkflowValidator.Validate(definition)).Concat(Templates.TemplateChecker.Check(definition)).ToList();
+        var problems = _builderProblems.Concat(Templates.DefinitionChecks.Validate(definition)).ToList();
         if (problems.Any(p => p.IsError))
         {
             throw new InvalidWorkflowDefinitionException(definition.JobType, problems);
