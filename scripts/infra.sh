@@ -353,9 +353,16 @@ ensure_docker() {
   if pgrep -x dockerd >/dev/null 2>&1; then
     local i
     log "a dockerd process exists but is not answering yet; waiting up to 60 s"
-    for ((i = 0; i < 120; i++)); do docker_ok && { log "docker engine ready"; return 0; }; sleep 0.5; done
-    show_tail "$DOCKERD_LOG"
-    die "dockerd is running (pid $(pgrep -x dockerd | tr '\n' ' ')) but 'docker info' fails on $DOCKER_SOCK; check its log (ours: $DOCKERD_LOG) or stop it and re-run"
+    for ((i = 0; i < 120; i++)); do
+      docker_ok && { log "docker engine ready"; return 0; }
+      pgrep -x dockerd >/dev/null 2>&1 || break   # it was shutting down, not starting: start our own below
+      sleep 0.5
+    done
+    if pgrep -x dockerd >/dev/null 2>&1; then
+      show_tail "$DOCKERD_LOG"
+      die "dockerd is running (pid $(pgrep -x dockerd | tr '\n' ' ')) but 'docker info' fails on $DOCKER_SOCK; check its log (ours: $DOCKERD_LOG) or stop it and re-run"
+    fi
+    log "that dockerd exited; starting one"
   fi
   is_root || die "dockerd is not running and starting it needs root; start the Docker engine and re-run"
 
