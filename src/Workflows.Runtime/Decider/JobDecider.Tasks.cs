@@ -17,7 +17,7 @@ public static partial class JobDecider
 
         if (result.ExitCode is not { } code)
         {
-            return (ExitAction.Failed, ErrorCodes.TaskExecute);
+            return (ExitAction.Failed, result.ErrorCode ?? ErrorCodes.TaskExecute);
         }
 
         var mapped = task.ExitCodes.LastOrDefault(r => int.TryParse(r.Code, out var key) && key == code)?.Action;
@@ -29,7 +29,7 @@ public static partial class JobDecider
 
         return (action, action.Kind switch
         {
-            ExitActionKind.Failed => ErrorCodes.TaskExecute,
+            ExitActionKind.Failed => result.ErrorCode ?? ErrorCodes.TaskExecute,
             ExitActionKind.Fatal => ErrorCodes.Fatal,
             ExitActionKind.RestartTask => ErrorCodes.RestartTask,
             ExitActionKind.RestartJob => ErrorCodes.RestartJob,

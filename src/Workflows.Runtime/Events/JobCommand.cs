@@ -27,10 +27,11 @@ public sealed record StartTask(string TaskType, int Attempt) : JobCommand;
 /// <param name="ExitCode">The exit code; null when the attempt threw or timed out.</param>
 /// <param name="ExceptionType">The exception's type name when an in-process task threw.</param>
 /// <param name="TimedOut">True when the attempt ran past the task's timeout.</param>
-public sealed record ReportTaskResult(string TaskType, int Attempt, int? ExitCode, string? ExceptionType = null, bool TimedOut = false) : JobCommand;
-
-
-
+/// <param name="ErrorCode">
+/// The executor's error code (e.g. <c>ERR_IMAGE_NOT_FOUND</c>, <c>ERR_HTTP_TRANSPORT</c>): the code a failure is recorded
+/// with, instead of <c>ERR_TASK_EXECUTE</c>, when the exit-code map does not say otherwise.
+/// </param>
+public sealed record ReportTaskResult(string TaskType, int Attempt, int? ExitCode, string? ExceptionType = null, bool TimedOut = false, string? ErrorCode = null) : JobCommand;
 
 /// <summary>Cancel the job: queued jobs end at once; running tasks are told to stop, then the job ends cancelled.</summary>
 public sealed record CancelJob : JobCommand;

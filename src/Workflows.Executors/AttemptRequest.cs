@@ -1,0 +1,20 @@
+using Workflows.Definitions;
+
+namespace Workflows.Executors;
+
+/// <summary>A task attempt the runtime wants run: the pinned definition, the job's params and where the job is.</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="Definition">The pinned definition.</param>
+/// <param name="Params">Request parameters.</param>
+/// <param name="Task">The task.</param>
+/// <param name="Attempt">The task attempt, from 1.</param>
+/// <param name="JobAttempt">The job attempt, from 0.</param>
+/// <param name="JobStartedAt">When the job started (JobElapsedSecs counts from it).</param>
+public sealed record AttemptRequest(
+    string JobId,
+    JobDefinition Definition,
+    IReadOnlyDictionary<string, string> Params,
+    TaskDefinition Task,
+    int Attempt,
+    int JobAttempt,
+    DateTimeOffset? JobStartedAt);

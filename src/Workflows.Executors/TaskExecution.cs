@@ -1,0 +1,73 @@
+using Workflows.Definitions;
+using Workflows.Executors.Artifacts;
+using Workflows.Executors.Logs;
+
+namespace Workflows.Executors;
+
+/// <summary>One task attempt, ready to run: its definition, its rendered templates, its log and its artifacts.</summary>
+public sealed record TaskExecution
+{
+    /// <summary>The job run.</summary>
+    public required string JobId { get; init; }
+
+    /// <summary>The job type.</summary>
+    public required string JobType { get; init; }
+
+    /// <summary>The task's definition (pinned with the job).</summary>
+    public required TaskDefinition Task { get; init; }
+
+    /// <summary>The task attempt, from 1.</summary>
+    public required int Attempt { get; init; }
+
+    /// <summary>The most attempts this task gets (1 + retry).</summary>
+    public required int MaxAttempts { get; init; }
+
+    /// <summary>The job attempt, from 0 (job retries and RESTART_JOB add one).</summary>
+    public int JobAttempt { get; init; }
+
+    /// <summary>The task's templates, rendered for this attempt.</summary>
+    public required RenderedTask Rendered { get; init; }
+
+    /// <summary>Request params, job variables and task variables (later ones winning): HTTP bodies and in-process context.</summary>
+    public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The attempt's log.</summary>
+    public required ITaskLog Log { get; init; }
+
+    /// <summary>Where the attempt's artifacts are saved.</summary>
+    public required IArtifactStore Artifacts { get; init; }
+
+    /// <summary>Artifacts of the tasks in <see cref="TaskDefinition.Dependencies"/>: placed in the working directory before the script runs.</summary>
+    public IReadOnlyList<ArtifactInfo> Inputs { get; init; } = [];
+
+    /// <summary>True when a failure of this attempt will not be retried.</summary>
+    public bool IsLastAttempt => Attempt >= MaxAttempts;
+
+    /// <summary>
+    /// The variables every process and container of the attempt gets besides its own environment:
+    /// <c>WORKFLOWS_JOB_ID</c>, <c>WORKFLOWS_JOB_TYPE</c>, <c>WORKFLOWS_TASK_TYPE</c>, <c>WORKFLOWS_ATTEMPT</c>,
+    /// <c>WORKFLOWS_MAX_ATTEMPTS</c>, <c>WORKFLOWS_LAST_ATTEMPT</c> (<c>true</c>/<c>false</c>) and <c>WORKFLOWS_JOB_ATTEMPT</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> RuntimeEnvironment() => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["WORKFLOWS_JOB_ID"] = JobId,
+        ["WORKFLOWS_JOB_TYPE"] = JobType,
+        ["WORKFLOWS_TASK_TYPE"] = Task.TaskType,
+        ["WORKFLOWS_ATTEMPT"] = Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["WORKFLOWS_MAX_ATTEMPTS"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["WORKFLOWS_LAST_ATTEMPT"] = IsLastAttempt ? "true" : "false",
+        ["WORKFLOWS_JOB_ATTEMPT"] = JobAttempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The environment of the attempt's process or container: the runtime variables, then the task's environment (which wins).</summary>
+    public IReadOnlyDictionary<string, string> ProcessEnvironment()
+    {
+        var environment = new Dictionary<string, string>(RuntimeEnvironment(), StringComparer.Ordinal);
+        foreach (var (name, value) in Rendered.Environment)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+}

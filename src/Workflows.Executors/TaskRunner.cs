@@ -1,0 +1,144 @@
+using System.Globalization;
+using Workflows.Definitions;
+using Workflows.Executors.Artifacts;
+using Workflows.Executors.Logs;
+using Workflows.Templates;
+
+namespace Workflows.Executors;
+
+/// <summary>
+/// Runs one attempt the way every method needs it: renders the task's templates for this attempt (Nonce,
+/// JobElapsedSecs and Random differ per attempt), gathers the dependencies' artifacts, enforces the task's timeout
+/// and the job's cancellation, and turns what the executor did into an <see cref="AttemptResult"/>.
+/// </summary>
+/// <param name="executors">The host's executors.</param>
+/// <param name="time">The clock (timeouts and JobElapsedSecs).</param>
+public sealed class TaskRunner(TaskExecutors executors, TimeProvider time)
+{
+    /// <summary>Runs the attempt to its end.</summary>
+    /// <param name="request">The attempt.</param>
+    /// <param name="log">Its log.</param>
+    /// <param name="artifacts">The artifact store.</param>
+    /// <param name="jobCancelled">Signalled when the job is cancelled: the attempt stops and ends <see cref="ExecutorErrors.Cancelled"/>.</param>
+    /// <param name="stopping">Signalled when the host stops: the attempt stops and <see cref="OperationCanceledException"/> is thrown (nothing is recorded; the lease lets another worker run it again).</param>
+    /// <exception cref="OperationCanceledException"><paramref name="stopping"/> was signalled.</exception>
+    public async Task<AttemptResult> RunAsync(AttemptRequest request, ITaskLog log, IArtifactStore artifacts, CancellationToken jobCancelled, CancellationToken stopping)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(artifacts);
+        var task = request.Task;
+        var variables = Variables(request);
+        RenderedTask rendered;
+        try
+        {
+            rendered = Render(task, new TemplateScope(TemplateVariables(request, variables), time.GetUtcNow(), new Random()));
+        }
+        catch (TemplateRenderException e)
+        {
+            log.Write(LogSource.System, e.Message);
+            return new AttemptResult(null, ExecutorErrors.TemplateFailed, Message: $"Task '{task.TaskType}': {e.Message}");
+        }
+
+        var inputs = new List<ArtifactInfo>();
+        foreach (var dependency in task.Dependencies)
+        {
+            inputs.AddRange(await artifacts.ListAsync(request.JobId, dependency, stopping).ConfigureAwait(false));
+        }
+
+        var execution = new TaskExecution
+        {
+            JobId = request.JobId,
+            JobType = request.Definition.JobType,
+            Task = task,
+            Attempt = request.Attempt,
+            MaxAttempts = task.Retry + 1,
+            JobAttempt = request.JobAttempt,
+            Rendered = rendered,
+            Variables = variables,
+            Log = log,
+            Artifacts = artifacts,
+            Inputs = inputs,
+        };
+
+        using var timeout = task.Timeout is { } limit ? new CancellationTokenSource(limit, time) : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, jobCancelled, stopping);
+        try
+        {
+            var outcome = await executors.For(task).RunAsync(execution, linked.Token).ConfigureAwait(false);
+            if (outcome.Message is { } message)
+            {
+                log.Write(LogSource.System, message);
+            }
+
+            return new AttemptResult(outcome.ExitCode, outcome.ErrorCode, outcome.ExceptionType, Message: outcome.Message);
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            stopping.ThrowIfCancellationRequested();
+            if (jobCancelled.IsCancellationRequested)
+            {
+                log.Write(LogSource.System, "stopped: the job was cancelled");
+                return new AttemptResult(null, ExecutorErrors.Cancelled, Message: "The job was cancelled while the task ran.");
+            }
+
+            log.Write(LogSource.System, $"stopped: timed out after {task.Timeout}");
+            return new AttemptResult(null, TimedOut: true, Message: $"Task '{task.TaskType}' ran past its timeout of {task.Timeout} and was stopped.");
+        }
+#pragma warning disable CA1031 // An executor's failure is the attempt's outcome (recorded, retried by the rules), never a worker crash.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            log.Write(LogSource.System, $"executor failed: {e.GetType().Name}: {e.Message}");
+            return new AttemptResult(null, ExecutorErrors.ExecutorFailed, Message: $"Task '{task.TaskType}': the executor failed: {e.Message}");
+        }
+    }
+
+    /// <summary>The attempt's data, later entries winning: request params, job variables, the task's variables.</summary>
+    private static Dictionary<string, string> Variables(AttemptRequest request)
+    {
+        var variables = new Dictionary<string, string>(request.Params, StringComparer.Ordinal);
+        foreach (var variable in request.Definition.JobVariables.Concat(request.Task.Variables))
+        {
+            variables[variable.Name] = variable.Value;
+        }
+
+        return variables;
+    }
+
+    /// <summary>What templates see: the attempt's data, then the runtime's own (JobID, JobType, JobRetry, JobElapsedSecs, TaskType, TaskRetry, Nonce).</summary>
+    private Dictionary<string, string> TemplateVariables(AttemptRequest request, Dictionary<string, string> data)
+    {
+        var variables = new Dictionary<string, string>(data, StringComparer.Ordinal);
+        var now = time.GetUtcNow();
+        variables["JobID"] = request.JobId;
+        variables["JobType"] = request.Definition.JobType;
+        variables["JobRetry"] = Text(request.JobAttempt);
+        variables["JobElapsedSecs"] = Text((long)Math.Max(0, (now - (request.JobStartedAt ?? now)).TotalSeconds));
+        variables["TaskType"] = request.Task.TaskType;
+        variables["TaskRetry"] = Text(request.Attempt - 1);
+        variables["Nonce"] = Guid.NewGuid().ToString("N");
+        return variables;
+    }
+
+    private static RenderedTask Render(TaskDefinition task, TemplateScope scope)
+    {
+        string One(string text) => TemplateRenderer.IsTemplate(text) ? TemplateRenderer.Render(text, scope) : text;
+        List<string> Lines(IEnumerable<string> lines) => lines.Select(One).SelectMany(SplitLines).ToList();
+        List<KeyValuePair<string, string>> Pairs(IEnumerable<NamedValue> values) => values.Select(v => KeyValuePair.Create(v.Name, One(v.Value))).ToList();
+        return new RenderedTask(
+            Lines(task.BeforeScript),
+            Lines(task.Script),
+            Lines(task.AfterScript),
+            task.Url is null ? null : One(task.Url).Trim(),
+            Pairs(task.Environment),
+            Pairs(task.Headers),
+            Pairs(task.Query));
+    }
+
+    /// <summary>A rendered line may hold several (a template that chose between list items); blank lines are dropped, as formicary does.</summary>
+    private static IEnumerable<string> SplitLines(string text) =>
+        text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l.Trim());
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+}
