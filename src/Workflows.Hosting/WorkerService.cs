@@ -1,15 +1,19 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Workflows.Executors;
+using Workflows.Executors.Artifacts;
 using Workflows.Marten;
+using Workflows.Marten.Logs;
 
 namespace Workflows.Hosting;
 
 /// <summary>
-/// The host's workers: <see cref="WorkflowsOptions.WorkerCount"/> loops that claim due work and run C# tasks. On
+/// The host's workers: <see cref="WorkflowsOptions.WorkerCount"/> loops that claim due work and run it on the executors. On
 /// shutdown a loop finishes the task it runs; what it had not started stays claimable by its lease.
 /// </summary>
-internal sealed partial class WorkerService(JobStore jobs, IEnumerable<Workflow> workflows, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<WorkerService> logger)
+internal sealed partial class WorkerService(
+    JobStore jobs, TaskRunner runner, TaskLogs logs, IArtifactStore artifacts, RunningAttempts running, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<WorkerService> logger)
     : BackgroundService
 {
     private readonly WakeSignal _wake = new();
@@ -28,10 +32,9 @@ internal sealed partial class WorkerService(JobStore jobs, IEnumerable<Workflow>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var byType = workflows.ToDictionary(w => w.Definition.JobType, StringComparer.Ordinal);
         var host = Environment.MachineName + ":" + Environment.ProcessId;
         var loops = Enumerable.Range(0, settings.WorkerCount)
-            .Select(i => RunAsync(new InProcessWorker(jobs, byType, $"{host}/{i}") { Lease = settings.Lease }, settings.PollInterval, stoppingToken));
+            .Select(i => RunAsync(new TaskWorker(jobs, runner, logs, artifacts, running, $"{host}/{i}") { Lease = settings.Lease }, settings.PollInterval, stoppingToken));
         await Task.WhenAll(loops.Append(ListenAsync(settings.PollInterval, stoppingToken))).ConfigureAwait(false);
     }
 
@@ -42,7 +45,7 @@ internal sealed partial class WorkerService(JobStore jobs, IEnumerable<Workflow>
         {
             try
             {
-                await jobs.ListenAsync(_wake.Set, stoppingToken).ConfigureAwait(false);
+                await jobs.ListenAsync(_wake.Set, jobId => running.Cancel(jobId), stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -72,7 +75,7 @@ internal sealed partial class WorkerService(JobStore jobs, IEnumerable<Workflow>
         }
     }
 
-    private async Task RunAsync(InProcessWorker worker, TimeSpan idle, CancellationToken stoppingToken)
+    private async Task RunAsync(TaskWorker worker, TimeSpan idle, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {

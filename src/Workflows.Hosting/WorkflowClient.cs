@@ -1,4 +1,6 @@
+using Workflows.Definitions;
 using Workflows.Marten;
+using Workflows.Templates;
 using Workflows.Runtime;
 
 namespace Workflows;
@@ -31,6 +33,30 @@ public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflow
 
         var id = Guid.CreateVersion7().ToString("N");
         await jobs.ExecuteAsync(id, new RequestJob(id, workflow.Definition, parameters ?? new Dictionary<string, string>(), priority), cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>
+    /// Submits a job of a definition that is not a registered workflow class (e.g. loaded from legacy YAML); it is
+    /// checked by the same validator as every other definition and pinned to the job as given.
+    /// </summary>
+    /// <param name="definition">The definition.</param>
+    /// <param name="parameters">Request parameters (template variables).</param>
+    /// <param name="priority">Higher runs first.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new job's id.</returns>
+    /// <exception cref="InvalidWorkflowDefinitionException">The definition has errors; the message lists each.</exception>
+    public async Task<string> SubmitAsync(JobDefinition definition, IReadOnlyDictionary<string, string>? parameters = null, int priority = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var problems = DefinitionChecks.Validate(definition);
+        if (problems.Any(p => p.IsError))
+        {
+            throw new InvalidWorkflowDefinitionException(definition.JobType, problems.Where(p => p.IsError).ToList());
+        }
+
+        var id = Guid.CreateVersion7().ToString("N");
+        await jobs.ExecuteAsync(id, new RequestJob(id, definition, parameters ?? new Dictionary<string, string>(), priority), cancellationToken).ConfigureAwait(false);
         return id;
     }
 

@@ -5,10 +5,25 @@ namespace Workflows;
 /// <summary>Settings of the Workflows runtime in a host; validated when the host starts, every bad field listed at once.</summary>
 public sealed class WorkflowsOptions
 {
-    /// <summary>The PostgreSQL connection string (<c>ConnectionStrings:Workflows</c>).</summary>
-    /// <value>Required: the embedded default cluster is not written yet.</value>
-    [Required(ErrorMessage = "ConnectionString is required: set ConnectionStrings:Workflows (the embedded PostgreSQL default is not available yet).")]
+    /// <summary>
+    /// The PostgreSQL connection string (<c>ConnectionStrings:Workflows</c>). When not set, the host starts (or reuses)
+    /// a private PostgreSQL cluster under <see cref="DataDirectory"/> and logs where it is.
+    /// </summary>
+    /// <value>Default: null (the embedded cluster).</value>
     public string? ConnectionString { get; set; }
+
+    /// <summary>Where the host keeps its files: the embedded PostgreSQL cluster, artifacts and task work folders.</summary>
+    /// <value>
+    /// Default: <c>/var/lib/workflows</c> when running as root (the embedded cluster runs as the <c>postgres</c> user, which
+    /// must reach the folder; a home folder such as <c>/root</c> is private), else <c>workflows</c> under the user's local
+    /// application data folder (<c>~/.local/share/workflows</c> on Linux).
+    /// </value>
+    [Required(ErrorMessage = "DataDirectory is required: set Workflows:DataDirectory to a folder the host may write.")]
+    public string DataDirectory { get; set; } = DefaultDataDirectory();
+
+    private static string DefaultDataDirectory() => OperatingSystem.IsLinux() && Environment.UserName == "root"
+        ? "/var/lib/workflows"
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "workflows");
 
     /// <summary>The database schema of the job streams, views and due-task rows.</summary>
     /// <value>Default: <c>workflows</c>.</value>
@@ -30,4 +45,24 @@ public sealed class WorkflowsOptions
     /// <value>Default: 200 ms.</value>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00", ErrorMessage = "PollInterval must be between 10 ms and 1 minute.")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The Docker engine that DOCKER tasks run on.</summary>
+    /// <value>Default: <c>unix:///var/run/docker.sock</c>.</value>
+    public Uri DockerEndpoint { get; set; } = new("unix:///var/run/docker.sock");
+
+    /// <summary>
+    /// Run KUBERNETES tasks as DOCKER containers (no cluster executor is built in; for local runs). When false, a job
+    /// that reaches a KUBERNETES task fails it with <c>ERR_METHOD_NOT_SUPPORTED</c>.
+    /// </summary>
+    /// <value>Default: false.</value>
+    public bool KubernetesAsDocker { get; set; }
+
+    /// <summary>
+    /// URL prefixes HTTP tasks are sent to instead (e.g. <c>https://jsonplaceholder.typicode.com</c> → a local stand-in), to
+    /// run jobs offline without editing them. Each redirect is written to the task's log.
+    /// </summary>
+    public IDictionary<string, string> HttpRedirects { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Images to use instead of others that cannot be pulled (e.g. <c>alpine</c> → a local stand-in), for offline machines.</summary>
+    public IDictionary<string, string> ImageFallbacks { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

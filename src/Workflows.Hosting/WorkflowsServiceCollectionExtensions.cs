@@ -3,8 +3,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Workflows.Executors;
+using Workflows.Executors.Artifacts;
+using Workflows.Executors.Docker;
+using Workflows.Executors.Http;
+using Workflows.Executors.InProcess;
+using Workflows.Executors.Shell;
 using Workflows.Hosting;
 using Workflows.Marten;
+using Workflows.Marten.Artifacts;
+using Workflows.Marten.Logs;
 
 namespace Workflows;
 
@@ -12,8 +20,10 @@ namespace Workflows;
 public static class WorkflowsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the job store on PostgreSQL, the workers and <see cref="WorkflowClient"/>. Register workflows too, e.g.
-    /// with the generated <c>services.AddWorkflowsFromAssembly()</c>. Options are validated at start-up.
+    /// Adds the job store on PostgreSQL (the configured server, or the embedded default cluster), the executors
+    /// (DOCKER, SHELL, HTTP_*, C#), task logs, the artifact store, the workers and <see cref="WorkflowClient"/>.
+    /// Register workflows too, e.g. with the generated <c>services.AddWorkflowsFromAssembly()</c>. Options are
+    /// validated at start-up.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options.</param>
@@ -22,14 +32,56 @@ public static class WorkflowsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<WorkflowsOptions>().Configure(configure).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<WorkflowsDatabase>();
         services.TryAddSingleton<IDocumentStore>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value;
-            return DocumentStore.For(marten => WorkflowsMarten.Configure(marten, options.ConnectionString!, options.Schema));
+            var connection = provider.GetRequiredService<WorkflowsDatabase>().ConnectionString;
+            return DocumentStore.For(marten => WorkflowsMarten.Configure(marten, connection, options.Schema));
         });
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<WorkflowClient>();
+        services.TryAddSingleton<RunningAttempts>();
+        services.TryAddSingleton(provider => new TaskLogs(provider.GetRequiredService<IDocumentStore>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IArtifactStore>(provider => new FileArtifactStore(
+            provider.GetRequiredService<IDocumentStore>(),
+            Path.Combine(provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value.DataDirectory, "artifacts"),
+            provider.GetRequiredService<TimeProvider>()));
+        AddExecutors(services);
         services.AddHostedService<WorkerService>();
         return services;
+    }
+
+    private static void AddExecutors(IServiceCollection services)
+    {
+        services.AddHttpClient(new HttpExecutorOptions().ClientName);
+        services.AddSingleton<ITaskExecutor>(provider => new InProcessExecutor(provider.GetServices<Workflow>()));
+        services.AddSingleton<ITaskExecutor>(provider => new ShellExecutor(new ShellExecutorOptions
+        {
+            WorkRoot = Path.Combine(provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value.DataDirectory, "work"),
+        }));
+        services.AddSingleton<ITaskExecutor>(provider =>
+        {
+            var options = new HttpExecutorOptions();
+            foreach (var (prefix, target) in provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value.HttpRedirects)
+            {
+                options.Redirects[prefix] = target;
+            }
+
+            return new HttpExecutor(provider.GetRequiredService<IHttpClientFactory>(), options);
+        });
+        services.AddSingleton<ITaskExecutor>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value;
+            var docker = new DockerExecutorOptions { Endpoint = options.DockerEndpoint, RunKubernetesAsDocker = options.KubernetesAsDocker };
+            foreach (var (image, fallback) in options.ImageFallbacks)
+            {
+                docker.ImageFallbacks[image] = fallback;
+            }
+
+            return new DockerExecutor(docker);
+        });
+        services.TryAddSingleton(provider => new TaskExecutors(provider.GetServices<ITaskExecutor>()));
+        services.TryAddSingleton<TaskRunner>();
     }
 }

@@ -17,6 +17,10 @@ internal static class DueTasks
     /// <param name="schema">The store's schema (one channel per schema).</param>
     public static string Channel(string schema) => "workflows_due_" + schema;
 
+    /// <summary>The channel on which a job's cancellation is announced (payload: the job id).</summary>
+    /// <param name="schema">The store's schema.</param>
+    public static string CancelChannel(string schema) => "workflows_cancel_" + schema;
+
     /// <summary>The task name of a queued job's row: claiming it means starting the job.</summary>
     public const string StartJob = "";
 

@@ -43,6 +43,12 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         var next = events.Aggregate(state, JobDecider.Evolve);
         session.Store(JobView.From(next, version));
         DueTasks.Sync(session, store.Options.DatabaseSchemaName, next);
+        if (events.Any(e => e is JobCancellationRequested))
+        {
+            // Delivered on commit to every process: the ones running this job's tasks stop them at once.
+            session.QueueSqlCommand("select pg_notify(?, ?)", DueTasks.CancelChannel(store.Options.DatabaseSchemaName), jobId);
+        }
+
         try
         {
             await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -131,20 +137,34 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
     }
 
     /// <summary>
-    /// Listens on the store's channel (notified when a transaction schedules work) and calls <paramref name="onDue"/>
-    /// for each notification until cancelled. One listener per process is enough; it wakes that process's idle workers.
+    /// Listens on the store's channels until cancelled: <paramref name="onDue"/> is called when a transaction schedules
+    /// work, <paramref name="onCancel"/> with the job's id when a job's cancellation is asked for. One listener per
+    /// process is enough; it wakes that process's idle workers and stops its running attempts of cancelled jobs.
     /// </summary>
-    /// <param name="onDue">Called for each notification.</param>
+    /// <param name="onDue">Called for each notification of due work.</param>
+    /// <param name="onCancel">Called with the job id of each cancelled job.</param>
     /// <param name="cancellationToken">Stops listening.</param>
-    public async Task ListenAsync(Action onDue, CancellationToken cancellationToken)
+    public async Task ListenAsync(Action onDue, Action<string>? onCancel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(onDue);
+        var schema = store.Options.DatabaseSchemaName;
+        var cancelChannel = DueTasks.CancelChannel(schema);
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        connection.Notification += (_, _) => onDue();
+        connection.Notification += (_, e) =>
+        {
+            if (e.Channel == cancelChannel)
+            {
+                onCancel?.Invoke(e.Payload);
+            }
+            else
+            {
+                onDue();
+            }
+        };
         await using (var listen = connection.CreateCommand())
         {
-            listen.CommandText = $"listen \"{DueTasks.Channel(store.Options.DatabaseSchemaName)}\"";
+            listen.CommandText = $"listen \"{DueTasks.Channel(schema)}\"; listen \"{cancelChannel}\"";
             await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -162,6 +182,12 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         await using var session = store.QuerySession();
         return await session.LoadAsync<JobView>(jobId, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The job's state, folded from its stream (what a worker needs to run an attempt: definition, params, attempts).</summary>
+    /// <param name="jobId">The job run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<JobState> StateAsync(string jobId, CancellationToken cancellationToken = default) =>
+        JobDecider.Fold(await EventsAsync(jobId, cancellationToken).ConfigureAwait(false));
 
     /// <summary>The job's events, in order (its full history).</summary>
     /// <param name="jobId">The job run.</param>

@@ -2,6 +2,7 @@ using JasperFx;
 using JasperFx.Events;
 using Marten;
 using Weasel.Core;
+using Workflows.Executors.Artifacts;
 
 namespace Workflows.Marten;
 
@@ -25,6 +26,8 @@ public static class WorkflowsMarten
             json.Converters.Add(new ExitActionConverter());
         });
         options.Schema.For<JobView>().Identity(v => v.Id);
+        options.Schema.For<ArtifactInfo>().Identity(a => a.Id).Index(a => a.JobId);
         options.Storage.ExtendedSchemaObjects.Add(DueTasks.Table(schema));
+        options.Storage.ExtendedSchemaObjects.Add(Logs.TaskLogs.Definition(schema));
     }
 }

@@ -77,12 +77,12 @@ public sealed class HostTests : IAsyncLifetime
     {
         using var host = Build(options =>
         {
-            options.ConnectionString = null;
+            options.DataDirectory = "";
             options.WorkerCount = 0;
             options.Schema = "Bad Schema";
         });
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
-        Assert.Contains("ConnectionString is required", error.Message, StringComparison.Ordinal);
+        Assert.Contains("DataDirectory is required", error.Message, StringComparison.Ordinal);
         Assert.Contains("WorkerCount must be between 1 and 256.", error.Message, StringComparison.Ordinal);
         Assert.Contains("Schema must be a lower-case PostgreSQL identifier", error.Message, StringComparison.Ordinal);
     }

@@ -1,5 +1,9 @@
 using Marten;
 using Microsoft.Extensions.Time.Testing;
+using Workflows.Executors;
+using Workflows.Executors.InProcess;
+using Workflows.Marten.Artifacts;
+using Workflows.Marten.Logs;
 using Workflows.Runtime;
 using Workflows.Testing;
 
@@ -191,7 +195,7 @@ public sealed class JobStoreTests : IAsyncLifetime
         var workflow = Workflow.Create("csharp-job", job => job
             .Task("prepare").Run((_, _) => ValueTask.FromResult(0)).OnCompleted("flaky")
             .Task("flaky").Retry(1).Run((context, _) => ++calls == 1 ? throw new TimeoutException("first call fails") : ValueTask.FromResult(0)));
-        var worker = new InProcessWorker(_jobs, new Dictionary<string, Workflow> { ["csharp-job"] = workflow }, "worker-1");
+        var worker = Worker(workflow);
 
         await _jobs.ExecuteAsync("job-7", new RequestJob("job-7", workflow.Definition, new Dictionary<string, string>()));
         for (var round = 0; round < 10 && (await _jobs.GetAsync("job-7"))!.Status != JobStatus.Completed; round++)
@@ -206,6 +210,14 @@ public sealed class JobStoreTests : IAsyncLifetime
         Assert.Equal(2, calls);
         Assert.Empty(await _jobs.ClaimDueAsync("worker-2", 10, TimeSpan.FromSeconds(30))); // nothing left to do
     }
+
+    private TaskWorker Worker(params Workflow[] workflows) => new(
+        _jobs,
+        new TaskRunner(new TaskExecutors([new InProcessExecutor(workflows)]), _clock),
+        new TaskLogs(_documents, _clock),
+        new FileArtifactStore(_documents, Path.Combine(Path.GetTempPath(), "wf-artifacts-" + _schema), _clock),
+        new RunningAttempts(),
+        "worker-1");
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -1,0 +1,88 @@
+using System.Security.Cryptography;
+using Marten;
+using Workflows.Executors.Artifacts;
+
+namespace Workflows.Marten.Artifacts;
+
+/// <summary>
+/// Artifacts on the filesystem, content-addressed (<c>{root}/sha256/ab/abcdef…</c>: the same bytes are stored once),
+/// with one Marten document per artifact (job, task, attempt, name, hash, size, expiry), written after the blob so a
+/// record never points at a missing file.
+/// </summary>
+/// <param name="store">The Marten store holding the records.</param>
+/// <param name="root">The folder of the blobs.</param>
+/// <param name="time">The clock (creation and expiry times).</param>
+public sealed class FileArtifactStore(IDocumentStore store, string root, TimeProvider time) : IArtifactStore
+{
+    /// <inheritdoc />
+    public async Task<ArtifactInfo> SaveAsync(string jobId, string taskType, int attempt, string name, Stream content, TimeSpan? expiresAfter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var incoming = Path.Combine(root, "incoming");
+        Directory.CreateDirectory(incoming);
+        var temporary = Path.Combine(incoming, Guid.NewGuid().ToString("N"));
+        string hash;
+        long size;
+        try
+        {
+            using (var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                await using var file = File.Create(temporary);
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    hasher.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+
+                size = file.Length;
+                hash = Convert.ToHexStringLower(hasher.GetHashAndReset());
+            }
+
+            var blob = BlobPath(hash);
+            Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
+            if (!File.Exists(blob))
+            {
+                File.Move(temporary, blob, overwrite: true);
+            }
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+
+        var now = time.GetUtcNow();
+        var info = new ArtifactInfo($"{jobId}/{taskType}/{attempt}/{name}", jobId, taskType, attempt, name, hash, size, now, now + expiresAfter);
+        await using var session = store.LightweightSession();
+        session.Store(info);
+        await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return info;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ArtifactInfo>> ListAsync(string jobId, string? taskType, CancellationToken cancellationToken)
+    {
+        await using var session = store.QuerySession();
+        var records = taskType is null
+            ? await session.Query<ArtifactInfo>().Where(a => a.JobId == jobId).ToListAsync(cancellationToken).ConfigureAwait(false)
+            : await session.Query<ArtifactInfo>().Where(a => a.JobId == jobId && a.TaskType == taskType).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return records
+            .GroupBy(a => (a.TaskType, a.Name))
+            .Select(g => g.MaxBy(a => a.Attempt)!)
+            .OrderBy(a => a.TaskType, StringComparer.Ordinal).ThenBy(a => a.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <inheritdoc />
+    public Stream OpenRead(ArtifactInfo artifact)
+    {
+        ArgumentNullException.ThrowIfNull(artifact);
+        var path = BlobPath(artifact.Sha256);
+        return File.Exists(path)
+            ? File.OpenRead(path)
+            : throw new FileNotFoundException($"The content of artifact '{artifact.Name}' of task '{artifact.TaskType}' (sha256 {artifact.Sha256}) is no longer stored; it may have expired.", path);
+    }
+
+    private string BlobPath(string hash) => Path.Combine(root, "sha256", hash[..2], hash);
+}

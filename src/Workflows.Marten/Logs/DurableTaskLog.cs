@@ -1,0 +1,145 @@
+using System.Text;
+using Workflows.Executors.Logs;
+
+namespace Workflows.Marten.Logs;
+
+/// <summary>
+/// One attempt's log: lines are masked, bounded (<see cref="TaskLogs.MaxBytesPerAttempt"/>) and written to PostgreSQL
+/// in batches every 250 ms while the task runs. Dispose it to write the rest (and a note of what was cut).
+/// </summary>
+public sealed class DurableTaskLog : ITaskLog, IAsyncDisposable
+{
+    private static readonly TimeSpan FlushEvery = TimeSpan.FromMilliseconds(250);
+    private readonly TaskLogs _logs;
+    private readonly string _jobId;
+    private readonly string _taskType;
+    private readonly int _attempt;
+    private readonly string[] _secrets;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly StringBuilder _text = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _flusher;
+    private List<(int Seq, DateTimeOffset At, LogSource Source, string Line)> _pending = [];
+    private int _next;
+    private long _bytes;
+    private long _droppedBytes;
+    private int _droppedLines;
+
+    internal DurableTaskLog(TaskLogs logs, string jobId, string taskType, int attempt, int next, IEnumerable<string> secrets, TimeProvider time)
+    {
+        _logs = logs;
+        _jobId = jobId;
+        _taskType = taskType;
+        _attempt = attempt;
+        _next = next;
+        _secrets = secrets.Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length).ToArray();
+        _time = time;
+        _flusher = FlushPeriodicallyAsync();
+    }
+
+    /// <inheritdoc />
+    public string Text
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _text.ToString();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Write(LogSource source, string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        foreach (var secret in _secrets)
+        {
+            line = line.Replace(secret, "***", StringComparison.Ordinal);
+        }
+
+        lock (_gate)
+        {
+            var size = Encoding.UTF8.GetByteCount(line) + 1;
+            if (_bytes + size > _logs.MaxBytesPerAttempt)
+            {
+                _droppedBytes += size;
+                _droppedLines++;
+                return;
+            }
+
+            _bytes += size;
+            _text.Append(line).Append('\n');
+            _pending.Add((_next++, _time.GetUtcNow(), source, line));
+        }
+    }
+
+    /// <summary>Writes what is left, with a line saying how much was cut when the log hit its bound.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _flusher.ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (_droppedLines > 0)
+            {
+                _pending.Add((_next++, _time.GetUtcNow(), LogSource.System,
+                    $"log truncated: {_droppedLines} more lines ({_droppedBytes} bytes) over the {_logs.MaxBytesPerAttempt}-byte limit per attempt"));
+            }
+        }
+
+        await FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task FlushPeriodicallyAsync()
+    {
+        using var timer = new PeriodicTimer(FlushEvery, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            {
+                await FlushAsync(_stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed: the final flush follows.
+        }
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        List<(int Seq, DateTimeOffset At, LogSource Source, string Line)> batch;
+        lock (_gate)
+        {
+            if (_pending.Count == 0)
+            {
+                return;
+            }
+
+            batch = _pending;
+            _pending = [];
+        }
+
+        try
+        {
+            await _logs.WriteAsync(_jobId, _taskType, _attempt, batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or OperationCanceledException)
+        {
+            // Not written: put the lines back, in order, for the next flush.
+            lock (_gate)
+            {
+                batch.AddRange(_pending);
+                _pending = batch;
+            }
+
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
+        }
+    }
+}

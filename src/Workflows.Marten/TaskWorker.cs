@@ -1,0 +1,125 @@
+using Workflows.Executors;
+using Workflows.Executors.Artifacts;
+using Workflows.Marten.Logs;
+using Workflows.Runtime;
+
+namespace Workflows.Marten;
+
+/// <summary>
+/// Claims due work from the store and runs it: a queued job's row starts the job; a task's row runs the attempt on
+/// its method's executor (DOCKER, SHELL, HTTP, C#, …) through <see cref="TaskRunner"/>, with its log written as it
+/// runs, its lease renewed while it runs, and its result recorded once.
+/// </summary>
+/// <param name="jobs">The job store.</param>
+/// <param name="runner">Runs attempts on the executors.</param>
+/// <param name="logs">Task logs.</param>
+/// <param name="artifacts">The artifact store.</param>
+/// <param name="running">This process's running attempts (job cancellation stops them).</param>
+/// <param name="name">This worker's name (it owns its leases).</param>
+public sealed class TaskWorker(JobStore jobs, TaskRunner runner, TaskLogs logs, IArtifactStore artifacts, RunningAttempts running, string name)
+{
+    /// <summary>How long a claim holds before another worker may take the attempt; renewed every third of it while the task runs.</summary>
+    /// <value>Default: 5 minutes.</value>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many due rows one claim takes (they run one after another).</summary>
+    /// <value>Default: 16.</value>
+    public int ClaimBatch { get; init; } = 16;
+
+    /// <summary>Claims and runs one batch of due work.</summary>
+    /// <param name="cancellationToken">Stops the worker: a running attempt is stopped and left to its lease.</param>
+    /// <returns>How many claims were processed.</returns>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var claims = await jobs.ClaimDueAsync(name, ClaimBatch, Lease, cancellationToken).ConfigureAwait(false);
+        foreach (var claim in claims)
+        {
+            await ProcessAsync(claim, cancellationToken).ConfigureAwait(false);
+        }
+
+        return claims.Count;
+    }
+
+    private async Task ProcessAsync(ClaimedTask claim, CancellationToken cancellationToken)
+    {
+        if (claim.TaskType == DueTasks.StartJob)
+        {
+            await jobs.ExecuteAsync(claim.JobId, new StartJob(), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var state = await jobs.StateAsync(claim.JobId, cancellationToken).ConfigureAwait(false);
+        var run = state.Task(claim.TaskType);
+        var task = state.Definition?.FindTask(claim.TaskType);
+        if (task is null || run.Attempt != claim.Attempt || run.Status is not (TaskRunStatus.Scheduled or TaskRunStatus.Executing or TaskRunStatus.Started))
+        {
+            return; // the job moved on (cancelled, ended, rescheduled) since the row was read: nothing to run
+        }
+
+        // A claim taken over after a lapsed lease finds the attempt already started: it runs it again.
+        await jobs.ExecuteAsync(claim.JobId, new StartTask(claim.TaskType, claim.Attempt), cancellationToken).ConfigureAwait(false);
+        using var cancelled = new CancellationTokenSource();
+        using var registration = running.Register(claim.JobId, cancelled);
+        if (state.Status == JobStatus.Cancelling)
+        {
+            await cancelled.CancelAsync().ConfigureAwait(false);
+        }
+
+        using var renewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewal = RenewWhileRunningAsync(claim, cancelled, renewing.Token);
+        AttemptResult result;
+        var request = new AttemptRequest(claim.JobId, state.Definition!, state.Params, task, claim.Attempt, state.JobAttempt, state.StartedAt);
+        var log = await logs.OpenAsync(claim.JobId, claim.TaskType, claim.Attempt, [], cancellationToken).ConfigureAwait(false);
+        try
+        {
+            result = await runner.RunAsync(request, log, artifacts, cancelled.Token, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await log.DisposeAsync().ConfigureAwait(false);
+            await renewing.CancelAsync().ConfigureAwait(false);
+            await renewal.ConfigureAwait(false);
+        }
+
+        try
+        {
+            await jobs.ExecuteAsync(claim.JobId, new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (JobConcurrencyException)
+        {
+            // Another worker recorded this attempt's result first (a lease taken over): the result is recorded once.
+        }
+    }
+
+    /// <summary>
+    /// Keeps the claim alive while the task runs (every third of the lease) and, at each renewal, stops the attempt if
+    /// the job is being cancelled (the notification that normally does it may have been missed).
+    /// </summary>
+    private async Task RenewWhileRunningAsync(ClaimedTask claim, CancellationTokenSource cancelled, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Lease / 3);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await jobs.RenewLeaseAsync(claim, name, Lease, cancellationToken).ConfigureAwait(false);
+                    if ((await jobs.GetAsync(claim.JobId, cancellationToken).ConfigureAwait(false))?.Status == JobStatus.Cancelling)
+                    {
+                        await cancelled.CancelAsync().ConfigureAwait(false);
+                    }
+                }
+                catch (Npgsql.NpgsqlException)
+                {
+                    // A failed renewal is retried on the next tick; at worst the lease lapses and the result is still recorded once.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The task ended.
+        }
+    }
+}
