@@ -44,7 +44,7 @@ internal sealed class JobRun
         .First();
 
     /// <summary>Waits until the due task's time, starts it, and reports the exit code. Returns the events of the report.</summary>
-    public IReadOnlyList<JobEvent> Run(string taskType, int? exitCode, bool timedOut = false, string? exception = null)
+    public IReadOnlyList<JobEvent> Run(string taskType, int? exitCode, bool timedOut = false, string? exception = null, string? errorCode = null)
     {
         var due = Due;
         Assert.Equal(taskType, due.TaskType);
@@ -54,7 +54,7 @@ internal sealed class JobRun
         }
 
         Assert.Single(Decide(new StartTask(taskType, due.Attempt)));
-        return Decide(new ReportTaskResult(taskType, due.Attempt, exitCode, exception, timedOut));
+        return Decide(new ReportTaskResult(taskType, due.Attempt, exitCode, exception, timedOut, errorCode));
     }
 
     /// <summary>Event type names after the request, for compact sequence assertions.</summary>

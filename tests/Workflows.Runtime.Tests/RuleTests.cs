@@ -155,6 +155,24 @@ public class RuleTests
     }
 
     [Fact]
+    public void An_executor_error_code_is_the_failure_code_unless_the_exit_code_map_says_otherwise()
+    {
+        // An HTTP transport failure: exit 1000 with ERR_HTTP_TRANSPORT; a retry, then the job fails with that code.
+        var run = Start(job => job.Task("call").Retry(1).HttpGet("http://127.0.0.1/x"));
+        run.Run("call", 1000, errorCode: "ERR_HTTP_TRANSPORT");
+        run.Run("call", 1000, errorCode: "ERR_HTTP_TRANSPORT");
+        Assert.Equal((JobStatus.Failed, "ERR_HTTP_TRANSPORT"), (run.State.Status, run.State.ErrorCode));
+
+        // The same failure mapped in on_exit_code follows the map; an image that cannot be had has no exit code at all.
+        var mapped = Start(job => job.Task("call").HttpGet("http://127.0.0.1/x").OnExitCode(1000, "ERR_OFFLINE"));
+        mapped.Run("call", 1000, errorCode: "ERR_HTTP_TRANSPORT");
+        Assert.Equal("ERR_OFFLINE", mapped.State.ErrorCode);
+        var image = Start(job => job.Task("build").Container("nope:1").Script("true"));
+        image.Run("build", null, errorCode: "ERR_IMAGE_NOT_FOUND");
+        Assert.Equal("ERR_IMAGE_NOT_FOUND", image.Events.OfType<TaskExited>().Single().ErrorCode);
+    }
+
+    [Fact]
     public void A_job_timeout_fails_the_job_with_ERR_JOB_TIMED_OUT_after_cleanup()
     {
         var run = Start(job => job.Timeout(TimeSpan.FromMinutes(1)).Task("a").Shell().Script("x").Task("cleanup").Shell().Script("y").AlwaysRun());
