@@ -57,7 +57,12 @@ public sealed class TaskWorker(JobStore jobs, TaskRunner runner, TaskLogs logs, 
         }
 
         // A claim taken over after a lapsed lease finds the attempt already started: it runs it again.
-        await jobs.ExecuteAsync(claim.JobId, new StartTask(claim.TaskType, claim.Attempt), cancellationToken).ConfigureAwait(false);
+        var started = await jobs.ExecuteAsync(claim.JobId, new StartTask(claim.TaskType, claim.Attempt), cancellationToken).ConfigureAwait(false);
+        if (started.Count == 0 && run.Status != TaskRunStatus.Started)
+        {
+            return; // the decider refused the start (e.g. the job is cancelling): nothing to run
+        }
+
         using var cancelled = new CancellationTokenSource();
         using var registration = running.Register(claim.JobId, cancelled);
         if (state.Status == JobStatus.Cancelling)
