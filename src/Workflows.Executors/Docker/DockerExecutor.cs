@@ -167,9 +167,13 @@ public sealed class DockerExecutor : ITaskExecutor, IDisposable, IAsyncDisposabl
                 return inputFailure;
             }
 
+            // Attached before the start, as `docker run` does: the output comes straight from the container's stdio, so a
+            // last line without a newline is not lost (a followed log stream can end before the engine writes it).
+            var output = await _client.Containers.AttachContainerAsync(
+                id, new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true }, logsCancellation.Token).ConfigureAwait(false);
+            logs = PumpLogsAsync(output, log, logsCancellation.Token);
             await _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), CancellationToken.None).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            logs = PumpLogsAsync(id, log, logsCancellation.Token);
 
             var exit = await _client.Containers.WaitContainerAsync(id, cancellationToken).ConfigureAwait(false);
             await DrainLogsAsync(logs, log, cancellationToken).ConfigureAwait(false);
@@ -301,6 +305,8 @@ public sealed class DockerExecutor : ITaskExecutor, IDisposable, IAsyncDisposabl
             Cmd = ["sh", "-c", ShellScript.Compose(execution.Rendered)],
             Env = execution.ProcessEnvironment().Select(p => p.Key + "=" + p.Value).ToList(),
             WorkingDir = workingDirectory,
+            AttachStdout = true,
+            AttachStderr = true,
             Labels = new Dictionary<string, string>(StringComparer.Ordinal)
             {
                 ["workflows.job"] = execution.JobId,
@@ -447,15 +453,14 @@ public sealed class DockerExecutor : ITaskExecutor, IDisposable, IAsyncDisposabl
         return null;
     }
 
-    private async Task PumpLogsAsync(string id, ITaskLog log, CancellationToken cancellationToken)
+    private static async Task PumpLogsAsync(MultiplexedStream output, ITaskLog log, CancellationToken cancellationToken)
     {
         var stdout = new LineAssembler(line => log.Write(LogSource.Stdout, line));
         var stderr = new LineAssembler(line => log.Write(LogSource.Stderr, line));
         var buffer = ArrayPool<byte>.Shared.Rent(81920);
         try
         {
-            var parameters = new ContainerLogsParameters { Follow = true, ShowStdout = true, ShowStderr = true };
-            using var stream = await _client.Containers.GetContainerLogsAsync(id, parameters, cancellationToken).ConfigureAwait(false);
+            using var stream = output;
             while (true)
             {
                 var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
