@@ -1,5 +1,6 @@
 using Scriban;
 using Scriban.Runtime;
+using Workflows.Templates;
 
 namespace Workflows.Yaml.Tests;
 

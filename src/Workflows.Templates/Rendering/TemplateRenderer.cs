@@ -130,7 +130,7 @@ namespace Workflows.Templates
         /// The context of one render: Scriban's built-ins, then one fresh object with the scope's variables and the
         /// functions (the functions win); Go's truthiness; lenient access to missing variables and their members.
         /// </summary>
-        internal sealed class RenderContext : TemplateContext
+        internal sealed class RenderContext : GoTemplateContext
         {
             public RenderContext(TemplateScope scope)
             {
@@ -164,21 +164,6 @@ namespace Workflows.Templates
             /// <summary>A JSON variable renders as its JSON text; everything else as Scriban renders it.</summary>
             public override string? ObjectToString(object? value, bool nested = false) =>
                 value is IJsonText json ? json.Json : base.ObjectToString(value, nested);
-
-            /// <summary>Go's truthiness: false, 0, "", nothing and empty collections are false.</summary>
-            public override bool ToBool(SourceSpan span, object? value) => value switch
-            {
-                null => false,
-                bool b => b,
-                string s => s.Length > 0,
-                byte or sbyte or short or ushort or int or uint or long or ulong => Convert.ToDecimal(value, CultureInfo.InvariantCulture) != 0m,
-                float f => f != 0f,
-                double d => d != 0d,
-                decimal m => m != 0m,
-                ICollection collection => collection.Count > 0,
-                IEnumerable enumerable => enumerable.GetEnumerator().MoveNext(),
-                _ => base.ToBool(span, value),
-            };
         }
     }
 }

@@ -24,7 +24,7 @@ namespace Workflows.Yaml;
 /// Untranslatable constructs are errors, never silently different output: named templates
 /// (<c>define</c>, <c>template</c>, <c>block</c>), <c>call</c>, <c>else with</c>, a bare <c>.</c> or <c>$</c> outside
 /// <c>range</c>/<c>with</c>, and <c>and</c>/<c>or</c> used as values (Go returns an operand, Scriban a boolean).
-/// Conditions follow Go's truthiness when rendered with <see cref="GoTemplateContext"/>.
+/// Conditions follow Go's truthiness when rendered with <see cref="Workflows.Templates.GoTemplateContext"/>.
 /// </para>
 /// </remarks>
 public static partial class GoTemplateTranslator
