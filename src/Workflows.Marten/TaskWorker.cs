@@ -74,7 +74,7 @@ public sealed class TaskWorker(JobStore jobs, TaskRunner runner, TaskLogs logs, 
         var renewal = RenewWhileRunningAsync(claim, cancelled, renewing.Token);
         AttemptResult result;
         var request = new AttemptRequest(claim.JobId, state.Definition!, state.Params, task, claim.Attempt, state.JobAttempt, state.StartedAt);
-        var log = await logs.OpenAsync(claim.JobId, claim.TaskType, claim.Attempt, [], cancellationToken).ConfigureAwait(false);
+        var log = await logs.OpenAsync(claim.JobId, claim.TaskType, claim.Attempt, [], resume: run.Status == TaskRunStatus.Started, cancellationToken).ConfigureAwait(false);
         try
         {
             result = await runner.RunAsync(request, log, artifacts, cancelled.Token, cancellationToken).ConfigureAwait(false);

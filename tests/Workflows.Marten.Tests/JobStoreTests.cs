@@ -224,9 +224,6 @@ public sealed class JobStoreTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _documents.Dispose();
-        await using var connection = new Npgsql.NpgsqlConnection(TestInfrastructure.PostgresConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new Npgsql.NpgsqlCommand($"drop schema if exists {_schema} cascade", connection);
-        await drop.ExecuteNonQueryAsync();
+        await TestInfrastructure.DropSchemaAsync(_schema);
     }
 }

@@ -18,10 +18,10 @@ public sealed class LogsAndArtifactsTests : IAsyncLifetime
         _documents = DocumentStore.For(options => WorkflowsMarten.Configure(options, TestInfrastructure.PostgresConnectionString, _schema));
 
     [Fact]
-    public async Task A_log_is_bounded_masks_secrets_says_what_it_cut_and_a_rerun_appends_after_it()
+    public async Task A_log_is_bounded_masks_secrets_says_what_it_cut_and_a_resumed_attempt_appends_after_it()
     {
         var logs = new TaskLogs(_documents, _clock) { MaxBytesPerAttempt = 40 };
-        await using (var log = await logs.OpenAsync("job-1", "build", 1, ["hunter2"], default))
+        await using (var log = await logs.OpenAsync("job-1", "build", 1, ["hunter2"], resume: false, default))
         {
             log.Write(LogSource.Stdout, "password is hunter2");
             log.Write(LogSource.Stderr, "0123456789");
@@ -29,7 +29,7 @@ public sealed class LogsAndArtifactsTests : IAsyncLifetime
             log.Write(LogSource.Stdout, "and so is this one");
         }
 
-        await using (var rerun = await logs.OpenAsync("job-1", "build", 1, [], default))
+        await using (var rerun = await logs.OpenAsync("job-1", "build", 1, [], resume: true, default))
         {
             rerun.Write(LogSource.System, "taken over");
         }
@@ -65,10 +65,7 @@ public sealed class LogsAndArtifactsTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _documents.Dispose();
-        await using var connection = new Npgsql.NpgsqlConnection(TestInfrastructure.PostgresConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new Npgsql.NpgsqlCommand($"drop schema if exists {_schema} cascade", connection);
-        await drop.ExecuteNonQueryAsync();
+        await TestInfrastructure.DropSchemaAsync(_schema);
         if (Directory.Exists(_blobs))
         {
             Directory.Delete(_blobs, recursive: true);

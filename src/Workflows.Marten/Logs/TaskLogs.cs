@@ -49,10 +49,18 @@ public sealed class TaskLogs(IDocumentStore store, TimeProvider time)
     /// <param name="taskType">The task.</param>
     /// <param name="attempt">The attempt.</param>
     /// <param name="secrets">Values masked as <c>***</c> in every line.</param>
+    /// <param name="resume">
+    /// True when the attempt is run again after its lease lapsed: its log goes on after what the first run wrote (one
+    /// query). A first run starts at line 0 without asking the database.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<DurableTaskLog> OpenAsync(string jobId, string taskType, int attempt, IEnumerable<string> secrets, CancellationToken cancellationToken)
+    public async Task<DurableTaskLog> OpenAsync(string jobId, string taskType, int attempt, IEnumerable<string> secrets, bool resume, CancellationToken cancellationToken)
     {
-        // An attempt run again after its lease lapsed appends after what the first run wrote.
+        if (!resume)
+        {
+            return new DurableTaskLog(this, jobId, taskType, attempt, 0, secrets, time);
+        }
+
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand($"select coalesce(max(seq), -1) + 1 from {Table} where job_id = $1 and task_type = $2 and attempt = $3", connection);
         command.Parameters.Add(new() { Value = jobId });
