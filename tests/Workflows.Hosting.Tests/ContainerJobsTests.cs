@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using Docker.DotNet;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Npgsql;
 using Workflows.Definitions;
+using Workflows.Hosting.Tests.Support;
 using Workflows.Executors.Artifacts;
-using Workflows.Marten;
 using Workflows.Marten.Logs;
 using Workflows.Runtime;
 using Workflows.Testing;
@@ -17,11 +15,9 @@ namespace Workflows.Hosting.Tests;
 /// <summary>Container and shell tasks through the whole host: timeouts, cancellation, artifacts between tasks, unsupported methods.</summary>
 public sealed class ContainerJobsTests : IAsyncLifetime
 {
-    private readonly string _schema = "wf_ctr_" + Guid.NewGuid().ToString("N")[..12];
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "wf-ctr-" + Guid.NewGuid().ToString("N")[..8]);
-    private IHost _host = null!;
+    private RunningHost _host = null!;
 
-    private WorkflowClient Client => _host.Services.GetRequiredService<WorkflowClient>();
+    private WorkflowClient Client => _host.Client;
 
     private static TaskDefinition Container(string name, params string[] script) => new()
     {
@@ -38,7 +34,7 @@ public sealed class ContainerJobsTests : IAsyncLifetime
         var job = Job("sleepy", Container("sleep", "sleep 60") with { Timeout = TimeSpan.FromSeconds(2) });
 
         var id = await Client.SubmitAsync(job);
-        var view = await WaitForEndAsync(id);
+        var view = await _host.WaitForEndAsync(id);
 
         Assert.Equal((JobStatus.Failed, "ERR_TASK_TIMED_OUT"), (view.Status, view.ErrorCode));
         var run = view.Tasks.Single();
@@ -51,17 +47,17 @@ public sealed class ContainerJobsTests : IAsyncLifetime
     public async Task Cancelling_a_running_container_job_stops_the_container_at_once_and_ends_cancelled()
     {
         var id = await Client.SubmitAsync(Job("long", Container("sleep", "echo started", "sleep 60")));
-        await WaitUntilAsync(id, v => v.Tasks.Any(t => t.Status == TaskRunStatus.Started));
+        await _host.WaitUntilAsync(id, v => v.Tasks.Any(t => t.Status == TaskRunStatus.Started));
         await Task.Delay(500); // the container is up
 
         var watch = Stopwatch.StartNew();
         await Client.CancelAsync(id);
-        var view = await WaitForEndAsync(id);
+        var view = await _host.WaitForEndAsync(id);
 
         Assert.Equal(JobStatus.Cancelled, view.Status);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"cancellation took {watch.Elapsed}");
         Assert.Empty(await ContainersOfAsync(id));
-        var events = await _host.Services.GetRequiredService<JobStore>().EventsAsync(id);
+        var events = await _host.Jobs.EventsAsync(id);
         Assert.Equal("ERR_CANCELLED", events.OfType<TaskExited>().Single().ErrorCode);
     }
 
@@ -75,7 +71,7 @@ public sealed class ContainerJobsTests : IAsyncLifetime
             new TaskDefinition { TaskType = "on-host", Method = TaskMethod.Shell, Script = new[] { "cat report.txt" }.ToEquatableArray(), Dependencies = new[] { "produce" }.ToEquatableArray() });
 
         var id = await Client.SubmitAsync(job);
-        var view = await WaitForEndAsync(id);
+        var view = await _host.WaitForEndAsync(id);
 
         Assert.Equal(JobStatus.Completed, view.Status);
         var logs = _host.Services.GetRequiredService<TaskLogs>();
@@ -91,7 +87,7 @@ public sealed class ContainerJobsTests : IAsyncLifetime
         var job = Job("kube", Container("deploy", "true") with { Method = TaskMethod.Kubernetes });
 
         var id = await Client.SubmitAsync(job);
-        var view = await WaitForEndAsync(id);
+        var view = await _host.WaitForEndAsync(id);
 
         Assert.Equal((JobStatus.Failed, "ERR_METHOD_NOT_SUPPORTED"), (view.Status, view.ErrorCode));
         var log = await _host.Services.GetRequiredService<TaskLogs>().ReadAsync(id, "deploy");
@@ -105,7 +101,7 @@ public sealed class ContainerJobsTests : IAsyncLifetime
         var job = Job("no-image", Container("run", "true") with { Container = new Definitions.ContainerSpec("workflows-test-no-such-image:9") });
 
         var id = await Client.SubmitAsync(job);
-        var view = await WaitForEndAsync(id);
+        var view = await _host.WaitForEndAsync(id);
 
         Assert.Equal((JobStatus.Failed, "ERR_IMAGE_NOT_FOUND"), (view.Status, view.ErrorCode));
         var log = await _host.Services.GetRequiredService<TaskLogs>().ReadAsync(id, "run");
@@ -122,55 +118,7 @@ public sealed class ContainerJobsTests : IAsyncLifetime
         });
     }
 
-    private async Task WaitUntilAsync(string id, Func<JobView, bool> condition)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            if (await Client.GetAsync(id) is { } view && condition(view))
-            {
-                return;
-            }
+    public async Task InitializeAsync() => _host = await RunningHost.StartAsync("ctr", options => options.WorkerCount = 3);
 
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"Job {id} did not reach the expected state within 30 s.");
-    }
-
-    private async Task<JobView> WaitForEndAsync(string id)
-    {
-        JobView? last = null;
-        await WaitUntilAsync(id, v => (last = v).Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled);
-        return last!;
-    }
-
-    public async Task InitializeAsync()
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddWorkflows(options =>
-        {
-            options.ConnectionString = TestInfrastructure.PostgresConnectionString;
-            options.Schema = _schema;
-            options.DataDirectory = _data;
-            options.WorkerCount = 3;
-            options.PollInterval = TimeSpan.FromMilliseconds(50);
-            options.DockerEndpoint = TestInfrastructure.DockerEndpoint;
-        });
-        _host = builder.Build();
-        await _host.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-        await using var connection = new NpgsqlConnection(TestInfrastructure.PostgresConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"drop schema if exists {_schema} cascade", connection);
-        await drop.ExecuteNonQueryAsync();
-        if (Directory.Exists(_data))
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 }

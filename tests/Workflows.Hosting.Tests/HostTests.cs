@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Workflows.Runtime;
 using Workflows.Testing;
 
@@ -109,9 +108,6 @@ public sealed class HostTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await using var connection = new NpgsqlConnection(TestInfrastructure.PostgresConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"drop schema if exists {_schema} cascade", connection);
-        await drop.ExecuteNonQueryAsync();
+        await TestInfrastructure.DropSchemaAsync(_schema);
     }
 }

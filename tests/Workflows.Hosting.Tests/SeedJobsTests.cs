@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Npgsql;
 using Workflows.Definitions;
-using Workflows.Marten;
+using Workflows.Hosting.Tests.Support;
 using Workflows.Marten.Logs;
 using Workflows.Runtime;
 using Workflows.Samples;
@@ -21,10 +19,8 @@ public sealed class SeedJobsTests : IAsyncLifetime
     /// <summary>Exits with the code at position (job attempt × 3 + task attempt − 1) of the Codes param.</summary>
     private const string ForcedExit = "IFS=,; set -- $CODES; shift $((WORKFLOWS_JOB_ATTEMPT * 3 + WORKFLOWS_ATTEMPT - 1)); exit $1";
 
-    private readonly string _schema = "wf_seed_" + Guid.NewGuid().ToString("N")[..12];
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "wf-seed-" + Guid.NewGuid().ToString("N")[..8]);
     private PlaceholderServer _placeholder = null!;
-    private IHost _host = null!;
+    private RunningHost _host = null!;
 
     private static JobDefinition Seed(string file)
     {
@@ -65,8 +61,7 @@ public sealed class SeedJobsTests : IAsyncLifetime
         await RunAsync(job, cases);
 
         // The unmodified seed: `exit {{ Random 0 3 }}` renders 0, 1 or 2 per attempt; whatever it drew, the job ends.
-        var client = _host.Services.GetRequiredService<WorkflowClient>();
-        var view = await WaitForEndAsync(client, await client.SubmitAsync(seed with { DelayBetweenRetries = TimeSpan.FromMilliseconds(100) }));
+        var view = await _host.WaitForEndAsync(await _host.Client.SubmitAsync(seed with { DelayBetweenRetries = TimeSpan.FromMilliseconds(100) }), TimeSpan.FromMinutes(2));
         Assert.Contains(view.Status, new[] { JobStatus.Completed, JobStatus.Failed });
     }
 
@@ -86,11 +81,10 @@ public sealed class SeedJobsTests : IAsyncLifetime
 
         var ids = await RunAsync(job, cases, skipFirst: true);
 
-        var jobs = _host.Services.GetRequiredService<JobStore>();
         foreach (var id in ids)
         {
             // first: the template renders the missing URL while JobElapsedSecs < 3 (404: EXECUTING, polled), then the real one.
-            var first = (await jobs.EventsAsync(id)).OfType<TaskExited>().Where(e => e.TaskType == "first").ToList();
+            var first = (await _host.Jobs.EventsAsync(id)).OfType<TaskExited>().Where(e => e.TaskType == "first").ToList();
             Assert.True(first.Count >= 2, $"job {id}: first polled {first.Count} times");
             Assert.All(first[..^1], e => Assert.Equal((404, ExitActionKind.Executing), (e.ExitCode, e.Action.Kind)));
             Assert.Equal((0, ExitActionKind.Completed), (first[^1].ExitCode, first[^1].Action.Kind));
@@ -107,18 +101,16 @@ public sealed class SeedJobsTests : IAsyncLifetime
 
     private async Task<IReadOnlyList<string>> RunAsync(JobDefinition job, (string Codes, JobStatus Status, string? Error, string Exits)[] cases, bool skipFirst = false)
     {
-        var client = _host.Services.GetRequiredService<WorkflowClient>();
-        var jobs = _host.Services.GetRequiredService<JobStore>();
         var ids = new List<string>();
         foreach (var c in cases)
         {
-            ids.Add(await client.SubmitAsync(job, new Dictionary<string, string> { ["Codes"] = c.Codes }));
+            ids.Add(await _host.Client.SubmitAsync(job, new Dictionary<string, string> { ["Codes"] = c.Codes }));
         }
 
         for (var i = 0; i < cases.Length; i++)
         {
-            var view = await WaitForEndAsync(client, ids[i]);
-            var exits = (await jobs.EventsAsync(ids[i])).OfType<TaskExited>()
+            var view = await _host.WaitForEndAsync(ids[i], TimeSpan.FromMinutes(2));
+            var exits = (await _host.Jobs.EventsAsync(ids[i])).OfType<TaskExited>()
                 .Where(e => !skipFirst || e.TaskType != "first")
                 .Select(e => $"{e.TaskType}:{e.ExitCode}:{e.Action.Kind}");
             Assert.Equal((cases[i].Codes, cases[i].Status, cases[i].Error, cases[i].Exits), (cases[i].Codes, view.Status, view.ErrorCode, string.Join(" ", exits)));
@@ -127,54 +119,20 @@ public sealed class SeedJobsTests : IAsyncLifetime
         return ids;
     }
 
-    private static async Task<JobView> WaitForEndAsync(WorkflowClient client, string id)
-    {
-        // Bounded so a bug fails instead of hanging; not a timing assertion.
-        for (var i = 0; i < 1200; i++)
-        {
-            if (await client.GetAsync(id) is { Status: JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled } view)
-            {
-                return view;
-            }
-
-            await Task.Delay(100);
-        }
-
-        var last = await client.GetAsync(id);
-        throw new TimeoutException($"Job {id} did not end within 120 s: {last?.Status}, tasks {string.Join("; ", last?.Tasks ?? [])}.");
-    }
-
     public async Task InitializeAsync()
     {
         _placeholder = await PlaceholderServer.StartAsync();
-        var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddWorkflows(options =>
+        _host = await RunningHost.StartAsync("seed", options =>
         {
-            options.ConnectionString = TestInfrastructure.PostgresConnectionString;
-            options.Schema = _schema;
-            options.DataDirectory = _data;
             options.WorkerCount = 4;
-            options.PollInterval = TimeSpan.FromMilliseconds(50);
-            options.DockerEndpoint = TestInfrastructure.DockerEndpoint;
             options.ImageFallbacks["alpine"] = TestInfrastructure.TestImage;
             options.HttpRedirects["https://jsonplaceholder.typicode.com"] = _placeholder.BaseAddress.ToString();
         });
-        _host = builder.Build();
-        await _host.StartAsync();
     }
 
     public async Task DisposeAsync()
     {
-        await _host.StopAsync();
-        _host.Dispose();
+        await _host.DisposeAsync();
         await _placeholder.DisposeAsync();
-        await using var connection = new NpgsqlConnection(TestInfrastructure.PostgresConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"drop schema if exists {_schema} cascade", connection);
-        await drop.ExecuteNonQueryAsync();
-        if (Directory.Exists(_data))
-        {
-            Directory.Delete(_data, recursive: true);
-        }
     }
 }

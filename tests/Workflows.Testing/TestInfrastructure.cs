@@ -67,6 +67,16 @@ public static class TestInfrastructure
         return values;
     }
 
+    /// <summary>Drops a test's own schema (every test class works in a schema of its own) with everything in it.</summary>
+    /// <param name="schema">The schema.</param>
+    public static async Task DropSchemaAsync(string schema)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new Npgsql.NpgsqlCommand($"drop schema if exists {schema} cascade", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
     private static string FindRepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
