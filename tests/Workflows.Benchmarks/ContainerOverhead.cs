@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Workflows.Definitions;
 using Workflows.Runtime;
 using Workflows.Testing;
@@ -81,12 +80,7 @@ internal static class ContainerOverhead
             await host.StopAsync();
         }
 
-        await using (var connection = new NpgsqlConnection(TestInfrastructure.PostgresConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"drop schema if exists {schema} cascade", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
+        await TestInfrastructure.DropSchemaAsync(schema);
 
         if (Directory.Exists(data))
         {
