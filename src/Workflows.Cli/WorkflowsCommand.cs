@@ -18,7 +18,16 @@ public static class WorkflowsCommand
     /// <summary>Exit code when a definition has errors or a file cannot be read.</summary>
     public const int Failure = 1;
 
-    /// <summary>Runs the command line.</summary>
+    /// <summary>The commands that need no database or server: <c>translate</c> and <c>validate</c> (the host adds the others).</summary>
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    public static IEnumerable<Command> OfflineCommands(TextWriter output, TextWriter error)
+    {
+        yield return TranslateCommand.Create(output, error);
+        yield return ValidateCommand.Create(output, error);
+    }
+
+    /// <summary>Runs the offline command line in process (the <c>workflows</c> executable is src/Workflows.Host).</summary>
     /// <param name="args">The arguments, e.g. <c>translate job.yaml -o Job.cs</c>.</param>
     /// <param name="output">Standard output: C# (translate without <c>-o</c>) and summaries.</param>
     /// <param name="error">Standard error: problems in the compiler's format, <c>file(line,col): error WF0101: …</c>.</param>
@@ -29,11 +38,11 @@ public static class WorkflowsCommand
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
 
-        var root = new RootCommand("Workflows: translate legacy formicary YAML into C# workflows, and validate YAML job definitions.")
+        var root = new RootCommand("Workflows: translate legacy formicary YAML into C# workflows, and validate YAML job definitions.");
+        foreach (var command in OfflineCommands(output, error))
         {
-            TranslateCommand.Create(output, error),
-            ValidateCommand.Create(output, error),
-        };
+            root.Subcommands.Add(command);
+        }
 
         // A YAML file whose name starts with '@' is a file, not a response file.
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

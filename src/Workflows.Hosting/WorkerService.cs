@@ -35,7 +35,36 @@ internal sealed partial class WorkerService(
         var host = Environment.MachineName + ":" + Environment.ProcessId;
         var loops = Enumerable.Range(0, settings.WorkerCount)
             .Select(i => RunAsync(new TaskWorker(jobs, runner, logs, artifacts, running, $"{host}/{i}") { Lease = settings.Lease }, settings.PollInterval, stoppingToken));
-        await Task.WhenAll(loops.Append(ListenAsync(settings.PollInterval, stoppingToken))).ConfigureAwait(false);
+        await Task.WhenAll(loops.Append(ListenAsync(settings.PollInterval, stoppingToken)).Append(SampleQueueDepthAsync(stoppingToken))).ConfigureAwait(false);
+    }
+
+    /// <summary>Samples the queue depth for the <c>workflows.queue.depth</c> gauge every 5 seconds.</summary>
+    private async Task SampleQueueDepthAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                WorkflowsTelemetry.SetQueueDepth(await jobs.CountDueAsync(stoppingToken).ConfigureAwait(false));
+                await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+            {
+                // The gauge keeps its last value; the worker loops report the database's trouble.
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
     }
 
     /// <summary>One LISTEN connection per process wakes the idle loops when any process schedules work (no waiting for a poll).</summary>

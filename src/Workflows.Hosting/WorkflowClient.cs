@@ -1,5 +1,6 @@
 using Workflows.Definitions;
 using Workflows.Marten;
+using Workflows.Marten.Definitions;
 using Workflows.Templates;
 using Workflows.Runtime;
 
@@ -8,7 +9,8 @@ namespace Workflows;
 /// <summary>Submits jobs and reads them back: what an application (or the HTTP API) calls.</summary>
 /// <param name="jobs">The job store.</param>
 /// <param name="workflows">The registered workflows.</param>
-public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflows)
+/// <param name="definitions">Uploaded definitions (YAML or JSON), by type and version.</param>
+public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflows, DefinitionStore definitions)
 {
     private readonly Dictionary<string, Workflow> _byType = workflows.ToDictionary(w => w.Definition.JobType, StringComparer.Ordinal);
 
@@ -35,6 +37,67 @@ public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflow
         await jobs.ExecuteAsync(id, new RequestJob(id, workflow.Definition, parameters ?? new Dictionary<string, string>(), priority), cancellationToken).ConfigureAwait(false);
         return id;
     }
+
+    /// <summary>
+    /// Submits a job of a known type: a compiled workflow of this host first, else the latest stored definition of
+    /// that type (the job is pinned to that version).
+    /// </summary>
+    /// <param name="submission">The job type, parameters and options.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new job's id.</returns>
+    /// <exception cref="UnknownJobTypeException">Neither a compiled workflow nor a stored definition has that type.</exception>
+    /// <exception cref="JobTypeDisabledException">The stored definition is disabled.</exception>
+    /// <exception cref="MissingParamsException">The definition's required_params are not all given.</exception>
+    public async Task<string> SubmitAsync(JobSubmission submission, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        JobDefinition definition;
+        int? version = null;
+        if (_byType.TryGetValue(submission.JobType, out var workflow))
+        {
+            definition = workflow.Definition;
+        }
+        else
+        {
+            var type = await definitions.GetTypeAsync(submission.JobType, cancellationToken).ConfigureAwait(false);
+            if (type is null)
+            {
+                var stored = await definitions.ListAsync(cancellationToken).ConfigureAwait(false);
+                throw new UnknownJobTypeException(submission.JobType, _byType.Keys.Concat(stored.Select(t => t.Id)).Distinct(StringComparer.Ordinal));
+            }
+
+            if (type.Disabled)
+            {
+                throw new JobTypeDisabledException(submission.JobType);
+            }
+
+            var latest = await definitions.GetAsync(submission.JobType, type.LatestVersion, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Definition '{submission.JobType}' version {type.LatestVersion} is missing from the store.");
+            definition = latest.Definition;
+            version = latest.Version;
+        }
+
+        var missing = definition.RequiredParams.Where(p => !submission.Params.ContainsKey(p)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new MissingParamsException(submission.JobType, missing);
+        }
+
+        var id = Guid.CreateVersion7().ToString("N");
+        var request = new RequestJob(id, definition, submission.Params, submission.Priority, submission.Queue)
+        {
+            SubmittedBy = submission.SubmittedBy,
+            DefinitionVersion = version,
+            ScheduledAt = submission.ScheduledAt,
+            Description = submission.Description,
+        };
+        await jobs.ExecuteAsync(id, request, cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>True when a compiled workflow of this host has the job type.</summary>
+    /// <param name="jobType">The job type.</param>
+    public bool IsCompiled(string jobType) => _byType.ContainsKey(jobType);
 
     /// <summary>
     /// Submits a job of a definition that is not a registered workflow class (e.g. loaded from legacy YAML); it is

@@ -12,6 +12,8 @@ using Workflows.Executors.Shell;
 using Workflows.Hosting;
 using Workflows.Marten;
 using Workflows.Marten.Artifacts;
+using Workflows.Marten.Definitions;
+using Workflows.Marten.Tokens;
 using Workflows.Marten.Logs;
 
 namespace Workflows;
@@ -41,6 +43,8 @@ public static class WorkflowsServiceCollectionExtensions
         });
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<WorkflowClient>();
+        services.TryAddSingleton<DefinitionStore>();
+        services.TryAddSingleton<TokenStore>();
         services.TryAddSingleton<RunningAttempts>();
         services.TryAddSingleton(provider => new TaskLogs(provider.GetRequiredService<IDocumentStore>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IArtifactStore>(provider => new FileArtifactStore(

@@ -49,7 +49,7 @@ internal static class DueTasks
         var active = Active(state).ToList();
         if (state.Status == JobStatus.Queued)
         {
-            active.Add(new TaskRun(StartJob, TaskRunStatus.Scheduled, 0, DueAt: state.CreatedAt));
+            active.Add(new TaskRun(StartJob, TaskRunStatus.Scheduled, 0, DueAt: state.ScheduledAt is { } at && at > state.CreatedAt ? at : state.CreatedAt));
         }
 
         var keep = active.Select(t => t.TaskType).ToArray();
@@ -63,8 +63,8 @@ internal static class DueTasks
                 insert into {schema}.{TableName} (job_id, task_type, attempt, due_at, priority, queue)
                 values (?, ?, ?, ?, ?, ?)
                 on conflict (job_id, task_type) do update
-                  set attempt = excluded.attempt, due_at = excluded.due_at, lease_until = null, owner = null
-                  where ({TableName}.attempt, {TableName}.due_at) is distinct from (excluded.attempt, excluded.due_at)
+                  set attempt = excluded.attempt, due_at = excluded.due_at, priority = excluded.priority, lease_until = null, owner = null
+                  where ({TableName}.attempt, {TableName}.due_at, {TableName}.priority) is distinct from (excluded.attempt, excluded.due_at, excluded.priority)
                 """,
                 state.JobId, task.TaskType, task.Attempt, task.DueAt ?? state.CreatedAt ?? DateTimeOffset.MinValue, state.Priority, state.Queue);
         }

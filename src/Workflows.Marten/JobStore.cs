@@ -58,6 +58,7 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
             throw new JobConcurrencyException(jobId, stream.Count, e);
         }
 
+        WorkflowsTelemetry.Record(next, events);
         return events;
     }
 
@@ -174,6 +175,18 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         }
     }
 
+    /// <summary>How much due work no worker has claimed (queued job starts, attempts, retries and polls that are due now).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<long> CountDueAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"select count(*) from {store.Options.DatabaseSchemaName}.{DueTasks.TableName} where due_at <= @now and (lease_until is null or lease_until <= @now)";
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
     /// <summary>The job's view, or null.</summary>
     /// <param name="jobId">The job run.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -181,6 +194,71 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
     {
         await using var session = store.QuerySession();
         return await session.LoadAsync<JobView>(jobId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Job views matching the query, newest first, and how many match in all; archived (deleted) jobs are not listed.</summary>
+    /// <param name="query">Filter and page.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<(IReadOnlyList<JobView> Jobs, long Total)> ListAsync(JobQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var session = store.QuerySession();
+        var views = session.Query<JobView>().Where(v => v.ArchivedAt == null);
+        if (query.Status is { } status)
+        {
+            views = views.Where(v => v.Status == status);
+        }
+
+        if (query.JobType is { } type)
+        {
+            views = views.Where(v => v.JobType == type);
+        }
+
+        if (query.SubmittedBy is { } by)
+        {
+            views = views.Where(v => v.SubmittedBy == by);
+        }
+
+        if (query.CreatedFrom is { } from)
+        {
+            views = views.Where(v => v.CreatedAt >= from);
+        }
+
+        if (query.CreatedTo is { } to)
+        {
+            views = views.Where(v => v.CreatedAt < to);
+        }
+
+        var total = await views.LongCountAsync(cancellationToken).ConfigureAwait(false);
+        var page = await views.OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id)
+            .Skip(Math.Max(0, query.Offset)).Take(Math.Clamp(query.Limit, 1, 500))
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return (page, total);
+    }
+
+    /// <summary>
+    /// Deletes a finished job from view: its stream is archived (kept in the database, no longer listed) and its view
+    /// marked. False when the job is not finished (nothing changes).
+    /// </summary>
+    /// <param name="jobId">The job run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<bool> ArchiveAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.LightweightSession();
+        var view = await session.LoadAsync<JobView>(jobId, cancellationToken).ConfigureAwait(false);
+        if (view is null || view.Status is not (JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled))
+        {
+            return false;
+        }
+
+        if (view.ArchivedAt is null)
+        {
+            session.Events.ArchiveStream(jobId);
+            session.Store(view with { ArchivedAt = time.GetUtcNow() });
+            await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     /// <summary>The job's state, folded from its stream (what a worker needs to run an attempt: definition, params, attempts).</summary>

@@ -14,6 +14,30 @@ public sealed record JobView
     /// <summary>Where the job is.</summary>
     public JobStatus Status { get; init; }
 
+    /// <summary>Higher runs first.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>The named queue.</summary>
+    public string Queue { get; init; } = "default";
+
+    /// <summary>Request parameters.</summary>
+    public IReadOnlyDictionary<string, string> Params { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Who asked (the API token's name); null for jobs submitted in process.</summary>
+    public string? SubmittedBy { get; init; }
+
+    /// <summary>The stored definition version the job is pinned to, when it came from the definition store.</summary>
+    public int? DefinitionVersion { get; init; }
+
+    /// <summary>A free-text description.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Not started before this time.</summary>
+    public DateTimeOffset? ScheduledAt { get; init; }
+
+    /// <summary>When the job was deleted through the API: its stream is archived, kept but no longer listed.</summary>
+    public DateTimeOffset? ArchivedAt { get; init; }
+
     /// <summary>The job attempt, from 0.</summary>
     public int JobAttempt { get; init; }
 
@@ -55,6 +79,13 @@ public sealed record JobView
         Id = state.JobId,
         JobType = state.Definition?.JobType ?? string.Empty,
         Status = state.Status,
+        Priority = state.Priority,
+        Queue = state.Queue,
+        Params = state.Params,
+        SubmittedBy = state.SubmittedBy,
+        DefinitionVersion = state.DefinitionVersion,
+        Description = state.Description,
+        ScheduledAt = state.ScheduledAt,
         JobAttempt = state.JobAttempt,
         Succeeded = state.Succeeded,
         Failed = state.FailedCount,

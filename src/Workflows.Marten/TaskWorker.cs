@@ -73,11 +73,18 @@ public sealed class TaskWorker(JobStore jobs, TaskRunner runner, TaskLogs logs, 
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var renewal = RenewWhileRunningAsync(claim, cancelled, renewing.Token);
         AttemptResult result;
+        var activity = WorkflowsTelemetry.StartAttempt(claim.JobId, state.Definition!.JobType, claim.TaskType, claim.Attempt);
+        var began = System.Diagnostics.Stopwatch.GetTimestamp();
         var request = new AttemptRequest(claim.JobId, state.Definition!, state.Params, task, claim.Attempt, state.JobAttempt, state.StartedAt);
         var log = await logs.OpenAsync(claim.JobId, claim.TaskType, claim.Attempt, [], resume: run.Status == TaskRunStatus.Started, cancellationToken).ConfigureAwait(false);
         try
         {
             result = await runner.RunAsync(request, log, artifacts, cancelled.Token, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            activity?.Dispose(); // shutdown: the attempt is left to its lease
+            throw;
         }
         finally
         {
@@ -86,6 +93,7 @@ public sealed class TaskWorker(JobStore jobs, TaskRunner runner, TaskLogs logs, 
             await renewal.ConfigureAwait(false);
         }
 
+        WorkflowsTelemetry.EndAttempt(activity, claim.TaskType, result.ExitCode, result.ErrorCode, System.Diagnostics.Stopwatch.GetElapsedTime(began));
         try
         {
             await jobs.ExecuteAsync(claim.JobId, new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode), cancellationToken)

@@ -3,6 +3,8 @@ using JasperFx.Events;
 using Marten;
 using Weasel.Core;
 using Workflows.Executors.Artifacts;
+using Workflows.Marten.Definitions;
+using Workflows.Marten.Tokens;
 
 namespace Workflows.Marten;
 
@@ -25,7 +27,13 @@ public static class WorkflowsMarten
             json.Converters.Add(new EquatableArrayConverterFactory());
             json.Converters.Add(new ExitActionConverter());
         });
-        options.Schema.For<JobView>().Identity(v => v.Id);
+        options.Schema.For<JobView>().Identity(v => v.Id)
+            .Index(v => v.CreatedAt)
+            .Duplicate(v => v.JobType)
+            .Duplicate(v => v.Status);
+        options.Schema.For<StoredDefinition>().Identity(d => d.Id).UniqueIndex(d => d.JobType, d => d.Version);
+        options.Schema.For<DefinitionType>().Identity(t => t.Id);
+        options.Schema.For<ApiToken>().Identity(t => t.Id).Index(t => t.Name);
         options.Schema.For<ArtifactInfo>().Identity(a => a.Id).Index(a => a.JobId);
         options.Storage.ExtendedSchemaObjects.Add(DueTasks.Table(schema));
         options.Storage.ExtendedSchemaObjects.Add(Logs.TaskLogs.Definition(schema));

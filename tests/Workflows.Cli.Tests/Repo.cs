@@ -25,7 +25,7 @@ internal static class Repo
 
     public static string Read(params string[] parts) => File.ReadAllText(PathOf(parts));
 
-    /// <summary>The built CLI (src/Workflows.Cli's output for this configuration), see the test project file.</summary>
+    /// <summary>The built `workflows` executable (src/Workflows.Host's output for this configuration), see the test project file.</summary>
     public static string Cli => typeof(Repo).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "WorkflowsCli").Value!;
 
     /// <summary>

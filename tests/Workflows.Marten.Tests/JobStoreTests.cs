@@ -48,8 +48,9 @@ public sealed class JobStoreTests : IAsyncLifetime
         Assert.Equal(ExitAction.RestartTask, history.OfType<TaskExited>().Single(e => e.ExitCode == 2).Action);
         Assert.IsType<JobCompleted>(history[^1]);
         var rebuilt = JobView.From(JobDecider.Fold(history), history.Count); // the stream alone rebuilds the view
-        Assert.Equal(done with { Tasks = [] }, rebuilt with { Tasks = [] });
+        Assert.Equal(done with { Tasks = [], Params = rebuilt.Params }, rebuilt with { Tasks = [] });
         Assert.Equal(done.Tasks, rebuilt.Tasks);
+        Assert.Equal(done.Params, rebuilt.Params);
     }
 
     [Fact]

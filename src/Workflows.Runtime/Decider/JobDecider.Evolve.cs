@@ -18,6 +18,16 @@ public static partial class JobDecider
             Queue = e.Queue,
             Status = JobStatus.Queued,
             CreatedAt = e.At,
+            SubmittedBy = e.SubmittedBy,
+            DefinitionVersion = e.DefinitionVersion,
+            ScheduledAt = e.ScheduledAt,
+            Description = e.Description,
+        },
+        JobUpdated e => state with
+        {
+            Priority = e.Priority ?? state.Priority,
+            Description = e.Description ?? state.Description,
+            ScheduledAt = e.ScheduledAt ?? state.ScheduledAt,
         },
         JobStarted e => state with { Status = JobStatus.Running, JobAttempt = e.JobAttempt, StartedAt = state.StartedAt ?? e.At },
         TaskScheduled e => WithTask(state, e.TaskType, run => run with

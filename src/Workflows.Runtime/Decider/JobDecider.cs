@@ -20,7 +20,16 @@ public static partial class JobDecider
         switch (command)
         {
             case RequestJob request when state.Status == JobStatus.None:
-                decision.Emit(new JobRequested(request.JobId, context.Now, request.Definition, request.Params, request.Priority, request.Queue));
+                decision.Emit(new JobRequested(request.JobId, context.Now, request.Definition, request.Params, request.Priority, request.Queue)
+                {
+                    SubmittedBy = request.SubmittedBy,
+                    DefinitionVersion = request.DefinitionVersion,
+                    ScheduledAt = request.ScheduledAt,
+                    Description = request.Description,
+                });
+                break;
+            case UpdateQueuedJob update when state.Status == JobStatus.Queued && (update.Priority ?? update.Description ?? (object?)update.ScheduledAt) is not null:
+                decision.Emit(new JobUpdated(state.JobId, context.Now, update.Priority, update.Description, update.ScheduledAt));
                 break;
             case StartJob when state.Status == JobStatus.Queued:
                 decision.Emit(new JobStarted(state.JobId, context.Now, 0));

@@ -11,7 +11,26 @@ public abstract record JobCommand;
 /// <param name="Params">Request parameters.</param>
 /// <param name="Priority">Higher runs first.</param>
 /// <param name="Queue">The named queue.</param>
-public sealed record RequestJob(string JobId, JobDefinition Definition, IReadOnlyDictionary<string, string> Params, int Priority = 0, string Queue = "default") : JobCommand;
+public sealed record RequestJob(string JobId, JobDefinition Definition, IReadOnlyDictionary<string, string> Params, int Priority = 0, string Queue = "default") : JobCommand
+{
+    /// <summary>Who asked (the API token's name); null for jobs submitted in process.</summary>
+    public string? SubmittedBy { get; init; }
+
+    /// <summary>The stored definition version the job is pinned to; null for a compiled workflow or an unstored definition.</summary>
+    public int? DefinitionVersion { get; init; }
+
+    /// <summary>Not started before this time; null to start as soon as a worker is free.</summary>
+    public DateTimeOffset? ScheduledAt { get; init; }
+
+    /// <summary>A free-text description.</summary>
+    public string? Description { get; init; }
+}
+
+/// <summary>Change a queued job before it starts; a null field is left as it is.</summary>
+/// <param name="Priority">The new priority.</param>
+/// <param name="Description">The new description.</param>
+/// <param name="ScheduledAt">The new earliest start.</param>
+public sealed record UpdateQueuedJob(int? Priority, string? Description, DateTimeOffset? ScheduledAt) : JobCommand;
 
 /// <summary>A worker picked the job up (or a due job retry): start it.</summary>
 public sealed record StartJob : JobCommand;

@@ -15,7 +15,28 @@ public abstract record JobEvent(string JobId, DateTimeOffset At);
 /// <param name="Priority">Higher runs first.</param>
 /// <param name="Queue">The named queue.</param>
 public sealed record JobRequested(string JobId, DateTimeOffset At, JobDefinition Definition, IReadOnlyDictionary<string, string> Params, int Priority, string Queue)
-    : JobEvent(JobId, At);
+    : JobEvent(JobId, At)
+{
+    /// <summary>Who asked (the API token's name); null for jobs submitted in process.</summary>
+    public string? SubmittedBy { get; init; }
+
+    /// <summary>The stored definition version the job is pinned to; null for a compiled workflow or an unstored definition.</summary>
+    public int? DefinitionVersion { get; init; }
+
+    /// <summary>Not started before this time; null to start at once.</summary>
+    public DateTimeOffset? ScheduledAt { get; init; }
+
+    /// <summary>A free-text description.</summary>
+    public string? Description { get; init; }
+}
+
+/// <summary>A queued job was changed before it started; a null field was left as it was.</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="At">When.</param>
+/// <param name="Priority">The new priority.</param>
+/// <param name="Description">The new description.</param>
+/// <param name="ScheduledAt">The new earliest start.</param>
+public sealed record JobUpdated(string JobId, DateTimeOffset At, int? Priority, string? Description, DateTimeOffset? ScheduledAt) : JobEvent(JobId, At);
 
 /// <summary>A worker started the job (attempt 0 is the first run; each job retry or restart adds one).</summary>
 /// <param name="JobId">The job run.</param>

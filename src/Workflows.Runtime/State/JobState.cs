@@ -27,6 +27,18 @@ public sealed record JobState
     /// <summary>Where the job is.</summary>
     public JobStatus Status { get; init; }
 
+    /// <summary>Who asked (the API token's name); null for jobs submitted in process.</summary>
+    public string? SubmittedBy { get; init; }
+
+    /// <summary>The stored definition version the job is pinned to, when it came from the definition store.</summary>
+    public int? DefinitionVersion { get; init; }
+
+    /// <summary>Not started before this time.</summary>
+    public DateTimeOffset? ScheduledAt { get; init; }
+
+    /// <summary>A free-text description.</summary>
+    public string? Description { get; init; }
+
     /// <summary>The job attempt, from 0; job retries and RESTART_JOB add one.</summary>
     public int JobAttempt { get; init; }
 

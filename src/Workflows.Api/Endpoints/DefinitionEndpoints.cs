@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Workflows.Api.Contracts;
+using Workflows.Api.Http;
+using Workflows.Api.Operations;
+using Workflows.Api.Security;
+
+namespace Workflows.Api.Endpoints;
+
+/// <summary><c>/api/jobs/definitions</c>: upload (YAML or JSON), list, get with versions, disable and enable.</summary>
+internal static class DefinitionEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/jobs/definitions").WithTags("Definitions");
+
+        group.MapPost("", async (HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
+        {
+            var text = await RequestBodies.ReadTextAsync(context.Request, options.Value.MaxBodyBytes, definition: true);
+            if (!text.IsSuccess)
+            {
+                return text.As<DefinitionDto>().ToHttp();
+            }
+
+            var result = await operations.UploadDefinitionAsync(TokenAuthenticationHandler.Caller(context.User), text.Value!, context.RequestAborted);
+            return result.ToHttp(result.Value is { } d ? $"/api/jobs/definitions/{Uri.EscapeDataString(d.JobType)}" : null);
+        })
+        .WithSummary("Upload a job definition (YAML or JSON); 201 new version, 200 unchanged, 400 with every diagnostic.")
+        .Produces<DefinitionDto>(201).Produces<ApiError>(400).Produces<ApiError>(413).Produces<ApiError>(415);
+
+        group.MapGet("", async (WorkflowsOperations operations, CancellationToken ct) => (await operations.ListDefinitionsAsync(ct)).ToHttp())
+            .WithSummary("List job types: stored (uploaded) and compiled.")
+            .Produces<IReadOnlyList<DefinitionSummaryDto>>();
+
+        group.MapGet("/{jobType}", async (string jobType, WorkflowsOperations operations, CancellationToken ct) => (await operations.GetDefinitionAsync(jobType, ct)).ToHttp())
+            .WithSummary("A job type with its version history.")
+            .Produces<DefinitionDto>().Produces<ApiError>(404);
+
+        group.MapGet("/{jobType}/versions/{version:int}", async (string jobType, int version, WorkflowsOperations operations, CancellationToken ct) =>
+                (await operations.GetDefinitionVersionAsync(jobType, version, ct)).ToHttp())
+            .WithSummary("One stored version, with the uploaded text.")
+            .Produces<DefinitionVersionDto>().Produces<ApiError>(404);
+
+        group.MapPost("/{jobType}/disable", async (string jobType, HttpContext context, WorkflowsOperations operations) =>
+                (await operations.SetDefinitionDisabledAsync(TokenAuthenticationHandler.Caller(context.User), jobType, true, context.RequestAborted)).ToHttp())
+            .WithSummary("Refuse new jobs of a stored type (admin).")
+            .Produces<DefinitionDto>().Produces<ApiError>(403).Produces<ApiError>(404);
+
+        group.MapPost("/{jobType}/enable", async (string jobType, HttpContext context, WorkflowsOperations operations) =>
+                (await operations.SetDefinitionDisabledAsync(TokenAuthenticationHandler.Caller(context.User), jobType, false, context.RequestAborted)).ToHttp())
+            .WithSummary("Accept new jobs of a stored type again (admin).")
+            .Produces<DefinitionDto>().Produces<ApiError>(403).Produces<ApiError>(404);
+    }
+}

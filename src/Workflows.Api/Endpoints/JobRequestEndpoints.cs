@@ -1,0 +1,140 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Workflows.Api.Contracts;
+using Workflows.Api.Http;
+using Workflows.Api.Operations;
+using Workflows.Api.Security;
+using Workflows.Marten;
+using Workflows.Runtime;
+
+namespace Workflows.Api.Endpoints;
+
+/// <summary>
+/// <c>/api/jobs/requests</c> (and the seeds' <c>/jobs/requests</c>): submit, list, get, update a queued job, delete a
+/// finished one, cancel, events, logs, artifacts.
+/// </summary>
+internal static class JobRequestEndpoints
+{
+    public static void Map(RouteGroupBuilder group, string prefix)
+    {
+        group.MapPost("", async (HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
+        {
+            var body = await RequestBodies.ReadJsonAsync<JobRequestBody>(context.Request, options.Value.MaxBodyBytes);
+            if (!body.IsSuccess)
+            {
+                return body.As<JobDto>().ToHttp();
+            }
+
+            var result = await operations.SubmitAsync(TokenAuthenticationHandler.Caller(context.User), body.Value!, context.RequestAborted);
+            return result.ToHttp(result.Value is { } job ? $"{prefix}/{job.Id}" : null);
+        })
+        .WithSummary("Submit a job: {\"job_type\", \"params\", \"priority\", \"queue\", \"description\", \"scheduled_at\"}.")
+        .Produces<JobDto>(201).Produces<ApiError>(400).Produces<ApiError>(404).Produces<ApiError>(409).Produces<ApiError>(413);
+
+        group.MapGet("", async (HttpRequest request, WorkflowsOperations operations, CancellationToken ct) =>
+        {
+            var query = ParseQuery(request.Query);
+            return query.IsSuccess ? (await operations.ListJobsAsync(query.Value!, ct)).ToHttp() : query.As<JobListDto>().ToHttp();
+        })
+        .WithSummary("List jobs, newest first: ?status=&job_type=&submitted_by=&from=&to=&offset=&limit=.")
+        .Produces<JobListDto>().Produces<ApiError>(400);
+
+        group.MapGet("/{id}", async (string id, WorkflowsOperations operations, CancellationToken ct) => (await operations.GetJobAsync(id, ct)).ToHttp())
+            .WithSummary("One job: state, counters, times, tasks and each attempt.")
+            .Produces<JobDto>().Produces<ApiError>(404).Produces<ApiError>(410);
+
+        group.MapPut("/{id}", async (string id, HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
+        {
+            var body = await RequestBodies.ReadJsonAsync<JobUpdateBody>(context.Request, options.Value.MaxBodyBytes);
+            return body.IsSuccess
+                ? (await operations.UpdateJobAsync(TokenAuthenticationHandler.Caller(context.User), id, body.Value!, context.RequestAborted)).ToHttp()
+                : body.As<JobDto>().ToHttp();
+        })
+        .WithSummary("Update a queued job: priority, description, scheduled_at.")
+        .Produces<JobDto>().Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(409);
+
+        group.MapDelete("/{id}", async (string id, HttpContext context, WorkflowsOperations operations) =>
+                (await operations.DeleteJobAsync(TokenAuthenticationHandler.Caller(context.User), id, context.RequestAborted)).ToHttp())
+            .WithSummary("Delete a finished job: its stream is archived, not destroyed.")
+            .Produces(204).Produces<ApiError>(403).Produces<ApiError>(409);
+
+        group.MapPost("/{id}/cancel", async (string id, HttpContext context, WorkflowsOperations operations) =>
+                (await operations.CancelJobAsync(TokenAuthenticationHandler.Caller(context.User), id, context.RequestAborted)).ToHttp())
+            .WithSummary("Cancel a job: running tasks are stopped, cleanup tasks run.")
+            .Produces<JobDto>(202).Produces<ApiError>(403).Produces<ApiError>(409);
+
+        group.MapGet("/{id}/events", async (string id, WorkflowsOperations operations, CancellationToken ct) => (await operations.EventsAsync(id, ct)).ToHttp())
+            .WithSummary("The job's event stream, in order.")
+            .Produces<IReadOnlyList<EventDto>>();
+
+        group.MapGet("/{id}/logs", async (string id, string? task, WorkflowsOperations operations, CancellationToken ct) => (await operations.LogsAsync(id, task, ct)).ToHttp())
+            .WithSummary("Task logs (?task=NAME for one task).")
+            .Produces<IReadOnlyList<LogLineDto>>();
+
+        group.MapGet("/{id}/artifacts", async (string id, WorkflowsOperations operations, CancellationToken ct) => (await operations.ArtifactsAsync(id, ct)).ToHttp())
+            .WithSummary("The job's artifacts.")
+            .Produces<IReadOnlyList<ArtifactDto>>();
+
+        group.MapGet("/{id}/artifacts/{task}/{attempt:int}/{**name}", async (string id, string task, int attempt, string name, WorkflowsOperations operations, CancellationToken ct) =>
+        {
+            var found = await operations.ArtifactAsync(id, task, attempt, name, ct);
+            return found.IsSuccess
+                ? Results.Stream(found.Value.Open(), "application/octet-stream", Path.GetFileName(name), entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue("\"" + found.Value.Info.Sha256 + "\""))
+                : found.ToHttp();
+        })
+        .WithSummary("Download one artifact.")
+        .Produces(200, contentType: "application/octet-stream").Produces<ApiError>(404);
+    }
+
+    private static ApiResult<JobQuery> ParseQuery(IQueryCollection query)
+    {
+        var result = new JobQuery();
+        if (query["status"].ToString() is { Length: > 0 } status)
+        {
+            if (!Enum.TryParse<JobStatus>(status.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var parsed) || parsed == JobStatus.None || int.TryParse(status, out _))
+            {
+                return ApiResult<JobQuery>.Fail(400, "bad_query", $"status '{status}' is not a job state; use one of queued, running, paused, ending, cancelling, completed, failed, cancelled.");
+            }
+
+            result = result with { Status = parsed };
+        }
+
+        result = result with
+        {
+            JobType = NullIfEmpty(query["job_type"]),
+            SubmittedBy = NullIfEmpty(query["submitted_by"]),
+        };
+        foreach (var (name, apply) in new (string, Func<JobQuery, DateTimeOffset, JobQuery>)[] { ("from", (q, t) => q with { CreatedFrom = t }), ("to", (q, t) => q with { CreatedTo = t }) })
+        {
+            if (query[name].ToString() is { Length: > 0 } text)
+            {
+                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+                {
+                    return ApiResult<JobQuery>.Fail(400, "bad_query", $"{name} '{text}' is not a time; use ISO 8601, e.g. 2026-11-24T10:00:00Z.");
+                }
+
+                result = apply(result, time);
+            }
+        }
+
+        foreach (var (name, min, max) in new[] { ("offset", 0, int.MaxValue), ("limit", 1, 500) })
+        {
+            if (query[name].ToString() is { Length: > 0 } text)
+            {
+                if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+                {
+                    return ApiResult<JobQuery>.Fail(400, "bad_query", $"{name} '{text}' must be a whole number from {min} to {max}.");
+                }
+
+                result = name == "offset" ? result with { Offset = value } : result with { Limit = value };
+            }
+        }
+
+        return ApiResult<JobQuery>.Ok(result);
+    }
+
+    private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() is { Length: > 0 } text ? text : null;
+}

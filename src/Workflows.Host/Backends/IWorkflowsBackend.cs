@@ -1,0 +1,38 @@
+using Workflows.Api.Contracts;
+using Workflows.Api.Operations;
+using Workflows.Marten;
+
+namespace Workflows.Host.Backends;
+
+/// <summary>
+/// What the command line asks of Workflows, answered the same way by a server over HTTP (<c>--server URL --token T</c>)
+/// and by the embedded default in process: the API's operations and their results.
+/// </summary>
+internal interface IWorkflowsBackend : IAsyncDisposable
+{
+    /// <summary>Where the answers come from, for messages (a URL, or the embedded database).</summary>
+    string Description { get; }
+
+    /// <summary>Starts the workers here, so a job submitted by <c>run --wait</c> runs without a server (embedded default only).</summary>
+    Task StartWorkersAsync(CancellationToken cancellationToken);
+
+    Task<ApiResult<DefinitionDto>> UploadDefinitionAsync(string text, CancellationToken cancellationToken);
+
+    Task<ApiResult<JobDto>> SubmitAsync(JobRequestBody body, CancellationToken cancellationToken);
+
+    Task<ApiResult<JobListDto>> ListJobsAsync(JobQuery query, CancellationToken cancellationToken);
+
+    Task<ApiResult<JobDto>> GetJobAsync(string id, CancellationToken cancellationToken);
+
+    Task<ApiResult<JobDto>> CancelJobAsync(string id, CancellationToken cancellationToken);
+
+    Task<ApiResult<IReadOnlyList<EventDto>>> EventsAsync(string id, CancellationToken cancellationToken);
+
+    Task<ApiResult<IReadOnlyList<LogLineDto>>> LogsAsync(string id, string? taskType, CancellationToken cancellationToken);
+
+    Task<ApiResult<TokenDto>> CreateTokenAsync(TokenRequestBody body, CancellationToken cancellationToken);
+
+    Task<ApiResult<IReadOnlyList<TokenDto>>> ListTokensAsync(CancellationToken cancellationToken);
+
+    Task<ApiResult<TokenDto>> RevokeTokenAsync(string nameOrId, CancellationToken cancellationToken);
+}

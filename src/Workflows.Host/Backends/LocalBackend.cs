@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Workflows.Api.Contracts;
+using Workflows.Api.Operations;
+using Workflows.Api.Security;
+using Workflows.Host.Serving;
+using Workflows.Marten;
+
+namespace Workflows.Host.Backends;
+
+/// <summary>
+/// The embedded default (or <c>ConnectionStrings:Workflows</c>) in process: the same operations the HTTP API runs, as
+/// the database's operator (an admin). Workers start only for <c>run --wait</c>.
+/// </summary>
+internal sealed class LocalBackend : IWorkflowsBackend
+{
+    private readonly IHost _host;
+    private readonly WorkflowsOperations _operations;
+    private readonly ApiCaller _caller = new("cli:" + Environment.UserName, Admin: true);
+    private bool _started;
+
+    public LocalBackend(string[] configurationArgs)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configurationArgs, ContentRootPath = HostSetup.ContentRoot });
+        // The command's own output is the answer: only warnings and errors are logged, to standard error.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" });
+        builder.Logging.ClearProviders().AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.AddWorkflowsFromConfiguration(builder.Configuration);
+        builder.Services.AddSingleton<WorkflowsOperations>();
+        _host = builder.Build();
+        _operations = _host.Services.GetRequiredService<WorkflowsOperations>();
+    }
+
+    public string Description => "the local database (embedded default, or ConnectionStrings:Workflows)";
+
+    public async Task StartWorkersAsync(CancellationToken cancellationToken)
+    {
+        await _host.StartAsync(cancellationToken).ConfigureAwait(false);
+        _started = true;
+    }
+
+    public Task<ApiResult<DefinitionDto>> UploadDefinitionAsync(string text, CancellationToken cancellationToken) =>
+        _operations.UploadDefinitionAsync(_caller, text, cancellationToken);
+
+    public Task<ApiResult<JobDto>> SubmitAsync(JobRequestBody body, CancellationToken cancellationToken) => _operations.SubmitAsync(_caller, body, cancellationToken);
+
+    public Task<ApiResult<JobListDto>> ListJobsAsync(JobQuery query, CancellationToken cancellationToken) => _operations.ListJobsAsync(query, cancellationToken);
+
+    public Task<ApiResult<JobDto>> GetJobAsync(string id, CancellationToken cancellationToken) => _operations.GetJobAsync(id, cancellationToken);
+
+    public Task<ApiResult<JobDto>> CancelJobAsync(string id, CancellationToken cancellationToken) => _operations.CancelJobAsync(_caller, id, cancellationToken);
+
+    public Task<ApiResult<IReadOnlyList<EventDto>>> EventsAsync(string id, CancellationToken cancellationToken) => _operations.EventsAsync(id, cancellationToken);
+
+    public Task<ApiResult<IReadOnlyList<LogLineDto>>> LogsAsync(string id, string? taskType, CancellationToken cancellationToken) =>
+        _operations.LogsAsync(id, taskType, cancellationToken);
+
+    public Task<ApiResult<TokenDto>> CreateTokenAsync(TokenRequestBody body, CancellationToken cancellationToken) => _operations.CreateTokenAsync(_caller, body, cancellationToken);
+
+    public Task<ApiResult<IReadOnlyList<TokenDto>>> ListTokensAsync(CancellationToken cancellationToken) => _operations.ListTokensAsync(_caller, cancellationToken);
+
+    public Task<ApiResult<TokenDto>> RevokeTokenAsync(string nameOrId, CancellationToken cancellationToken) => _operations.RevokeTokenAsync(_caller, nameOrId, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_started)
+        {
+            await _host.StopAsync().ConfigureAwait(false);
+        }
+
+        _host.Dispose();
+    }
+}

@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Globalization;
+using Workflows.Api.Contracts;
+using Workflows.Host.Output;
+using Workflows.Marten;
+using Workflows.Runtime;
+
+namespace Workflows.Host.Commands;
+
+/// <summary><c>workflows jobs list|show|events|logs|cancel</c>.</summary>
+internal static class JobsCommand
+{
+    public static Command Create(BackendOptions backend, TextWriter output, TextWriter error)
+    {
+        var jobs = new Command("jobs", "List and inspect jobs, read their events and logs, cancel them.");
+
+        var status = new Option<string?>("--status") { Description = "Only jobs in this state (queued, running, completed, failed, cancelled, …)." };
+        var type = new Option<string?>("--type") { Description = "Only jobs of this job type." };
+        var limit = new Option<int>("--limit") { Description = "At most this many (default 20).", DefaultValueFactory = _ => 20 };
+        var list = new Command("list", "Jobs, newest first.") { status, type, limit };
+        list.TreatUnmatchedTokensAsErrors = false;
+        list.SetAction(async (parsed, ct) =>
+        {
+            JobStatus? state = null;
+            if (parsed.GetValue(status) is { } text)
+            {
+                state = Enum.TryParse<JobStatus>(text, ignoreCase: true, out var s) && s != JobStatus.None && !int.TryParse(text, out _)
+                    ? s
+                    : throw new CommandException($"--status '{text}' is not a job state; use queued, running, paused, ending, cancelling, completed, failed or cancelled.");
+            }
+
+            await using var api = backend.Open(parsed);
+            var result = await api.ListJobsAsync(new JobQuery { Status = state, JobType = parsed.GetValue(type), Limit = parsed.GetValue(limit) }, ct);
+            if (!result.IsSuccess)
+            {
+                return Printer.Fail(result, error);
+            }
+
+            Printer.Table(output, ["ID", "TYPE", "STATE", "CREATED", "ERROR"], result.Value!.Jobs.Select(j => (IReadOnlyList<string>)
+                [j.Id, j.JobType, Printer.State(j.Status), Printer.Time(j.CreatedAt), j.ErrorCode ?? string.Empty]));
+            await output.WriteLineAsync($"{result.Value.Jobs.Count} of {result.Value.Total}");
+            return 0;
+        });
+        jobs.Subcommands.Add(list);
+
+        jobs.Subcommands.Add(WithId("show", "A job: state, counters, times, each task and its attempts.", backend, error, async (api, id, ct) =>
+        {
+            var result = await api.GetJobAsync(id, ct);
+            if (!result.IsSuccess)
+            {
+                return Printer.Fail(result, error);
+            }
+
+            var job = result.Value!;
+            output.WriteLine($"job {job.Id} ({job.JobType}{(job.DefinitionVersion is { } v ? " v" + v.ToString(CultureInfo.InvariantCulture) : string.Empty)}): {Printer.State(job.Status)}{(job.ErrorCode is { } code ? " " + code : string.Empty)}");
+            output.WriteLine($"  tasks succeeded {job.NumSuccess}, failed {job.NumError}, ignored {job.NumIgnore}; job attempt {job.JobAttempt + 1}; retriable {(job.Retriable ? "yes" : "no")}");
+            output.WriteLine($"  created {Printer.Time(job.CreatedAt)}, started {Printer.Time(job.StartedAt)}, ended {Printer.Time(job.EndedAt)}{(job.QueueTime is { } q ? $", queued {q:0.###} s" : string.Empty)}{(job.SubmittedBy is { } by ? ", by " + by : string.Empty)}");
+            Printer.Table(output, ["TASK", "STATE", "ATTEMPT", "EXIT CODES", "ERROR"], (job.Tasks ?? []).Select(t => (IReadOnlyList<string>)
+                [t.TaskType, Printer.State(t.Status), t.Attempt.ToString(CultureInfo.InvariantCulture), string.Join(" ", t.Attempts.Select(a => Printer.Code(a.ExitCode))), t.ErrorCode ?? string.Empty]));
+            return 0;
+        }));
+
+        jobs.Subcommands.Add(WithId("events", "The job's events, in order.", backend, error, async (api, id, ct) =>
+        {
+            var result = await api.EventsAsync(id, ct);
+            if (!result.IsSuccess)
+            {
+                return Printer.Fail(result, error);
+            }
+
+            foreach (var e in result.Value!)
+            {
+                output.WriteLine($"{e.Sequence,4}  {Printer.Time(e.At)}  {e.Type,-26} {e.Data.GetRawText()}");
+            }
+
+            return 0;
+        }));
+
+        var task = new Argument<string?>("task") { Description = "Only this task's log.", Arity = ArgumentArity.ZeroOrOne };
+        var logs = WithId("logs", "The job's task logs (one task's when named).", backend, error, null, task);
+        logs.SetAction(async (parsed, ct) =>
+        {
+            await using var api = backend.Open(parsed);
+            var result = await api.LogsAsync(parsed.GetValue<string>("id")!, parsed.GetValue(task), ct);
+            if (!result.IsSuccess)
+            {
+                return Printer.Fail(result, error);
+            }
+
+            foreach (var line in result.Value!)
+            {
+                output.WriteLine($"{line.TaskType}#{line.Attempt} {line.Source,-6} {line.Line}");
+            }
+
+            return 0;
+        });
+        jobs.Subcommands.Add(logs);
+
+        jobs.Subcommands.Add(WithId("cancel", "Cancel a job: running tasks are stopped and its cleanup tasks run.", backend, error, async (api, id, ct) =>
+        {
+            var result = await api.CancelJobAsync(id, ct);
+            if (!result.IsSuccess)
+            {
+                return Printer.Fail(result, error);
+            }
+
+            output.WriteLine($"job {id} {Printer.State(result.Value!.Status)}");
+            return 0;
+        }));
+        return jobs;
+    }
+
+    private static Command WithId(
+        string name, string description, BackendOptions backend, TextWriter error, Func<Backends.IWorkflowsBackend, string, CancellationToken, Task<int>>? action, Argument<string?>? extra = null)
+    {
+        var id = new Argument<string>("id") { Description = "The job's id." };
+        var command = new Command(name, description) { id };
+        if (extra is not null)
+        {
+            command.Arguments.Add(extra);
+        }
+
+        command.TreatUnmatchedTokensAsErrors = false;
+        if (action is not null)
+        {
+            command.SetAction(async (parsed, ct) =>
+            {
+                await using var api = backend.Open(parsed);
+                return await action(api, parsed.GetValue(id)!, ct);
+            });
+        }
+
+        return command;
+    }
+}

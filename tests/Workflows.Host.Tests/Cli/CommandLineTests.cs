@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using Workflows.Host.Tests.Support;
+using Workflows.Testing;
+using Xunit.Abstractions;
+
+namespace Workflows.Host.Tests.Cli;
+
+/// <summary>The <c>workflows</c> executable as a user runs it: on the local database, and against a served host with a token.</summary>
+public sealed class CommandLineTests : IAsyncLifetime
+{
+    private const string Hello = """
+        job_type: hello
+        required_params: [Greeting]
+        tasks:
+        - task_type: greet
+          method: SHELL
+          script:
+            - echo "{{.Greeting}} from attempt $WORKFLOWS_ATTEMPT"
+            - exit {{.Code}}
+          on_exit_code:
+            3: ERR_THREE
+        """;
+
+    private readonly string _schema = $"wf_cli_{Guid.NewGuid().ToString("N")[..12]}";
+    private readonly string _dir = Directory.CreateTempSubdirectory("workflows-host-cli-").FullName;
+    private readonly WorkflowsProcess _workflows;
+
+    public CommandLineTests(ITestOutputHelper log)
+    {
+        _workflows = new WorkflowsProcess(log, WorkflowsProcess.Environment(_schema, Path.Combine(_dir, "data")));
+        File.WriteAllText(Path.Combine(_dir, "hello.yaml"), Hello.Replace("{{.Code}}", "{{.Code}}", StringComparison.Ordinal));
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await TestInfrastructure.DropSchemaAsync(_schema);
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private Task<(int ExitCode, string Out, string Err)> Run(params string[] args) => _workflows.RunAsync(_dir, args);
+
+    [Fact]
+    public async Task Run_wait_runs_a_yaml_job_here_and_exits_0_when_it_completes_and_1_with_its_error_code_when_it_fails()
+    {
+        var (exit, stdout, _) = await Run("run", "hello.yaml", "-p", "Greeting=hi", "-p", "Code=0", "--wait");
+        Assert.Equal(0, exit);
+        var lines = stdout.TrimEnd('\n').Split('\n');
+        Assert.Equal("definition hello version 1 (new)", lines[0]);
+        Assert.Contains("  greet: attempt 1 exited 0 -> COMPLETED", lines);
+        Assert.Matches("^job [0-9a-f]{32} completed$", lines[^1]);
+        var completed = lines[^1].Split(' ')[1];
+
+        (exit, stdout, _) = await Run("run", "hello.yaml", "-p", "Greeting=hi", "-p", "Code=3", "--wait");
+        Assert.Equal(1, exit);
+        Assert.Contains("definition hello version 1 (unchanged)", stdout, StringComparison.Ordinal);
+        Assert.Matches("job [0-9a-f]{32} failed ERR_THREE \\(task 'greet'\\)\n$", stdout);
+
+        (exit, stdout, _) = await Run("jobs", "logs", completed, "greet");
+        Assert.Equal(0, exit);
+        Assert.Contains("greet#1 stdout hi from attempt 1", stdout, StringComparison.Ordinal);
+
+        (exit, stdout, _) = await Run("jobs", "list", "--status", "failed");
+        Assert.Equal(0, exit);
+        Assert.Contains("hello  failed", stdout, StringComparison.Ordinal);
+        Assert.EndsWith("1 of 1\n", stdout, StringComparison.Ordinal);
+
+        (exit, stdout, _) = await Run("jobs", "show", completed);
+        Assert.Equal(0, exit);
+        Assert.StartsWith($"job {completed} (hello v1): completed", stdout, StringComparison.Ordinal);
+        Assert.Matches("greet +completed +1 +0", stdout);
+    }
+
+    [Fact]
+    public async Task Bad_input_exits_non_zero_with_the_problem_named()
+    {
+        File.WriteAllText(Path.Combine(_dir, "broken.yaml"), "job_type: broken\ntasks:\n- task_type: a\n  method: SHELL\n  script: [true]\n  on_completed: b\n");
+        var (exit, _, stderr) = await Run("run", "broken.yaml", "--wait");
+        Assert.Equal(1, exit);
+        Assert.Contains("broken.yaml(6,17): error WF0101: Task 'a' refers to unknown task 'b'", stderr, StringComparison.Ordinal);
+
+        (exit, _, stderr) = await Run("run", "no-such-type");
+        Assert.Equal(1, exit);
+        Assert.Contains("Unknown job type 'no-such-type'", stderr, StringComparison.Ordinal);
+
+        (exit, _, stderr) = await Run("run", "hello.yaml", "-p", "oops");
+        Assert.Equal(2, exit);
+        Assert.Contains("-p 'oops' is not key=value", stderr, StringComparison.Ordinal);
+
+        (exit, _, stderr) = await Run("run", "hello.yaml");
+        Assert.Equal(1, exit);
+        Assert.Contains("requires the parameter 'Greeting'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Against_a_served_host_tokens_are_needed_and_run_wait_follows_the_job_over_http()
+    {
+        var (exit, stdout, _) = await Run("tokens", "create", "ops", "--admin");
+        Assert.Equal(0, exit);
+        var token = stdout.TrimEnd('\n').Split('\n')[^1];
+        Assert.Matches("^wf_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$", token);
+
+        using var server = Process.Start(_workflows.StartInfo(_dir, "serve", "--urls", "http://127.0.0.1:0"))!;
+        try
+        {
+            var url = await ReadAddressAsync(server);
+
+            (exit, stdout, _) = await Run("run", "hello.yaml", "-p", "Greeting=remote", "-p", "Code=0", "--wait", "--server", url, "--token", token);
+            Assert.Equal(0, exit);
+            Assert.Matches("job [0-9a-f]{32} completed\n$", stdout);
+
+            (exit, stdout, _) = await Run("jobs", "list", "--server", url, "--token", token);
+            Assert.Equal(0, exit);
+            Assert.Contains("hello  completed", stdout, StringComparison.Ordinal);
+
+            string stderr;
+            (exit, _, stderr) = await Run("jobs", "list", "--server", url, "--token", "wf_0123456789abcdef_wrong");
+            Assert.Equal(1, exit);
+            Assert.StartsWith("error: The bearer token is unknown, malformed or revoked.", stderr, StringComparison.Ordinal);
+            Assert.Contains("(HTTP 401, unauthorized)", stderr, StringComparison.Ordinal);
+
+            (exit, _, stderr) = await Run("jobs", "list", "--server", url);
+            Assert.Equal(2, exit);
+            Assert.Contains("--server needs a token", stderr, StringComparison.Ordinal);
+
+            (exit, stdout, _) = await Run("tokens", "list", "--server", url, "--token", token);
+            Assert.Equal(0, exit);
+            Assert.Matches("ops +[0-9a-f]{16} +yes", stdout);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>The served host prints `workflows: listening on URL` once it listens (bounded wait).</summary>
+    private static async Task<string> ReadAddressAsync(Process server)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (await server.StandardOutput.ReadLineAsync(limit.Token) is { } line)
+        {
+            if (line.StartsWith("workflows: listening on ", StringComparison.Ordinal))
+            {
+                _ = server.StandardOutput.ReadToEndAsync(CancellationToken.None);
+                _ = server.StandardError.ReadToEndAsync(CancellationToken.None);
+                return line["workflows: listening on ".Length..];
+            }
+        }
+
+        throw new InvalidOperationException("workflows serve ended without listening: " + await server.StandardError.ReadToEndAsync(CancellationToken.None));
+    }
+}
