@@ -13,7 +13,7 @@ namespace Workflows.Hosting;
 /// shutdown a loop finishes the task it runs; what it had not started stays claimable by its lease.
 /// </summary>
 internal sealed partial class WorkerService(
-    JobStore jobs, TaskRunner runner, TaskLogs logs, IArtifactStore artifacts, RunningAttempts running, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<WorkerService> logger)
+    JobStore jobs, TaskRunner runner, TaskLogs logs, IArtifactStore artifacts, RunningAttempts running, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<WorkerService> logger, ILoggerFactory loggers)
     : BackgroundService
 {
     private readonly WakeSignal _wake = new();
@@ -33,8 +33,9 @@ internal sealed partial class WorkerService(
     {
         var settings = options.Value;
         var host = Environment.MachineName + ":" + Environment.ProcessId;
+        var workerLogger = loggers.CreateLogger<TaskWorker>();
         var loops = Enumerable.Range(0, settings.WorkerCount)
-            .Select(i => RunAsync(new TaskWorker(jobs, runner, logs, artifacts, running, $"{host}/{i}") { Lease = settings.Lease }, settings.PollInterval, stoppingToken));
+            .Select(i => RunAsync(new TaskWorker(jobs, runner, logs, artifacts, running, $"{host}/{i}") { Lease = settings.Lease, Logger = workerLogger }, settings.PollInterval, stoppingToken));
         await Task.WhenAll(loops.Append(ListenAsync(settings.PollInterval, stoppingToken)).Append(SampleQueueDepthAsync(stoppingToken))).ConfigureAwait(false);
     }
 

@@ -65,4 +65,19 @@ public sealed class WorkflowsOptions
 
     /// <summary>Images to use instead of others that cannot be pulled (e.g. <c>alpine</c> → a local stand-in), for offline machines.</summary>
     public IDictionary<string, string> ImageFallbacks { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How long a finished job (completed, failed or cancelled) is kept in the lists before it is archived: its stream
+    /// stays in the database, no longer listed or served. Null keeps jobs forever.
+    /// </summary>
+    /// <value>Default: null (kept).</value>
+    public TimeSpan? Retention { get; set; }
+
+    /// <summary>Retention per job type (configuration <c>Workflows:RetentionByJobType:retry-job=7.00:00:00</c>), over <see cref="Retention"/>.</summary>
+    public IDictionary<string, TimeSpan> RetentionByJobType { get; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+
+    /// <summary>How often finished jobs past their retention are archived.</summary>
+    /// <value>Default: 1 hour.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "7.00:00:00", ErrorMessage = "RetentionSweep must be between 10 ms and 7 days.")]
+    public TimeSpan RetentionSweep { get; set; } = TimeSpan.FromHours(1);
 }

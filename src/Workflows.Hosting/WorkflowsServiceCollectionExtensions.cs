@@ -53,6 +53,7 @@ public static class WorkflowsServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>()));
         AddExecutors(services);
         services.AddHostedService<WorkerService>();
+        services.AddHostedService<RetentionService>();
         return services;
     }
 

@@ -261,6 +261,35 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         return true;
     }
 
+    /// <summary>
+    /// Archives finished jobs that ended before <paramref name="endedBefore"/>: of one job type, or (with
+    /// <paramref name="jobType"/> null) of every type except <paramref name="except"/>. At most <paramref name="max"/>
+    /// per call; returns how many were archived.
+    /// </summary>
+    /// <param name="jobType">The job type, or null for all but <paramref name="except"/>.</param>
+    /// <param name="except">Job types with a retention of their own.</param>
+    /// <param name="endedBefore">The cut-off.</param>
+    /// <param name="max">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<int> ArchiveEndedBeforeAsync(string? jobType, IReadOnlyCollection<string> except, DateTimeOffset endedBefore, int max = 500, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(except);
+        await using var session = store.LightweightSession();
+        var views = session.Query<JobView>().Where(v => v.ArchivedAt == null && v.EndedAt < endedBefore
+            && (v.Status == JobStatus.Completed || v.Status == JobStatus.Failed || v.Status == JobStatus.Cancelled));
+        views = jobType is null ? views.Where(v => !v.JobType.IsOneOf(except.ToArray())) : views.Where(v => v.JobType == jobType);
+        var due = await views.OrderBy(v => v.EndedAt).Take(max).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        foreach (var view in due)
+        {
+            session.Events.ArchiveStream(view.Id);
+            session.Store(view with { ArchivedAt = now });
+        }
+
+        await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return due.Count;
+    }
+
     /// <summary>The job's state, folded from its stream (what a worker needs to run an attempt: definition, params, attempts).</summary>
     /// <param name="jobId">The job run.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

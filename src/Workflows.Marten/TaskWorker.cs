@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Workflows.Executors;
 using Workflows.Executors.Artifacts;
 using Workflows.Marten.Logs;
@@ -16,8 +18,11 @@ namespace Workflows.Marten;
 /// <param name="artifacts">The artifact store.</param>
 /// <param name="running">This process's running attempts (job cancellation stops them).</param>
 /// <param name="name">This worker's name (it owns its leases).</param>
-public sealed class TaskWorker(JobStore jobs, TaskRunner runner, TaskLogs logs, IArtifactStore artifacts, RunningAttempts running, string name)
+public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLogs logs, IArtifactStore artifacts, RunningAttempts running, string name)
 {
+    /// <summary>Where attempts are logged (structured: job id, job type, task, attempt, exit code, error code).</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
+
     /// <summary>How long a claim holds before another worker may take the attempt; renewed every third of it while the task runs.</summary>
     /// <value>Default: 5 minutes.</value>
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(5);
@@ -73,6 +78,8 @@ public sealed class TaskWorker(JobStore jobs, TaskRunner runner, TaskLogs logs, 
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var renewal = RenewWhileRunningAsync(claim, cancelled, renewing.Token);
         AttemptResult result;
+        using var scope = Logger.BeginScope(new Dictionary<string, object> { ["JobId"] = claim.JobId, ["JobType"] = state.Definition!.JobType, ["TaskType"] = claim.TaskType, ["Attempt"] = claim.Attempt });
+        LogAttemptStarted(Logger, claim.JobId, claim.TaskType, claim.Attempt, task.EffectiveMethod);
         var activity = WorkflowsTelemetry.StartAttempt(claim.JobId, state.Definition!.JobType, claim.TaskType, claim.Attempt);
         var began = System.Diagnostics.Stopwatch.GetTimestamp();
         var request = new AttemptRequest(claim.JobId, state.Definition!, state.Params, task, claim.Attempt, state.JobAttempt, state.StartedAt);
@@ -93,7 +100,9 @@ public sealed class TaskWorker(JobStore jobs, TaskRunner runner, TaskLogs logs, 
             await renewal.ConfigureAwait(false);
         }
 
-        WorkflowsTelemetry.EndAttempt(activity, claim.TaskType, result.ExitCode, result.ErrorCode, System.Diagnostics.Stopwatch.GetElapsedTime(began));
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(began);
+        WorkflowsTelemetry.EndAttempt(activity, claim.TaskType, result.ExitCode, result.ErrorCode, elapsed);
+        LogAttemptEnded(Logger, claim.JobId, claim.TaskType, claim.Attempt, result.ExitCode, result.ErrorCode, elapsed.TotalMilliseconds);
         try
         {
             await jobs.ExecuteAsync(claim.JobId, new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode), cancellationToken)
@@ -135,4 +144,10 @@ public sealed class TaskWorker(JobStore jobs, TaskRunner runner, TaskLogs logs, 
             // The task ended.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: task {TaskType} attempt {Attempt} starts ({Method}).")]
+    private static partial void LogAttemptStarted(ILogger logger, string jobId, string taskType, int attempt, Workflows.Definitions.TaskMethod? method);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: task {TaskType} attempt {Attempt} exited {ExitCode} {ErrorCode} after {ElapsedMs:0} ms.")]
+    private static partial void LogAttemptEnded(ILogger logger, string jobId, string taskType, int attempt, int? exitCode, string? errorCode, double elapsedMs);
 }

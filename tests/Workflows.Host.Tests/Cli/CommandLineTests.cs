@@ -135,17 +135,47 @@ public sealed class CommandLineTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task An_app_of_its_own_serves_its_compiled_workflows_through_MapWorkflowsApi()
+    {
+        var (exit, stdout, _) = await Run("tokens", "create", "app", "--admin");
+        Assert.Equal(0, exit);
+        var token = stdout.TrimEnd('\n').Split('\n')[^1];
+        using var app = Process.Start(_workflows.StartInfo(WorkflowsProcess.Samples, _dir, "serve", "--urls", "http://127.0.0.1:0"))!;
+        try
+        {
+            var url = await ReadAddressAsync(app, "samples: listening on ");
+            using var client = new HttpClient { BaseAddress = new Uri(url) };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+
+            var types = await client.GetStringAsync("api/jobs/definitions");
+            Assert.Contains("{\"job_type\":\"retry-job\",\"source\":\"compiled\"", types, StringComparison.Ordinal);
+
+            using var replace = await client.PostAsync("api/jobs/definitions", ServedHost.Yaml(await File.ReadAllTextAsync(Path.Combine(TestInfrastructure.RepoRoot, "samples", "legacy-yaml", "retry-job.yaml"))));
+            Assert.Equal(System.Net.HttpStatusCode.Conflict, replace.StatusCode);
+
+            (exit, stdout, _) = await Run("run", "retry-job", "--wait", "--server", url, "--token", token);
+            Assert.Matches("job [0-9a-f]{32} (completed|failed [A-Z_]+ \\(task '[a-z]+'\\))\n$", stdout);
+            Assert.Equal(stdout.Contains(" completed\n", StringComparison.Ordinal) ? 0 : 1, exit);
+        }
+        finally
+        {
+            app.Kill(entireProcessTree: true);
+            await app.WaitForExitAsync();
+        }
+    }
+
     /// <summary>The served host prints `workflows: listening on URL` once it listens (bounded wait).</summary>
-    private static async Task<string> ReadAddressAsync(Process server)
+    private static async Task<string> ReadAddressAsync(Process server, string prefix = "workflows: listening on ")
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         while (await server.StandardOutput.ReadLineAsync(limit.Token) is { } line)
         {
-            if (line.StartsWith("workflows: listening on ", StringComparison.Ordinal))
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
             {
                 _ = server.StandardOutput.ReadToEndAsync(CancellationToken.None);
                 _ = server.StandardError.ReadToEndAsync(CancellationToken.None);
-                return line["workflows: listening on ".Length..];
+                return line[prefix.Length..];
             }
         }
 

@@ -8,7 +8,12 @@ namespace Workflows.Host.Tests.Support;
 /// <summary>The built <c>workflows</c> executable run as a process, configured through its environment like a user's shell.</summary>
 internal sealed class WorkflowsProcess(ITestOutputHelper log, IReadOnlyDictionary<string, string> environment)
 {
-    public static string Executable => typeof(WorkflowsProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "WorkflowsHost").Value!;
+    public static string Executable => Built("WorkflowsHost");
+
+    /// <summary>The sample app with compiled workflows (samples/Workflows.Samples).</summary>
+    public static string Samples => Built("WorkflowsSamples");
+
+    private static string Built(string key) => typeof(WorkflowsProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
     /// <summary>The environment that points the command at a schema of the test PostgreSQL (as ConnectionStrings__Workflows would).</summary>
     public static Dictionary<string, string> Environment(string schema, string data) => new()
@@ -18,12 +23,15 @@ internal sealed class WorkflowsProcess(ITestOutputHelper log, IReadOnlyDictionar
         ["Workflows__DataDirectory"] = data,
         ["Workflows__PollInterval"] = "00:00:00.050",
         ["Workflows__DockerEndpoint"] = TestInfrastructure.DockerEndpoint.ToString(),
+        ["Workflows__ImageFallbacks__alpine"] = TestInfrastructure.TestImage,
     };
 
-    public ProcessStartInfo StartInfo(string workingDirectory, params string[] args)
+    public ProcessStartInfo StartInfo(string workingDirectory, params string[] args) => StartInfo(Executable, workingDirectory, args);
+
+    public ProcessStartInfo StartInfo(string executable, string workingDirectory, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        start.ArgumentList.Add(Executable);
+        start.ArgumentList.Add(executable);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

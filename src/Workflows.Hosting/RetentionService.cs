@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Workflows.Marten;
+
+namespace Workflows.Hosting;
+
+/// <summary>
+/// Archives finished jobs past their retention (<see cref="WorkflowsOptions.Retention"/>, per job type
+/// <see cref="WorkflowsOptions.RetentionByJobType"/>) every <see cref="WorkflowsOptions.RetentionSweep"/>. Archived streams
+/// stay in the database; they are no longer listed or served.
+/// </summary>
+internal sealed partial class RetentionService(JobStore jobs, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (settings.Retention is null && settings.RetentionByJobType.Count == 0)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SweepAsync(settings, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(settings.RetentionSweep, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogSweepFailed(logger, e);
+                try
+                {
+                    await Task.Delay(settings.RetentionSweep, time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Archives everything past its retention, in batches.</summary>
+    internal async Task SweepAsync(WorkflowsOptions settings, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var (jobType, keep) in settings.RetentionByJobType)
+        {
+            await ArchiveAllAsync(jobType, [], now - keep, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (settings.Retention is { } retention)
+        {
+            await ArchiveAllAsync(null, settings.RetentionByJobType.Keys.ToList(), now - retention, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ArchiveAllAsync(string? jobType, IReadOnlyCollection<string> except, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        int archived;
+        do
+        {
+            archived = await jobs.ArchiveEndedBeforeAsync(jobType, except, before, 500, cancellationToken).ConfigureAwait(false);
+            if (archived > 0)
+            {
+                LogArchived(logger, archived, jobType ?? "(all others)", before);
+            }
+        }
+        while (archived == 500);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Archived {Count} finished jobs of {JobType} that ended before {Before:O}.")]
+    private static partial void LogArchived(ILogger logger, int count, string jobType, DateTimeOffset before);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Archiving jobs past their retention failed; trying again at the next sweep.")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+}
