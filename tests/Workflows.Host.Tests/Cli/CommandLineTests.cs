@@ -141,7 +141,7 @@ public sealed class CommandLineTests : IAsyncLifetime
         var (exit, stdout, _) = await Run("tokens", "create", "app", "--admin");
         Assert.Equal(0, exit);
         var token = stdout.TrimEnd('\n').Split('\n')[^1];
-        using var app = Process.Start(_workflows.StartInfo(WorkflowsProcess.Samples, _dir, "serve", "--urls", "http://127.0.0.1:0"))!;
+        using var app = Process.Start(_workflows.StartInfoOf(WorkflowsProcess.Samples, _dir, "serve", "--urls", "http://127.0.0.1:0"))!;
         try
         {
             var url = await ReadAddressAsync(app, "samples: listening on ");

@@ -26,9 +26,9 @@ internal sealed class WorkflowsProcess(ITestOutputHelper log, IReadOnlyDictionar
         ["Workflows__ImageFallbacks__alpine"] = TestInfrastructure.TestImage,
     };
 
-    public ProcessStartInfo StartInfo(string workingDirectory, params string[] args) => StartInfo(Executable, workingDirectory, args);
+    public ProcessStartInfo StartInfo(string workingDirectory, params string[] args) => StartInfoOf(Executable, workingDirectory, args);
 
-    public ProcessStartInfo StartInfo(string executable, string workingDirectory, params string[] args)
+    public ProcessStartInfo StartInfoOf(string executable, string workingDirectory, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
         start.ArgumentList.Add(executable);
