@@ -51,32 +51,7 @@ public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflow
     public async Task<string> SubmitAsync(JobSubmission submission, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        JobDefinition definition;
-        int? version = null;
-        if (_byType.TryGetValue(submission.JobType, out var workflow))
-        {
-            definition = workflow.Definition;
-        }
-        else
-        {
-            var type = await definitions.GetTypeAsync(submission.JobType, cancellationToken).ConfigureAwait(false);
-            if (type is null)
-            {
-                var stored = await definitions.ListAsync(cancellationToken).ConfigureAwait(false);
-                throw new UnknownJobTypeException(submission.JobType, _byType.Keys.Concat(stored.Select(t => t.Id)).Distinct(StringComparer.Ordinal));
-            }
-
-            if (type.Disabled)
-            {
-                throw new JobTypeDisabledException(submission.JobType);
-            }
-
-            var latest = await definitions.GetAsync(submission.JobType, type.LatestVersion, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Definition '{submission.JobType}' version {type.LatestVersion} is missing from the store.");
-            definition = latest.Definition;
-            version = latest.Version;
-        }
-
+        var (definition, version) = await ResolveAsync(submission.JobType, cancellationToken).ConfigureAwait(false);
         var missing = definition.RequiredParams.Where(p => !submission.Params.ContainsKey(p)).ToList();
         if (missing.Count > 0)
         {
@@ -93,6 +68,38 @@ public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflow
         };
         await jobs.ExecuteAsync(id, request, cancellationToken).ConfigureAwait(false);
         return id;
+    }
+
+    /// <summary>
+    /// The definition a new job of this type runs: the compiled workflow's (no version), else the latest stored
+    /// version.
+    /// </summary>
+    /// <param name="jobType">The job type.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="UnknownJobTypeException">Neither a compiled workflow nor a stored definition has that type.</exception>
+    /// <exception cref="JobTypeDisabledException">The stored definition is disabled.</exception>
+    public async Task<(JobDefinition Definition, int? Version)> ResolveAsync(string jobType, CancellationToken cancellationToken = default)
+    {
+        if (_byType.TryGetValue(jobType, out var workflow))
+        {
+            return (workflow.Definition, null);
+        }
+
+        var type = await definitions.GetTypeAsync(jobType, cancellationToken).ConfigureAwait(false);
+        if (type is null)
+        {
+            var stored = await definitions.ListAsync(cancellationToken).ConfigureAwait(false);
+            throw new UnknownJobTypeException(jobType, _byType.Keys.Concat(stored.Select(t => t.Id)).Distinct(StringComparer.Ordinal));
+        }
+
+        if (type.Disabled)
+        {
+            throw new JobTypeDisabledException(jobType);
+        }
+
+        var latest = await definitions.GetAsync(jobType, type.LatestVersion, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Definition '{jobType}' version {type.LatestVersion} is missing from the store.");
+        return (latest.Definition, latest.Version);
     }
 
     /// <summary>True when a compiled workflow of this host has the job type.</summary>

@@ -80,4 +80,16 @@ public sealed class WorkflowsOptions
     /// <value>Default: 1 hour.</value>
     [Range(typeof(TimeSpan), "00:00:00.010", "7.00:00:00", ErrorMessage = "RetentionSweep must be between 10 ms and 7 days.")]
     public TimeSpan RetentionSweep { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The reaper cancels jobs still queued this long after they were due (requested, or scheduled for), with a reason
+    /// on the event: work nobody ran for days is usually work nobody wants any more. Null turns the reaper off.
+    /// </summary>
+    /// <value>Default: 7 days.</value>
+    public TimeSpan? ReapQueuedAfter { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often the reaper looks.</summary>
+    /// <value>Default: 10 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00", ErrorMessage = "ReaperSweep must be between 10 ms and 1 day.")]
+    public TimeSpan ReaperSweep { get; set; } = TimeSpan.FromMinutes(10);
 }

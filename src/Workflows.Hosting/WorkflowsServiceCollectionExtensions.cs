@@ -54,6 +54,7 @@ public static class WorkflowsServiceCollectionExtensions
         AddExecutors(services);
         services.AddHostedService<WorkerService>();
         services.AddHostedService<RetentionService>();
+        services.AddHostedService<ReaperService>();
         return services;
     }
 

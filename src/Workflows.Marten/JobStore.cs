@@ -43,6 +43,11 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         var next = events.Aggregate(state, JobDecider.Evolve);
         session.Store(JobView.From(next, version));
         DueTasks.Sync(session, store.Options.DatabaseSchemaName, next);
+        if (next.IsFinished && !state.IsFinished && next.RetryRoot is { } root)
+        {
+            // The retry ended: its root may be retried again.
+            RetryLocks.Release(session, store.Options.DatabaseSchemaName, root, jobId);
+        }
         if (events.Any(e => e is JobCancellationRequested))
         {
             // Delivered on commit to every process: the ones running this job's tasks stop them at once.
@@ -61,6 +66,89 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         WorkflowsTelemetry.Record(next, events);
         return events;
     }
+
+    /// <summary>
+    /// Retries a finished job: the decider accepts or refuses (<see cref="JobDecider.Retry"/>); an accepted retry's new
+    /// stream, the root's <see cref="JobRetried"/> (at the root's expected version), both views, the new job's due row
+    /// and the root's in-flight row are written in ONE transaction, so a crash leaves both or neither, and a second
+    /// retry of the same root while one is in flight is refused by the database.
+    /// </summary>
+    /// <param name="jobId">The job asked to be retried.</param>
+    /// <param name="request">The request (the new id, who asks, overrides).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The decision (a refusal names the in-flight retry), or null when no such job exists.</returns>
+    public async Task<RetryDecision?> RetryAsync(string jobId, RetryRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var schema = store.Options.DatabaseSchemaName;
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            var askedStream = await session.Events.FetchStreamAsync(jobId, token: cancellationToken).ConfigureAwait(false);
+            if (askedStream.Count == 0)
+            {
+                return null;
+            }
+
+            var asked = JobDecider.Fold(askedStream.Select(e => (JobEvent)e.Data));
+            var rootId = asked.RetryRoot ?? jobId;
+            var rootStream = rootId == jobId ? askedStream : await session.Events.FetchStreamAsync(rootId, token: cancellationToken).ConfigureAwait(false);
+            var root = JobDecider.Fold(rootStream.Select(e => (JobEvent)e.Data));
+            var context = new DecisionContext(time.GetUtcNow(), Random.Shared.NextDouble());
+            var decision = JobDecider.Retry(asked, root, request, context);
+            if (decision.Refusal is not null)
+            {
+                return decision;
+            }
+
+            var inFlight = await InFlightRetryAsync(rootId, cancellationToken).ConfigureAwait(false);
+            if (inFlight is not null)
+            {
+                return InFlight(rootId, inFlight);
+            }
+
+            var newEvents = JobDecider.Decide(decision.NewJob!, JobState.Initial, context);
+            var newState = JobDecider.Fold(newEvents);
+            session.Events.StartStream(request.NewJobId, newEvents);
+            session.Store(JobView.From(newState, newEvents.Count));
+            DueTasks.Sync(session, schema, newState);
+            var rootVersion = rootStream.Count + 1;
+            session.Events.Append(rootId, rootVersion, decision.RootEvent!);
+            var rootView = await session.LoadAsync<JobView>(rootId, cancellationToken).ConfigureAwait(false);
+            session.Store(JobView.From(JobDecider.Evolve(root, decision.RootEvent!), rootVersion) with { ArchivedAt = rootView?.ArchivedAt });
+            RetryLocks.Take(session, schema, rootId, request.NewJobId, context.Now);
+            try
+            {
+                await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                return decision;
+            }
+            catch (Exception e) when (attempt < 5 && (RetryLocks.IsConflict(e) || IsConcurrencyConflict(e)))
+            {
+                // Another retry of this root committed first: answer with it (or decide again on the new root).
+                if (await InFlightRetryAsync(rootId, cancellationToken).ConfigureAwait(false) is { } other)
+                {
+                    return InFlight(rootId, other);
+                }
+            }
+        }
+    }
+
+    /// <summary>The retry of a root that is queued or running, if any.</summary>
+    /// <param name="rootId">The lineage's root.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<string?> InFlightRetryAsync(string rootId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"select job_id from {store.Options.DatabaseSchemaName}.{RetryLocks.TableName} where root_id = @root";
+        command.Parameters.AddWithValue("root", rootId);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    private static RetryDecision InFlight(string rootId, string inFlight) => new(null, null, new RetryRefusal(
+        "retry_in_flight", 409,
+        $"Retry {inFlight} of job {rootId} is still queued or running; at most one retry of a job is in flight. Wait for it to end (or cancel it), then retry again."));
 
     /// <summary>
     /// True for Marten's ways of saying the stream moved on: an append at a stale version (its message reads oddly,
@@ -288,6 +376,19 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
 
         await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return due.Count;
+    }
+
+    /// <summary>Queued jobs that were due (requested, or scheduled for) before <paramref name="dueBefore"/>, oldest first.</summary>
+    /// <param name="dueBefore">The cut-off.</param>
+    /// <param name="max">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<IReadOnlyList<string>> QueuedSinceAsync(DateTimeOffset dueBefore, int max = 500, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.QuerySession();
+        return await session.Query<JobView>()
+            .Where(v => v.Status == JobStatus.Queued && ((v.ScheduledAt == null && v.CreatedAt < dueBefore) || v.ScheduledAt < dueBefore))
+            .OrderBy(v => v.CreatedAt).Take(max).Select(v => v.Id)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The job's state, folded from its stream (what a worker needs to run an attempt: definition, params, attempts).</summary>

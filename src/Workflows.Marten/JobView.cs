@@ -35,6 +35,18 @@ public sealed record JobView
     /// <summary>Not started before this time.</summary>
     public DateTimeOffset? ScheduledAt { get; init; }
 
+    /// <summary>For a manual retry: the job that was asked to be retried.</summary>
+    public string? RetryOf { get; init; }
+
+    /// <summary>For a manual retry: the lineage's root.</summary>
+    public string? RetryRoot { get; init; }
+
+    /// <summary>For a root: its manual retries, oldest first.</summary>
+    public IReadOnlyList<string> RetryIds { get; init; } = [];
+
+    /// <summary>Why the system cancelled the job (e.g. the reaper), when it did.</summary>
+    public string? CancelReason { get; init; }
+
     /// <summary>When the job was deleted through the API: its stream is archived, kept but no longer listed.</summary>
     public DateTimeOffset? ArchivedAt { get; init; }
 
@@ -86,6 +98,10 @@ public sealed record JobView
         DefinitionVersion = state.DefinitionVersion,
         Description = state.Description,
         ScheduledAt = state.ScheduledAt,
+        RetryOf = state.RetryOf,
+        RetryRoot = state.RetryRoot,
+        RetryIds = state.RetryIds,
+        CancelReason = state.CancelReason,
         JobAttempt = state.JobAttempt,
         Succeeded = state.Succeeded,
         Failed = state.FailedCount,

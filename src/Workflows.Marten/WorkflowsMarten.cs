@@ -36,6 +36,7 @@ public static class WorkflowsMarten
         options.Schema.For<ApiToken>().Identity(t => t.Id).Index(t => t.Name);
         options.Schema.For<ArtifactInfo>().Identity(a => a.Id).Index(a => a.JobId);
         options.Storage.ExtendedSchemaObjects.Add(DueTasks.Table(schema));
+        options.Storage.ExtendedSchemaObjects.Add(RetryLocks.Table(schema));
         options.Storage.ExtendedSchemaObjects.Add(Logs.TaskLogs.Definition(schema));
     }
 }

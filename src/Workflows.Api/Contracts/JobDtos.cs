@@ -93,8 +93,23 @@ public sealed record JobDto
     /// <summary>The task that failed the job.</summary>
     public string? FailedTask { get; init; }
 
-    /// <summary>True when a manual retry would be accepted: the job ended failed or cancelled.</summary>
+    /// <summary>Why the system cancelled the job (e.g. the reaper), when it did.</summary>
+    public string? CancelReason { get; init; }
+
+    /// <summary>True when a manual retry would be accepted by its state: the job ended failed or cancelled (and no retry of its root is in flight, when listed singly).</summary>
     public bool Retriable { get; init; }
+
+    /// <summary>For a manual retry: the job it retried.</summary>
+    public string? RetryOf { get; init; }
+
+    /// <summary>For a manual retry: the lineage's root.</summary>
+    public string? RetryRoot { get; init; }
+
+    /// <summary>For a root: its manual retries, oldest first.</summary>
+    public IReadOnlyList<string>? RetryIds { get; init; }
+
+    /// <summary>For a root: how many manual retries it has.</summary>
+    public int RetryCount { get; init; }
 
     /// <summary>When it was requested.</summary>
     public DateTimeOffset? CreatedAt { get; init; }

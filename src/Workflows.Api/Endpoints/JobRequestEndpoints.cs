@@ -20,6 +20,7 @@ internal static class JobRequestEndpoints
 {
     public static void Map(RouteGroupBuilder group, string prefix)
     {
+        MapRetries(group);
         group.MapPost("", async (HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
         {
             var body = await RequestBodies.ReadJsonAsync<JobRequestBody>(context.Request, options.Value.MaxBodyBytes);
@@ -87,6 +88,66 @@ internal static class JobRequestEndpoints
         })
         .WithSummary("Download one artifact.")
         .Produces(200, contentType: "application/octet-stream").Produces<ApiError>(404);
+    }
+
+    /// <summary>Manual retries and lineage (see docs/retries.md).</summary>
+    public static void MapRetries(RouteGroupBuilder group)
+    {
+        group.MapPost("/{id}/retry", async (string id, HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
+        {
+            var body = await ReadOptionalAsync<RetryBody>(context, options.Value.MaxBodyBytes);
+            return body.IsSuccess
+                ? (await operations.RetryAsync(TokenAuthenticationHandler.Caller(context.User), id, body.Value!, context.RequestAborted)).ToHttp()
+                : body.As<JobDto>().ToHttp();
+        })
+        .WithSummary("Retry a failed or cancelled job: a new job linked to it and its root ({\"as_admin\", \"params\", \"definition\": \"pinned\"|\"latest\"}).")
+        .Produces<JobDto>(201).Produces<ApiError>(403).Produces<ApiError>(409);
+
+        group.MapPost("/retry", async (HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
+        {
+            var body = await RequestBodies.ReadJsonAsync<BulkRetryBody>(context.Request, options.Value.MaxBodyBytes);
+            return body.IsSuccess
+                ? (await operations.RetryManyAsync(TokenAuthenticationHandler.Caller(context.User), body.Value!, context.RequestAborted)).ToHttp()
+                : body.As<BulkRetryDto>().ToHttp();
+        })
+        .WithSummary("Retry many jobs {\"ids\": […], \"as_admin\"}; answered per id, never all-or-nothing.")
+        .Produces<BulkRetryDto>().Produces<ApiError>(400);
+
+        group.MapPost("/{id}/retries/{retryId}/retry", async (string id, string retryId, HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
+        {
+            var body = await ReadOptionalAsync<RetryBody>(context, options.Value.MaxBodyBytes);
+            return body.IsSuccess
+                ? (await operations.RetryRetryAsync(TokenAuthenticationHandler.Caller(context.User), id, retryId, body.Value!, context.RequestAborted)).ToHttp()
+                : body.As<JobDto>().ToHttp();
+        })
+        .WithSummary("Retry one retry of a job (the new job lands on the root).")
+        .Produces<JobDto>(201).Produces<ApiError>(404).Produces<ApiError>(409);
+
+        group.MapPut("/{id}/retries/retry", async (string id, HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
+        {
+            var body = await ReadOptionalAsync<RetryBody>(context, options.Value.MaxBodyBytes);
+            return body.IsSuccess
+                ? (await operations.RetryFailedRetriesAsync(TokenAuthenticationHandler.Caller(context.User), id, body.Value!.AsAdmin, context.RequestAborted)).ToHttp()
+                : body.As<BulkRetryDto>().ToHttp();
+        })
+        .WithSummary("Retry the failed and cancelled retries of a job, answered per retry.")
+        .Produces<BulkRetryDto>();
+
+        group.MapGet("/{id}/lineage", async (string id, WorkflowsOperations operations, CancellationToken ct) => (await operations.LineageAsync(id, ct)).ToHttp())
+            .WithSummary("The job's lineage: root, retries in order, latest, effective and in-flight job.")
+            .Produces<LineageDto>().Produces<ApiError>(404);
+    }
+
+    /// <summary>A JSON body that may be left out (no body: the defaults).</summary>
+    private static async Task<ApiResult<T>> ReadOptionalAsync<T>(HttpContext context, long limit)
+        where T : class, new()
+    {
+        if (context.Request.ContentLength is null or 0 && string.IsNullOrEmpty(context.Request.ContentType))
+        {
+            return ApiResult<T>.Ok(new T());
+        }
+
+        return await RequestBodies.ReadJsonAsync<T>(context.Request, limit);
     }
 
     private static ApiResult<JobQuery> ParseQuery(IQueryCollection query)

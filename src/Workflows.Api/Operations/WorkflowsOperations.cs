@@ -29,6 +29,7 @@ public sealed class WorkflowsOperations(
 {
     private const int MaxParams = 256;
     private const int MaxParamLength = 64 * 1024;
+    private const int MaxBulkRetry = 1000;
 
     // ------------------------------------------------------------------ definitions
 
@@ -157,34 +158,9 @@ public sealed class WorkflowsOperations(
             return ApiResult<JobDto>.Fail(400, "missing_job_type", "The request has no job_type: send {\"job_type\": \"retry-job\", \"params\": {\"Key\": \"Value\"}}.");
         }
 
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in body.Params ?? [])
+        if (ParseParams(body.Params) is not { } parameters)
         {
-            string? text = value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                _ => null,
-            };
-            if (text is null)
-            {
-                return ApiResult<JobDto>.Fail(400, "bad_params",
-                    $"Parameter '{key}' is {value.ValueKind.ToString().ToLowerInvariant()}; parameters must be strings, numbers or booleans (they fill template variables such as {{{{.{key}}}}}). Send it as a string, e.g. JSON-encoded.");
-            }
-
-            if (text.Length > MaxParamLength || key.Length is 0 or > 200)
-            {
-                return ApiResult<JobDto>.Fail(400, "bad_params", $"Parameter '{Truncate(key)}' is too long or has an empty name: names take 1 to 200 characters, values at most {MaxParamLength} characters.");
-            }
-
-            parameters[key] = text;
-        }
-
-        if (parameters.Count > MaxParams)
-        {
-            return ApiResult<JobDto>.Fail(400, "bad_params", $"The request has {parameters.Count} parameters; at most {MaxParams} are accepted.");
+            return ParamsError<JobDto>(body.Params!);
         }
 
         var queue = body.Queue ?? "default";
@@ -247,7 +223,13 @@ public sealed class WorkflowsOperations(
         }
 
         var events = await jobs.EventsAsync(id, cancellationToken).ConfigureAwait(false);
-        return ApiResult<JobDto>.Ok(JobMapping.ToDto(view!, events));
+        var job = JobMapping.ToDto(view!, events);
+        if (job.Retriable && await jobs.InFlightRetryAsync(view!.RetryRoot ?? id, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            job = job with { Retriable = false }; // a retry of its root is queued or running
+        }
+
+        return ApiResult<JobDto>.Ok(job);
     }
 
     /// <summary>Changes a queued job (priority, description, earliest start): 409 once it started.</summary>
@@ -408,6 +390,197 @@ public sealed class WorkflowsOperations(
             : ApiResult<(ArtifactInfo, Func<Stream>)>.Ok((info, () => artifacts.OpenRead(info)));
     }
 
+    // ------------------------------------------------------------------ retries
+
+    /// <summary>
+    /// Retries a failed or cancelled job: a new job linked to it and to its lineage's root (201), written with the
+    /// root's <c>job_retried</c> event in one transaction. 409 while it runs or while another retry of the root is in
+    /// flight (naming it); 403 for another token's job unless an admin says <c>as_admin</c>.
+    /// </summary>
+    /// <param name="caller">Who asks (recorded on the retry).</param>
+    /// <param name="id">The job to retry.</param>
+    /// <param name="body">Overrides and the admin flag.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<ApiResult<JobDto>> RetryAsync(ApiCaller caller, string id, RetryBody body, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(body);
+        var view = await jobs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (Missing<JobDto>(id, view) is { } missing)
+        {
+            return missing;
+        }
+
+        if (ParseParams(body.Params) is not { } parameters)
+        {
+            return ParamsError<JobDto>(body.Params!);
+        }
+
+        var request = new RetryRequest(Guid.CreateVersion7().ToString("N"), caller.Name, caller.Admin, body.AsAdmin) { Params = parameters };
+        switch (body.Definition)
+        {
+            case null or "pinned":
+                break;
+            case "latest":
+                try
+                {
+                    request = request with { Definition = await client.ResolveAsync(view!.JobType, cancellationToken).ConfigureAwait(false) };
+                }
+                catch (UnknownJobTypeException e)
+                {
+                    return ApiResult<JobDto>.Fail(409, "unknown_job_type", e.Message);
+                }
+                catch (JobTypeDisabledException e)
+                {
+                    return ApiResult<JobDto>.Fail(409, "job_type_disabled", e.Message);
+                }
+
+                break;
+            default:
+                return ApiResult<JobDto>.Fail(400, "bad_definition_choice", $"definition '{body.Definition}' is neither 'pinned' (the retried job's version, the default) nor 'latest'.");
+        }
+
+        var decision = await jobs.RetryAsync(id, request, cancellationToken).ConfigureAwait(false);
+        if (decision is null)
+        {
+            return Missing<JobDto>(id, null)!;
+        }
+
+        if (decision.Refusal is { } refusal)
+        {
+            return ApiResult<JobDto>.Fail(refusal.Status, refusal.Code, refusal.Message);
+        }
+
+        var retry = await GetJobAsync(request.NewJobId, cancellationToken).ConfigureAwait(false);
+        return retry.IsSuccess ? ApiResult<JobDto>.Ok(retry.Value!, 201) : retry;
+    }
+
+    /// <summary>Retries a retry of a job (<c>POST …/{id}/retries/{retryId}/retry</c>); the new job lands on the root.</summary>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="id">A job of the lineage.</param>
+    /// <param name="retryId">One of the root's retries.</param>
+    /// <param name="body">Overrides and the admin flag.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<ApiResult<JobDto>> RetryRetryAsync(ApiCaller caller, string id, string retryId, RetryBody body, CancellationToken cancellationToken = default)
+    {
+        var view = await jobs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (Missing<JobDto>(id, view) is { } missing)
+        {
+            return missing;
+        }
+
+        var root = view!.RetryRoot is { } rootId ? await jobs.GetAsync(rootId, cancellationToken).ConfigureAwait(false) : view;
+        if (root is null || !root.RetryIds.Contains(retryId))
+        {
+            return ApiResult<JobDto>.Fail(404, "not_a_retry", $"Job {retryId} is not a retry of job {id}'s lineage (root {root?.Id ?? id}). GET /api/jobs/requests/{id}/lineage lists its retries.");
+        }
+
+        return await RetryAsync(caller, retryId, body, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Retries the failed and cancelled retries of a job's lineage (<c>PUT …/{id}/retries/retry</c>), answered per retry.</summary>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="id">A job of the lineage.</param>
+    /// <param name="asAdmin">Retry other tokens' retries too (admin only).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<ApiResult<BulkRetryDto>> RetryFailedRetriesAsync(ApiCaller caller, string id, bool asAdmin, CancellationToken cancellationToken = default)
+    {
+        var view = await jobs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (Missing<BulkRetryDto>(id, view) is { } missing)
+        {
+            return missing;
+        }
+
+        var root = view!.RetryRoot is { } rootId ? await jobs.GetAsync(rootId, cancellationToken).ConfigureAwait(false) : view;
+        var failed = new List<string>();
+        foreach (var retryId in root?.RetryIds ?? [])
+        {
+            if ((await jobs.GetAsync(retryId, cancellationToken).ConfigureAwait(false))?.Status is JobStatus.Failed or JobStatus.Cancelled)
+            {
+                failed.Add(retryId);
+            }
+        }
+
+        return await RetryManyAsync(caller, new BulkRetryBody { Ids = failed, AsAdmin = asAdmin }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Retries many jobs (<c>POST /api/jobs/requests/retry</c>), each on its own as <see cref="RetryAsync"/> would, and
+    /// answers per id in the order asked: never all-or-nothing. Retries only queue new jobs, so the call returns once
+    /// they are queued, whatever they run.
+    /// </summary>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="body">The ids.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<ApiResult<BulkRetryDto>> RetryManyAsync(ApiCaller caller, BulkRetryBody body, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (body.Ids is null)
+        {
+            return ApiResult<BulkRetryDto>.Fail(400, "missing_ids", "The request has no ids: send {\"ids\": [\"<job id>\", …]}.");
+        }
+
+        if (body.Ids.Count > MaxBulkRetry)
+        {
+            return ApiResult<BulkRetryDto>.Fail(400, "too_many_ids", $"The request has {body.Ids.Count} ids; at most {MaxBulkRetry} are retried at once. Split the list.");
+        }
+
+        var results = new BulkRetryItemDto[body.Ids.Count];
+        await Parallel.ForAsync(0, body.Ids.Count, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var id = body.Ids[i] ?? string.Empty;
+            var result = await RetryAsync(caller, id, new RetryBody { AsAdmin = body.AsAdmin }, ct).ConfigureAwait(false);
+            results[i] = result.IsSuccess
+                ? new BulkRetryItemDto(id, result.Status) { RetryId = result.Value!.Id }
+                : new BulkRetryItemDto(id, result.Status) { Error = result.Error };
+        }).ConfigureAwait(false);
+        var retried = results.Count(r => r.RetryId is not null);
+        return ApiResult<BulkRetryDto>.Ok(new BulkRetryDto(results, retried, results.Length - retried));
+    }
+
+    /// <summary>A job's lineage: its root and every retry of the root, in order, with pointers to the latest, effective and in-flight job.</summary>
+    /// <param name="id">Any job of the lineage.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<ApiResult<LineageDto>> LineageAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var view = await jobs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (view is null)
+        {
+            return Missing<LineageDto>(id, view)!;
+        }
+
+        var rootId = view.RetryRoot ?? id;
+        var rootEvents = await jobs.EventsAsync(rootId, cancellationToken).ConfigureAwait(false);
+        var retried = rootEvents.OfType<JobRetried>().ToDictionary(e => e.RetryJobId);
+        var lineage = new List<LineageJobDto>();
+        foreach (var jobId in new[] { rootId }.Concat(retried.Keys))
+        {
+            var events = jobId == rootId ? rootEvents : await jobs.EventsAsync(jobId, cancellationToken).ConfigureAwait(false);
+            var state = JobDecider.Fold(events);
+            var retry = retried.GetValueOrDefault(jobId);
+            lineage.Add(new LineageJobDto
+            {
+                Id = jobId,
+                RetryOf = state.RetryOf,
+                Status = state.Status,
+                ErrorCode = state.ErrorCode,
+                SubmittedBy = state.SubmittedBy,
+                DefinitionVersion = state.DefinitionVersion,
+                JobAttempts = events.OfType<JobStarted>().Count() + events.OfType<JobRetryScheduled>().Count(),
+                TaskAttempts = events.OfType<TaskExited>().Count(),
+                ParamsChanged = retry?.ParamsChanged,
+                AsAdmin = retry?.AsAdmin,
+                CreatedAt = state.CreatedAt,
+                EndedAt = state.EndedAt,
+            });
+        }
+
+        var latest = lineage[^1].Id;
+        var effective = lineage.LastOrDefault(j => j.Status == JobStatus.Completed)?.Id ?? latest;
+        var inFlight = await jobs.InFlightRetryAsync(rootId, cancellationToken).ConfigureAwait(false);
+        return ApiResult<LineageDto>.Ok(new LineageDto(rootId, retried.Count, latest, effective, inFlight, lineage));
+    }
+
     // ------------------------------------------------------------------ tokens
 
     /// <summary>Creates a token (admin only through the API; the CLI on the host's database may create the first one).</summary>
@@ -467,6 +640,46 @@ public sealed class WorkflowsOperations(
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /// <summary>Parameters as strings, or null when one is not a string, number or boolean, or too long, or too many.</summary>
+    private static Dictionary<string, string>? ParseParams(Dictionary<string, JsonElement>? values)
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in values ?? [])
+        {
+            string? text = value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                _ => null,
+            };
+            if (text is null || text.Length > MaxParamLength || key.Length is 0 or > 200)
+            {
+                return null;
+            }
+
+            parameters[key] = text;
+        }
+
+        return parameters.Count > MaxParams ? null : parameters;
+    }
+
+    private static ApiResult<T> ParamsError<T>(Dictionary<string, JsonElement> values)
+    {
+        if (values.Count > MaxParams)
+        {
+            return ApiResult<T>.Fail(400, "bad_params", $"The request has {values.Count} parameters; at most {MaxParams} are accepted.");
+        }
+
+        var (key, value) = values.First(p => p.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+            || (p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()!.Length : p.Value.GetRawText().Length) > MaxParamLength || p.Key.Length is 0 or > 200);
+        return value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False
+            ? ApiResult<T>.Fail(400, "bad_params", $"Parameter '{Truncate(key)}' is too long or has an empty name: names take 1 to 200 characters, values at most {MaxParamLength} characters.")
+            : ApiResult<T>.Fail(400, "bad_params",
+                $"Parameter '{key}' is {value.ValueKind.ToString().ToLowerInvariant()}; parameters must be strings, numbers or booleans (they fill template variables such as {{{{.{key}}}}}). Send it as a string, e.g. JSON-encoded.");
+    }
 
     private async Task<IReadOnlyList<JobEvent>?> ExecuteAsync(string id, JobCommand command, CancellationToken cancellationToken)
     {

@@ -30,6 +30,12 @@ internal interface IWorkflowsBackend : IAsyncDisposable
 
     Task<ApiResult<IReadOnlyList<LogLineDto>>> LogsAsync(string id, string? taskType, CancellationToken cancellationToken);
 
+    Task<ApiResult<JobDto>> RetryAsync(string id, RetryBody body, CancellationToken cancellationToken);
+
+    Task<ApiResult<BulkRetryDto>> RetryManyAsync(BulkRetryBody body, CancellationToken cancellationToken);
+
+    Task<ApiResult<LineageDto>> LineageAsync(string id, CancellationToken cancellationToken);
+
     Task<ApiResult<TokenDto>> CreateTokenAsync(TokenRequestBody body, CancellationToken cancellationToken);
 
     Task<ApiResult<IReadOnlyList<TokenDto>>> ListTokensAsync(CancellationToken cancellationToken);

@@ -57,6 +57,12 @@ internal sealed class LocalBackend : IWorkflowsBackend
     public Task<ApiResult<IReadOnlyList<LogLineDto>>> LogsAsync(string id, string? taskType, CancellationToken cancellationToken) =>
         _operations.LogsAsync(id, taskType, cancellationToken);
 
+    public Task<ApiResult<JobDto>> RetryAsync(string id, RetryBody body, CancellationToken cancellationToken) => _operations.RetryAsync(_caller, id, body, cancellationToken);
+
+    public Task<ApiResult<BulkRetryDto>> RetryManyAsync(BulkRetryBody body, CancellationToken cancellationToken) => _operations.RetryManyAsync(_caller, body, cancellationToken);
+
+    public Task<ApiResult<LineageDto>> LineageAsync(string id, CancellationToken cancellationToken) => _operations.LineageAsync(id, cancellationToken);
+
     public Task<ApiResult<TokenDto>> CreateTokenAsync(TokenRequestBody body, CancellationToken cancellationToken) => _operations.CreateTokenAsync(_caller, body, cancellationToken);
 
     public Task<ApiResult<IReadOnlyList<TokenDto>>> ListTokensAsync(CancellationToken cancellationToken) => _operations.ListTokensAsync(_caller, cancellationToken);

@@ -61,6 +61,15 @@ internal sealed class RemoteBackend : IWorkflowsBackend
     public Task<ApiResult<IReadOnlyList<LogLineDto>>> LogsAsync(string id, string? taskType, CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<LogLineDto>>(HttpMethod.Get, $"api/jobs/requests/{Uri.EscapeDataString(id)}/logs" + (taskType is null ? string.Empty : "?task=" + Uri.EscapeDataString(taskType)), null, cancellationToken);
 
+    public Task<ApiResult<JobDto>> RetryAsync(string id, RetryBody body, CancellationToken cancellationToken) =>
+        SendAsync<JobDto>(HttpMethod.Post, $"api/jobs/requests/{Uri.EscapeDataString(id)}/retry", JsonContent.Create(body, options: ApiJson.Options), cancellationToken);
+
+    public Task<ApiResult<BulkRetryDto>> RetryManyAsync(BulkRetryBody body, CancellationToken cancellationToken) =>
+        SendAsync<BulkRetryDto>(HttpMethod.Post, "api/jobs/requests/retry", JsonContent.Create(body, options: ApiJson.Options), cancellationToken);
+
+    public Task<ApiResult<LineageDto>> LineageAsync(string id, CancellationToken cancellationToken) =>
+        SendAsync<LineageDto>(HttpMethod.Get, $"api/jobs/requests/{Uri.EscapeDataString(id)}/lineage", null, cancellationToken);
+
     public Task<ApiResult<TokenDto>> CreateTokenAsync(TokenRequestBody body, CancellationToken cancellationToken) =>
         SendAsync<TokenDto>(HttpMethod.Post, "api/tokens", JsonContent.Create(body, options: ApiJson.Options), cancellationToken);
 

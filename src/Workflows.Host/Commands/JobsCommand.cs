@@ -54,6 +54,16 @@ internal static class JobsCommand
             var job = result.Value!;
             output.WriteLine($"job {job.Id} ({job.JobType}{(job.DefinitionVersion is { } v ? " v" + v.ToString(CultureInfo.InvariantCulture) : string.Empty)}): {Printer.State(job.Status)}{(job.ErrorCode is { } code ? " " + code : string.Empty)}");
             output.WriteLine($"  tasks succeeded {job.NumSuccess}, failed {job.NumError}, ignored {job.NumIgnore}; job attempt {job.JobAttempt + 1}; retriable {(job.Retriable ? "yes" : "no")}");
+            if (job.RetryRoot is { } root)
+            {
+                output.WriteLine($"  retry of {job.RetryOf} (root {root})");
+            }
+
+            if (job.RetryIds is { Count: > 0 } retries)
+            {
+                output.WriteLine($"  retried {retries.Count} time{(retries.Count == 1 ? string.Empty : "s")}: {string.Join(", ", retries)}");
+            }
+
             output.WriteLine($"  created {Printer.Time(job.CreatedAt)}, started {Printer.Time(job.StartedAt)}, ended {Printer.Time(job.EndedAt)}{(job.QueueTime is { } q ? $", queued {q:0.###} s" : string.Empty)}{(job.SubmittedBy is { } by ? ", by " + by : string.Empty)}");
             Printer.Table(output, ["TASK", "STATE", "ATTEMPT", "EXIT CODES", "ERROR"], (job.Tasks ?? []).Select(t => (IReadOnlyList<string>)
                 [t.TaskType, Printer.State(t.Status), t.Attempt.ToString(CultureInfo.InvariantCulture), string.Join(" ", t.Attempts.Select(a => Printer.Code(a.ExitCode))), t.ErrorCode ?? string.Empty]));
@@ -95,6 +105,69 @@ internal static class JobsCommand
             return 0;
         });
         jobs.Subcommands.Add(logs);
+
+        var ids = new Argument<string[]>("ids") { Description = "The jobs to retry (failed or cancelled).", Arity = ArgumentArity.OneOrMore };
+        var asAdmin = new Option<bool>("--as-admin") { Description = "Retry another token's job (admin token only)." };
+        var parameters = new Option<string[]>("--param", "-p") { Description = "Change a parameter for the retry, key=value (one id only; recorded in the lineage)." };
+        var latest = new Option<bool>("--latest") { Description = "Run the job type's latest definition instead of the retried job's pinned version (one id only)." };
+        var retry = new Command("retry", "Retry failed or cancelled jobs: new jobs linked to them and their root (one retry of a root in flight at a time).") { ids, asAdmin, parameters, latest };
+        retry.TreatUnmatchedTokensAsErrors = false;
+        retry.SetAction(async (parsed, ct) =>
+        {
+            var list = parsed.GetValue(ids)!;
+            var changes = RunCommand.ParseParams(parsed.GetValue(parameters) ?? []);
+            await using var api = backend.Open(parsed);
+            if (list.Length == 1)
+            {
+                var result = await api.RetryAsync(list[0], new RetryBody { AsAdmin = parsed.GetValue(asAdmin), Params = changes, Definition = parsed.GetValue(latest) ? "latest" : null }, ct);
+                if (!result.IsSuccess)
+                {
+                    return Printer.Fail(result, error);
+                }
+
+                output.WriteLine($"retried {list[0]} as job {result.Value!.Id} (root {result.Value.RetryRoot})");
+                return 0;
+            }
+
+            if (changes.Count > 0 || parsed.GetValue(latest))
+            {
+                throw new CommandException("-p and --latest apply to one job at a time; retry the jobs one by one to change them.");
+            }
+
+            var many = await api.RetryManyAsync(new BulkRetryBody { Ids = [.. list], AsAdmin = parsed.GetValue(asAdmin) }, ct);
+            if (!many.IsSuccess)
+            {
+                return Printer.Fail(many, error);
+            }
+
+            foreach (var item in many.Value!.Results)
+            {
+                output.WriteLine(item.RetryId is { } retryId ? $"retried {item.Id} as job {retryId}" : $"not retried {item.Id}: {item.Error!.Error} ({item.Error.Code})");
+            }
+
+            output.WriteLine($"{many.Value.Retried} retried, {many.Value.Refused} refused");
+            return many.Value.Refused == 0 ? 0 : 1;
+        });
+        jobs.Subcommands.Add(retry);
+
+        jobs.Subcommands.Add(WithId("lineage", "A job's lineage: its root and every retry, in order.", backend, error, async (api, id, ct) =>
+        {
+            var result = await api.LineageAsync(id, ct);
+            if (!result.IsSuccess)
+            {
+                return Printer.Fail(result, error);
+            }
+
+            var lineage = result.Value!;
+            output.WriteLine($"root {lineage.RootId}: {lineage.RetryCount} retr{(lineage.RetryCount == 1 ? "y" : "ies")}; latest {lineage.LatestId}; effective {lineage.EffectiveId}{(lineage.InFlightId is { } f ? "; in flight " + f : string.Empty)}");
+            Printer.Table(output, ["ID", "RETRY OF", "STATE", "ERROR", "JOB ATTEMPTS", "TASK ATTEMPTS", "BY", "CHANGED"], lineage.Jobs.Select(j => (IReadOnlyList<string>)
+            [
+                j.Id, j.RetryOf ?? "-", Printer.State(j.Status), j.ErrorCode ?? string.Empty,
+                j.JobAttempts.ToString(CultureInfo.InvariantCulture), j.TaskAttempts.ToString(CultureInfo.InvariantCulture), j.SubmittedBy ?? string.Empty,
+                string.Join(",", (j.ParamsChanged ?? new Dictionary<string, string>()).Select(p => p.Key + "=" + p.Value)),
+            ]));
+            return 0;
+        }));
 
         jobs.Subcommands.Add(WithId("cancel", "Cancel a job: running tasks are stopped and its cleanup tasks run.", backend, error, async (api, id, ct) =>
         {

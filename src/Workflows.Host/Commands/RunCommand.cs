@@ -30,8 +30,8 @@ internal static class RunCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(
-        BackendOptions backendOptions, ParseResult parsed, string target, string[] parameters, bool wait, int priority, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary><c>-p key=value</c> options as the API's parameters.</summary>
+    public static Dictionary<string, JsonElement> ParseParams(IEnumerable<string> parameters)
     {
         var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var parameter in parameters)
@@ -44,6 +44,14 @@ internal static class RunCommand
 
             values[parameter[..separator]] = JsonSerializer.SerializeToElement(parameter[(separator + 1)..]);
         }
+
+        return values;
+    }
+
+    private static async Task<int> RunAsync(
+        BackendOptions backendOptions, ParseResult parsed, string target, string[] parameters, bool wait, int priority, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var values = ParseParams(parameters);
 
         await using var backend = backendOptions.Open(parsed);
         var jobType = target;

@@ -22,7 +22,10 @@ public static partial class JobDecider
             DefinitionVersion = e.DefinitionVersion,
             ScheduledAt = e.ScheduledAt,
             Description = e.Description,
+            RetryOf = e.RetryOf,
+            RetryRoot = e.RetryRoot,
         },
+        JobRetried e => state with { RetryIds = state.RetryIds.Add(e.RetryJobId) },
         JobUpdated e => state with
         {
             Priority = e.Priority ?? state.Priority,
@@ -77,7 +80,7 @@ public static partial class JobDecider
             FailedTask = e.TaskType ?? state.FailedTask,
             Tasks = CancelPending(state.Tasks, includeStarted: true),
         },
-        JobCancelled e => state with { Status = JobStatus.Cancelled, EndedAt = e.At, Tasks = CancelPending(state.Tasks, includeStarted: true) },
+        JobCancelled e => state with { Status = JobStatus.Cancelled, EndedAt = e.At, CancelReason = e.Reason, Tasks = CancelPending(state.Tasks, includeStarted: true) },
         _ => state,
     };
 

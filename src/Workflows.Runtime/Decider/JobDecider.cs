@@ -26,6 +26,8 @@ public static partial class JobDecider
                     DefinitionVersion = request.DefinitionVersion,
                     ScheduledAt = request.ScheduledAt,
                     Description = request.Description,
+                    RetryOf = request.RetryOf,
+                    RetryRoot = request.RetryRoot,
                 });
                 break;
             case UpdateQueuedJob update when state.Status == JobStatus.Queued && (update.Priority ?? update.Description ?? (object?)update.ScheduledAt) is not null:
@@ -41,8 +43,8 @@ public static partial class JobDecider
             case ReportTaskResult result when IsCurrent(state, result):
                 OnTaskResult(decision, result);
                 break;
-            case CancelJob when state.Status == JobStatus.Queued:
-                decision.Emit(new JobCancelled(state.JobId, context.Now));
+            case CancelJob cancel when state.Status == JobStatus.Queued:
+                decision.Emit(new JobCancelled(state.JobId, context.Now) { Reason = cancel.Reason });
                 break;
             case CancelJob when state.Status is JobStatus.Running or JobStatus.Paused:
                 decision.Emit(new JobCancellationRequested(state.JobId, context.Now));

@@ -24,6 +24,12 @@ public sealed record RequestJob(string JobId, JobDefinition Definition, IReadOnl
 
     /// <summary>A free-text description.</summary>
     public string? Description { get; init; }
+
+    /// <summary>For a manual retry: the job the caller asked to retry.</summary>
+    public string? RetryOf { get; init; }
+
+    /// <summary>For a manual retry: the lineage's root.</summary>
+    public string? RetryRoot { get; init; }
 }
 
 /// <summary>Change a queued job before it starts; a null field is left as it is.</summary>
@@ -53,7 +59,8 @@ public sealed record StartTask(string TaskType, int Attempt) : JobCommand;
 public sealed record ReportTaskResult(string TaskType, int Attempt, int? ExitCode, string? ExceptionType = null, bool TimedOut = false, string? ErrorCode = null) : JobCommand;
 
 /// <summary>Cancel the job: queued jobs end at once; running tasks are told to stop, then the job ends cancelled.</summary>
-public sealed record CancelJob : JobCommand;
+/// <param name="Reason">Why, when the system cancels it (e.g. the reaper); recorded on the event.</param>
+public sealed record CancelJob(string? Reason = null) : JobCommand;
 
 /// <summary>The executor confirmed running tasks stopped after cancellation.</summary>
 public sealed record ConfirmCancelled : JobCommand;

@@ -28,7 +28,30 @@ public sealed record JobRequested(string JobId, DateTimeOffset At, JobDefinition
 
     /// <summary>A free-text description.</summary>
     public string? Description { get; init; }
+
+    /// <summary>For a manual retry: the job the caller asked to retry.</summary>
+    public string? RetryOf { get; init; }
+
+    /// <summary>For a manual retry: the root of the lineage (a retry of a retry resolves to it).</summary>
+    public string? RetryRoot { get; init; }
 }
+
+/// <summary>
+/// A manual retry of this job (the lineage's root) was created, in the same transaction as the retry itself.
+/// </summary>
+/// <param name="JobId">The root job.</param>
+/// <param name="At">When.</param>
+/// <param name="RetryJobId">The new job.</param>
+/// <param name="RetryOf">The job the caller asked to retry (the root, or one of its retries).</param>
+/// <param name="RequestedBy">Who asked.</param>
+/// <param name="AsAdmin">True when an admin retried another token's job.</param>
+/// <param name="ParamsChanged">Parameters the retry overrides, against the retried job's (key → new value).</param>
+/// <param name="DefinitionVersionFrom">The retried job's definition version.</param>
+/// <param name="DefinitionVersionTo">The retry's definition version (different when a newer one was asked for).</param>
+public sealed record JobRetried(
+    string JobId, DateTimeOffset At, string RetryJobId, string RetryOf, string? RequestedBy, bool AsAdmin,
+    IReadOnlyDictionary<string, string> ParamsChanged, int? DefinitionVersionFrom, int? DefinitionVersionTo)
+    : JobEvent(JobId, At);
 
 /// <summary>A queued job was changed before it started; a null field was left as it was.</summary>
 /// <param name="JobId">The job run.</param>
@@ -144,7 +167,11 @@ public sealed record JobFailed(string JobId, DateTimeOffset At, string ErrorCode
 /// <summary>The job ended cancelled.</summary>
 /// <param name="JobId">The job run.</param>
 /// <param name="At">When.</param>
-public sealed record JobCancelled(string JobId, DateTimeOffset At) : JobEvent(JobId, At);
+public sealed record JobCancelled(string JobId, DateTimeOffset At) : JobEvent(JobId, At)
+{
+    /// <summary>Why, when the system cancelled it (e.g. the reaper: queued too long).</summary>
+    public string? Reason { get; init; }
+}
 
 /// <summary>How a job that is ending will end, once its always_run (cleanup) tasks have run.</summary>
 public enum JobEnd

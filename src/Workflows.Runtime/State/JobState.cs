@@ -39,6 +39,18 @@ public sealed record JobState
     /// <summary>A free-text description.</summary>
     public string? Description { get; init; }
 
+    /// <summary>For a manual retry: the job the caller asked to retry.</summary>
+    public string? RetryOf { get; init; }
+
+    /// <summary>For a manual retry: the lineage's root.</summary>
+    public string? RetryRoot { get; init; }
+
+    /// <summary>For a root: its manual retries, oldest first.</summary>
+    public ImmutableList<string> RetryIds { get; init; } = [];
+
+    /// <summary>Why the system cancelled the job (e.g. the reaper), when it did.</summary>
+    public string? CancelReason { get; init; }
+
     /// <summary>The job attempt, from 0; job retries and RESTART_JOB add one.</summary>
     public int JobAttempt { get; init; }
 

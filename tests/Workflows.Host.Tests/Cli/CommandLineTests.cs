@@ -73,6 +73,29 @@ public sealed class CommandLineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Jobs_retry_links_a_new_job_to_the_failed_one_and_jobs_lineage_shows_it_in_flight()
+    {
+        var (exit, stdout, _) = await Run("run", "hello.yaml", "-p", "Greeting=hi", "-p", "Code=3", "--wait");
+        Assert.Equal(1, exit);
+        var failed = stdout.TrimEnd('\n').Split('\n')[^1].Split(' ')[1];
+
+        (exit, stdout, _) = await Run("jobs", "retry", failed, "-p", "Code=0");
+        Assert.Equal(0, exit);
+        Assert.Matches($"^retried {failed} as job [0-9a-f]{{32}} \\(root {failed}\\)\n$", stdout);
+        var retry = stdout.Split(' ')[4];
+
+        (exit, stdout, _) = await Run("jobs", "lineage", failed);
+        Assert.Equal(0, exit);
+        Assert.StartsWith($"root {failed}: 1 retry; latest {retry}; effective {retry}; in flight {retry}", stdout, StringComparison.Ordinal);
+        Assert.Matches($"{retry} +{failed} +queued +0 +0 +cli:[^ ]+ +Code=0", stdout);
+
+        string stderr;
+        (exit, _, stderr) = await Run("jobs", "retry", failed);
+        Assert.Equal(1, exit);
+        Assert.Contains($"Retry {retry} of job {failed} is still queued or running", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_input_exits_non_zero_with_the_problem_named()
     {
         File.WriteAllText(Path.Combine(_dir, "broken.yaml"), "job_type: broken\ntasks:\n- task_type: a\n  method: SHELL\n  script: [true]\n  on_completed: b\n");

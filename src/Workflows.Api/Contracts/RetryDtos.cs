@@ -1,0 +1,93 @@
+using System.Text.Json;
+
+namespace Workflows.Api.Contracts;
+
+/// <summary>The body of <c>POST /api/jobs/requests/{id}/retry</c> (all optional).</summary>
+public sealed record RetryBody
+{
+    /// <summary>Retry another token's job: needs an admin token and this flag, explicitly.</summary>
+    public bool AsAdmin { get; init; }
+
+    /// <summary>Parameters to change against the retried job's (recorded in the lineage as a diff).</summary>
+    public Dictionary<string, JsonElement>? Params { get; init; }
+
+    /// <summary><c>pinned</c> (default: the retried job's definition version) or <c>latest</c> (the job type's current definition).</summary>
+    public string? Definition { get; init; }
+}
+
+/// <summary>The body of <c>POST /api/jobs/requests/retry</c>: retry many jobs, answered per id.</summary>
+public sealed record BulkRetryBody
+{
+    /// <summary>The jobs to retry (at most 1,000).</summary>
+    public List<string>? Ids { get; init; }
+
+    /// <summary>Retry other tokens' jobs too (admin token only).</summary>
+    public bool AsAdmin { get; init; }
+}
+
+/// <summary>The answer for one id of a bulk retry: the new job, or the error for this id alone.</summary>
+/// <param name="Id">The id asked for.</param>
+/// <param name="Status">The HTTP status this id alone would have had (201, 403, 404, 409, 410).</param>
+public sealed record BulkRetryItemDto(string Id, int Status)
+{
+    /// <summary>The new job's id, when retried.</summary>
+    public string? RetryId { get; init; }
+
+    /// <summary>The error, when not.</summary>
+    public ApiError? Error { get; init; }
+}
+
+/// <summary>The answer of a bulk retry: one item per id, in the order asked; never all-or-nothing.</summary>
+/// <param name="Results">Per id.</param>
+/// <param name="Retried">How many were retried.</param>
+/// <param name="Refused">How many were refused.</param>
+public sealed record BulkRetryDto(IReadOnlyList<BulkRetryItemDto> Results, int Retried, int Refused);
+
+/// <summary>A job's lineage: its root, and every manual retry of the root in order, each with its own automatic attempts.</summary>
+/// <param name="RootId">The lineage's root.</param>
+/// <param name="RetryCount">Manual retries of the root.</param>
+/// <param name="LatestId">The newest job of the lineage.</param>
+/// <param name="EffectiveId">The job whose outcome stands: the completed one if any, else the newest.</param>
+/// <param name="InFlightId">The retry that is queued or running, if any.</param>
+/// <param name="Jobs">The root, then its retries, oldest first.</param>
+public sealed record LineageDto(string RootId, int RetryCount, string LatestId, string EffectiveId, string? InFlightId, IReadOnlyList<LineageJobDto> Jobs);
+
+/// <summary>One job of a lineage.</summary>
+public sealed record LineageJobDto
+{
+    /// <summary>The job's id.</summary>
+    public string Id { get; init; } = string.Empty;
+
+    /// <summary>The job it retried (null for the root).</summary>
+    public string? RetryOf { get; init; }
+
+    /// <summary>Its state.</summary>
+    public Runtime.JobStatus Status { get; init; }
+
+    /// <summary>Its error code.</summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>Who submitted or retried it.</summary>
+    public string? SubmittedBy { get; init; }
+
+    /// <summary>The definition version it ran.</summary>
+    public int? DefinitionVersion { get; init; }
+
+    /// <summary>Automatic job attempts (job retries and RESTART_JOB) it made.</summary>
+    public int JobAttempts { get; init; }
+
+    /// <summary>Task attempts it made, over all its job attempts.</summary>
+    public int TaskAttempts { get; init; }
+
+    /// <summary>Parameters it changed against the job it retried.</summary>
+    public IReadOnlyDictionary<string, string>? ParamsChanged { get; init; }
+
+    /// <summary>True when a retry was made by an admin on another token's job.</summary>
+    public bool? AsAdmin { get; init; }
+
+    /// <summary>When it was requested.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
+    /// <summary>When it ended.</summary>
+    public DateTimeOffset? EndedAt { get; init; }
+}

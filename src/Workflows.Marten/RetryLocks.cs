@@ -1,0 +1,44 @@
+using Marten;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
+
+namespace Workflows.Marten;
+
+/// <summary>
+/// At most one manual retry of a root in flight, enforced by the database: a row per root whose retry is queued or
+/// running (primary key: the root), inserted in the retry's own transaction and deleted in the transaction that ends
+/// the retry. Two concurrent retries of one root cannot both commit; there is no check-then-act window.
+/// </summary>
+internal static class RetryLocks
+{
+    public const string TableName = "wf_retry_inflight";
+
+    public static Table Table(string schema)
+    {
+        var table = new Table(new PostgresqlObjectName(schema, TableName, SchemaUtils.IdentifierUsage.General));
+        table.AddColumn<string>("root_id").AsPrimaryKey();
+        table.AddColumn<string>("job_id").NotNull();
+        table.AddColumn<DateTimeOffset>("created_at").NotNull();
+        return table;
+    }
+
+    public static void Take(IDocumentSession session, string schema, string rootId, string jobId, DateTimeOffset at) =>
+        session.QueueSqlCommand($"insert into {schema}.{TableName} (root_id, job_id, created_at) values (?, ?, ?)", rootId, jobId, at);
+
+    public static void Release(IDocumentSession session, string schema, string rootId, string jobId) =>
+        session.QueueSqlCommand($"delete from {schema}.{TableName} where root_id = ? and job_id = ?", rootId, jobId);
+
+    /// <summary>True when the exception is this table's primary key refusing a second retry in flight.</summary>
+    public static bool IsConflict(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is Npgsql.PostgresException { SqlState: "23505" } pg && pg.TableName == TableName)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,64 @@
+namespace Workflows.Runtime;
+
+public static partial class JobDecider
+{
+    /// <summary>
+    /// A manual retry: a new job with the retried job's definition version and params (overrides and a newer
+    /// definition only when asked for), linked to the job asked for and to the lineage's root, and a
+    /// <see cref="JobRetried"/> on the root, to be written in one transaction. Refused unless the job asked for ended
+    /// failed or cancelled, and unless the caller submitted it or is an admin acting explicitly as admin. (At most one
+    /// retry of a root in flight is enforced by the store, in the database.)
+    /// </summary>
+    /// <param name="asked">The job the caller asked to retry.</param>
+    /// <param name="root">The lineage's root (the same as <paramref name="asked"/> when it is not a retry).</param>
+    /// <param name="request">The request.</param>
+    /// <param name="context">The time.</param>
+    public static RetryDecision Retry(JobState asked, JobState root, RetryRequest request, DecisionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(asked);
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(request);
+        if (asked.Status is not (JobStatus.Failed or JobStatus.Cancelled))
+        {
+            return Refuse("not_retriable", 409,
+                $"Job {asked.JobId} is {Lower(asked.Status)}; only a failed or cancelled job can be retried{(asked.Status is JobStatus.Completed ? string.Empty : ". Wait for it to end, or cancel it first")}.");
+        }
+
+        if (asked.SubmittedBy != request.RequestedBy && !(request.IsAdmin && request.AsAdmin))
+        {
+            var owner = asked.SubmittedBy is { } by ? $"token '{by}'" : "the host itself";
+            return Refuse("forbidden", 403, request.IsAdmin
+                ? $"Job {asked.JobId} was submitted by {owner}; to retry another's job as an admin, say so explicitly with \"as_admin\": true (CLI: --as-admin)."
+                : $"Job {asked.JobId} was submitted by {owner}; a token may retry only its own jobs. Retrying another's job needs an admin token and \"as_admin\": true.");
+        }
+
+        var parameters = new Dictionary<string, string>(asked.Params, StringComparer.Ordinal);
+        var changed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in request.Params)
+        {
+            if (!parameters.TryGetValue(key, out var old) || old != value)
+            {
+                changed[key] = value;
+            }
+
+            parameters[key] = value;
+        }
+
+        var (definition, version) = request.Definition ?? (asked.Definition!, asked.DefinitionVersion);
+        var rootId = root.JobId;
+        var newJob = new RequestJob(request.NewJobId, definition, parameters, asked.Priority, asked.Queue)
+        {
+            SubmittedBy = request.RequestedBy,
+            DefinitionVersion = version,
+            Description = asked.Description,
+            RetryOf = asked.JobId,
+            RetryRoot = rootId,
+        };
+        var retried = new JobRetried(rootId, context.Now, request.NewJobId, asked.JobId, request.RequestedBy, asked.SubmittedBy != request.RequestedBy, changed, asked.DefinitionVersion, version);
+        return new RetryDecision(newJob, retried, null);
+    }
+
+    private static RetryDecision Refuse(string code, int status, string message) => new(null, null, new RetryRefusal(code, status, message));
+
+    private static string Lower(JobStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+}

@@ -1,0 +1,29 @@
+using Workflows.Definitions;
+
+namespace Workflows.Runtime;
+
+/// <summary>A manual retry asked for, with everything the decider needs to accept or refuse it.</summary>
+/// <param name="NewJobId">The id the retry gets when accepted.</param>
+/// <param name="RequestedBy">Who asks (a token name).</param>
+/// <param name="IsAdmin">True when the caller's token is an admin token.</param>
+/// <param name="AsAdmin">True when the caller explicitly acts as admin (needed to retry another token's job).</param>
+public sealed record RetryRequest(string NewJobId, string? RequestedBy, bool IsAdmin = false, bool AsAdmin = false)
+{
+    /// <summary>Parameters to change against the retried job's (key → new value); the others are kept.</summary>
+    public IReadOnlyDictionary<string, string> Params { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A newer definition to run instead of the retried job's pinned one (asked for explicitly), and its version.</summary>
+    public (JobDefinition Definition, int? Version)? Definition { get; init; }
+}
+
+/// <summary>Why a retry was refused: a stable code, the HTTP status it maps to, and a message naming the fix.</summary>
+/// <param name="Code">e.g. <c>not_retriable</c>, <c>forbidden</c>.</param>
+/// <param name="Status">409 or 403.</param>
+/// <param name="Message">The problem and the fix.</param>
+public sealed record RetryRefusal(string Code, int Status, string Message);
+
+/// <summary>The decider's answer to a retry: the new job's request and the root's event, or a refusal.</summary>
+/// <param name="NewJob">The retry's request (null when refused).</param>
+/// <param name="RootEvent">The root's <see cref="JobRetried"/> (null when refused).</param>
+/// <param name="Refusal">Why not (null when accepted).</param>
+public sealed record RetryDecision(RequestJob? NewJob, JobRetried? RootEvent, RetryRefusal? Refusal);

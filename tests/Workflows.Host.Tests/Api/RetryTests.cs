@@ -1,0 +1,216 @@
+using System.Net;
+using Workflows.Api.Contracts;
+using Workflows.Host.Tests.Support;
+using Workflows.Runtime;
+
+namespace Workflows.Host.Tests.Api;
+
+/// <summary>Manual retries over HTTP: lineage, retries of retries, one in flight per root, permissions, bulk.</summary>
+public sealed class RetryTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+{
+    private const string Job = """
+        job_type: api-retry
+        required_params: [Code, Sleep]
+        tasks:
+        - task_type: work
+          method: SHELL
+          script:
+            - sleep {{.Sleep}}
+            - exit {{.Code}}
+          on_exit_code:
+            3: ERR_THREE
+        """;
+
+    private ServedHost Host => fixture.Host;
+
+    private static async Task<string> SubmitAsync(HttpClient client, string code, string sleep, string? scheduledAt = null)
+    {
+        (await client.PostAsync("api/jobs/definitions", ServedHost.Yaml(Job))).Dispose();
+        var schedule = scheduledAt is null ? string.Empty : $", \"scheduled_at\": \"{scheduledAt}\"";
+        using var submit = await client.PostAsync("api/jobs/requests", ServedHost.Json($$"""{"job_type": "api-retry", "params": {"Code": "{{code}}", "Sleep": "{{sleep}}"}{{schedule}}}"""));
+        Assert.Equal(HttpStatusCode.Created, submit.StatusCode);
+        return (await ServedHost.ReadAsync<JobDto>(submit)).Id;
+    }
+
+    private static async Task<JobDto> RetryAsync(HttpClient client, string url, string? body = null, HttpStatusCode expected = HttpStatusCode.Created)
+    {
+        using var response = await client.PostAsync(url, body is null ? null : ServedHost.Json(body));
+        Assert.True(expected == response.StatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await ServedHost.ReadAsync<JobDto>(response);
+    }
+
+    [Fact]
+    public async Task Retries_and_retries_of_retries_form_one_linear_lineage_on_the_root()
+    {
+        using var client = Host.Client(Host.UserToken);
+        var root = await SubmitAsync(client, "3", "0");
+        Assert.Equal(JobStatus.Failed, (await ServedHost.WaitEndedAsync(client, root)).Status);
+
+        var none = await ServedHost.ReadAsync<BulkRetryDto>(await client.PutAsync($"api/jobs/requests/{root}/retries/retry", null));
+        Assert.Equal((0, 0), (none.Retried, none.Refused));
+
+        var r1 = await RetryAsync(client, $"api/jobs/requests/{root}/retry");
+        Assert.Equal((root, root, "alice"), (r1.RetryOf, r1.RetryRoot, r1.SubmittedBy));
+        Assert.Equal(JobStatus.Failed, (await ServedHost.WaitEndedAsync(client, r1.Id)).Status);
+
+        var all = await ServedHost.ReadAsync<BulkRetryDto>(await client.PutAsync($"api/jobs/requests/{root}/retries/retry", null));
+        var item = Assert.Single(all.Results);
+        Assert.Equal((r1.Id, 201), (item.Id, item.Status));
+        var r2 = item.RetryId!;
+        Assert.Equal(JobStatus.Failed, (await ServedHost.WaitEndedAsync(client, r2)).Status);
+
+        var r3 = await RetryAsync(client, $"api/jobs/requests/{root}/retries/{r2}/retry", """{"params": {"Code": "0"}}""");
+        Assert.Equal((r2, root), (r3.RetryOf, r3.RetryRoot));
+        Assert.Equal(JobStatus.Completed, (await ServedHost.WaitEndedAsync(client, r3.Id)).Status);
+
+        var rootView = await ServedHost.ReadAsync<JobDto>(await client.GetAsync($"api/jobs/requests/{root}"));
+        Assert.Equal([r1.Id, r2, r3.Id], rootView.RetryIds);
+        Assert.Equal(3, rootView.RetryCount);
+        var events = await ServedHost.ReadAsync<List<EventDto>>(await client.GetAsync($"api/jobs/requests/{root}/events"));
+        Assert.Equal(["job_retried", "job_retried", "job_retried"], events.TakeLast(3).Select(e => e.Type));
+        Assert.Equal("alice", events[^1].Data.GetProperty("requested_by").GetString());
+
+        var lineage = await ServedHost.ReadAsync<LineageDto>(await client.GetAsync($"api/jobs/requests/{r2}/lineage"));
+        Assert.Equal((root, 3, r3.Id, r3.Id, (string?)null), (lineage.RootId, lineage.RetryCount, lineage.LatestId, lineage.EffectiveId, lineage.InFlightId));
+        Assert.Equal([root, r1.Id, r2, r3.Id], lineage.Jobs.Select(j => j.Id));
+        Assert.Equal([null, root, r1.Id, r2], lineage.Jobs.Select(j => j.RetryOf));
+        Assert.Equal([JobStatus.Failed, JobStatus.Failed, JobStatus.Failed, JobStatus.Completed], lineage.Jobs.Select(j => j.Status));
+        Assert.Equal(new Dictionary<string, string> { ["Code"] = "0" }, lineage.Jobs[3].ParamsChanged);
+        Assert.All(lineage.Jobs, j => Assert.Equal((1, 1), (j.JobAttempts, j.TaskAttempts)));
+
+        using (var notOfLineage = await client.PostAsync($"api/jobs/requests/{root}/retries/nope/retry", null))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, notOfLineage.StatusCode);
+        }
+
+        using var completed = await client.PostAsync($"api/jobs/requests/{r3.Id}/retry", null);
+        Assert.Equal(HttpStatusCode.Conflict, completed.StatusCode);
+        var error = await ServedHost.ReadAsync<ApiError>(completed);
+        Assert.Equal(("not_retriable", $"Job {r3.Id} is completed; only a failed or cancelled job can be retried."), (error.Code, error.Error));
+    }
+
+    [Fact]
+    public async Task Concurrent_retries_of_one_root_from_many_clients_create_exactly_one_job()
+    {
+        using var client = Host.Client(Host.UserToken);
+        var root = await SubmitAsync(client, "3", "0");
+        await ServedHost.WaitEndedAsync(client, root);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            using var parallel = Host.Client(Host.UserToken);
+            using var response = await parallel.PostAsync($"api/jobs/requests/{root}/retry", ServedHost.Json("""{"params": {"Sleep": "30"}}"""));
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        }));
+
+        var created = Assert.Single(answers, a => a.Item1 == 201);
+        var retryId = System.Text.Json.JsonDocument.Parse(created.Item2).RootElement.GetProperty("id").GetString()!;
+        Assert.All(answers.Where(a => a.Item1 != 201), a =>
+        {
+            Assert.Equal(409, a.Item1);
+            Assert.Contains($"Retry {retryId} of job {root} is still queued or running", a.Item2, StringComparison.Ordinal);
+        });
+        var rootView = await ServedHost.ReadAsync<JobDto>(await client.GetAsync($"api/jobs/requests/{root}"));
+        Assert.Equal([retryId], rootView.RetryIds);
+        Assert.False(rootView.Retriable);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"api/jobs/requests/{retryId}/cancel", null)).StatusCode);
+        Assert.Equal(JobStatus.Cancelled, (await ServedHost.WaitEndedAsync(client, retryId)).Status);
+        var again = await RetryAsync(client, $"api/jobs/requests/{root}/retry");
+        Assert.Equal(root, again.RetryRoot);
+        await ServedHost.WaitEndedAsync(client, again.Id);
+    }
+
+    [Fact]
+    public async Task Another_tokens_job_needs_an_admin_token_and_as_admin_and_a_refusal_writes_nothing()
+    {
+        using var admin = Host.Client(Host.AdminToken);
+        using var alice = Host.Client(Host.UserToken);
+        var adminsJob = await SubmitAsync(admin, "3", "0");
+        var alicesJob = await SubmitAsync(alice, "3", "0");
+        await ServedHost.WaitEndedAsync(admin, adminsJob);
+        await ServedHost.WaitEndedAsync(admin, alicesJob);
+        var total = (await ServedHost.ReadAsync<JobListDto>(await admin.GetAsync("api/jobs/requests?limit=1"))).Total;
+
+        using (var refused = await alice.PostAsync($"api/jobs/requests/{adminsJob}/retry", ServedHost.Json("""{"as_admin": true}""")))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Contains("a token may retry only its own jobs", (await ServedHost.ReadAsync<ApiError>(refused)).Error, StringComparison.Ordinal);
+        }
+
+        using (var implicitAdmin = await admin.PostAsync($"api/jobs/requests/{alicesJob}/retry", null))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, implicitAdmin.StatusCode);
+            Assert.Contains("\"as_admin\": true", (await ServedHost.ReadAsync<ApiError>(implicitAdmin)).Error, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(total, (await ServedHost.ReadAsync<JobListDto>(await admin.GetAsync("api/jobs/requests?limit=1"))).Total);
+        Assert.Null((await ServedHost.ReadAsync<JobDto>(await admin.GetAsync($"api/jobs/requests/{adminsJob}"))).RetryIds);
+
+        var retry = await RetryAsync(admin, $"api/jobs/requests/{alicesJob}/retry", """{"as_admin": true}""");
+        Assert.Equal("admin", retry.SubmittedBy);
+        var lineage = await ServedHost.ReadAsync<LineageDto>(await admin.GetAsync($"api/jobs/requests/{alicesJob}/lineage"));
+        Assert.Equal(true, lineage.Jobs[1].AsAdmin);
+        await ServedHost.WaitEndedAsync(admin, retry.Id);
+    }
+
+    [Fact]
+    public async Task A_bulk_retry_of_500_mixed_ids_answers_each_id_on_its_own()
+    {
+        using var client = Host.Client(Host.UserToken);
+        var later = DateTimeOffset.UtcNow.AddHours(1).ToString("O");
+        // Jobs that never ran: queued for later, then cancelled (retriable) or deleted (gone); their retries sleep, so
+        // each stays in flight for the whole test.
+        var cancelled = new List<string>();
+        for (var i = 0; i < 250; i++)
+        {
+            var id = await SubmitAsync(client, "0", "60", later);
+            Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"api/jobs/requests/{id}/cancel", null)).StatusCode);
+            cancelled.Add(id);
+        }
+
+        var deleted = cancelled.Skip(200).ToList();
+        foreach (var id in deleted)
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"api/jobs/requests/{id}")).StatusCode);
+        }
+
+        var retriable = cancelled.Take(200).ToList();
+        var queued = new List<string>();
+        for (var i = 0; i < 50; i++)
+        {
+            queued.Add(await SubmitAsync(client, "0", "0", later));
+        }
+
+        var unknown = Enumerable.Range(0, 100).Select(i => $"no-such-job-{i}").ToList();
+        var duplicates = retriable.Take(100).ToList();
+        var ids = retriable.Concat(unknown).Concat(duplicates).Concat(queued).Concat(deleted).ToList();
+        Assert.Equal(500, ids.Count);
+
+        using var response = await client.PostAsync("api/jobs/requests/retry", ServedHost.Json(System.Text.Json.JsonSerializer.Serialize(new { ids })));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bulk = await ServedHost.ReadAsync<BulkRetryDto>(response);
+
+        Assert.Equal(ids, bulk.Results.Select(r => r.Id));
+        Assert.Equal((200, 300), (bulk.Retried, bulk.Refused));
+        var byStatus = bulk.Results.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<int, int> { [201] = 200, [404] = 100, [409] = 150, [410] = 50 }, byStatus);
+        Assert.All(bulk.Results.Where(r => unknown.Contains(r.Id)), r => Assert.Equal("not_found", r.Error!.Code));
+        Assert.All(bulk.Results.Where(r => queued.Contains(r.Id)), r => Assert.Equal("not_retriable", r.Error!.Code));
+        Assert.All(bulk.Results.Where(r => deleted.Contains(r.Id)), r => Assert.Equal("deleted", r.Error!.Code));
+        foreach (var id in duplicates)
+        {
+            // Each duplicated id: one of its two entries retried it, the other was refused naming that retry.
+            var pair = bulk.Results.Where(r => r.Id == id).ToList();
+            var retried = Assert.Single(pair, r => r.Status == 201);
+            var refused = Assert.Single(pair, r => r.Status == 409);
+            Assert.Equal("retry_in_flight", refused.Error!.Code);
+            Assert.Contains($"Retry {retried.RetryId} of job {id}", refused.Error.Error, StringComparison.Ordinal);
+        }
+
+        foreach (var retryId in bulk.Results.Where(r => r.RetryId is not null).Select(r => r.RetryId))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"api/jobs/requests/{retryId}/cancel", null)).StatusCode);
+        }
+    }
+}

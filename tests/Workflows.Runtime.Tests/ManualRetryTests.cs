@@ -1,0 +1,117 @@
+using Workflows.Definitions;
+
+namespace Workflows.Runtime.Tests;
+
+/// <summary>The decider's manual-retry rules: what may be retried, by whom, and what the retry and its root record.</summary>
+public class ManualRetryTests
+{
+    private static readonly DecisionContext Now = new(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero), 0.5);
+
+    private static JobDefinition Definition => Workflow.Create("manual", job => job.Task("a").Shell().Script("exit 3")).Definition;
+
+    private static JobState Ended(string id, JobCommand end, string? by = "alice", string? rootId = null, int? version = 3)
+    {
+        var events = new List<JobEvent>();
+        var state = JobState.Initial;
+        foreach (var command in new JobCommand[]
+        {
+            new RequestJob(id, Definition, new Dictionary<string, string> { ["Code"] = "3", ["Keep"] = "k" }, 2, "q")
+            {
+                SubmittedBy = by, DefinitionVersion = version, RetryOf = rootId, RetryRoot = rootId,
+            },
+            new StartJob(),
+            new StartTask("a", 1),
+            end,
+        })
+        {
+            foreach (var e in JobDecider.Decide(command, state, Now))
+            {
+                state = JobDecider.Evolve(state, e);
+            }
+        }
+
+        return state;
+    }
+
+    private static JobState Failed(string id, string? by = "alice", string? rootId = null) => Ended(id, new ReportTaskResult("a", 1, 3), by, rootId);
+
+    [Fact]
+    public void A_failed_job_is_retried_as_a_new_job_with_its_pinned_definition_params_and_links()
+    {
+        var root = Failed("root");
+        var decision = JobDecider.Retry(root, root, new RetryRequest("r1", "alice"), Now);
+
+        Assert.Null(decision.Refusal);
+        var job = decision.NewJob!;
+        Assert.Equal(("r1", "root", "root", "alice", 3, 2, "q"), (job.JobId, job.RetryOf, job.RetryRoot, job.SubmittedBy, job.DefinitionVersion, job.Priority, job.Queue));
+        Assert.Equal(root.Params, job.Params);
+        Assert.Same(root.Definition, job.Definition);
+        var retried = decision.RootEvent!;
+        Assert.Equal(("root", Now.Now, "r1", "root", "alice", false, 3, 3), (retried.JobId, retried.At, retried.RetryJobId, retried.RetryOf, retried.RequestedBy, retried.AsAdmin, retried.DefinitionVersionFrom, retried.DefinitionVersionTo));
+        Assert.Empty(retried.ParamsChanged);
+        Assert.Equal(["r1"], JobDecider.Evolve(root, decision.RootEvent!).RetryIds);
+    }
+
+    [Fact]
+    public void A_cancelled_job_may_be_retried_but_a_running_queued_or_completed_one_may_not()
+    {
+        var cancelled = Ended("c", new CancelJob());
+        cancelled = JobDecider.Decide(new ReportTaskResult("a", 1, null), cancelled, Now).Aggregate(cancelled, JobDecider.Evolve);
+        Assert.Equal(JobStatus.Cancelled, cancelled.Status);
+        Assert.Null(JobDecider.Retry(cancelled, cancelled, new RetryRequest("r", "alice"), Now).Refusal);
+
+        var completed = Ended("done", new ReportTaskResult("a", 1, 0));
+        var refusal = JobDecider.Retry(completed, completed, new RetryRequest("r", "alice"), Now).Refusal!;
+        Assert.Equal(("not_retriable", 409), (refusal.Code, refusal.Status));
+        Assert.Equal("Job done is completed; only a failed or cancelled job can be retried.", refusal.Message);
+
+        var running = Ended("run", new StartJob());
+        refusal = JobDecider.Retry(running, running, new RetryRequest("r", "alice"), Now).Refusal!;
+        Assert.Equal("Job run is running; only a failed or cancelled job can be retried. Wait for it to end, or cancel it first.", refusal.Message);
+    }
+
+    [Fact]
+    public void Another_tokens_job_needs_an_admin_token_and_an_explicit_as_admin_which_is_recorded()
+    {
+        var root = Failed("root", by: "alice");
+
+        var plain = JobDecider.Retry(root, root, new RetryRequest("r", "bob"), Now).Refusal!;
+        Assert.Equal(("forbidden", 403), (plain.Code, plain.Status));
+        Assert.Contains("a token may retry only its own jobs", plain.Message, StringComparison.Ordinal);
+
+        var implicitAdmin = JobDecider.Retry(root, root, new RetryRequest("r", "ops", IsAdmin: true), Now).Refusal!;
+        Assert.Contains("\"as_admin\": true", implicitAdmin.Message, StringComparison.Ordinal);
+
+        var flagWithoutAdmin = JobDecider.Retry(root, root, new RetryRequest("r", "bob", IsAdmin: false, AsAdmin: true), Now).Refusal;
+        Assert.NotNull(flagWithoutAdmin);
+
+        var admin = JobDecider.Retry(root, root, new RetryRequest("r", "ops", IsAdmin: true, AsAdmin: true), Now);
+        Assert.Null(admin.Refusal);
+        Assert.Equal(("ops", true), (admin.RootEvent!.RequestedBy, admin.RootEvent.AsAdmin));
+        Assert.Equal("ops", admin.NewJob!.SubmittedBy);
+    }
+
+    [Fact]
+    public void A_retry_of_a_retry_lands_on_the_root_and_records_only_what_it_changed()
+    {
+        var root = Failed("root");
+        var retry = Failed("r1", rootId: "root");
+        var newer = Workflow.Create("manual", job => job.Task("a").Shell().Script("exit 0")).Definition;
+
+        var decision = JobDecider.Retry(retry, root, new RetryRequest("r2", "alice")
+        {
+            Params = new Dictionary<string, string> { ["Code"] = "0", ["Keep"] = "k", ["New"] = "n" },
+            Definition = (newer, 4),
+        }, Now);
+
+        Assert.Equal(("r1", "root"), (decision.NewJob!.RetryOf, decision.NewJob.RetryRoot));
+        Assert.Equal("root", decision.RootEvent!.JobId);
+        Assert.Equal(new Dictionary<string, string> { ["Code"] = "0", ["New"] = "n" }, decision.RootEvent.ParamsChanged);
+        Assert.Equal((3, 4), (decision.RootEvent.DefinitionVersionFrom, decision.RootEvent.DefinitionVersionTo));
+        Assert.Equal(new Dictionary<string, string> { ["Code"] = "0", ["Keep"] = "k", ["New"] = "n" }, decision.NewJob.Params);
+        Assert.Same(newer, decision.NewJob.Definition);
+
+        var requested = Assert.IsType<JobRequested>(Assert.Single(JobDecider.Decide(decision.NewJob, JobState.Initial, Now)));
+        Assert.Equal(("r1", "root"), (requested.RetryOf, requested.RetryRoot));
+    }
+}
