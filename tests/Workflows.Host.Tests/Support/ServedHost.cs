@@ -56,7 +56,19 @@ internal sealed class ServedHost : IAsyncDisposable
         var placeholder = await PlaceholderServer.StartAsync();
         var app = WorkflowsWebApp.Build([.. ConfigurationArgs(schema, data), "--Workflows:Api:MaxBodyBytes=65536", .. extraArgs], "http://127.0.0.1:0", builder =>
             builder.Services.PostConfigure<WorkflowsOptions>(options => options.HttpRedirects["https://jsonplaceholder.typicode.com"] = placeholder.BaseAddress.ToString()));
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // A start that fails leaves nothing behind either.
+            await app.DisposeAsync();
+            await placeholder.DisposeAsync();
+            await TestInfrastructure.DropSchemaAsync(schema);
+            throw;
+        }
+
         var host = new ServedHost(app, placeholder, schema, data, new Uri(WorkflowsWebApp.Addresses(app).Single()));
         var tokens = app.Services.GetRequiredService<TokenStore>();
         host.AdminToken = (await tokens.CreateAsync("admin", admin: true)).Text;
