@@ -2,6 +2,7 @@ using JasperFx.Events;
 using Marten;
 using Marten.Exceptions;
 using Marten.Services;
+using Workflows.Executors.Artifacts;
 using Workflows.Runtime;
 
 namespace Workflows.Marten;
@@ -117,6 +118,17 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
             var rootView = await session.LoadAsync<JobView>(rootId, cancellationToken).ConfigureAwait(false);
             session.Store(JobView.From(JobDecider.Evolve(root, decision.RootEvent!), rootVersion) with { ArchivedAt = rootView?.ArchivedAt });
             RetryLocks.Take(session, schema, rootId, request.NewJobId, context.Now);
+            if (decision.NewJob!.Carried is { Count: > 0 } carried)
+            {
+                // A resumed retry keeps its carried tasks' artifacts: new records of the same content-addressed blobs.
+                var tasks = carried.Select(c => c.TaskType).ToArray();
+                var artifacts = await session.Query<ArtifactInfo>().Where(a => a.JobId == jobId && a.TaskType.IsOneOf(tasks)).ToListAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var artifact in artifacts)
+                {
+                    session.Store(artifact with { Id = $"{request.NewJobId}/{artifact.TaskType}/{artifact.Attempt}/{artifact.Name}", JobId = request.NewJobId });
+                }
+            }
+
             try
             {
                 await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

@@ -114,4 +114,41 @@ public class ManualRetryTests
         var requested = Assert.IsType<JobRequested>(Assert.Single(JobDecider.Decide(decision.NewJob, JobState.Initial, Now)));
         Assert.Equal(("r1", "root"), (requested.RetryOf, requested.RetryRoot));
     }
+
+    [Fact]
+    public void A_resumed_retry_keeps_the_completed_tasks_and_starts_at_the_failed_one()
+    {
+        var definition = Workflow.Create("resume", job => job
+            .Task("a").Shell().Script("true").OnCompleted("b")
+            .Task("b").Shell().Script("exit 3").OnCompleted("c")
+            .Task("c").Shell().Script("true")).Definition;
+        var state = JobState.Initial;
+        foreach (var command in new JobCommand[]
+        {
+            new RequestJob("root", definition, new Dictionary<string, string>()) { SubmittedBy = "alice" },
+            new StartJob(), new StartTask("a", 1), new ReportTaskResult("a", 1, 0), new StartTask("b", 1), new ReportTaskResult("b", 1, 3),
+        })
+        {
+            state = JobDecider.Decide(command, state, Now).Aggregate(state, JobDecider.Evolve);
+        }
+
+        Assert.Equal((JobStatus.Failed, "b"), (state.Status, state.FailedTask));
+        var decision = JobDecider.Retry(state, state, new RetryRequest("r1", "alice") { Resume = true }, Now);
+
+        Assert.Equal("b", decision.NewJob!.ResumeFrom);
+        Assert.Equal([new CarriedTask("a", 0, "root")], decision.NewJob.Carried!);
+        Assert.Equal("b", decision.RootEvent!.ResumeFrom);
+
+        var retry = JobDecider.Fold(JobDecider.Decide(decision.NewJob, JobState.Initial, Now));
+        var started = JobDecider.Decide(new StartJob(), retry, Now);
+        Assert.Equal(["JobStarted", "TaskCarried", "TaskScheduled"], started.Select(e => e.GetType().Name));
+        Assert.Equal(("a", 0, "root"), started.OfType<TaskCarried>().Select(c => (c.TaskType, c.ExitCode, c.FromJobId)).Single());
+        Assert.Equal(("b", 1, ScheduleReason.Reached), started.OfType<TaskScheduled>().Select(t => (t.TaskType, t.Attempt, t.Reason)).Single());
+        retry = started.Aggregate(retry, JobDecider.Evolve);
+        Assert.Equal((TaskRunStatus.Completed, 1), (retry.Task("a").Status, retry.Succeeded));
+
+        // Without resume, the same retry runs from the first task.
+        var rerun = JobDecider.Retry(state, state, new RetryRequest("r2", "alice"), Now).NewJob!;
+        Assert.Equal(((string?)null, (IReadOnlyList<CarriedTask>?)null), (rerun.ResumeFrom, rerun.Carried));
+    }
 }

@@ -13,6 +13,9 @@ public sealed record RetryBody
 
     /// <summary><c>pinned</c> (default: the retried job's definition version) or <c>latest</c> (the job type's current definition).</summary>
     public string? Definition { get; init; }
+
+    /// <summary>Resume from the failed task, keeping completed tasks and their artifacts (default: rerun from the start).</summary>
+    public bool Resume { get; init; }
 }
 
 /// <summary>The body of <c>POST /api/jobs/requests/retry</c>: retry many jobs, answered per id.</summary>
@@ -23,6 +26,9 @@ public sealed record BulkRetryBody
 
     /// <summary>Retry other tokens' jobs too (admin token only).</summary>
     public bool AsAdmin { get; init; }
+
+    /// <summary>Resume each from its failed task (default: rerun from the start).</summary>
+    public bool Resume { get; init; }
 }
 
 /// <summary>The answer for one id of a bulk retry: the new job, or the error for this id alone.</summary>
@@ -84,6 +90,9 @@ public sealed record LineageJobDto
 
     /// <summary>True when a retry was made by an admin on another token's job.</summary>
     public bool? AsAdmin { get; init; }
+
+    /// <summary>For a resumed retry: the task it started from.</summary>
+    public string? ResumedFrom { get; init; }
 
     /// <summary>When it was requested.</summary>
     public DateTimeOffset? CreatedAt { get; init; }

@@ -100,7 +100,7 @@ internal static class JobRequestEndpoints
                 ? (await operations.RetryAsync(TokenAuthenticationHandler.Caller(context.User), id, body.Value!, context.RequestAborted)).ToHttp()
                 : body.As<JobDto>().ToHttp();
         })
-        .WithSummary("Retry a failed or cancelled job: a new job linked to it and its root ({\"as_admin\", \"params\", \"definition\": \"pinned\"|\"latest\"}).")
+        .WithSummary("Retry a failed or cancelled job: a new job linked to it and its root ({\"as_admin\", \"params\", \"definition\": \"pinned\"|\"latest\", \"resume\"}).")
         .Produces<JobDto>(201).Produces<ApiError>(403).Produces<ApiError>(409);
 
         group.MapPost("/retry", async (HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
@@ -127,7 +127,7 @@ internal static class JobRequestEndpoints
         {
             var body = await ReadOptionalAsync<RetryBody>(context, options.Value.MaxBodyBytes);
             return body.IsSuccess
-                ? (await operations.RetryFailedRetriesAsync(TokenAuthenticationHandler.Caller(context.User), id, body.Value!.AsAdmin, context.RequestAborted)).ToHttp()
+                ? (await operations.RetryFailedRetriesAsync(TokenAuthenticationHandler.Caller(context.User), id, body.Value!, context.RequestAborted)).ToHttp()
                 : body.As<BulkRetryDto>().ToHttp();
         })
         .WithSummary("Retry the failed and cancelled retries of a job, answered per retry.")

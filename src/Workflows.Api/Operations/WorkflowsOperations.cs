@@ -416,7 +416,7 @@ public sealed class WorkflowsOperations(
             return ParamsError<JobDto>(body.Params!);
         }
 
-        var request = new RetryRequest(Guid.CreateVersion7().ToString("N"), caller.Name, caller.Admin, body.AsAdmin) { Params = parameters };
+        var request = new RetryRequest(Guid.CreateVersion7().ToString("N"), caller.Name, caller.Admin, body.AsAdmin) { Params = parameters, Resume = body.Resume };
         switch (body.Definition)
         {
             case null or "pinned":
@@ -483,7 +483,15 @@ public sealed class WorkflowsOperations(
     /// <param name="id">A job of the lineage.</param>
     /// <param name="asAdmin">Retry other tokens' retries too (admin only).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<ApiResult<BulkRetryDto>> RetryFailedRetriesAsync(ApiCaller caller, string id, bool asAdmin, CancellationToken cancellationToken = default)
+    public async Task<ApiResult<BulkRetryDto>> RetryFailedRetriesAsync(ApiCaller caller, string id, bool asAdmin, CancellationToken cancellationToken = default) =>
+        await RetryFailedRetriesAsync(caller, id, new RetryBody { AsAdmin = asAdmin }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Retries the failed and cancelled retries of a job's lineage, with the body's admin flag and resume choice.</summary>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="id">A job of the lineage.</param>
+    /// <param name="body">as_admin and resume (params and definition do not apply to many).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<ApiResult<BulkRetryDto>> RetryFailedRetriesAsync(ApiCaller caller, string id, RetryBody body, CancellationToken cancellationToken = default)
     {
         var view = await jobs.GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (Missing<BulkRetryDto>(id, view) is { } missing)
@@ -501,7 +509,8 @@ public sealed class WorkflowsOperations(
             }
         }
 
-        return await RetryManyAsync(caller, new BulkRetryBody { Ids = failed, AsAdmin = asAdmin }, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(body);
+        return await RetryManyAsync(caller, new BulkRetryBody { Ids = failed, AsAdmin = body.AsAdmin, Resume = body.Resume }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -529,7 +538,7 @@ public sealed class WorkflowsOperations(
         await Parallel.ForAsync(0, body.Ids.Count, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var id = body.Ids[i] ?? string.Empty;
-            var result = await RetryAsync(caller, id, new RetryBody { AsAdmin = body.AsAdmin }, ct).ConfigureAwait(false);
+            var result = await RetryAsync(caller, id, new RetryBody { AsAdmin = body.AsAdmin, Resume = body.Resume }, ct).ConfigureAwait(false);
             results[i] = result.IsSuccess
                 ? new BulkRetryItemDto(id, result.Status) { RetryId = result.Value!.Id }
                 : new BulkRetryItemDto(id, result.Status) { Error = result.Error };
@@ -570,6 +579,7 @@ public sealed class WorkflowsOperations(
                 TaskAttempts = events.OfType<TaskExited>().Count(),
                 ParamsChanged = retry?.ParamsChanged,
                 AsAdmin = retry?.AsAdmin,
+                ResumedFrom = retry?.ResumeFrom,
                 CreatedAt = state.CreatedAt,
                 EndedAt = state.EndedAt,
             });

@@ -110,7 +110,8 @@ internal static class JobsCommand
         var asAdmin = new Option<bool>("--as-admin") { Description = "Retry another token's job (admin token only)." };
         var parameters = new Option<string[]>("--param", "-p") { Description = "Change a parameter for the retry, key=value (one id only; recorded in the lineage)." };
         var latest = new Option<bool>("--latest") { Description = "Run the job type's latest definition instead of the retried job's pinned version (one id only)." };
-        var retry = new Command("retry", "Retry failed or cancelled jobs: new jobs linked to them and their root (one retry of a root in flight at a time).") { ids, asAdmin, parameters, latest };
+        var resume = new Option<bool>("--resume") { Description = "Resume from the failed task, keeping completed tasks and their artifacts (default: rerun from the start)." };
+        var retry = new Command("retry", "Retry failed or cancelled jobs: new jobs linked to them and their root (one retry of a root in flight at a time).") { ids, asAdmin, parameters, latest, resume };
         retry.TreatUnmatchedTokensAsErrors = false;
         retry.SetAction(async (parsed, ct) =>
         {
@@ -119,13 +120,13 @@ internal static class JobsCommand
             await using var api = backend.Open(parsed);
             if (list.Length == 1)
             {
-                var result = await api.RetryAsync(list[0], new RetryBody { AsAdmin = parsed.GetValue(asAdmin), Params = changes, Definition = parsed.GetValue(latest) ? "latest" : null }, ct);
+                var result = await api.RetryAsync(list[0], new RetryBody { AsAdmin = parsed.GetValue(asAdmin), Params = changes, Definition = parsed.GetValue(latest) ? "latest" : null, Resume = parsed.GetValue(resume) }, ct);
                 if (!result.IsSuccess)
                 {
                     return Printer.Fail(result, error);
                 }
 
-                output.WriteLine($"retried {list[0]} as job {result.Value!.Id} (root {result.Value.RetryRoot})");
+                output.WriteLine($"retried {list[0]} as job {result.Value!.Id} (root {result.Value.RetryRoot}){(parsed.GetValue(resume) ? ", resuming from its failed task" : string.Empty)}");
                 return 0;
             }
 
@@ -134,7 +135,7 @@ internal static class JobsCommand
                 throw new CommandException("-p and --latest apply to one job at a time; retry the jobs one by one to change them.");
             }
 
-            var many = await api.RetryManyAsync(new BulkRetryBody { Ids = [.. list], AsAdmin = parsed.GetValue(asAdmin) }, ct);
+            var many = await api.RetryManyAsync(new BulkRetryBody { Ids = [.. list], AsAdmin = parsed.GetValue(asAdmin), Resume = parsed.GetValue(resume) }, ct);
             if (!many.IsSuccess)
             {
                 return Printer.Fail(many, error);

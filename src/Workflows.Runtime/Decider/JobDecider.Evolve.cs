@@ -24,7 +24,10 @@ public static partial class JobDecider
             Description = e.Description,
             RetryOf = e.RetryOf,
             RetryRoot = e.RetryRoot,
+            ResumeFrom = e.ResumeFrom,
+            Carried = e.Carried ?? [],
         },
+        TaskCarried e => WithTask(state, e.TaskType, run => run with { Status = TaskRunStatus.Completed, ExitCode = e.ExitCode, StartedAt = e.At, EndedAt = e.At }),
         JobRetried e => state with { RetryIds = state.RetryIds.Add(e.RetryJobId) },
         JobUpdated e => state with
         {

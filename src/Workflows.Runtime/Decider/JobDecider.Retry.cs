@@ -45,6 +45,28 @@ public static partial class JobDecider
         }
 
         var (definition, version) = request.Definition ?? (asked.Definition!, asked.DefinitionVersion);
+        string? resumeFrom = null;
+        IReadOnlyList<CarriedTask>? carried = null;
+        if (request.Resume)
+        {
+            // From the task that failed the job, else (cancelled) the first task that did not complete.
+            resumeFrom = asked.FailedTask
+                ?? asked.Definition!.Tasks.Select(t => t.TaskType).FirstOrDefault(t => asked.Task(t).Status is TaskRunStatus.Failed or TaskRunStatus.Cancelled or TaskRunStatus.Started);
+            if (resumeFrom is not null && definition.FindTask(resumeFrom) is null)
+            {
+                return Refuse("cannot_resume", 409,
+                    $"Job {asked.JobId} would resume from task '{resumeFrom}', which the chosen definition does not have. Retry without resume, or with the pinned definition.");
+            }
+
+            carried = resumeFrom is null
+                ? null
+                : asked.Tasks.Values
+                    .Where(t => t.Status == TaskRunStatus.Completed && t.TaskType != resumeFrom && definition.FindTask(t.TaskType) is not null)
+                    .OrderBy(t => t.EndedAt).ThenBy(t => t.TaskType, StringComparer.Ordinal)
+                    .Select(t => new CarriedTask(t.TaskType, t.ExitCode, asked.Carried.FirstOrDefault(c => c.TaskType == t.TaskType)?.FromJobId ?? asked.JobId))
+                    .ToList();
+        }
+
         var rootId = root.JobId;
         var newJob = new RequestJob(request.NewJobId, definition, parameters, asked.Priority, asked.Queue)
         {
@@ -53,8 +75,13 @@ public static partial class JobDecider
             Description = asked.Description,
             RetryOf = asked.JobId,
             RetryRoot = rootId,
+            ResumeFrom = resumeFrom,
+            Carried = carried,
         };
-        var retried = new JobRetried(rootId, context.Now, request.NewJobId, asked.JobId, request.RequestedBy, asked.SubmittedBy != request.RequestedBy, changed, asked.DefinitionVersion, version);
+        var retried = new JobRetried(rootId, context.Now, request.NewJobId, asked.JobId, request.RequestedBy, asked.SubmittedBy != request.RequestedBy, changed, asked.DefinitionVersion, version)
+        {
+            ResumeFrom = resumeFrom,
+        };
         return new RetryDecision(newJob, retried, null);
     }
 

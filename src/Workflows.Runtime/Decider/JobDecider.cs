@@ -28,6 +28,8 @@ public static partial class JobDecider
                     Description = request.Description,
                     RetryOf = request.RetryOf,
                     RetryRoot = request.RetryRoot,
+                    ResumeFrom = request.ResumeFrom,
+                    Carried = request.Carried,
                 });
                 break;
             case UpdateQueuedJob update when state.Status == JobStatus.Queued && (update.Priority ?? update.Description ?? (object?)update.ScheduledAt) is not null:
@@ -35,7 +37,12 @@ public static partial class JobDecider
                 break;
             case StartJob when state.Status == JobStatus.Queued:
                 decision.Emit(new JobStarted(state.JobId, context.Now, 0));
-                decision.Schedule(state.Definition!.Tasks[0].TaskType, 1, context.Now, ScheduleReason.Reached);
+                foreach (var carried in state.Carried)
+                {
+                    decision.Emit(new TaskCarried(state.JobId, context.Now, carried.TaskType, carried.ExitCode, carried.FromJobId));
+                }
+
+                decision.Schedule(state.ResumeFrom ?? state.Definition!.Tasks[0].TaskType, 1, context.Now, ScheduleReason.Reached);
                 break;
             case StartTask start when CanStart(state, start):
                 decision.Emit(new TaskStarted(state.JobId, context.Now, start.TaskType, start.Attempt));

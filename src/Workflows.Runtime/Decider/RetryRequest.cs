@@ -12,6 +12,12 @@ public sealed record RetryRequest(string NewJobId, string? RequestedBy, bool IsA
     /// <summary>Parameters to change against the retried job's (key → new value); the others are kept.</summary>
     public IReadOnlyDictionary<string, string> Params { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Resume from the retried job's failed task, keeping its completed tasks (and their artifacts) instead of running
+    /// them again; false reruns from the start.
+    /// </summary>
+    public bool Resume { get; init; }
+
     /// <summary>A newer definition to run instead of the retried job's pinned one (asked for explicitly), and its version.</summary>
     public (JobDefinition Definition, int? Version)? Definition { get; init; }
 }

@@ -30,6 +30,12 @@ public sealed record RequestJob(string JobId, JobDefinition Definition, IReadOnl
 
     /// <summary>For a manual retry: the lineage's root.</summary>
     public string? RetryRoot { get; init; }
+
+    /// <summary>For a resumed retry: the task it starts from.</summary>
+    public string? ResumeFrom { get; init; }
+
+    /// <summary>For a resumed retry: the completed tasks it keeps.</summary>
+    public IReadOnlyList<CarriedTask>? Carried { get; init; }
 }
 
 /// <summary>Change a queued job before it starts; a null field is left as it is.</summary>

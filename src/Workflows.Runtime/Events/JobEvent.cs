@@ -32,9 +32,29 @@ public sealed record JobRequested(string JobId, DateTimeOffset At, JobDefinition
     /// <summary>For a manual retry: the job the caller asked to retry.</summary>
     public string? RetryOf { get; init; }
 
-    /// <summary>For a manual retry: the root of the lineage (a retry of a retry resolves to it).</summary>
+    /// <summary>For a manual retry: the lineage's root (a retry of a retry resolves to it).</summary>
     public string? RetryRoot { get; init; }
+
+    /// <summary>For a resumed retry: the task it starts from (the retried job's failed task).</summary>
+    public string? ResumeFrom { get; init; }
+
+    /// <summary>For a resumed retry: the retried job's completed tasks, kept with their results (not run again).</summary>
+    public IReadOnlyList<CarriedTask>? Carried { get; init; }
 }
+
+/// <summary>A completed task a resumed retry keeps from the job it retried.</summary>
+/// <param name="TaskType">The task.</param>
+/// <param name="ExitCode">Its exit code there.</param>
+/// <param name="FromJobId">The job it completed in.</param>
+public sealed record CarriedTask(string TaskType, int? ExitCode, string FromJobId);
+
+/// <summary>A resumed retry started with a task its retried job had completed: the task counts as completed, not run again.</summary>
+/// <param name="JobId">The job run.</param>
+/// <param name="At">When.</param>
+/// <param name="TaskType">The task.</param>
+/// <param name="ExitCode">Its exit code in the job it completed in.</param>
+/// <param name="FromJobId">That job.</param>
+public sealed record TaskCarried(string JobId, DateTimeOffset At, string TaskType, int? ExitCode, string FromJobId) : JobEvent(JobId, At);
 
 /// <summary>
 /// A manual retry of this job (the lineage's root) was created, in the same transaction as the retry itself.
@@ -51,7 +71,11 @@ public sealed record JobRequested(string JobId, DateTimeOffset At, JobDefinition
 public sealed record JobRetried(
     string JobId, DateTimeOffset At, string RetryJobId, string RetryOf, string? RequestedBy, bool AsAdmin,
     IReadOnlyDictionary<string, string> ParamsChanged, int? DefinitionVersionFrom, int? DefinitionVersionTo)
-    : JobEvent(JobId, At);
+    : JobEvent(JobId, At)
+{
+    /// <summary>The task a resumed retry starts from; null when it reruns from the start.</summary>
+    public string? ResumeFrom { get; init; }
+}
 
 /// <summary>A queued job was changed before it started; a null field was left as it was.</summary>
 /// <param name="JobId">The job run.</param>

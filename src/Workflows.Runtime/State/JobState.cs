@@ -51,6 +51,12 @@ public sealed record JobState
     /// <summary>Why the system cancelled the job (e.g. the reaper), when it did.</summary>
     public string? CancelReason { get; init; }
 
+    /// <summary>For a resumed retry: the task it starts from.</summary>
+    public string? ResumeFrom { get; init; }
+
+    /// <summary>For a resumed retry: the completed tasks it keeps.</summary>
+    public IReadOnlyList<CarriedTask> Carried { get; init; } = [];
+
     /// <summary>The job attempt, from 0; job retries and RESTART_JOB add one.</summary>
     public int JobAttempt { get; init; }
 

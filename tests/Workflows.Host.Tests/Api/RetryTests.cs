@@ -213,4 +213,47 @@ public sealed class RetryTests(ApiFixture fixture) : IClassFixture<ApiFixture>
             Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"api/jobs/requests/{retryId}/cancel", null)).StatusCode);
         }
     }
+
+    [Fact]
+    public async Task A_resumed_retry_keeps_the_completed_task_and_its_artifact_and_runs_from_the_failed_one()
+    {
+        using var client = Host.Client(Host.UserToken);
+        (await client.PostAsync("api/jobs/definitions", ServedHost.Yaml("""
+            job_type: api-resume
+            required_params: [Code]
+            tasks:
+            - task_type: make
+              method: SHELL
+              script:
+                - echo "made by $WORKFLOWS_JOB_ID" > made.txt
+              artifacts:
+                paths: [made.txt]
+              on_completed: use
+            - task_type: use
+              method: SHELL
+              dependencies: [make]
+              script:
+                - cat made.txt
+                - exit {{.Code}}
+            """))).Dispose();
+        using var submit = await client.PostAsync("api/jobs/requests", ServedHost.Json("""{"job_type": "api-resume", "params": {"Code": "3"}}"""));
+        var root = (await ServedHost.ReadAsync<JobDto>(submit)).Id;
+        Assert.Equal(("use", JobStatus.Failed), await ServedHost.WaitEndedAsync(client, root) is var failed ? (failed.FailedTask, failed.Status) : default);
+
+        var retry = await RetryAsync(client, $"api/jobs/requests/{root}/retry", """{"resume": true, "params": {"Code": "0"}}""");
+        var done = await ServedHost.WaitEndedAsync(client, retry.Id);
+
+        Assert.Equal(JobStatus.Completed, done.Status);
+        var tasks = done.Tasks!.ToDictionary(t => t.TaskType);
+        Assert.Equal((TaskRunStatus.Completed, 0), (tasks["make"].Status, tasks["make"].Attempts.Count)); // kept, not run again
+        Assert.Equal([0], tasks["use"].Attempts.Select(a => a.ExitCode));
+        var logs = await ServedHost.ReadAsync<List<LogLineDto>>(await client.GetAsync($"api/jobs/requests/{retry.Id}/logs?task=use"));
+        Assert.Contains(logs, l => l.Line == $"made by {root}"); // the root's artifact, handed to the resumed task
+        var artifacts = await ServedHost.ReadAsync<List<ArtifactDto>>(await client.GetAsync($"api/jobs/requests/{retry.Id}/artifacts"));
+        Assert.Contains(artifacts, a => a.TaskType == "make" && a.Name == "made.txt");
+        var events = await ServedHost.ReadAsync<List<EventDto>>(await client.GetAsync($"api/jobs/requests/{retry.Id}/events"));
+        Assert.Contains(events, e => e.Type == "task_carried" && e.Data.GetProperty("task_type").GetString() == "make");
+        var lineage = await ServedHost.ReadAsync<LineageDto>(await client.GetAsync($"api/jobs/requests/{root}/lineage"));
+        Assert.Equal("use", lineage.Jobs[1].ResumedFrom);
+    }
 }
