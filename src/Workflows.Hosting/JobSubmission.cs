@@ -21,4 +21,10 @@ public sealed record JobSubmission(string JobType)
 
     /// <summary>Who asks (recorded on the job).</summary>
     public string? SubmittedBy { get; init; }
+
+    /// <summary>For a forked (batch child) job: the job that forks it.</summary>
+    public string? ParentJobId { get; init; }
+
+    /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
+    public string? ForkTask { get; init; }
 }

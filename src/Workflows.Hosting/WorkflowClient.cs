@@ -65,6 +65,8 @@ public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflow
             DefinitionVersion = version,
             ScheduledAt = submission.ScheduledAt,
             Description = submission.Description,
+            ParentJobId = submission.ParentJobId,
+            ForkTask = submission.ForkTask,
         };
         await jobs.ExecuteAsync(id, request, cancellationToken).ConfigureAwait(false);
         return id;

@@ -87,6 +87,8 @@ public static class WorkflowsServiceCollectionExtensions
 
             return new DockerExecutor(docker);
         });
+        services.AddSingleton<ITaskExecutor, Hosting.Batch.ForkJobExecutor>();
+        services.AddSingleton<ITaskExecutor, Hosting.Batch.AwaitForkedJobExecutor>();
         services.TryAddSingleton(provider => new TaskExecutors(provider.GetServices<ITaskExecutor>()));
         services.TryAddSingleton<TaskRunner>();
     }

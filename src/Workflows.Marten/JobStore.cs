@@ -65,6 +65,25 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         }
 
         WorkflowsTelemetry.Record(next, events);
+        if (events.Any(e => e is JobCancellationRequested or JobCancelled))
+        {
+            // Cascade: a cancelled batch parent cancels the children it forked that still run.
+            foreach (var child in await ChildrenAsync(jobId, cancellationToken).ConfigureAwait(false))
+            {
+                if (child.Status is not (JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled or JobStatus.Cancelling))
+                {
+                    try
+                    {
+                        await ExecuteAsync(child.Id, new CancelJob($"its batch parent {jobId} was cancelled"), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (JobConcurrencyException)
+                    {
+                        // The child moved on at this moment; the await task's cancellation stops waiting for it anyway.
+                    }
+                }
+            }
+        }
+
         return events;
     }
 
@@ -214,6 +233,28 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         }
 
         return claimed;
+    }
+
+    /// <summary>Gives claims back unprocessed: they are claimable again at once, and idle workers are woken for them.</summary>
+    /// <param name="claims">Claims this worker holds.</param>
+    /// <param name="worker">The worker.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task ReleaseAsync(IReadOnlyList<ClaimedTask> claims, string worker, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"update {store.Options.DatabaseSchemaName}.{DueTasks.TableName} t set lease_until = null, owner = null " +
+            "from unnest(@jobs, @tasks, @attempts) as r(job_id, task_type, attempt) " +
+            "where t.job_id = r.job_id and t.task_type = r.task_type and t.attempt = r.attempt and t.owner = @worker; " +
+            "select pg_notify(@channel, '')";
+        command.Parameters.AddWithValue("channel", DueTasks.Channel(store.Options.DatabaseSchemaName));
+        command.Parameters.AddWithValue("jobs", claims.Select(c => c.JobId).ToArray());
+        command.Parameters.AddWithValue("tasks", claims.Select(c => c.TaskType).ToArray());
+        command.Parameters.AddWithValue("attempts", claims.Select(c => c.Attempt).ToArray());
+        command.Parameters.AddWithValue("worker", worker);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Extends a claim this worker still holds, while its task runs; false when the claim was lost or the attempt moved on.</summary>
@@ -401,6 +442,15 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
             .Where(v => v.Status == JobStatus.Queued && ((v.ScheduledAt == null && v.CreatedAt < dueBefore) || v.ScheduledAt < dueBefore))
             .OrderBy(v => v.CreatedAt).Take(max).Select(v => v.Id)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The jobs a batch parent forked (retries of children included), oldest first.</summary>
+    /// <param name="parentJobId">The parent.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<IReadOnlyList<JobView>> ChildrenAsync(string parentJobId, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.QuerySession();
+        return await session.Query<JobView>().Where(v => v.ParentJobId == parentJobId).OrderBy(v => v.CreatedAt).ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The job's state, folded from its stream (what a worker needs to run an attempt: definition, params, attempts).</summary>

@@ -47,6 +47,12 @@ public sealed record JobView
     /// <summary>Why the system cancelled the job (e.g. the reaper), when it did.</summary>
     public string? CancelReason { get; init; }
 
+    /// <summary>For a forked (batch child) job: the job that forked it.</summary>
+    public string? ParentJobId { get; init; }
+
+    /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
+    public string? ForkTask { get; init; }
+
     /// <summary>When the job was deleted through the API: its stream is archived, kept but no longer listed.</summary>
     public DateTimeOffset? ArchivedAt { get; init; }
 
@@ -102,6 +108,8 @@ public sealed record JobView
         RetryRoot = state.RetryRoot,
         RetryIds = state.RetryIds,
         CancelReason = state.CancelReason,
+        ParentJobId = state.ParentJobId,
+        ForkTask = state.ForkTask,
         JobAttempt = state.JobAttempt,
         Succeeded = state.Succeeded,
         Failed = state.FailedCount,

@@ -37,9 +37,22 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var claims = await jobs.ClaimDueAsync(name, ClaimBatch, Lease, cancellationToken).ConfigureAwait(false);
-        foreach (var claim in claims)
+        foreach (var start in claims.Where(c => c.TaskType == DueTasks.StartJob))
         {
-            await ProcessAsync(claim, cancellationToken).ConfigureAwait(false);
+            await ProcessAsync(start, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Job starts are quick, task attempts may take hours: run one attempt and give the other claims back at once,
+        // so no due work waits behind a long task (an AWAIT_FORKED_JOB would otherwise hold its own children).
+        var attempts = claims.Where(c => c.TaskType != DueTasks.StartJob).ToList();
+        if (attempts.Count > 1)
+        {
+            await jobs.ReleaseAsync(attempts.Skip(1).ToList(), name, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (attempts.Count > 0)
+        {
+            await ProcessAsync(attempts[0], cancellationToken).ConfigureAwait(false);
         }
 
         return claims.Count;

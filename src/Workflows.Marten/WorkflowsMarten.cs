@@ -30,7 +30,8 @@ public static class WorkflowsMarten
         options.Schema.For<JobView>().Identity(v => v.Id)
             .Index(v => v.CreatedAt)
             .Duplicate(v => v.JobType)
-            .Duplicate(v => v.Status);
+            .Duplicate(v => v.Status)
+            .Duplicate(v => v.ParentJobId!);
         options.Schema.For<StoredDefinition>().Identity(d => d.Id).UniqueIndex(d => d.JobType, d => d.Version);
         options.Schema.For<DefinitionType>().Identity(t => t.Id);
         options.Schema.For<ApiToken>().Identity(t => t.Id).Index(t => t.Name);

@@ -151,4 +151,22 @@ public class ManualRetryTests
         var rerun = JobDecider.Retry(state, state, new RetryRequest("r2", "alice"), Now).NewJob!;
         Assert.Equal(((string?)null, (IReadOnlyList<CarriedTask>?)null), (rerun.ResumeFrom, rerun.Carried));
     }
+
+    [Fact]
+    public void A_batch_parent_is_not_retried_as_a_whole_and_a_childs_retry_joins_its_batch()
+    {
+        var parent = Workflow.Create("batch", job => job.Task("fork").ForkJob("child")).Definition;
+        var state = JobDecider.Fold(
+        [
+            new JobRequested("parent", Now.Now, parent, new Dictionary<string, string>(), 0, "default") { SubmittedBy = "alice" },
+            new JobFailed("parent", Now.Now, "ERR_CHILD", "fork"),
+        ]);
+        var refusal = JobDecider.Retry(state, state, new RetryRequest("r", "alice"), Now).Refusal!;
+        Assert.Equal(("batch_parent", 409), (refusal.Code, refusal.Status));
+        Assert.Contains("task 'fork' forks child jobs", refusal.Message, StringComparison.Ordinal);
+
+        var child = Failed("child") with { ParentJobId = "parent", ForkTask = "fork" };
+        var retry = JobDecider.Retry(child, child, new RetryRequest("r", "alice"), Now).NewJob!;
+        Assert.Equal(("parent", "fork"), (retry.ParentJobId, retry.ForkTask));
+    }
 }

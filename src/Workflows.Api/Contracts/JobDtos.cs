@@ -111,6 +111,15 @@ public sealed record JobDto
     /// <summary>For a root: how many manual retries it has.</summary>
     public int RetryCount { get; init; }
 
+    /// <summary>For a forked (batch child) job: the batch parent.</summary>
+    public string? ParentJobId { get; init; }
+
+    /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
+    public string? ForkTask { get; init; }
+
+    /// <summary>For a batch parent: the jobs it forked, retries of children included, oldest first (only when one job is asked for).</summary>
+    public IReadOnlyList<string>? Children { get; init; }
+
     /// <summary>When it was requested.</summary>
     public DateTimeOffset? CreatedAt { get; init; }
 

@@ -34,6 +34,8 @@ internal static class JobMapping
             RetryRoot = view.RetryRoot,
             RetryIds = view.RetryIds.Count == 0 ? null : view.RetryIds,
             RetryCount = view.RetryIds.Count,
+            ParentJobId = view.ParentJobId,
+            ForkTask = view.ForkTask,
             CreatedAt = view.CreatedAt,
             ScheduledAt = view.ScheduledAt,
             StartedAt = view.StartedAt,

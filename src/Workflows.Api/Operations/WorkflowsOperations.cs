@@ -224,6 +224,10 @@ public sealed class WorkflowsOperations(
 
         var events = await jobs.EventsAsync(id, cancellationToken).ConfigureAwait(false);
         var job = JobMapping.ToDto(view!, events);
+        if (JobDecider.Fold(events).Definition?.Tasks.Any(t => t.EffectiveMethod == TaskMethod.ForkJob) == true)
+        {
+            job = job with { Children = (await jobs.ChildrenAsync(id, cancellationToken).ConfigureAwait(false)).Select(c => c.Id).ToList() };
+        }
         if (job.Retriable && await jobs.InFlightRetryAsync(view!.RetryRoot ?? id, cancellationToken).ConfigureAwait(false) is not null)
         {
             job = job with { Retriable = false }; // a retry of its root is queued or running

@@ -26,6 +26,8 @@ public static partial class JobDecider
             RetryRoot = e.RetryRoot,
             ResumeFrom = e.ResumeFrom,
             Carried = e.Carried ?? [],
+            ParentJobId = e.ParentJobId,
+            ForkTask = e.ForkTask,
         },
         TaskCarried e => WithTask(state, e.TaskType, run => run with { Status = TaskRunStatus.Completed, ExitCode = e.ExitCode, StartedAt = e.At, EndedAt = e.At }),
         JobRetried e => state with { RetryIds = state.RetryIds.Add(e.RetryJobId) },

@@ -24,6 +24,12 @@ public static partial class JobDecider
                 $"Job {asked.JobId} is {Lower(asked.Status)}; only a failed or cancelled job can be retried{(asked.Status is JobStatus.Completed ? string.Empty : ". Wait for it to end, or cancel it first")}.");
         }
 
+        if (asked.Definition!.Tasks.FirstOrDefault(t => t.EffectiveMethod == Definitions.TaskMethod.ForkJob) is { } fork)
+        {
+            return Refuse("batch_parent", 409,
+                $"Job {asked.JobId} is a batch parent (task '{fork.TaskType}' forks {fork.ForkJobType} jobs); it cannot be retried as a whole. Retry its failed children instead: a child's retry joins this batch as a new child.");
+        }
+
         if (asked.SubmittedBy != request.RequestedBy && !(request.IsAdmin && request.AsAdmin))
         {
             var owner = asked.SubmittedBy is { } by ? $"token '{by}'" : "the host itself";
@@ -77,6 +83,8 @@ public static partial class JobDecider
             RetryRoot = rootId,
             ResumeFrom = resumeFrom,
             Carried = carried,
+            ParentJobId = asked.ParentJobId,
+            ForkTask = asked.ForkTask,
         };
         var retried = new JobRetried(rootId, context.Now, request.NewJobId, asked.JobId, request.RequestedBy, asked.SubmittedBy != request.RequestedBy, changed, asked.DefinitionVersion, version)
         {

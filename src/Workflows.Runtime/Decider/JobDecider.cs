@@ -30,6 +30,8 @@ public static partial class JobDecider
                     RetryRoot = request.RetryRoot,
                     ResumeFrom = request.ResumeFrom,
                     Carried = request.Carried,
+                    ParentJobId = request.ParentJobId,
+                    ForkTask = request.ForkTask,
                 });
                 break;
             case UpdateQueuedJob update when state.Status == JobStatus.Queued && (update.Priority ?? update.Description ?? (object?)update.ScheduledAt) is not null:

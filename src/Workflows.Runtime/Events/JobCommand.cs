@@ -36,6 +36,12 @@ public sealed record RequestJob(string JobId, JobDefinition Definition, IReadOnl
 
     /// <summary>For a resumed retry: the completed tasks it keeps.</summary>
     public IReadOnlyList<CarriedTask>? Carried { get; init; }
+
+    /// <summary>For a forked (batch child) job: the job that forked it.</summary>
+    public string? ParentJobId { get; init; }
+
+    /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
+    public string? ForkTask { get; init; }
 }
 
 /// <summary>Change a queued job before it starts; a null field is left as it is.</summary>

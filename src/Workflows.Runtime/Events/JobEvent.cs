@@ -40,6 +40,12 @@ public sealed record JobRequested(string JobId, DateTimeOffset At, JobDefinition
 
     /// <summary>For a resumed retry: the retried job's completed tasks, kept with their results (not run again).</summary>
     public IReadOnlyList<CarriedTask>? Carried { get; init; }
+
+    /// <summary>For a forked (batch child) job: the job that forked it.</summary>
+    public string? ParentJobId { get; init; }
+
+    /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
+    public string? ForkTask { get; init; }
 }
 
 /// <summary>A completed task a resumed retry keeps from the job it retried.</summary>

@@ -57,6 +57,12 @@ public sealed record JobState
     /// <summary>For a resumed retry: the completed tasks it keeps.</summary>
     public IReadOnlyList<CarriedTask> Carried { get; init; } = [];
 
+    /// <summary>For a forked (batch child) job: the job that forked it.</summary>
+    public string? ParentJobId { get; init; }
+
+    /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
+    public string? ForkTask { get; init; }
+
     /// <summary>The job attempt, from 0; job retries and RESTART_JOB add one.</summary>
     public int JobAttempt { get; init; }
 

@@ -118,7 +118,6 @@ internal static class KnownKeys
         ["except"] = "the runtime does not evaluate except yet, so the task is never skipped",
         ["messaging_request_queue"] = "the runtime has no MESSAGING executor yet",
         ["messaging_reply_queue"] = "the runtime has no MESSAGING executor yet",
-        ["sub_workflow"] = "the runtime has no FORK_JOB executor yet",
         ["node_selector"] = "it is for KUBERNETES, which the runtime does not run yet",
         ["node_tolerations"] = "it is for KUBERNETES, which the runtime does not run yet",
         ["affinity"] = "it is for KUBERNETES, which the runtime does not run yet",
@@ -135,8 +134,6 @@ internal static class KnownKeys
         [TaskMethod.Manual] = "the runtime has no MANUAL approval gates yet",
         [TaskMethod.Messaging] = "the runtime has no MESSAGING executor yet",
         [TaskMethod.Websocket] = "the runtime has no WEBSOCKET executor yet",
-        [TaskMethod.ForkJob] = "the runtime has no FORK_JOB executor yet",
-        [TaskMethod.AwaitForkedJob] = "the runtime has no AWAIT_FORKED_JOB executor yet",
         [TaskMethod.ExpireArtifacts] = "the runtime has no EXPIRE_ARTIFACTS executor yet",
         [TaskMethod.HttpPutForm] = "formicary accepts HTTP_PUT_FORM but never ran it, and neither does the runtime yet",
     };

@@ -1,0 +1,90 @@
+using Workflows.Definitions;
+using Workflows.Executors;
+using Workflows.Executors.Logs;
+using Workflows.Marten;
+using Workflows.Templates;
+
+namespace Workflows.Hosting.Batch;
+
+/// <summary>
+/// FORK_JOB: submits a child job of <c>fork_job_type</c> linked to this job (its batch parent) and to this task. Its
+/// params are only <c>sub_workflow.input_params</c> (rendered with the task's variables), plus <c>ForkedJob=true</c> and
+/// one <c>ParentJobType_&lt;id&gt;</c> per ancestor (formicary's fork guard: a job never forks its own type through
+/// its ancestry, and at most 10 levels deep). Exits 0 at once; with <c>wait_for_completion</c> it waits for the child
+/// like AWAIT_FORKED_JOB.
+/// </summary>
+/// <param name="client">Submits the child.</param>
+/// <param name="jobs">Reads the child while waiting.</param>
+/// <param name="time">The clock.</param>
+internal sealed class ForkJobExecutor(WorkflowClient client, JobStore jobs, TimeProvider time) : ITaskExecutor
+{
+    private const string ParentTypePrefix = "ParentJobType_";
+
+    public IReadOnlyCollection<TaskMethod> Methods { get; } = [TaskMethod.ForkJob];
+
+    public async Task<TaskOutcome> RunAsync(TaskExecution execution, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(execution);
+        var task = execution.Task;
+        if (string.IsNullOrEmpty(task.ForkJobType))
+        {
+            return TaskOutcome.Error(ForkErrors.Fork, $"Task '{task.TaskType}' is a FORK_JOB without fork_job_type: name the job type to fork.");
+        }
+
+        var ancestors = execution.Variables.Where(v => v.Key.StartsWith(ParentTypePrefix, StringComparison.Ordinal)).ToList();
+        if (ancestors.Any(a => a.Value == task.ForkJobType) || execution.JobType == task.ForkJobType)
+        {
+            return TaskOutcome.Error(ForkErrors.Loop, $"Task '{task.TaskType}' would fork '{task.ForkJobType}', which is this job or one of its ancestors: a job may not fork itself.");
+        }
+
+        if (ancestors.Count >= 10)
+        {
+            return TaskOutcome.Error(ForkErrors.Depth, $"Task '{task.TaskType}' would fork an 11th level of jobs; at most 10 levels are allowed.");
+        }
+
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        var scope = new TemplateScope(execution.Variables, time.GetUtcNow(), new Random());
+        foreach (var input in task.SubWorkflow?.InputParams ?? default)
+        {
+            try
+            {
+                parameters[input.Name] = TemplateRenderer.IsTemplate(input.Value) ? TemplateRenderer.Render(input.Value, scope) : input.Value;
+            }
+            catch (TemplateRenderException e)
+            {
+                return TaskOutcome.Error(ExecutorErrors.TemplateFailed, $"Task '{task.TaskType}': input param '{input.Name}' does not render: {e.Message}");
+            }
+        }
+
+        parameters["ForkedJob"] = "true";
+        foreach (var (key, value) in ancestors)
+        {
+            parameters[key] = value;
+        }
+
+        parameters[ParentTypePrefix + execution.JobId] = execution.JobType;
+        // The child belongs to whoever submitted the parent, so they may retry it.
+        var parent = await jobs.GetAsync(execution.JobId, cancellationToken).ConfigureAwait(false);
+        string childId;
+        try
+        {
+            childId = await client.SubmitAsync(
+                new JobSubmission(task.ForkJobType) { Params = parameters, ParentJobId = execution.JobId, ForkTask = task.TaskType, SubmittedBy = parent?.SubmittedBy },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            // Unknown or disabled job type, missing required params: the message names the fix.
+            return TaskOutcome.Error(ForkErrors.Fork, $"Task '{task.TaskType}' could not fork '{task.ForkJobType}': {e.Message}");
+        }
+        catch (InvalidOperationException e)
+        {
+            return TaskOutcome.Error(ForkErrors.Fork, $"Task '{task.TaskType}' could not fork '{task.ForkJobType}': {e.Message}");
+        }
+
+        execution.Log.Write(LogSource.System, $"forked job {childId} ({task.ForkJobType}) with params {string.Join(", ", parameters.Where(p => !p.Key.StartsWith(ParentTypePrefix, StringComparison.Ordinal)).Select(p => p.Key + "=" + p.Value))}");
+        return task.SubWorkflow?.WaitForCompletion == true
+            ? await ForkedJobs.AwaitAsync(jobs, [childId], execution.Log, time, cancellationToken).ConfigureAwait(false)
+            : TaskOutcome.Exited(0);
+    }
+}

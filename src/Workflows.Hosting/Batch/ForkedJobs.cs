@@ -1,0 +1,63 @@
+using Workflows.Executors;
+using Workflows.Executors.Logs;
+using Workflows.Marten;
+using Workflows.Runtime;
+
+namespace Workflows.Hosting.Batch;
+
+/// <summary>Error codes of batch tasks.</summary>
+public static class ForkErrors
+{
+    /// <summary>The fork could not be made (no fork_job_type, unknown or disabled type, missing params).</summary>
+    public const string Fork = "ERR_FORK";
+
+    /// <summary>The fork would make a job fork its own type through its ancestry.</summary>
+    public const string Loop = "ERR_FORK_LOOP";
+
+    /// <summary>The fork would go more than 10 levels deep.</summary>
+    public const string Depth = "ERR_FORK_DEPTH";
+
+    /// <summary>A forked job was cancelled.</summary>
+    public const string ChildCancelled = "ERR_FORKED_JOB_CANCELLED";
+
+    /// <summary>A forked job failed without an error code of its own.</summary>
+    public const string ChildFailed = "ERR_FORKED_JOB_FAILED";
+}
+
+/// <summary>Waits for forked jobs to end, polling from 250 ms doubling to 4 s.</summary>
+internal static class ForkedJobs
+{
+    public static async Task<TaskOutcome> AwaitAsync(JobStore jobs, IReadOnlyList<string> ids, ITaskLog log, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        log.Write(LogSource.System, $"waiting for forked job{(ids.Count == 1 ? string.Empty : "s")} {string.Join(", ", ids)}");
+        while (true)
+        {
+            var views = new List<JobView>();
+            foreach (var id in ids)
+            {
+                views.Add(await jobs.GetAsync(id, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Forked job {id} is missing from the store."));
+            }
+
+            if (views.All(v => v.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled))
+            {
+                foreach (var view in views)
+                {
+                    log.Write(LogSource.System, $"forked job {view.Id} ({view.JobType}) {view.Status.ToString().ToLowerInvariant()}{(view.ErrorCode is { } c ? " " + c : string.Empty)}");
+                }
+
+                var bad = views.FirstOrDefault(v => v.Status != JobStatus.Completed);
+                return bad is null
+                    ? TaskOutcome.Exited(0)
+                    : TaskOutcome.Error(
+                        bad.Status == JobStatus.Cancelled ? ForkErrors.ChildCancelled : bad.ErrorCode ?? ForkErrors.ChildFailed,
+                        $"Forked job {bad.Id} ({bad.JobType}) {bad.Status.ToString().ToLowerInvariant()}{(bad.FailedTask is { } t ? $" at task '{t}'" : string.Empty)}; retry it (a child's retry joins the batch), then run this job's await again.",
+                        exitCode: 1);
+            }
+
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(4).Ticks));
+        }
+    }
+}
