@@ -6,8 +6,9 @@ using Workflows.Marten;
 namespace Workflows.Hosting;
 
 /// <summary>
-/// Archives finished jobs past their retention (<see cref="WorkflowsOptions.Retention"/>, per job type
-/// <see cref="WorkflowsOptions.RetentionByJobType"/>) every <see cref="WorkflowsOptions.RetentionSweep"/>. Archived streams
+/// Archives finished jobs past their retention every <see cref="WorkflowsOptions.RetentionSweep"/>: the definition's
+/// <c>retention_days_for_completed</c>/<c>_failed</c>/<c>_cancelled</c> first, then the host's
+/// <see cref="WorkflowsOptions.RetentionByJobType"/> and <see cref="WorkflowsOptions.Retention"/>. Archived streams
 /// stay in the database; they are no longer listed or served.
 /// </summary>
 internal sealed partial class RetentionService(JobStore jobs, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
@@ -15,11 +16,6 @@ internal sealed partial class RetentionService(JobStore jobs, IOptions<Workflows
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        if (settings.Retention is null && settings.RetentionByJobType.Count == 0)
-        {
-            return;
-        }
-
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -50,6 +46,18 @@ internal sealed partial class RetentionService(JobStore jobs, IOptions<Workflows
     internal async Task SweepAsync(WorkflowsOptions settings, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        int expired;
+        do
+        {
+            // Definitions that set retention_days_for_completed/_failed/_cancelled: each job knows when it expires.
+            expired = await jobs.ArchiveExpiredAsync(now, 500, cancellationToken).ConfigureAwait(false);
+            if (expired > 0)
+            {
+                LogArchived(logger, expired, "(their definitions' retention)", now);
+            }
+        }
+        while (expired == 500);
+
         foreach (var (jobType, keep) in settings.RetentionByJobType)
         {
             await ArchiveAllAsync(jobType, [], now - keep, cancellationToken).ConfigureAwait(false);

@@ -431,6 +431,25 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         return due.Count;
     }
 
+    /// <summary>Archives finished jobs whose definition's retention ran out before <paramref name="now"/>; returns how many (at most <paramref name="max"/>).</summary>
+    /// <param name="now">The time.</param>
+    /// <param name="max">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<int> ArchiveExpiredAsync(DateTimeOffset now, int max = 500, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.LightweightSession();
+        var due = await session.Query<JobView>().Where(v => v.ArchivedAt == null && v.RetainUntil != null && v.RetainUntil < now)
+            .OrderBy(v => v.RetainUntil).Take(max).ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var view in due)
+        {
+            session.Events.ArchiveStream(view.Id);
+            session.Store(view with { ArchivedAt = now });
+        }
+
+        await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return due.Count;
+    }
+
     /// <summary>Queued jobs that were due (requested, or scheduled for) before <paramref name="dueBefore"/>, oldest first.</summary>
     /// <param name="dueBefore">The cut-off.</param>
     /// <param name="max">At most this many.</param>

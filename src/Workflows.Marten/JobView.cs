@@ -53,6 +53,12 @@ public sealed record JobView
     /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
     public string? ForkTask { get; init; }
 
+    /// <summary>
+    /// For a finished job whose definition sets <c>retention_days_for_completed</c>/<c>_failed</c>/<c>_cancelled</c>:
+    /// when it is archived.
+    /// </summary>
+    public DateTimeOffset? RetainUntil { get; init; }
+
     /// <summary>When the job was deleted through the API: its stream is archived, kept but no longer listed.</summary>
     public DateTimeOffset? ArchivedAt { get; init; }
 
@@ -108,6 +114,7 @@ public sealed record JobView
         RetryRoot = state.RetryRoot,
         RetryIds = state.RetryIds,
         CancelReason = state.CancelReason,
+        RetainUntil = RetainUntilOf(state),
         ParentJobId = state.ParentJobId,
         ForkTask = state.ForkTask,
         JobAttempt = state.JobAttempt,
@@ -122,4 +129,16 @@ public sealed record JobView
         Version = version,
         Tasks = state.Tasks.Values.OrderBy(t => t.StartedAt ?? t.DueAt).ThenBy(t => t.TaskType, StringComparer.Ordinal).ToList(),
     };
+
+    private static DateTimeOffset? RetainUntilOf(JobState state)
+    {
+        var days = state.Status switch
+        {
+            JobStatus.Completed => state.Definition?.RetentionDaysForCompleted,
+            JobStatus.Failed => state.Definition?.RetentionDaysForFailed,
+            JobStatus.Cancelled => state.Definition?.RetentionDaysForCancelled,
+            _ => null,
+        };
+        return days is { } d && state.EndedAt is { } ended ? ended.AddDays(d) : null;
+    }
 }

@@ -31,7 +31,8 @@ public static class WorkflowsMarten
             .Index(v => v.CreatedAt)
             .Duplicate(v => v.JobType)
             .Duplicate(v => v.Status)
-            .Duplicate(v => v.ParentJobId!);
+            .Duplicate(v => v.ParentJobId!)
+            .Index(v => v.RetainUntil!);
         options.Schema.For<StoredDefinition>().Identity(d => d.Id).UniqueIndex(d => d.JobType, d => d.Version);
         options.Schema.For<DefinitionType>().Identity(t => t.Id);
         options.Schema.For<ApiToken>().Identity(t => t.Id).Index(t => t.Name);

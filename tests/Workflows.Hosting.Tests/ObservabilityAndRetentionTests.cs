@@ -72,4 +72,23 @@ public sealed class ObservabilityAndRetentionTests
         Assert.Equal([kept], listed.Select(v => v.Id));
         Assert.NotEmpty(await host.Jobs.EventsAsync(kept));
     }
+
+    [Fact]
+    public async Task A_definitions_retention_days_archive_its_finished_jobs_by_their_end_state()
+    {
+        await using var host = await RunningHost.StartAsync("defretention", options => options.RetentionSweep = TimeSpan.FromMilliseconds(50));
+        var definition = Workflow.Create("kept-by-state", job => job.RetentionDays(completed: 0, failed: 30)
+            .Task("a").Shell().Script("exit {{ Code }}")).Definition;
+        var completed = await host.Client.SubmitAsync(definition, new Dictionary<string, string> { ["Code"] = "0" });
+        var failed = await host.Client.SubmitAsync(definition, new Dictionary<string, string> { ["Code"] = "1" });
+        var failedView = await host.WaitForEndAsync(failed);
+
+        var archived = await host.WaitUntilAsync(completed, v => v.ArchivedAt is not null);
+
+        Assert.Equal(JobStatus.Completed, archived.Status);
+        Assert.Equal(archived.EndedAt, archived.RetainUntil);
+        Assert.Equal(JobStatus.Failed, failedView.Status);
+        Assert.Equal(failedView.EndedAt!.Value.AddDays(30), failedView.RetainUntil);
+        Assert.Null((await host.Jobs.GetAsync(failed))!.ArchivedAt);
+    }
 }
