@@ -35,6 +35,7 @@ public static partial class YamlJobLoader
                 "retention_days_for_failed" => job with { RetentionDaysForFailed = context.Int(value, scope, key) },
                 "retention_days_for_completed" => job with { RetentionDaysForCompleted = context.Int(value, scope, key) },
                 "retention_days_for_cancelled" => job with { RetentionDaysForCancelled = context.Int(value, scope, key) },
+                "max_manual_retries" => job with { MaxManualRetries = context.Int(value, scope, key) },
                 "public_plugin" => job with { PublicPlugin = context.Bool(value, scope, key) ?? false },
                 "required_params" => job with { RequiredParams = context.Strings(value, scope, key) },
                 "dynamic_template_tasks" => job with { DynamicTemplateTasks = context.Bool(value, scope, key) ?? false },

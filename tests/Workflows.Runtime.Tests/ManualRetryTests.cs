@@ -169,4 +169,23 @@ public class ManualRetryTests
         var retry = JobDecider.Retry(child, child, new RetryRequest("r", "alice"), Now).NewJob!;
         Assert.Equal(("parent", "fork"), (retry.ParentJobId, retry.ForkTask));
     }
+
+    [Fact]
+    public void A_root_retried_as_often_as_its_definition_allows_refuses_the_next_retry()
+    {
+        var limited = Workflow.Create("limited", job => job.MaxManualRetries(1).Task("a").Shell().Script("exit 3")).Definition;
+        var root = JobDecider.Fold(
+        [
+            new JobRequested("root", Now.Now, limited, new Dictionary<string, string>(), 0, "default") { SubmittedBy = "alice" },
+            new JobFailed("root", Now.Now, "ERR_FAILED", "a"),
+        ]);
+        var first = JobDecider.Retry(root, root, new RetryRequest("r1", "alice"), Now);
+        Assert.Null(first.Refusal);
+        root = JobDecider.Evolve(root, first.RootEvent!);
+
+        var retry = Failed("r1", rootId: "root");
+        var refusal = JobDecider.Retry(retry, root, new RetryRequest("r2", "alice"), Now).Refusal!;
+        Assert.Equal(("max_retries", 409), (refusal.Code, refusal.Status));
+        Assert.Equal("Job root has been retried 1 time, the most its definition allows (max_manual_retries: 1). Fix the cause, then submit a new job.", refusal.Message);
+    }
 }

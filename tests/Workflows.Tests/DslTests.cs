@@ -79,7 +79,7 @@ public class DslTests
         var definition = Workflow.Create("everything", job => job
             .Description("d").SemVersion("1.0").Platform("linux").Url("https://example.com").CronTrigger("0 * * * *")
             .Timeout(TimeSpan.FromHours(1)).Retry(1).DelayBetweenRetries(TimeSpan.FromSeconds(1))
-            .Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), 2, jitter: true).HardResetAfterRetries(2)
+            .Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), 2, jitter: true).HardResetAfterRetries(2).MaxManualRetries(3)
             .PauseTime(TimeSpan.FromSeconds(30)).MaxConcurrency(2).RetentionDays(7, 30, 30).PublicPlugin().RequiredParams("Target")
             .DynamicTemplateTasks().Variable("Region", "eu").SkipIf("{{ false }}").Webhook(new WebhookSpec("https://example.com/hook"))
             .Notify("email", "onFailure", "ops@example.com").Resources(new ResourceSpec("gpu", 1)).Trigger(new TriggerSpec("push", "webhook", "/push"))

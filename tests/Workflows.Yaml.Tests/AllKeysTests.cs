@@ -110,6 +110,7 @@ public class AllKeysTests
         DelayBetweenRetries = TimeSpan.FromSeconds(90),
         Backoff = new BackoffPolicy(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 1.5, true),
         HardResetAfterRetries = 2,
+        MaxManualRetries = 5,
         PauseTime = TimeSpan.FromSeconds(45),
         MaxConcurrency = 4,
         RetentionDaysForFailed = 30,

@@ -207,7 +207,7 @@ namespace Workflows.Analyzers
             "Task" => new[] { "Dag", "ExitCodes", "Retry", "Executors" },
             "OnCompleted" or "OnFailed" or "Dependencies" or "AwaitForkedJobs" => new[] { "Dag" },
             "OnExitCode" => new[] { "Dag", "ExitCodes", "Retry" },
-            "Retry" or "Timeout" or "DelayBetweenRetries" or "Backoff" or "MaxConcurrency" or "HardResetAfterRetries" or "PauseTime" or "RetentionDays" => new[] { "Retry", "ExitCodes" },
+            "Retry" or "Timeout" or "DelayBetweenRetries" or "Backoff" or "MaxConcurrency" or "HardResetAfterRetries" or "MaxManualRetries" or "PauseTime" or "RetentionDays" => new[] { "Retry", "ExitCodes" },
             "Variable" or "RequiredParams" => new[] { "Templates" },
             _ => new[] { "Executors", "Templates" },
         };

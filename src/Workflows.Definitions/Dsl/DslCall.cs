@@ -32,6 +32,7 @@ namespace Workflows.Definitions
                 case "DelayBetweenRetries": return job with { DelayBetweenRetries = T(args, 0) };
                 case "Backoff": return job with { Backoff = Backoff(args) };
                 case "HardResetAfterRetries": return job with { HardResetAfterRetries = I(args, 0) };
+                case "MaxManualRetries": return job with { MaxManualRetries = I(args, 0) };
                 case "PauseTime": return job with { PauseTime = T(args, 0) };
                 case "MaxConcurrency": return job with { MaxConcurrency = I(args, 0) };
                 case "RetentionDays": return job with { RetentionDaysForCompleted = (int?)args[0], RetentionDaysForFailed = (int?)args[1], RetentionDaysForCancelled = (int?)args[2] };

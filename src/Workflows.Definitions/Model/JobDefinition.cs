@@ -46,6 +46,12 @@ namespace Workflows.Definitions
         /// <summary>Every N+1 job retries, restart from scratch instead of resuming (<c>hard_reset_after_retries</c>).</summary>
         public int HardResetAfterRetries { get; init; }
 
+        /// <summary>
+        /// At most this many manual retries of one job (its root) (<c>max_manual_retries</c>, a Workflows extension of
+        /// the format); null = no limit.
+        /// </summary>
+        public int? MaxManualRetries { get; init; }
+
         /// <summary>How long a paused job waits before resuming (<c>pause_time</c>).</summary>
         public TimeSpan? PauseTime { get; init; }
 

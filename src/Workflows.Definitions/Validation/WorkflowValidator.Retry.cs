@@ -11,6 +11,7 @@ namespace Workflows.Definitions
             var jobSubject = Subject(job);
             Count(jobSubject, DefinitionPointer.Job("retry"), "retry", job.Retry, problems);
             Count(jobSubject, DefinitionPointer.Job("hard_reset_after_retries"), "hard_reset_after_retries", job.HardResetAfterRetries, problems);
+            Count(jobSubject, DefinitionPointer.Job("max_manual_retries"), "max_manual_retries", job.MaxManualRetries, problems);
             Count(jobSubject, DefinitionPointer.Job("retention_days_for_completed"), "retention_days_for_completed", job.RetentionDaysForCompleted, problems);
             Count(jobSubject, DefinitionPointer.Job("retention_days_for_failed"), "retention_days_for_failed", job.RetentionDaysForFailed, problems);
             Count(jobSubject, DefinitionPointer.Job("retention_days_for_cancelled"), "retention_days_for_cancelled", job.RetentionDaysForCancelled, problems);

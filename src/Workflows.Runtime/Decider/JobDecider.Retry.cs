@@ -30,6 +30,12 @@ public static partial class JobDecider
                 $"Job {asked.JobId} is a batch parent (task '{fork.TaskType}' forks {fork.ForkJobType} jobs); it cannot be retried as a whole. Retry its failed children instead: a child's retry joins this batch as a new child.");
         }
 
+        if (root.Definition?.MaxManualRetries is { } max && root.RetryIds.Count >= max)
+        {
+            return Refuse("max_retries", 409,
+                $"Job {root.JobId} has been retried {root.RetryIds.Count} time{(root.RetryIds.Count == 1 ? string.Empty : "s")}, the most its definition allows (max_manual_retries: {max}). Fix the cause, then submit a new job.");
+        }
+
         if (asked.SubmittedBy != request.RequestedBy && !(request.IsAdmin && request.AsAdmin))
         {
             var owner = asked.SubmittedBy is { } by ? $"token '{by}'" : "the host itself";

@@ -36,6 +36,11 @@ public static partial class CSharpTranslator
                 calls.Add(Call("HardResetAfterRetries", Int(job.HardResetAfterRetries)));
             }
 
+            if (job.MaxManualRetries is { } manual)
+            {
+                calls.Add(Call("MaxManualRetries", Int(manual)));
+            }
+
             Add(calls, "PauseTime", job.PauseTime);
             if (job.MaxConcurrency is { } max)
             {

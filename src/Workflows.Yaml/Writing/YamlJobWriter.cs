@@ -34,6 +34,7 @@ public static class YamlJobWriter
         Add(map, "delay_between_retries", job.DelayBetweenRetries);
         Add(map, "retry_backoff_policy", Backoff(job.Backoff));
         Add(map, "hard_reset_after_retries", job.HardResetAfterRetries, 0);
+        Add(map, "max_manual_retries", job.MaxManualRetries);
         Add(map, "pause_time", job.PauseTime);
         Add(map, "max_concurrency", job.MaxConcurrency);
         Add(map, "retention_days_for_failed", job.RetentionDaysForFailed);

@@ -63,6 +63,10 @@ public sealed class JobBuilder
     /// <param name="retries">0 or more.</param>
     public JobBuilder HardResetAfterRetries(int retries) => Apply(nameof(HardResetAfterRetries), [retries]);
 
+    /// <summary>At most this many manual retries of one job, counted on its root (<c>max_manual_retries</c>); a retry past it is refused (409).</summary>
+    /// <param name="retries">0 or more.</param>
+    public JobBuilder MaxManualRetries(int retries) => Apply(nameof(MaxManualRetries), [retries]);
+
     /// <summary>How long a paused job waits before resuming (<c>pause_time</c>).</summary>
     /// <param name="pause">0 or more.</param>
     public JobBuilder PauseTime(TimeSpan pause) => Apply(nameof(PauseTime), [pause]);

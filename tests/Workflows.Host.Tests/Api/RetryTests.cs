@@ -256,4 +256,29 @@ public sealed class RetryTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         var lineage = await ServedHost.ReadAsync<LineageDto>(await client.GetAsync($"api/jobs/requests/{root}/lineage"));
         Assert.Equal("use", lineage.Jobs[1].ResumedFrom);
     }
+
+    [Fact]
+    public async Task A_definitions_max_manual_retries_refuses_the_retry_past_it()
+    {
+        using var client = Host.Client(Host.UserToken);
+        (await client.PostAsync("api/jobs/definitions", ServedHost.Yaml("""
+            job_type: api-limited
+            max_manual_retries: 1
+            tasks:
+            - task_type: work
+              method: SHELL
+              script: [exit 3]
+            """))).Dispose();
+        using var submit = await client.PostAsync("api/jobs/requests", ServedHost.Json("""{"job_type": "api-limited"}"""));
+        var root = (await ServedHost.ReadAsync<JobDto>(submit)).Id;
+        await ServedHost.WaitEndedAsync(client, root);
+        var first = await RetryAsync(client, $"api/jobs/requests/{root}/retry");
+        await ServedHost.WaitEndedAsync(client, first.Id);
+
+        using var second = await client.PostAsync($"api/jobs/requests/{first.Id}/retry", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal("max_retries", (await ServedHost.ReadAsync<ApiError>(second)).Code);
+        Assert.Equal([first.Id], (await ServedHost.ReadAsync<JobDto>(await client.GetAsync($"api/jobs/requests/{root}"))).RetryIds);
+    }
 }
