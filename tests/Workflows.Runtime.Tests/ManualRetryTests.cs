@@ -188,4 +188,32 @@ public class ManualRetryTests
         Assert.Equal(("max_retries", 409), (refusal.Code, refusal.Status));
         Assert.Equal("Job root has been retried 1 time, the most its definition allows (max_manual_retries: 1). Fix the cause, then submit a new job.", refusal.Message);
     }
+
+    [Fact]
+    public void A_retry_may_raise_a_container_tasks_limits_and_records_the_change()
+    {
+        var definition = Workflow.Create("oom", job => job.Task("build").Container("alpine").Script("make").OnCompleted("note").Task("note").Shell().Script("true")).Definition;
+        var root = JobDecider.Fold(
+        [
+            new JobRequested("root", Now.Now, definition, new Dictionary<string, string>(), 0, "default") { SubmittedBy = "alice", DefinitionVersion = 2 },
+            new JobFailed("root", Now.Now, "ERR_FAILED", "build"),
+        ]);
+
+        var decision = JobDecider.Retry(root, root, new RetryRequest("r1", "alice")
+        {
+            Resources = new Dictionary<string, ContainerLimitsOverride> { ["build"] = new(null, "1Gi") },
+        }, Now);
+
+        Assert.Equal(("alpine", "1Gi", (string?)null), decision.NewJob!.Definition.FindTask("build")!.Container is { } c ? (c.Image, c.MemoryLimit, c.CpuLimit) : default);
+        Assert.Equal(2, decision.NewJob.DefinitionVersion);
+        Assert.Equal(new Dictionary<string, string> { ["build"] = "memory_limit=1Gi" }, decision.RootEvent!.ResourcesChanged);
+        Assert.Null(root.Definition!.FindTask("build")!.Container!.MemoryLimit); // the retried job's definition is untouched
+
+        var refusal = JobDecider.Retry(root, root, new RetryRequest("r2", "alice")
+        {
+            Resources = new Dictionary<string, ContainerLimitsOverride> { ["note"] = new("2", null) },
+        }, Now).Refusal!;
+        Assert.Equal(("bad_resources", 400), (refusal.Code, refusal.Status));
+        Assert.Contains("'note'", refusal.Message, StringComparison.Ordinal);
+    }
 }

@@ -16,7 +16,15 @@ public sealed record RetryBody
 
     /// <summary>Resume from the failed task, keeping completed tasks and their artifacts (default: rerun from the start).</summary>
     public bool Resume { get; init; }
+
+    /// <summary>Container limits to change, by task: <c>{"build": {"memory_limit": "1Gi", "cpu_limit": "2"}}</c>.</summary>
+    public Dictionary<string, ContainerLimitsDto>? Resources { get; init; }
 }
+
+/// <summary>New container limits for a task of a retry; an absent field keeps the definition's.</summary>
+/// <param name="CpuLimit">CPUs, e.g. <c>2</c> or <c>500m</c>.</param>
+/// <param name="MemoryLimit">Memory, e.g. <c>1Gi</c> or <c>512m</c>.</param>
+public sealed record ContainerLimitsDto(string? CpuLimit = null, string? MemoryLimit = null);
 
 /// <summary>The body of <c>POST /api/jobs/requests/retry</c>: retry many jobs, answered per id.</summary>
 public sealed record BulkRetryBody
@@ -93,6 +101,9 @@ public sealed record LineageJobDto
 
     /// <summary>For a resumed retry: the task it started from.</summary>
     public string? ResumedFrom { get; init; }
+
+    /// <summary>Container limits it changed against the job it retried, by task.</summary>
+    public IReadOnlyDictionary<string, string>? ResourcesChanged { get; init; }
 
     /// <summary>When it was requested.</summary>
     public DateTimeOffset? CreatedAt { get; init; }

@@ -421,6 +421,15 @@ public sealed class WorkflowsOperations(
         }
 
         var request = new RetryRequest(Guid.CreateVersion7().ToString("N"), caller.Name, caller.Admin, body.AsAdmin) { Params = parameters, Resume = body.Resume };
+        if (body.Resources is { Count: > 0 } resources)
+        {
+            if (resources.FirstOrDefault(r => r.Value is null || (r.Value.CpuLimit is null && r.Value.MemoryLimit is null)) is { Key: { } empty })
+            {
+                return ApiResult<JobDto>.Fail(400, "bad_resources", $"resources for task '{empty}' change nothing: give cpu_limit (e.g. \"2\") or memory_limit (e.g. \"1Gi\").");
+            }
+
+            request = request with { Resources = resources.ToDictionary(r => r.Key, r => new ContainerLimitsOverride(r.Value.CpuLimit, r.Value.MemoryLimit)) };
+        }
         switch (body.Definition)
         {
             case null or "pinned":
@@ -584,6 +593,7 @@ public sealed class WorkflowsOperations(
                 ParamsChanged = retry?.ParamsChanged,
                 AsAdmin = retry?.AsAdmin,
                 ResumedFrom = retry?.ResumeFrom,
+                ResourcesChanged = retry?.ResourcesChanged,
                 CreatedAt = state.CreatedAt,
                 EndedAt = state.EndedAt,
             });

@@ -111,16 +111,34 @@ internal static class JobsCommand
         var parameters = new Option<string[]>("--param", "-p") { Description = "Change a parameter for the retry, key=value (one id only; recorded in the lineage)." };
         var latest = new Option<bool>("--latest") { Description = "Run the job type's latest definition instead of the retried job's pinned version (one id only)." };
         var resume = new Option<bool>("--resume") { Description = "Resume from the failed task, keeping completed tasks and their artifacts (default: rerun from the start)." };
-        var retry = new Command("retry", "Retry failed or cancelled jobs: new jobs linked to them and their root (one retry of a root in flight at a time).") { ids, asAdmin, parameters, latest, resume };
+        var memory = new Option<string[]>("--memory") { Description = "A container task's new memory limit, TASK=SIZE (e.g. build=1Gi; one id only)." };
+        var cpu = new Option<string[]>("--cpu") { Description = "A container task's new CPU limit, TASK=CPUS (e.g. build=2; one id only)." };
+        var retry = new Command("retry", "Retry failed or cancelled jobs: new jobs linked to them and their root (one retry of a root in flight at a time).") { ids, asAdmin, parameters, latest, resume, memory, cpu };
         retry.TreatUnmatchedTokensAsErrors = false;
         retry.SetAction(async (parsed, ct) =>
         {
             var list = parsed.GetValue(ids)!;
             var changes = RunCommand.ParseParams(parsed.GetValue(parameters) ?? []);
+            var resources = new Dictionary<string, ContainerLimitsDto>(StringComparer.Ordinal);
+            foreach (var (option, isMemory) in new[] { (memory, true), (cpu, false) })
+            {
+                foreach (var value in parsed.GetValue(option) ?? [])
+                {
+                    var at = value.IndexOf('=', StringComparison.Ordinal);
+                    if (at <= 0)
+                    {
+                        throw new CommandException($"{option.Name} '{value}' is not TASK=VALUE, e.g. {option.Name} build={(isMemory ? "1Gi" : "2")}.");
+                    }
+
+                    var limits = resources.GetValueOrDefault(value[..at]) ?? new ContainerLimitsDto();
+                    resources[value[..at]] = isMemory ? limits with { MemoryLimit = value[(at + 1)..] } : limits with { CpuLimit = value[(at + 1)..] };
+                }
+            }
+
             await using var api = backend.Open(parsed);
             if (list.Length == 1)
             {
-                var result = await api.RetryAsync(list[0], new RetryBody { AsAdmin = parsed.GetValue(asAdmin), Params = changes, Definition = parsed.GetValue(latest) ? "latest" : null, Resume = parsed.GetValue(resume) }, ct);
+                var result = await api.RetryAsync(list[0], new RetryBody { AsAdmin = parsed.GetValue(asAdmin), Params = changes, Definition = parsed.GetValue(latest) ? "latest" : null, Resume = parsed.GetValue(resume), Resources = resources.Count == 0 ? null : resources }, ct);
                 if (!result.IsSuccess)
                 {
                     return Printer.Fail(result, error);
@@ -130,9 +148,9 @@ internal static class JobsCommand
                 return 0;
             }
 
-            if (changes.Count > 0 || parsed.GetValue(latest))
+            if (changes.Count > 0 || parsed.GetValue(latest) || resources.Count > 0)
             {
-                throw new CommandException("-p and --latest apply to one job at a time; retry the jobs one by one to change them.");
+                throw new CommandException("-p, --latest, --memory and --cpu apply to one job at a time; retry the jobs one by one to change them.");
             }
 
             var many = await api.RetryManyAsync(new BulkRetryBody { Ids = [.. list], AsAdmin = parsed.GetValue(asAdmin), Resume = parsed.GetValue(resume) }, ct);
@@ -165,7 +183,8 @@ internal static class JobsCommand
             [
                 j.Id, j.RetryOf ?? "-", Printer.State(j.Status), j.ErrorCode ?? string.Empty,
                 j.JobAttempts.ToString(CultureInfo.InvariantCulture), j.TaskAttempts.ToString(CultureInfo.InvariantCulture), j.SubmittedBy ?? string.Empty,
-                string.Join(",", (j.ParamsChanged ?? new Dictionary<string, string>()).Select(p => p.Key + "=" + p.Value)),
+                string.Join(",", (j.ParamsChanged ?? new Dictionary<string, string>()).Select(p => p.Key + "=" + p.Value)
+                    .Concat((j.ResourcesChanged ?? new Dictionary<string, string>()).Select(r => $"{r.Key}: {r.Value}"))),
             ]));
             return 0;
         }));

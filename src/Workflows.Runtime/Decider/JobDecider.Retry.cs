@@ -1,3 +1,5 @@
+using Workflows.Definitions;
+
 namespace Workflows.Runtime;
 
 public static partial class JobDecider
@@ -57,6 +59,21 @@ public static partial class JobDecider
         }
 
         var (definition, version) = request.Definition ?? (asked.Definition!, asked.DefinitionVersion);
+        Dictionary<string, string>? resourcesChanged = null;
+        foreach (var (taskType, limits) in request.Resources)
+        {
+            if (definition.FindTask(taskType) is not { } task || task.Container is not { } container)
+            {
+                return Refuse("bad_resources", 400,
+                    $"Container limits were asked for task '{taskType}', but {(definition.FindTask(taskType) is null ? "the job has no such task" : "it runs no container")}: resources apply to DOCKER tasks.");
+            }
+
+            var limited = container with { CpuLimit = limits.CpuLimit ?? container.CpuLimit, MemoryLimit = limits.MemoryLimit ?? container.MemoryLimit };
+            definition = definition with { Tasks = definition.Tasks.Select(t => t.TaskType == taskType ? t with { Container = limited } : t).ToEquatableArray() };
+            resourcesChanged ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            resourcesChanged[taskType] = string.Join(", ", new[] { ("cpu_limit", limits.CpuLimit), ("memory_limit", limits.MemoryLimit) }.Where(l => l.Item2 is not null).Select(l => $"{l.Item1}={l.Item2}"));
+        }
+
         string? resumeFrom = null;
         IReadOnlyList<CarriedTask>? carried = null;
         if (request.Resume)
@@ -95,6 +112,7 @@ public static partial class JobDecider
         var retried = new JobRetried(rootId, context.Now, request.NewJobId, asked.JobId, request.RequestedBy, asked.SubmittedBy != request.RequestedBy, changed, asked.DefinitionVersion, version)
         {
             ResumeFrom = resumeFrom,
+            ResourcesChanged = resourcesChanged,
         };
         return new RetryDecision(newJob, retried, null);
     }

@@ -18,6 +18,9 @@ public sealed record RetryRequest(string NewJobId, string? RequestedBy, bool IsA
     /// </summary>
     public bool Resume { get; init; }
 
+    /// <summary>Container limits to change for the retry, by task (e.g. more memory after an out-of-memory kill).</summary>
+    public IReadOnlyDictionary<string, ContainerLimitsOverride> Resources { get; init; } = new Dictionary<string, ContainerLimitsOverride>();
+
     /// <summary>A newer definition to run instead of the retried job's pinned one (asked for explicitly), and its version.</summary>
     public (JobDefinition Definition, int? Version)? Definition { get; init; }
 }
@@ -33,3 +36,8 @@ public sealed record RetryRefusal(string Code, int Status, string Message);
 /// <param name="RootEvent">The root's <see cref="JobRetried"/> (null when refused).</param>
 /// <param name="Refusal">Why not (null when accepted).</param>
 public sealed record RetryDecision(RequestJob? NewJob, JobRetried? RootEvent, RetryRefusal? Refusal);
+
+/// <summary>New container limits for one task of a retry; a null field keeps the definition's.</summary>
+/// <param name="CpuLimit">CPUs, e.g. <c>2</c> or <c>500m</c>.</param>
+/// <param name="MemoryLimit">Memory, e.g. <c>1Gi</c> or <c>512m</c>.</param>
+public sealed record ContainerLimitsOverride(string? CpuLimit, string? MemoryLimit);

@@ -81,6 +81,9 @@ public sealed record JobRetried(
 {
     /// <summary>The task a resumed retry starts from; null when it reruns from the start.</summary>
     public string? ResumeFrom { get; init; }
+
+    /// <summary>Container limits the retry changed, by task (e.g. <c>memory_limit=1Gi</c>).</summary>
+    public IReadOnlyDictionary<string, string>? ResourcesChanged { get; init; }
 }
 
 /// <summary>A queued job was changed before it started; a null field was left as it was.</summary>

@@ -281,4 +281,38 @@ public sealed class RetryTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         Assert.Equal("max_retries", (await ServedHost.ReadAsync<ApiError>(second)).Code);
         Assert.Equal([first.Id], (await ServedHost.ReadAsync<JobDto>(await client.GetAsync($"api/jobs/requests/{root}"))).RetryIds);
     }
+
+    [Fact]
+    public async Task A_retry_with_more_memory_runs_its_container_with_the_new_limit()
+    {
+        using var client = Host.Client(Host.UserToken);
+        (await client.PostAsync("api/jobs/definitions", ServedHost.Yaml("""
+            job_type: api-resources
+            tasks:
+            - task_type: measure
+              container:
+                image: alpine
+                memory_limit: 32m
+              script:
+                - cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes
+                - exit 3
+            """))).Dispose();
+        using var submit = await client.PostAsync("api/jobs/requests", ServedHost.Json("""{"job_type": "api-resources"}"""));
+        var root = (await ServedHost.ReadAsync<JobDto>(submit)).Id;
+        await ServedHost.WaitEndedAsync(client, root);
+
+        var retry = await RetryAsync(client, $"api/jobs/requests/{root}/retry", """{"resources": {"measure": {"memory_limit": "64m"}}}""");
+        await ServedHost.WaitEndedAsync(client, retry.Id);
+
+        async Task<List<string>> StdoutAsync(string id) =>
+            (await ServedHost.ReadAsync<List<LogLineDto>>(await client.GetAsync($"api/jobs/requests/{id}/logs?task=measure"))).Where(l => l.Source == "stdout").Select(l => l.Line).ToList();
+        Assert.Contains("33554432", await StdoutAsync(root));
+        Assert.Contains("67108864", await StdoutAsync(retry.Id));
+        var lineage = await ServedHost.ReadAsync<LineageDto>(await client.GetAsync($"api/jobs/requests/{root}/lineage"));
+        Assert.Equal(new Dictionary<string, string> { ["measure"] = "memory_limit=64m" }, lineage.Jobs[1].ResourcesChanged);
+
+        using var refused = await client.PostAsync($"api/jobs/requests/{retry.Id}/retry", ServedHost.Json("""{"resources": {"nope": {"cpu_limit": "1"}}}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("bad_resources", (await ServedHost.ReadAsync<ApiError>(refused)).Code);
+    }
 }
