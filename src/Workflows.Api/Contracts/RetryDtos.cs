@@ -93,6 +93,9 @@ public sealed record LineageJobDto
     /// <summary>Task attempts it made, over all its job attempts.</summary>
     public int TaskAttempts { get; init; }
 
+    /// <summary>Every ended task attempt, in order, with the job attempt it ran in: the automatic retries inside this job.</summary>
+    public IReadOnlyList<LineageAttemptDto> Attempts { get; init; } = [];
+
     /// <summary>Parameters it changed against the job it retried.</summary>
     public IReadOnlyDictionary<string, string>? ParamsChanged { get; init; }
 
@@ -111,3 +114,13 @@ public sealed record LineageJobDto
     /// <summary>When it ended.</summary>
     public DateTimeOffset? EndedAt { get; init; }
 }
+
+/// <summary>One ended task attempt of a lineage job.</summary>
+/// <param name="JobAttempt">The job attempt it ran in (job retries and RESTART_JOB add one).</param>
+/// <param name="TaskType">The task.</param>
+/// <param name="Attempt">The task attempt.</param>
+/// <param name="ExitCode">Its exit code.</param>
+/// <param name="Action">What the exit-code map made of it.</param>
+/// <param name="ErrorCode">Its error code.</param>
+/// <param name="EndedAt">When it ended.</param>
+public sealed record LineageAttemptDto(int JobAttempt, string TaskType, int Attempt, int? ExitCode, string Action, string? ErrorCode, DateTimeOffset EndedAt);

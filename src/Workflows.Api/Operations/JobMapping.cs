@@ -92,6 +92,30 @@ internal static class JobMapping
         }).ToList();
     }
 
+    /// <summary>Every ended task attempt of a stream, in order, with the job attempt it ran in.</summary>
+    public static List<LineageAttemptDto> Attempts(IReadOnlyList<JobEvent> events)
+    {
+        var attempts = new List<LineageAttemptDto>();
+        var jobAttempt = 0;
+        foreach (var e in events)
+        {
+            switch (e)
+            {
+                case JobStarted s:
+                    jobAttempt = s.JobAttempt;
+                    break;
+                case JobRetryScheduled r:
+                    jobAttempt = r.JobAttempt;
+                    break;
+                case TaskExited x:
+                    attempts.Add(new LineageAttemptDto(jobAttempt, x.TaskType, x.Attempt, x.ExitCode, x.Action.ToString(), x.ErrorCode, x.At));
+                    break;
+            }
+        }
+
+        return attempts;
+    }
+
     public static EventDto ToDto(JobEvent e, int sequence) => new(
         sequence,
         JsonNamingPolicy.SnakeCaseLower.ConvertName(e.GetType().Name),

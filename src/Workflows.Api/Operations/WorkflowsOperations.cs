@@ -590,6 +590,7 @@ public sealed class WorkflowsOperations(
                 DefinitionVersion = state.DefinitionVersion,
                 JobAttempts = events.OfType<JobStarted>().Count() + events.OfType<JobRetryScheduled>().Count(),
                 TaskAttempts = events.OfType<TaskExited>().Count(),
+                Attempts = JobMapping.Attempts(events),
                 ParamsChanged = retry?.ParamsChanged,
                 AsAdmin = retry?.AsAdmin,
                 ResumedFrom = retry?.ResumeFrom,

@@ -77,6 +77,8 @@ public sealed class RetryTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         Assert.Equal([JobStatus.Failed, JobStatus.Failed, JobStatus.Failed, JobStatus.Completed], lineage.Jobs.Select(j => j.Status));
         Assert.Equal(new Dictionary<string, string> { ["Code"] = "0" }, lineage.Jobs[3].ParamsChanged);
         Assert.All(lineage.Jobs, j => Assert.Equal((1, 1), (j.JobAttempts, j.TaskAttempts)));
+        Assert.Equal([(0, "work", 1, (int?)3, "ERR_THREE"), (0, "work", 1, 3, "ERR_THREE"), (0, "work", 1, 3, "ERR_THREE"), (0, "work", 1, 0, "COMPLETED")],
+            lineage.Jobs.Select(j => Assert.Single(j.Attempts)).Select(a => (a.JobAttempt, a.TaskType, a.Attempt, a.ExitCode, a.Action)));
 
         using (var notOfLineage = await client.PostAsync($"api/jobs/requests/{root}/retries/nope/retry", null))
         {
