@@ -24,6 +24,15 @@ internal static class DueTasks
     /// <summary>The task name of a queued job's row: claiming it means starting the job.</summary>
     public const string StartJob = "";
 
+    /// <summary>
+    /// The task name of a running job's timeout row (due at its start plus the job's <c>timeout</c>): claiming it times
+    /// the job out. Task names cannot hold control characters, so it never clashes with a task.
+    /// </summary>
+    public const string JobTimeout = "\u0001timeout";
+
+    /// <summary>True for the rows that are not task attempts (a job start or a job timeout): quick to process.</summary>
+    public static bool IsJobRow(string taskType) => taskType is StartJob or JobTimeout;
+
     public static Table Table(string schema)
     {
         var table = new Table(new PostgresqlObjectName(schema, TableName, SchemaUtils.IdentifierUsage.General));
@@ -52,6 +61,12 @@ internal static class DueTasks
             active.Add(new TaskRun(StartJob, TaskRunStatus.Scheduled, 0, DueAt: state.ScheduledAt is { } at && at > state.CreatedAt ? at : state.CreatedAt));
         }
 
+        if (state.Status is JobStatus.Running or JobStatus.Paused && state.Definition?.Timeout is { } timeout && state.StartedAt is { } started)
+        {
+            // The whole job, job retries included, has `timeout` from its first start.
+            active.Add(new TaskRun(JobTimeout, TaskRunStatus.Scheduled, 0, DueAt: started + timeout));
+        }
+
         var keep = active.Select(t => t.TaskType).ToArray();
         session.QueueSqlCommand($"delete from {schema}.{TableName} where job_id = ? and not (task_type = any(?))", state.JobId, keep);
         // A running attempt's row is left as it is: its lease is its worker's claim.
@@ -69,7 +84,7 @@ internal static class DueTasks
                 state.JobId, task.TaskType, task.Attempt, task.DueAt ?? state.CreatedAt ?? DateTimeOffset.MinValue, state.Priority, state.Queue);
         }
 
-        if (active.Any(t => t.Status != TaskRunStatus.Started))
+        if (active.Any(t => t.Status != TaskRunStatus.Started && t.TaskType != JobTimeout))
         {
             // Delivered on commit: idle workers in every process wake and claim instead of waiting for their next poll.
             session.QueueSqlCommand("select pg_notify(?, '')", Channel(schema));

@@ -49,7 +49,7 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
             // The retry ended: its root may be retried again.
             RetryLocks.Release(session, store.Options.DatabaseSchemaName, root, jobId);
         }
-        if (events.Any(e => e is JobCancellationRequested))
+        if (events.Any(e => e is JobCancellationRequested) || (command is JobTimedOut && events.Count > 0))
         {
             // Delivered on commit to every process: the ones running this job's tasks stop them at once.
             session.QueueSqlCommand("select pg_notify(?, ?)", DueTasks.CancelChannel(store.Options.DatabaseSchemaName), jobId);

@@ -37,14 +37,14 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var claims = await jobs.ClaimDueAsync(name, ClaimBatch, Lease, cancellationToken).ConfigureAwait(false);
-        foreach (var start in claims.Where(c => c.TaskType == DueTasks.StartJob))
+        foreach (var start in claims.Where(c => DueTasks.IsJobRow(c.TaskType)))
         {
             await ProcessAsync(start, cancellationToken).ConfigureAwait(false);
         }
 
         // Job starts are quick, task attempts may take hours: run one attempt and give the other claims back at once,
         // so no due work waits behind a long task (an AWAIT_FORKED_JOB would otherwise hold its own children).
-        var attempts = claims.Where(c => c.TaskType != DueTasks.StartJob).ToList();
+        var attempts = claims.Where(c => !DueTasks.IsJobRow(c.TaskType)).ToList();
         if (attempts.Count > 1)
         {
             await jobs.ReleaseAsync(attempts.Skip(1).ToList(), name, cancellationToken).ConfigureAwait(false);
@@ -63,6 +63,20 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         if (claim.TaskType == DueTasks.StartJob)
         {
             await jobs.ExecuteAsync(claim.JobId, new StartJob(), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (claim.TaskType == DueTasks.JobTimeout)
+        {
+            try
+            {
+                await jobs.ExecuteAsync(claim.JobId, new JobTimedOut(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (JobConcurrencyException)
+            {
+                // A result was recorded at this moment; the row is claimed again and the job timed out then.
+            }
+
             return;
         }
 
