@@ -39,7 +39,13 @@ public static class WorkflowsServiceCollectionExtensions
         {
             var options = provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value;
             var connection = provider.GetRequiredService<WorkflowsDatabase>().ConnectionString;
-            return DocumentStore.For(marten => WorkflowsMarten.Configure(marten, connection, options.Schema));
+            return DocumentStore.For(marten =>
+            {
+                WorkflowsMarten.Configure(marten, connection, options.Schema);
+                // The schema is applied once, at start (WorkerService), never lazily on a first query: hosts sharing
+                // a database would otherwise race each other's DDL (duplicate pg_type) on their first requests.
+                marten.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
+            });
         });
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<WorkflowClient>();

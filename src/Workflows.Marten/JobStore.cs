@@ -189,10 +189,13 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         e is EventStreamUnexpectedMaxEventIdException or ConcurrentUpdateException
             or global::Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException;
 
-    /// <summary>Creates or updates the store's tables (events, job views, due-task rows) before workers start claiming.</summary>
+    /// <summary>
+    /// Creates or updates the store's tables (events, job views, due-task rows, …) before workers start claiming, also
+    /// when the store itself never changes the schema at run time (the hosts' setting: see AddWorkflows).
+    /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     public Task EnsureSchemaAsync(CancellationToken cancellationToken = default) =>
-        store.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync(ct: cancellationToken);
+        store.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate, ct: cancellationToken);
 
     /// <summary>
     /// Claims up to <paramref name="max"/> task attempts that are due (by priority, then due time) and not leased by a

@@ -3,6 +3,7 @@ using JasperFx.Events;
 using Marten;
 using Weasel.Core;
 using Workflows.Executors.Artifacts;
+using Workflows.Runtime;
 using Workflows.Marten.Definitions;
 using Workflows.Marten.Tokens;
 
@@ -27,6 +28,9 @@ public static class WorkflowsMarten
             json.Converters.Add(new EquatableArrayConverterFactory());
             json.Converters.Add(new ExitActionConverter());
         });
+        // Registered up front so "apply all configured changes" creates the event tables too (hosts never create
+        // schema objects lazily), and so the events' aliases are known before the first one is read.
+        options.Events.AddEventTypes(typeof(JobEvent).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(JobEvent)) && !t.IsAbstract));
         options.Schema.For<JobView>().Identity(v => v.Id)
             .Index(v => v.CreatedAt)
             .Duplicate(v => v.JobType)

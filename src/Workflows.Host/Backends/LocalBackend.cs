@@ -19,6 +19,7 @@ internal sealed class LocalBackend : IWorkflowsBackend
     private readonly IHost _host;
     private readonly WorkflowsOperations _operations;
     private readonly ApiCaller _caller = new("cli:" + Environment.UserName, Admin: true);
+    private readonly Task _ready;
     private bool _started;
 
     public LocalBackend(string[] configurationArgs)
@@ -31,6 +32,8 @@ internal sealed class LocalBackend : IWorkflowsBackend
         builder.Services.AddSingleton<WorkflowsOperations>();
         _host = builder.Build();
         _operations = _host.Services.GetRequiredService<WorkflowsOperations>();
+        // The host's store never changes the schema lazily; apply it once before the first operation.
+        _ready = _host.Services.GetRequiredService<JobStore>().EnsureSchemaAsync();
     }
 
     public string Description => "the local database (embedded default, or ConnectionStrings:Workflows)";
@@ -42,32 +45,49 @@ internal sealed class LocalBackend : IWorkflowsBackend
     }
 
     public Task<ApiResult<DefinitionDto>> UploadDefinitionAsync(string text, CancellationToken cancellationToken) =>
-        _operations.UploadDefinitionAsync(_caller, text, cancellationToken);
+        Ready(() => _operations.UploadDefinitionAsync(_caller, text, cancellationToken));
 
-    public Task<ApiResult<JobDto>> SubmitAsync(JobRequestBody body, CancellationToken cancellationToken) => _operations.SubmitAsync(_caller, body, cancellationToken);
+    public Task<ApiResult<JobDto>> SubmitAsync(JobRequestBody body, CancellationToken cancellationToken) =>
+        Ready(() => _operations.SubmitAsync(_caller, body, cancellationToken));
 
-    public Task<ApiResult<JobListDto>> ListJobsAsync(JobQuery query, CancellationToken cancellationToken) => _operations.ListJobsAsync(query, cancellationToken);
+    public Task<ApiResult<JobListDto>> ListJobsAsync(JobQuery query, CancellationToken cancellationToken) =>
+        Ready(() => _operations.ListJobsAsync(query, cancellationToken));
 
-    public Task<ApiResult<JobDto>> GetJobAsync(string id, CancellationToken cancellationToken) => _operations.GetJobAsync(id, cancellationToken);
+    public Task<ApiResult<JobDto>> GetJobAsync(string id, CancellationToken cancellationToken) =>
+        Ready(() => _operations.GetJobAsync(id, cancellationToken));
 
-    public Task<ApiResult<JobDto>> CancelJobAsync(string id, CancellationToken cancellationToken) => _operations.CancelJobAsync(_caller, id, cancellationToken);
+    public Task<ApiResult<JobDto>> CancelJobAsync(string id, CancellationToken cancellationToken) =>
+        Ready(() => _operations.CancelJobAsync(_caller, id, cancellationToken));
 
-    public Task<ApiResult<IReadOnlyList<EventDto>>> EventsAsync(string id, CancellationToken cancellationToken) => _operations.EventsAsync(id, cancellationToken);
+    public Task<ApiResult<IReadOnlyList<EventDto>>> EventsAsync(string id, CancellationToken cancellationToken) =>
+        Ready(() => _operations.EventsAsync(id, cancellationToken));
 
     public Task<ApiResult<IReadOnlyList<LogLineDto>>> LogsAsync(string id, string? taskType, CancellationToken cancellationToken) =>
-        _operations.LogsAsync(id, taskType, cancellationToken);
+        Ready(() => _operations.LogsAsync(id, taskType, cancellationToken));
 
-    public Task<ApiResult<JobDto>> RetryAsync(string id, RetryBody body, CancellationToken cancellationToken) => _operations.RetryAsync(_caller, id, body, cancellationToken);
+    public Task<ApiResult<JobDto>> RetryAsync(string id, RetryBody body, CancellationToken cancellationToken) =>
+        Ready(() => _operations.RetryAsync(_caller, id, body, cancellationToken));
 
-    public Task<ApiResult<BulkRetryDto>> RetryManyAsync(BulkRetryBody body, CancellationToken cancellationToken) => _operations.RetryManyAsync(_caller, body, cancellationToken);
+    public Task<ApiResult<BulkRetryDto>> RetryManyAsync(BulkRetryBody body, CancellationToken cancellationToken) =>
+        Ready(() => _operations.RetryManyAsync(_caller, body, cancellationToken));
 
-    public Task<ApiResult<LineageDto>> LineageAsync(string id, CancellationToken cancellationToken) => _operations.LineageAsync(id, cancellationToken);
+    public Task<ApiResult<LineageDto>> LineageAsync(string id, CancellationToken cancellationToken) =>
+        Ready(() => _operations.LineageAsync(id, cancellationToken));
 
-    public Task<ApiResult<TokenDto>> CreateTokenAsync(TokenRequestBody body, CancellationToken cancellationToken) => _operations.CreateTokenAsync(_caller, body, cancellationToken);
+    public Task<ApiResult<TokenDto>> CreateTokenAsync(TokenRequestBody body, CancellationToken cancellationToken) =>
+        Ready(() => _operations.CreateTokenAsync(_caller, body, cancellationToken));
 
-    public Task<ApiResult<IReadOnlyList<TokenDto>>> ListTokensAsync(CancellationToken cancellationToken) => _operations.ListTokensAsync(_caller, cancellationToken);
+    public Task<ApiResult<IReadOnlyList<TokenDto>>> ListTokensAsync(CancellationToken cancellationToken) =>
+        Ready(() => _operations.ListTokensAsync(_caller, cancellationToken));
 
-    public Task<ApiResult<TokenDto>> RevokeTokenAsync(string nameOrId, CancellationToken cancellationToken) => _operations.RevokeTokenAsync(_caller, nameOrId, cancellationToken);
+    public Task<ApiResult<TokenDto>> RevokeTokenAsync(string nameOrId, CancellationToken cancellationToken) =>
+        Ready(() => _operations.RevokeTokenAsync(_caller, nameOrId, cancellationToken));
+
+    private async Task<T> Ready<T>(Func<Task<T>> operation)
+    {
+        await _ready.ConfigureAwait(false);
+        return await operation().ConfigureAwait(false);
+    }
 
     public async ValueTask DisposeAsync()
     {

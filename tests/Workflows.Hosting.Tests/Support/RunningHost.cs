@@ -24,10 +24,13 @@ internal sealed class RunningHost : IAsyncDisposable
 
     public JobStore Jobs => Services.GetRequiredService<JobStore>();
 
-    public static async Task<RunningHost> StartAsync(string name, Action<WorkflowsOptions>? configure = null)
+    public string Schema => _schema;
+
+    /// <summary>Starts a host; with <paramref name="schema"/> it joins another host's database schema (a second worker host).</summary>
+    public static async Task<RunningHost> StartAsync(string name, Action<WorkflowsOptions>? configure = null, Action<IServiceCollection>? services = null, string? schema = null)
     {
-        var schema = $"wf_{name}_{Guid.NewGuid().ToString("N")[..12]}";
-        var data = Path.Combine(Path.GetTempPath(), schema);
+        schema ??= $"wf_{name}_{Guid.NewGuid().ToString("N")[..12]}";
+        var data = Path.Combine(Path.GetTempPath(), schema + "_" + Guid.NewGuid().ToString("N")[..6]);
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddWorkflows(options =>
         {
@@ -38,6 +41,7 @@ internal sealed class RunningHost : IAsyncDisposable
             options.DockerEndpoint = TestInfrastructure.DockerEndpoint;
             configure?.Invoke(options);
         });
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new RunningHost(host, schema, data);
