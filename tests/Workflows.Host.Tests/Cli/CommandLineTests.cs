@@ -188,6 +188,52 @@ public sealed class CommandLineTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_host_killed_mid_task_loses_no_job_and_the_next_host_records_the_result_once()
+    {
+        var (exit, stdout, _) = await Run("tokens", "create", "survivor", "--admin");
+        Assert.Equal(0, exit);
+        var token = stdout.TrimEnd('\n').Split('\n')[^1];
+        await File.WriteAllTextAsync(Path.Combine(_dir, "slow.yaml"), "job_type: slow\ntasks:\n- task_type: work\n  method: SHELL\n  script:\n    - sleep 3\n    - echo finished\n");
+
+        string id;
+        using (var doomed = Process.Start(_workflows.StartInfo(_dir, "serve", "--urls", "http://127.0.0.1:0", "--Workflows:Lease=00:00:02"))!)
+        {
+            var url = await ReadAddressAsync(doomed);
+            (exit, stdout, _) = await Run("run", "slow.yaml", "--server", url, "--token", token);
+            Assert.Equal(0, exit);
+            id = stdout.Split('\n').Single(l => l.StartsWith("submitted job ", StringComparison.Ordinal)).Split(' ')[2];
+            using var client = new HttpClient { BaseAddress = new Uri(url) };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            await ServedHost.WaitAsync(client, id, j => j.Tasks!.Any(t => t.Status == Runtime.TaskRunStatus.Started));
+
+            doomed.Kill(); // SIGKILL of the host alone, mid-task: no shutdown, no dispose
+            await doomed.WaitForExitAsync();
+        }
+
+        using var survivor = Process.Start(_workflows.StartInfo(_dir, "serve", "--urls", "http://127.0.0.1:0", "--Workflows:Lease=00:00:02"))!;
+        try
+        {
+            var url = await ReadAddressAsync(survivor);
+            using var client = new HttpClient { BaseAddress = new Uri(url) };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+
+            var job = await ServedHost.WaitEndedAsync(client, id);
+
+            Assert.Equal(Runtime.JobStatus.Completed, job.Status);
+            var events = await ServedHost.ReadAsync<List<Workflows.Api.Contracts.EventDto>>(await client.GetAsync($"api/jobs/requests/{id}/events"));
+            Assert.Equal(1, events.Count(e => e.Type == "task_exited"));
+            Assert.Equal(1, events.Count(e => e.Type == "job_completed"));
+            var logs = await ServedHost.ReadAsync<List<Workflows.Api.Contracts.LogLineDto>>(await client.GetAsync($"api/jobs/requests/{id}/logs?task=work"));
+            Assert.Contains(logs, l => l.Line == "finished");
+        }
+        finally
+        {
+            survivor.Kill(entireProcessTree: true);
+            await survivor.WaitForExitAsync();
+        }
+    }
+
     /// <summary>The served host prints `workflows: listening on URL` once it listens (bounded wait).</summary>
     private static async Task<string> ReadAddressAsync(Process server, string prefix = "workflows: listening on ")
     {
