@@ -35,7 +35,7 @@ internal sealed partial class WorkerService(
         var host = Environment.MachineName + ":" + Environment.ProcessId;
         var workerLogger = loggers.CreateLogger<TaskWorker>();
         var loops = Enumerable.Range(0, settings.WorkerCount)
-            .Select(i => RunAsync(new TaskWorker(jobs, runner, logs, artifacts, running, $"{host}/{i}") { Lease = settings.Lease, Logger = workerLogger }, settings.PollInterval, stoppingToken));
+            .Select(i => RunAsync(new TaskWorker(jobs, runner, logs, artifacts, running, $"{host}/{i}") { Lease = settings.Lease, Logger = workerLogger, Queues = settings.Queues.ToList() }, settings.PollInterval, stoppingToken));
         await Task.WhenAll(loops.Append(ListenAsync(settings.PollInterval, stoppingToken)).Append(SampleQueueDepthAsync(stoppingToken))).ConfigureAwait(false);
     }
 

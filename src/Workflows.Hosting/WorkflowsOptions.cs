@@ -92,4 +92,10 @@ public sealed class WorkflowsOptions
     /// <value>Default: 10 minutes.</value>
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00", ErrorMessage = "ReaperSweep must be between 10 ms and 1 day.")]
     public TimeSpan ReaperSweep { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The named queues this host's workers take work from (configuration <c>Workflows:Queues:0=gpu</c>); empty takes
+    /// every queue. A job's queue is set when it is submitted (<c>"queue"</c>).
+    /// </summary>
+    public IList<string> Queues { get; } = new List<string>();
 }

@@ -198,43 +198,70 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         store.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate, ct: cancellationToken);
 
     /// <summary>
-    /// Claims up to <paramref name="max"/> task attempts that are due (by priority, then due time) and not leased by a
-    /// live worker, with <c>FOR UPDATE SKIP LOCKED</c>: concurrent workers never claim the same attempt. A lease that
-    /// ran out (its worker died) makes the attempt claimable again.
+    /// Claims up to <paramref name="max"/> due rows (by priority, then due time) not leased by a live worker: task
+    /// attempts, job timeouts, and the starts of queued jobs whose job type is below its <c>max_concurrency</c>. Claims
+    /// are serialized by a transaction-scoped advisory lock, so the count of a job type's running jobs (jobs with task
+    /// rows, and starts claimed but not yet made) is exact: two workers cannot both take the last slot. A lease that ran
+    /// out (its worker died) makes the row claimable again.
     /// </summary>
     /// <param name="worker">The claiming worker's name.</param>
     /// <param name="max">At most this many.</param>
     /// <param name="lease">How long the claim holds.</param>
+    /// <param name="queues">Only these named queues (null or empty: every queue).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<IReadOnlyList<ClaimedTask>> ClaimDueAsync(string worker, int max, TimeSpan lease, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ClaimedTask>> ClaimDueAsync(string worker, int max, TimeSpan lease, IReadOnlyCollection<string>? queues = null, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var table = store.Options.DatabaseSchemaName + "." + DueTasks.TableName;
+        var schema = store.Options.DatabaseSchemaName;
+        var table = schema + "." + DueTasks.TableName;
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var serialize = connection.CreateCommand())
+        {
+            serialize.Transaction = transaction;
+            serialize.CommandText = "select pg_advisory_xact_lock(hashtext(@key))";
+            serialize.Parameters.AddWithValue("key", "workflows.claim." + schema);
+            await serialize.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = $"""
-            with next as (
-              select job_id, task_type from {table}
-              where due_at <= @now and (lease_until is null or lease_until <= @now)
-              order by priority desc, due_at, job_id, task_type
-              limit @max
-              for update skip locked)
+            with due as (
+              select t.job_id, t.task_type, t.priority, t.due_at, t.job_type, t.max_concurrency,
+                     row_number() over (partition by (t.task_type = '' and t.max_concurrency is not null), t.job_type
+                                        order by t.priority desc, t.due_at, t.job_id) as nth
+              from {table} t
+              where t.due_at <= @now and (t.lease_until is null or t.lease_until <= @now)
+                and (cardinality(@queues) = 0 or t.queue = any(@queues))),
+            next as (
+              select d.job_id, d.task_type from due d
+              where d.task_type <> '' or d.max_concurrency is null
+                 or d.nth + (select count(distinct r.job_id) from {table} r
+                             where r.job_type = d.job_type and (r.task_type <> '' or r.lease_until > @now)) <= d.max_concurrency
+              order by d.priority desc, d.due_at, d.job_id, d.task_type
+              limit @max)
             update {table} t set lease_until = @until, owner = @worker
             from next where t.job_id = next.job_id and t.task_type = next.task_type
+              and (t.lease_until is null or t.lease_until <= @now)
             returning t.job_id, t.task_type, t.attempt, t.lease_until
             """;
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("until", now + lease);
         command.Parameters.AddWithValue("worker", worker);
         command.Parameters.AddWithValue("max", max);
+        command.Parameters.AddWithValue("queues", (queues ?? []).ToArray());
         var claimed = new List<ClaimedTask>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            claimed.Add(new ClaimedTask(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3)));
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                claimed.Add(new ClaimedTask(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3)));
+            }
         }
 
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return claimed;
     }
 

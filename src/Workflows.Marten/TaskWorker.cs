@@ -31,12 +31,15 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     /// <value>Default: 16.</value>
     public int ClaimBatch { get; init; } = 16;
 
+    /// <summary>Only work of these named queues (empty: every queue).</summary>
+    public IReadOnlyCollection<string> Queues { get; init; } = [];
+
     /// <summary>Claims and runs one batch of due work.</summary>
     /// <param name="cancellationToken">Stops the worker: a running attempt is stopped and left to its lease.</param>
     /// <returns>How many claims were processed.</returns>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
-        var claims = await jobs.ClaimDueAsync(name, ClaimBatch, Lease, cancellationToken).ConfigureAwait(false);
+        var claims = await jobs.ClaimDueAsync(name, ClaimBatch, Lease, Queues, cancellationToken).ConfigureAwait(false);
         foreach (var start in claims.Where(c => DueTasks.IsJobRow(c.TaskType)))
         {
             await ProcessAsync(start, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,66 @@
+using Workflows.Hosting.Tests.Support;
+using Workflows.Runtime;
+
+namespace Workflows.Hosting.Tests;
+
+/// <summary>max_concurrency per job type and named queues, enforced by the claim query on the real database.</summary>
+public sealed class ConcurrencyTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task No_more_jobs_of_a_type_run_at_once_than_its_max_concurrency(int limit)
+    {
+        await using var host = await RunningHost.StartAsync("concurrency", options => options.WorkerCount = 6);
+        var definition = Workflow.Create("limited-" + limit, job => job.MaxConcurrency(limit).Task("work").Shell().Script("sleep 0.5")).Definition;
+        var other = Workflow.Create("unlimited", job => job.Task("work").Shell().Script("sleep 0.5")).Definition;
+
+        var ids = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            ids.Add(await host.Client.SubmitAsync(definition));
+        }
+
+        var free = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            free.Add(await host.Client.SubmitAsync(other));
+        }
+
+        var views = new List<Marten.JobView>();
+        foreach (var id in ids)
+        {
+            views.Add(await host.WaitUntilAsync(id, v => v.Status == JobStatus.Completed, TimeSpan.FromMinutes(2)));
+        }
+
+        // At every job's start, count the jobs of the type running then (started before, not ended yet).
+        var most = views.Max(v => views.Count(o => o.StartedAt <= v.StartedAt && o.EndedAt > v.StartedAt));
+        Assert.True(most <= limit, $"{most} jobs of a type limited to {limit} ran at once");
+        var unlimited = new List<Marten.JobView>();
+        foreach (var id in free)
+        {
+            unlimited.Add(await host.WaitUntilAsync(id, v => v.Status == JobStatus.Completed, TimeSpan.FromMinutes(2)));
+        }
+
+        // Another type is not held back by the limited one: it ran alongside it.
+        Assert.Contains(unlimited, u => views.Any(v => v.StartedAt < u.EndedAt && u.StartedAt < v.EndedAt));
+    }
+
+    [Fact]
+    public async Task A_host_takes_work_only_from_its_named_queues()
+    {
+        await using var host = await RunningHost.StartAsync("queues", options => options.Queues.Add("gpu"));
+        var definition = Workflow.Create("queued-work", job => job.Task("work").Shell().Script("true")).Definition;
+
+        var cpu = await host.Client.SubmitAsync(definition);
+        var jobs = host.Jobs;
+        var gpuId = Guid.CreateVersion7().ToString("N");
+        await jobs.ExecuteAsync(gpuId, new RequestJob(gpuId, definition, new Dictionary<string, string>(), 0, "gpu"));
+        var cpuId = Guid.CreateVersion7().ToString("N");
+        await jobs.ExecuteAsync(cpuId, new RequestJob(cpuId, definition, new Dictionary<string, string>(), 0, "cpu"));
+
+        Assert.Equal(JobStatus.Completed, (await host.WaitForEndAsync(gpuId)).Status);
+        Assert.Equal(JobStatus.Queued, (await host.Jobs.GetAsync(cpuId))!.Status);
+        Assert.Equal(JobStatus.Queued, (await host.Jobs.GetAsync(cpu))!.Status); // the default queue is not "gpu" either
+    }
+}
