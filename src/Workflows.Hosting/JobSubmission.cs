@@ -27,4 +27,7 @@ public sealed record JobSubmission(string JobType)
 
     /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
     public string? ForkTask { get; init; }
+
+    /// <summary>A queueing lock: at most one job with this key runs at a time (others wait queued, in order).</summary>
+    public string? LockKey { get; init; }
 }

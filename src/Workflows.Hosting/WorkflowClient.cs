@@ -67,6 +67,7 @@ public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflow
             Description = submission.Description,
             ParentJobId = submission.ParentJobId,
             ForkTask = submission.ForkTask,
+            LockKey = submission.LockKey,
         };
         await jobs.ExecuteAsync(id, request, cancellationToken).ConfigureAwait(false);
         return id;

@@ -44,6 +44,7 @@ internal static class DueTasks
         table.AddColumn<string>("queue").NotNull();
         table.AddColumn<string>("job_type");
         table.AddColumn<int>("max_concurrency").AllowNulls();
+        table.AddColumn<string>("lock_key");
         table.AddColumn<DateTimeOffset>("lease_until");
         table.AddColumn<string>("owner");
         return table;
@@ -77,14 +78,14 @@ internal static class DueTasks
             // A new attempt or a new due time frees the row; an unchanged running attempt keeps its lease.
             session.QueueSqlCommand(
                 $"""
-                insert into {schema}.{TableName} (job_id, task_type, attempt, due_at, priority, queue, job_type, max_concurrency)
-                values (?, ?, ?, ?, ?, ?, ?, ?)
+                insert into {schema}.{TableName} (job_id, task_type, attempt, due_at, priority, queue, job_type, max_concurrency, lock_key)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict (job_id, task_type) do update
                   set attempt = excluded.attempt, due_at = excluded.due_at, priority = excluded.priority, lease_until = null, owner = null
                   where ({TableName}.attempt, {TableName}.due_at, {TableName}.priority) is distinct from (excluded.attempt, excluded.due_at, excluded.priority)
                 """,
                 state.JobId, task.TaskType, task.Attempt, task.DueAt ?? state.CreatedAt ?? DateTimeOffset.MinValue, state.Priority, state.Queue,
-                state.Definition?.JobType ?? string.Empty, (object?)state.Definition?.MaxConcurrency ?? DBNull.Value);
+                state.Definition?.JobType ?? string.Empty, (object?)state.Definition?.MaxConcurrency ?? DBNull.Value, (object?)state.LockKey ?? DBNull.Value);
         }
 
         if (active.Any(t => t.Status != TaskRunStatus.Started && t.TaskType != JobTimeout))

@@ -201,7 +201,8 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
     /// Claims up to <paramref name="max"/> due rows (by priority, then due time) not leased by a live worker: task
     /// attempts, job timeouts, and the starts of queued jobs whose job type is below its <c>max_concurrency</c>. Claims
     /// are serialized by a transaction-scoped advisory lock, so the count of a job type's running jobs (jobs with task
-    /// rows, and starts claimed but not yet made) is exact: two workers cannot both take the last slot. A lease that ran
+    /// rows, and starts claimed but not yet made) is exact: two workers cannot both take the last slot. A job with a
+    /// queueing lock key starts only when no other job with that key runs. A lease that ran
     /// out (its worker died) makes the row claimable again.
     /// </summary>
     /// <param name="worker">The claiming worker's name.</param>
@@ -231,15 +232,21 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
             with due as (
               select t.job_id, t.task_type, t.priority, t.due_at, t.job_type, t.max_concurrency,
                      row_number() over (partition by (t.task_type = '' and t.max_concurrency is not null), t.job_type
-                                        order by t.priority desc, t.due_at, t.job_id) as nth
+                                        order by t.priority desc, t.due_at, t.job_id) as nth,
+                     t.lock_key,
+                     row_number() over (partition by (t.task_type = '' and t.lock_key is not null), t.lock_key
+                                        order by t.priority desc, t.due_at, t.job_id) as nth_locked
               from {table} t
               where t.due_at <= @now and (t.lease_until is null or t.lease_until <= @now)
                 and (cardinality(@queues) = 0 or t.queue = any(@queues))),
             next as (
               select d.job_id, d.task_type from due d
-              where d.task_type <> '' or d.max_concurrency is null
+              where (d.task_type <> '' or d.max_concurrency is null
                  or d.nth + (select count(distinct r.job_id) from {table} r
-                             where r.job_type = d.job_type and (r.task_type <> '' or r.lease_until > @now)) <= d.max_concurrency
+                             where r.job_type = d.job_type and (r.task_type <> '' or r.lease_until > @now)) <= d.max_concurrency)
+                and (d.task_type <> '' or d.lock_key is null
+                 or (d.nth_locked = 1 and not exists (select 1 from {table} r
+                             where r.lock_key = d.lock_key and r.job_id <> d.job_id and (r.task_type <> '' or r.lease_until > @now))))
               order by d.priority desc, d.due_at, d.job_id, d.task_type
               limit @max)
             update {table} t set lease_until = @until, owner = @worker

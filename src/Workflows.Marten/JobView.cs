@@ -53,6 +53,9 @@ public sealed record JobView
     /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
     public string? ForkTask { get; init; }
 
+    /// <summary>The job's queueing lock key.</summary>
+    public string? LockKey { get; init; }
+
     /// <summary>
     /// For a finished job whose definition sets <c>retention_days_for_completed</c>/<c>_failed</c>/<c>_cancelled</c>:
     /// when it is archived.
@@ -117,6 +120,7 @@ public sealed record JobView
         RetainUntil = RetainUntilOf(state),
         ParentJobId = state.ParentJobId,
         ForkTask = state.ForkTask,
+        LockKey = state.LockKey,
         JobAttempt = state.JobAttempt,
         Succeeded = state.Succeeded,
         Failed = state.FailedCount,

@@ -63,4 +63,36 @@ public sealed class ConcurrencyTests
         Assert.Equal(JobStatus.Queued, (await host.Jobs.GetAsync(cpuId))!.Status);
         Assert.Equal(JobStatus.Queued, (await host.Jobs.GetAsync(cpu))!.Status); // the default queue is not "gpu" either
     }
+
+    [Fact]
+    public async Task Jobs_sharing_a_queueing_lock_key_run_one_at_a_time_and_other_keys_run_alongside()
+    {
+        await using var host = await RunningHost.StartAsync("lockkey", options => options.WorkerCount = 6);
+        var definition = Workflow.Create("deploy", job => job.Task("work").Shell().Script("sleep 0.5")).Definition;
+        async Task<string> SubmitAsync(string key)
+        {
+            var id = Guid.CreateVersion7().ToString("N");
+            await host.Jobs.ExecuteAsync(id, new RequestJob(id, definition, new Dictionary<string, string>()) { LockKey = key });
+            return id;
+        }
+
+        var prod = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            prod.Add(await SubmitAsync("deploy-prod"));
+        }
+
+        var dev = await SubmitAsync("deploy-dev");
+        var views = new List<Marten.JobView>();
+        foreach (var id in prod)
+        {
+            views.Add(await host.WaitUntilAsync(id, v => v.Status == JobStatus.Completed, TimeSpan.FromMinutes(2)));
+        }
+
+        var most = views.Max(v => views.Count(o => o.StartedAt <= v.StartedAt && o.EndedAt > v.StartedAt));
+        Assert.Equal(1, most);
+        Assert.Equal(prod, views.OrderBy(v => v.StartedAt).Select(v => v.Id)); // in the order they were queued
+        var other = await host.WaitUntilAsync(dev, v => v.Status == JobStatus.Completed, TimeSpan.FromMinutes(2));
+        Assert.Contains(views, v => v.StartedAt < other.EndedAt && other.StartedAt < v.EndedAt);
+    }
 }

@@ -23,6 +23,9 @@ public sealed record JobRequestBody
 
     /// <summary>Not started before this time (ISO 8601).</summary>
     public DateTimeOffset? ScheduledAt { get; init; }
+
+    /// <summary>A queueing lock: at most one job with this key runs at a time (e.g. one deploy per environment).</summary>
+    public string? LockKey { get; init; }
 }
 
 /// <summary>The body of <c>PUT /api/jobs/requests/{id}</c>: changes to a queued job; absent fields stay.</summary>
@@ -116,6 +119,9 @@ public sealed record JobDto
 
     /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
     public string? ForkTask { get; init; }
+
+    /// <summary>The job's queueing lock key.</summary>
+    public string? LockKey { get; init; }
 
     /// <summary>For a batch parent: the jobs it forked, retries of children included, oldest first (only when one job is asked for).</summary>
     public IReadOnlyList<string>? Children { get; init; }

@@ -36,6 +36,7 @@ internal static class JobMapping
             RetryCount = view.RetryIds.Count,
             ParentJobId = view.ParentJobId,
             ForkTask = view.ForkTask,
+            LockKey = view.LockKey,
             CreatedAt = view.CreatedAt,
             ScheduledAt = view.ScheduledAt,
             StartedAt = view.StartedAt,

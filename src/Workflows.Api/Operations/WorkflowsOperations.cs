@@ -181,6 +181,7 @@ public sealed class WorkflowsOperations(
                     Description = body.Description,
                     ScheduledAt = body.ScheduledAt,
                     SubmittedBy = caller.Name,
+                    LockKey = string.IsNullOrWhiteSpace(body.LockKey) ? null : body.LockKey,
                 },
                 cancellationToken).ConfigureAwait(false);
         }

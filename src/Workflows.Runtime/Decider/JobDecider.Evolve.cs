@@ -28,6 +28,7 @@ public static partial class JobDecider
             Carried = e.Carried ?? [],
             ParentJobId = e.ParentJobId,
             ForkTask = e.ForkTask,
+            LockKey = e.LockKey,
         },
         TaskCarried e => WithTask(state, e.TaskType, run => run with { Status = TaskRunStatus.Completed, ExitCode = e.ExitCode, StartedAt = e.At, EndedAt = e.At }),
         JobRetried e => state with { RetryIds = state.RetryIds.Add(e.RetryJobId) },

@@ -108,6 +108,7 @@ public static partial class JobDecider
             Carried = carried,
             ParentJobId = asked.ParentJobId,
             ForkTask = asked.ForkTask,
+            LockKey = asked.LockKey,
         };
         var retried = new JobRetried(rootId, context.Now, request.NewJobId, asked.JobId, request.RequestedBy, asked.SubmittedBy != request.RequestedBy, changed, asked.DefinitionVersion, version)
         {

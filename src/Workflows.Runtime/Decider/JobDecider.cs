@@ -32,6 +32,7 @@ public static partial class JobDecider
                     Carried = request.Carried,
                     ParentJobId = request.ParentJobId,
                     ForkTask = request.ForkTask,
+                    LockKey = request.LockKey,
                 });
                 break;
             case UpdateQueuedJob update when state.Status == JobStatus.Queued && (update.Priority ?? update.Description ?? (object?)update.ScheduledAt) is not null:

@@ -42,6 +42,9 @@ public sealed record RequestJob(string JobId, JobDefinition Definition, IReadOnl
 
     /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
     public string? ForkTask { get; init; }
+
+    /// <summary>A queueing lock: at most one job with this key runs at a time (others wait queued).</summary>
+    public string? LockKey { get; init; }
 }
 
 /// <summary>Change a queued job before it starts; a null field is left as it is.</summary>

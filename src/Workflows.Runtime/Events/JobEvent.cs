@@ -46,6 +46,9 @@ public sealed record JobRequested(string JobId, DateTimeOffset At, JobDefinition
 
     /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
     public string? ForkTask { get; init; }
+
+    /// <summary>A queueing lock: at most one job with this key runs at a time (others wait queued).</summary>
+    public string? LockKey { get; init; }
 }
 
 /// <summary>A completed task a resumed retry keeps from the job it retried.</summary>

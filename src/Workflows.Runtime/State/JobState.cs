@@ -63,6 +63,9 @@ public sealed record JobState
     /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
     public string? ForkTask { get; init; }
 
+    /// <summary>A queueing lock: at most one job with this key runs at a time.</summary>
+    public string? LockKey { get; init; }
+
     /// <summary>The job attempt, from 0; job retries and RESTART_JOB add one.</summary>
     public int JobAttempt { get; init; }
 

@@ -120,8 +120,10 @@ public sealed class JobApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         using var alice = Host.Client(Host.UserToken);
         (await admin.PostAsync("api/jobs/definitions", ServedHost.Yaml(ShellJob.Replace("api-shell", "api-later", StringComparison.Ordinal)))).Dispose();
         var later = DateTimeOffset.UtcNow.AddHours(1);
-        using var submit = await admin.PostAsync("api/jobs/requests", ServedHost.Json($$"""{"job_type": "api-later", "params": {"Greeting": "x"}, "scheduled_at": "{{later:O}}"}"""));
-        var id = (await ServedHost.ReadAsync<JobDto>(submit)).Id;
+        using var submit = await admin.PostAsync("api/jobs/requests", ServedHost.Json($$"""{"job_type": "api-later", "params": {"Greeting": "x"}, "scheduled_at": "{{later:O}}", "lock_key": "deploy-prod"}"""));
+        var submitted = await ServedHost.ReadAsync<JobDto>(submit);
+        Assert.Equal("deploy-prod", submitted.LockKey);
+        var id = submitted.Id;
 
         using (var update = await admin.PutAsync($"api/jobs/requests/{id}", ServedHost.Json("""{"priority": 5, "description": "later"}""")))
         {
