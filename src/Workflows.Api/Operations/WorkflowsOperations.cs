@@ -492,15 +492,10 @@ public sealed class WorkflowsOperations(
         return await RetryAsync(caller, retryId, body, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Retries the failed and cancelled retries of a job's lineage (<c>PUT …/{id}/retries/retry</c>), answered per retry.</summary>
-    /// <param name="caller">Who asks.</param>
-    /// <param name="id">A job of the lineage.</param>
-    /// <param name="asAdmin">Retry other tokens' retries too (admin only).</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<ApiResult<BulkRetryDto>> RetryFailedRetriesAsync(ApiCaller caller, string id, bool asAdmin, CancellationToken cancellationToken = default) =>
-        await RetryFailedRetriesAsync(caller, id, new RetryBody { AsAdmin = asAdmin }, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>Retries the failed and cancelled retries of a job's lineage, with the body's admin flag and resume choice.</summary>
+    /// <summary>
+    /// Retries the failed and cancelled retries of a job's lineage (<c>PUT …/{id}/retries/retry</c>), answered per
+    /// retry, with the body's admin flag and resume choice.
+    /// </summary>
     /// <param name="caller">Who asks.</param>
     /// <param name="id">A job of the lineage.</param>
     /// <param name="body">as_admin and resume (params and definition do not apply to many).</param>
