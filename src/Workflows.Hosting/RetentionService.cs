@@ -1,17 +1,20 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Workflows.Executors.Artifacts;
 using Workflows.Marten;
+using Workflows.Marten.Artifacts;
 
 namespace Workflows.Hosting;
 
 /// <summary>
-/// Archives finished jobs past their retention every <see cref="WorkflowsOptions.RetentionSweep"/>: the definition's
+/// Every <see cref="WorkflowsOptions.RetentionSweep"/>: collects artifacts past their <c>expires_after</c>, and archives
+/// finished jobs past their retention: the definition's
 /// <c>retention_days_for_completed</c>/<c>_failed</c>/<c>_cancelled</c> first, then the host's
 /// <see cref="WorkflowsOptions.RetentionByJobType"/> and <see cref="WorkflowsOptions.Retention"/>. Archived streams
 /// stay in the database; they are no longer listed or served.
 /// </summary>
-internal sealed partial class RetentionService(JobStore jobs, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
+internal sealed partial class RetentionService(JobStore jobs, IArtifactStore artifacts, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -46,6 +49,14 @@ internal sealed partial class RetentionService(JobStore jobs, IOptions<Workflows
     internal async Task SweepAsync(WorkflowsOptions settings, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        if (artifacts is FileArtifactStore files)
+        {
+            // Artifacts past their expires_after: records removed, unused blobs deleted.
+            while (await files.CollectExpiredAsync(cancellationToken).ConfigureAwait(false) == 500)
+            {
+            }
+        }
+
         int expired;
         do
         {

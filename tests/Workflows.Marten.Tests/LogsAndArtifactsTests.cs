@@ -60,6 +60,31 @@ public sealed class LogsAndArtifactsTests : IAsyncLifetime
 
     private static MemoryStream Text(string text) => new(System.Text.Encoding.UTF8.GetBytes(text));
 
+    [Fact]
+    public async Task Expired_artifacts_are_collected_and_a_blob_is_deleted_only_when_nothing_else_uses_it()
+    {
+        var store = new FileArtifactStore(_documents, _blobs, _clock);
+        var shared = await store.SaveAsync("job-1", "build", 1, "a.txt", Text("shared"), TimeSpan.FromHours(1), default);
+        await store.SaveAsync("job-2", "build", 1, "b.txt", Text("shared"), null, default); // same content, kept for good
+        var unique = await store.SaveAsync("job-1", "build", 1, "c.txt", Text("unique"), TimeSpan.FromHours(1), default);
+        var blobs = Directory.GetFiles(_blobs, "*", SearchOption.AllDirectories).Where(f => !f.Contains("incoming", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, blobs.Count);
+
+        Assert.Equal(0, await store.CollectExpiredAsync());
+        _clock.Advance(TimeSpan.FromHours(3));
+        Assert.Equal(2, await store.CollectExpiredAsync());
+
+        Assert.Empty(await store.ListAsync("job-1", null, default));
+        var kept = Assert.Single(await store.ListAsync("job-2", null, default));
+        using (var reader = new StreamReader(store.OpenRead(kept)))
+        {
+            Assert.Equal("shared", await reader.ReadToEndAsync()); // its blob is still used: kept
+        }
+
+        Assert.Throws<FileNotFoundException>(() => store.OpenRead(unique)); // nothing else used it: deleted
+        Assert.Equal(shared.Sha256, kept.Sha256);
+    }
+
     public Task InitializeAsync() => new JobStore(_documents, _clock).EnsureSchemaAsync();
 
     public async Task DisposeAsync()

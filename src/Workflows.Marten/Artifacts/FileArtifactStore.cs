@@ -46,6 +46,10 @@ public sealed class FileArtifactStore(IDocumentStore store, string root, TimePro
             {
                 File.Move(temporary, blob, overwrite: true);
             }
+
+            // Marks the blob as in use now: the collector leaves blobs written or reused within the last hour alone,
+            // so a save racing a collection never loses its content.
+            File.SetLastWriteTimeUtc(blob, time.GetUtcNow().UtcDateTime);
         }
         finally
         {
@@ -82,6 +86,41 @@ public sealed class FileArtifactStore(IDocumentStore store, string root, TimePro
         return File.Exists(path)
             ? File.OpenRead(path)
             : throw new FileNotFoundException($"The content of artifact '{artifact.Name}' of task '{artifact.TaskType}' (sha256 {artifact.Sha256}) is no longer stored; it may have expired.", path);
+    }
+
+    /// <summary>
+    /// Removes the records of artifacts past their expiry (at most 500 a call), and the blobs no other record uses and
+    /// nobody wrote or reused within the last hour. Returns how many records were removed.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<int> CollectExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        await using var session = store.LightweightSession();
+        var expired = await session.Query<ArtifactInfo>().Where(a => a.ExpiresAt != null && a.ExpiresAt < now).Take(500).ToListAsync(cancellationToken).ConfigureAwait(false);
+        if (expired.Count == 0)
+        {
+            return 0;
+        }
+
+        foreach (var artifact in expired)
+        {
+            session.Delete<ArtifactInfo>(artifact.Id);
+        }
+
+        await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var hash in expired.Select(a => a.Sha256).Distinct(StringComparer.Ordinal))
+        {
+            var blob = BlobPath(hash);
+            if (File.Exists(blob)
+                && File.GetLastWriteTimeUtc(blob) < (now - TimeSpan.FromHours(1)).UtcDateTime
+                && !await session.Query<ArtifactInfo>().AnyAsync(a => a.Sha256 == hash, cancellationToken).ConfigureAwait(false))
+            {
+                File.Delete(blob);
+            }
+        }
+
+        return expired.Count;
     }
 
     private string BlobPath(string hash) => Path.Combine(root, "sha256", hash[..2], hash);
