@@ -198,8 +198,9 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         store.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate, ct: cancellationToken);
 
     /// <summary>
-    /// Claims up to <paramref name="max"/> due rows (by priority, then due time) not leased by a live worker: task
-    /// attempts, job timeouts, and the starts of queued jobs whose job type is below its <c>max_concurrency</c>. Claims
+    /// Claims up to <paramref name="max"/> due rows (by priority, then due time) not leased by a live worker: job
+    /// timeouts, the starts of queued jobs whose job type is below its <c>max_concurrency</c>, and at most ONE task
+    /// attempt (job rows are quick; an attempt may take hours, and no due work may wait claimed behind it). Claims
     /// are serialized by a transaction-scoped advisory lock, so the count of a job type's running jobs (jobs with task
     /// rows, and starts claimed but not yet made) is exact: two workers cannot both take the last slot. A job with a
     /// queueing lock key starts only when no other job with that key runs. A lease that ran
@@ -235,13 +236,16 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
                                         order by t.priority desc, t.due_at, t.job_id) as nth,
                      t.lock_key,
                      row_number() over (partition by (t.task_type = '' and t.lock_key is not null), t.lock_key
-                                        order by t.priority desc, t.due_at, t.job_id) as nth_locked
+                                        order by t.priority desc, t.due_at, t.job_id) as nth_locked,
+                     row_number() over (partition by t.task_type not in ('', @timeout)
+                                        order by t.priority desc, t.due_at, t.job_id, t.task_type) as nth_attempt
               from {table} t
               where t.due_at <= @now and (t.lease_until is null or t.lease_until <= @now)
                 and (cardinality(@queues) = 0 or t.queue = any(@queues))),
             next as (
               select d.job_id, d.task_type from due d
-              where (d.task_type <> '' or d.max_concurrency is null
+              where (d.task_type in ('', @timeout) or d.nth_attempt = 1)
+                and (d.task_type <> '' or d.max_concurrency is null
                  or d.nth + (select count(distinct r.job_id) from {table} r
                              where r.job_type = d.job_type and (r.task_type <> '' or r.lease_until > @now)) <= d.max_concurrency)
                 and (d.task_type <> '' or d.lock_key is null
@@ -258,6 +262,7 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         command.Parameters.AddWithValue("until", now + lease);
         command.Parameters.AddWithValue("worker", worker);
         command.Parameters.AddWithValue("max", max);
+        command.Parameters.AddWithValue("timeout", DueTasks.JobTimeout);
         command.Parameters.AddWithValue("queues", (queues ?? []).ToArray());
         var claimed = new List<ClaimedTask>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -270,28 +275,6 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return claimed;
-    }
-
-    /// <summary>Gives claims back unprocessed: they are claimable again at once, and idle workers are woken for them.</summary>
-    /// <param name="claims">Claims this worker holds.</param>
-    /// <param name="worker">The worker.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task ReleaseAsync(IReadOnlyList<ClaimedTask> claims, string worker, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(claims);
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"update {store.Options.DatabaseSchemaName}.{DueTasks.TableName} t set lease_until = null, owner = null " +
-            "from unnest(@jobs, @tasks, @attempts) as r(job_id, task_type, attempt) " +
-            "where t.job_id = r.job_id and t.task_type = r.task_type and t.attempt = r.attempt and t.owner = @worker; " +
-            "select pg_notify(@channel, '')";
-        command.Parameters.AddWithValue("channel", DueTasks.Channel(store.Options.DatabaseSchemaName));
-        command.Parameters.AddWithValue("jobs", claims.Select(c => c.JobId).ToArray());
-        command.Parameters.AddWithValue("tasks", claims.Select(c => c.TaskType).ToArray());
-        command.Parameters.AddWithValue("attempts", claims.Select(c => c.Attempt).ToArray());
-        command.Parameters.AddWithValue("worker", worker);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Extends a claim this worker still holds, while its task runs; false when the claim was lost or the attempt moved on.</summary>

@@ -27,7 +27,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     /// <value>Default: 5 minutes.</value>
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How many due rows one claim takes (they run one after another).</summary>
+    /// <summary>How many due rows one claim takes: job starts and timeouts, and at most one task attempt (run last).</summary>
     /// <value>Default: 16.</value>
     public int ClaimBatch { get; init; } = 16;
 
@@ -40,22 +40,11 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var claims = await jobs.ClaimDueAsync(name, ClaimBatch, Lease, Queues, cancellationToken).ConfigureAwait(false);
-        foreach (var start in claims.Where(c => DueTasks.IsJobRow(c.TaskType)))
+        // The claim holds at most one task attempt, run last: the quick job rows (starts, timeouts) never wait behind
+        // it, and nothing else is held while it runs (an AWAIT_FORKED_JOB would otherwise hold its own children).
+        foreach (var claim in claims.OrderBy(c => DueTasks.IsJobRow(c.TaskType) ? 0 : 1))
         {
-            await ProcessAsync(start, cancellationToken).ConfigureAwait(false);
-        }
-
-        // Job starts are quick, task attempts may take hours: run one attempt and give the other claims back at once,
-        // so no due work waits behind a long task (an AWAIT_FORKED_JOB would otherwise hold its own children).
-        var attempts = claims.Where(c => !DueTasks.IsJobRow(c.TaskType)).ToList();
-        if (attempts.Count > 1)
-        {
-            await jobs.ReleaseAsync(attempts.Skip(1).ToList(), name, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (attempts.Count > 0)
-        {
-            await ProcessAsync(attempts[0], cancellationToken).ConfigureAwait(false);
+            await ProcessAsync(claim, cancellationToken).ConfigureAwait(false);
         }
 
         return claims.Count;

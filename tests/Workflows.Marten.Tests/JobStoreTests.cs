@@ -184,8 +184,19 @@ public sealed class JobStoreTests : IAsyncLifetime
             await _jobs.ExecuteAsync($"job-c{i}", new StartJob());
         }
 
-        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(w => _jobs.ClaimDueAsync($"w{w}", 15, TimeSpan.FromMinutes(1))));
-        var all = claims.SelectMany(c => c).Select(c => c.JobId).ToList();
+        // Each claim holds at most one task attempt; four workers claim until nothing is left.
+        var claims = await Task.WhenAll(Enumerable.Range(0, 4).Select(async w =>
+        {
+            var mine = new List<IReadOnlyList<ClaimedTask>>();
+            while (await _jobs.ClaimDueAsync($"w{w}", 15, TimeSpan.FromMinutes(1)) is { Count: > 0 } claim)
+            {
+                mine.Add(claim);
+            }
+
+            return mine;
+        }));
+        Assert.All(claims.SelectMany(c => c), claim => Assert.Single(claim));
+        var all = claims.SelectMany(c => c).SelectMany(c => c).Select(c => c.JobId).ToList();
         Assert.Equal(40, all.Count);
         Assert.Equal(40, all.Distinct().Count());
     }
