@@ -99,8 +99,11 @@ public sealed record JobDto
     /// <summary>Why the system cancelled the job (e.g. the reaper), when it did.</summary>
     public string? CancelReason { get; init; }
 
-    /// <summary>True when a manual retry would be accepted by its state: the job ended failed or cancelled (and no retry of its root is in flight, when listed singly).</summary>
-    public bool Retriable { get; init; }
+    /// <summary>
+    /// True when a manual retry would be accepted (the decider's rules: ended failed or cancelled, not a batch parent,
+    /// under max_manual_retries, no retry of its root in flight); only when one job is asked for.
+    /// </summary>
+    public bool? Retriable { get; init; }
 
     /// <summary>For a manual retry: the job it retried.</summary>
     public string? RetryOf { get; init; }

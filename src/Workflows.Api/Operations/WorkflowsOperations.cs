@@ -224,14 +224,16 @@ public sealed class WorkflowsOperations(
         }
 
         var events = await jobs.EventsAsync(id, cancellationToken).ConfigureAwait(false);
-        var job = JobMapping.ToDto(view!, events);
-        if (JobDecider.Fold(events).Definition?.Tasks.Any(t => t.EffectiveMethod == TaskMethod.ForkJob) == true)
+        var state = JobDecider.Fold(events);
+        var root = state.RetryRoot is { } rootId ? JobDecider.Fold(await jobs.EventsAsync(rootId, cancellationToken).ConfigureAwait(false)) : state;
+        var job = JobMapping.ToDto(view!, events) with
+        {
+            Retriable = JobDecider.CanRetry(state, root) is null
+                && await jobs.InFlightRetryAsync(root.JobId, cancellationToken).ConfigureAwait(false) is null,
+        };
+        if (state.Definition?.Tasks.Any(t => t.EffectiveMethod == TaskMethod.ForkJob) == true)
         {
             job = job with { Children = (await jobs.ChildrenAsync(id, cancellationToken).ConfigureAwait(false)).Select(c => c.Id).ToList() };
-        }
-        if (job.Retriable && await jobs.InFlightRetryAsync(view!.RetryRoot ?? id, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            job = job with { Retriable = false }; // a retry of its root is queued or running
         }
 
         return ApiResult<JobDto>.Ok(job);
@@ -257,11 +259,7 @@ public sealed class WorkflowsOperations(
             return ApiResult<JobDto>.Fail(400, "empty_update", "Nothing to change: send one or more of priority, description, scheduled_at.");
         }
 
-        if (view!.Status != JobStatus.Queued)
-        {
-            return NotQueued(id, view.Status);
-        }
-
+        // The decider says whether the job may still change (only while queued); no events means it may not.
         var events = await ExecuteAsync(id, new UpdateQueuedJob(body.Priority, body.Description, body.ScheduledAt), cancellationToken).ConfigureAwait(false);
         if (events is null || events.Count == 0)
         {
@@ -285,13 +283,14 @@ public sealed class WorkflowsOperations(
             return refused;
         }
 
-        if (view!.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled)
+        var events = await ExecuteAsync(id, new CancelJob(), cancellationToken).ConfigureAwait(false);
+        var result = await GetJobAsync(id, cancellationToken).ConfigureAwait(false);
+        if (events is not { Count: > 0 } && result.Value?.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled)
         {
-            return ApiResult<JobDto>.Fail(409, "job_finished", $"Job {id} has already ended ({Lower(view.Status)}); there is nothing to cancel.");
+            // The decider took no cancellation: the job had already ended.
+            return ApiResult<JobDto>.Fail(409, "job_finished", $"Job {id} has already ended ({Lower(result.Value.Status)}); there is nothing to cancel.");
         }
 
-        await ExecuteAsync(id, new CancelJob(), cancellationToken).ConfigureAwait(false);
-        var result = await GetJobAsync(id, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? ApiResult<JobDto>.Ok(result.Value!, 202) : result;
     }
 

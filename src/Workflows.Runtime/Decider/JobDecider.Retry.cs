@@ -20,22 +20,9 @@ public static partial class JobDecider
         ArgumentNullException.ThrowIfNull(asked);
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(request);
-        if (asked.Status is not (JobStatus.Failed or JobStatus.Cancelled))
+        if (CanRetry(asked, root) is { } refusal)
         {
-            return Refuse("not_retriable", 409,
-                $"Job {asked.JobId} is {Lower(asked.Status)}; only a failed or cancelled job can be retried{(asked.Status is JobStatus.Completed ? string.Empty : ". Wait for it to end, or cancel it first")}.");
-        }
-
-        if (asked.Definition!.Tasks.FirstOrDefault(t => t.EffectiveMethod == Definitions.TaskMethod.ForkJob) is { } fork)
-        {
-            return Refuse("batch_parent", 409,
-                $"Job {asked.JobId} is a batch parent (task '{fork.TaskType}' forks {fork.ForkJobType} jobs); it cannot be retried as a whole. Retry its failed children instead: a child's retry joins this batch as a new child.");
-        }
-
-        if (root.Definition?.MaxManualRetries is { } max && root.RetryIds.Count >= max)
-        {
-            return Refuse("max_retries", 409,
-                $"Job {root.JobId} has been retried {root.RetryIds.Count} time{(root.RetryIds.Count == 1 ? string.Empty : "s")}, the most its definition allows (max_manual_retries: {max}). Fix the cause, then submit a new job.");
+            return new RetryDecision(null, null, refusal);
         }
 
         if (asked.SubmittedBy != request.RequestedBy && !(request.IsAdmin && request.AsAdmin))
@@ -116,6 +103,38 @@ public static partial class JobDecider
             ResourcesChanged = resourcesChanged,
         };
         return new RetryDecision(newJob, retried, null);
+    }
+
+    /// <summary>
+    /// Why the job may not be retried by anyone (not ended failed or cancelled, a batch parent, its root at
+    /// <c>max_manual_retries</c>), or null when a retry would be accepted (the caller's rights aside; one retry of a
+    /// root in flight is the store's to enforce).
+    /// </summary>
+    /// <param name="asked">The job to retry.</param>
+    /// <param name="root">Its lineage's root (the same job when it is not a retry).</param>
+    public static RetryRefusal? CanRetry(JobState asked, JobState root)
+    {
+        ArgumentNullException.ThrowIfNull(asked);
+        ArgumentNullException.ThrowIfNull(root);
+        if (asked.Status is not (JobStatus.Failed or JobStatus.Cancelled))
+        {
+            return new RetryRefusal("not_retriable", 409,
+                $"Job {asked.JobId} is {Lower(asked.Status)}; only a failed or cancelled job can be retried{(asked.Status is JobStatus.Completed ? string.Empty : ". Wait for it to end, or cancel it first")}.");
+        }
+
+        if (asked.Definition!.Tasks.FirstOrDefault(t => t.EffectiveMethod == Definitions.TaskMethod.ForkJob) is { } fork)
+        {
+            return new RetryRefusal("batch_parent", 409,
+                $"Job {asked.JobId} is a batch parent (task '{fork.TaskType}' forks {fork.ForkJobType} jobs); it cannot be retried as a whole. Retry its failed children instead: a child's retry joins this batch as a new child.");
+        }
+
+        if (root.Definition?.MaxManualRetries is { } max && root.RetryIds.Count >= max)
+        {
+            return new RetryRefusal("max_retries", 409,
+                $"Job {root.JobId} has been retried {root.RetryIds.Count} time{(root.RetryIds.Count == 1 ? string.Empty : "s")}, the most its definition allows (max_manual_retries: {max}). Fix the cause, then submit a new job.");
+        }
+
+        return null;
     }
 
     private static RetryDecision Refuse(string code, int status, string message) => new(null, null, new RetryRefusal(code, status, message));

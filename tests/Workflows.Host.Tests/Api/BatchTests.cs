@@ -76,6 +76,7 @@ public sealed class BatchTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         var ended = await ServedHost.WaitEndedAsync(client, parent);
 
         Assert.Equal((JobStatus.Failed, "ERR_CHILD", "await"), (ended.Status, ended.ErrorCode, ended.FailedTask));
+        Assert.False(ended.Retriable); // failed, but a batch parent
         Assert.Equal(2, ended.Children!.Count);
         var children = new List<JobDto>();
         foreach (var id in ended.Children)

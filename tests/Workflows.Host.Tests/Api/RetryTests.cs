@@ -281,6 +281,7 @@ public sealed class RetryTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
         Assert.Equal("max_retries", (await ServedHost.ReadAsync<ApiError>(second)).Code);
+        Assert.False((await ServedHost.ReadAsync<JobDto>(await client.GetAsync($"api/jobs/requests/{first.Id}"))).Retriable); // failed, but its root is at the limit
         Assert.Equal([first.Id], (await ServedHost.ReadAsync<JobDto>(await client.GetAsync($"api/jobs/requests/{root}"))).RetryIds);
     }
 
