@@ -29,7 +29,6 @@ internal static class JobMapping
             ErrorCode = view.ErrorCode,
             FailedTask = view.FailedTask,
             CancelReason = view.CancelReason,
-            Retriable = view.Status is JobStatus.Failed or JobStatus.Cancelled,
             RetryOf = view.RetryOf,
             RetryRoot = view.RetryRoot,
             RetryIds = view.RetryIds.Count == 0 ? null : view.RetryIds,
@@ -48,7 +47,34 @@ internal static class JobMapping
 
     private static List<TaskDto> Tasks(JobView view, IReadOnlyList<JobEvent> events)
     {
-        var attempts = new Dictionary<string, List<AttemptDto>>(StringComparer.Ordinal);
+        var attempts = Ended(events).ToLookup(
+            a => a.Exited.TaskType,
+            a => new AttemptDto(a.JobAttempt, a.Exited.Attempt, a.StartedAt, a.Exited.At, a.Exited.ExitCode, a.Exited.Action.ToString(), a.Exited.ErrorCode, a.Exited.ExceptionType),
+            StringComparer.Ordinal);
+        return view.Tasks.Select(t => new TaskDto
+        {
+            TaskType = t.TaskType,
+            Status = t.Status,
+            Attempt = t.Attempt,
+            Polls = t.Polls,
+            ExitCode = t.ExitCode,
+            ErrorCode = t.ErrorCode,
+            Ignored = t.Ignored,
+            DueAt = t.DueAt,
+            StartedAt = t.StartedAt,
+            EndedAt = t.EndedAt,
+            Attempts = attempts[t.TaskType].ToList(),
+        }).ToList();
+    }
+
+    /// <summary>Every ended task attempt of a stream, in order, with the job attempt it ran in.</summary>
+    public static List<LineageAttemptDto> Attempts(IReadOnlyList<JobEvent> events) => Ended(events)
+        .Select(a => new LineageAttemptDto(a.JobAttempt, a.Exited.TaskType, a.Exited.Attempt, a.Exited.ExitCode, a.Exited.Action.ToString(), a.Exited.ErrorCode, a.Exited.At))
+        .ToList();
+
+    /// <summary>The stream's ended task attempts, in order, each with the job attempt it ran in and when it started.</summary>
+    private static IEnumerable<(int JobAttempt, TaskExited Exited, DateTimeOffset? StartedAt)> Ended(IReadOnlyList<JobEvent> events)
+    {
         var started = new Dictionary<(string, int), DateTimeOffset>();
         var jobAttempt = 0;
         foreach (var e in events)
@@ -65,56 +91,10 @@ internal static class JobMapping
                     started[(s.TaskType, s.Attempt)] = s.At;
                     break;
                 case TaskExited x:
-                    if (!attempts.TryGetValue(x.TaskType, out var list))
-                    {
-                        attempts[x.TaskType] = list = [];
-                    }
-
-                    list.Add(new AttemptDto(
-                        jobAttempt, x.Attempt, started.GetValueOrDefault((x.TaskType, x.Attempt)), x.At, x.ExitCode,
-                        x.Action.ToString(), x.ErrorCode, x.ExceptionType));
+                    yield return (jobAttempt, x, started.TryGetValue((x.TaskType, x.Attempt), out var at) ? at : null);
                     break;
             }
         }
-
-        return view.Tasks.Select(t => new TaskDto
-        {
-            TaskType = t.TaskType,
-            Status = t.Status,
-            Attempt = t.Attempt,
-            Polls = t.Polls,
-            ExitCode = t.ExitCode,
-            ErrorCode = t.ErrorCode,
-            Ignored = t.Ignored,
-            DueAt = t.DueAt,
-            StartedAt = t.StartedAt,
-            EndedAt = t.EndedAt,
-            Attempts = attempts.GetValueOrDefault(t.TaskType) ?? [],
-        }).ToList();
-    }
-
-    /// <summary>Every ended task attempt of a stream, in order, with the job attempt it ran in.</summary>
-    public static List<LineageAttemptDto> Attempts(IReadOnlyList<JobEvent> events)
-    {
-        var attempts = new List<LineageAttemptDto>();
-        var jobAttempt = 0;
-        foreach (var e in events)
-        {
-            switch (e)
-            {
-                case JobStarted s:
-                    jobAttempt = s.JobAttempt;
-                    break;
-                case JobRetryScheduled r:
-                    jobAttempt = r.JobAttempt;
-                    break;
-                case TaskExited x:
-                    attempts.Add(new LineageAttemptDto(jobAttempt, x.TaskType, x.Attempt, x.ExitCode, x.Action.ToString(), x.ErrorCode, x.At));
-                    break;
-            }
-        }
-
-        return attempts;
     }
 
     public static EventDto ToDto(JobEvent e, int sequence) => new(

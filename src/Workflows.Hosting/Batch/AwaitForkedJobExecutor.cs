@@ -19,12 +19,8 @@ internal sealed class AwaitForkedJobExecutor(JobStore jobs, TimeProvider time) :
     public async Task<TaskOutcome> RunAsync(TaskExecution execution, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(execution);
+        // await_forked_tasks is never empty here: the validator refuses an AWAIT_FORKED_JOB without it.
         var awaited = execution.Task.AwaitForkedTasks.ToList();
-        if (awaited.Count == 0)
-        {
-            return TaskOutcome.Error(ForkErrors.Fork, $"Task '{execution.Task.TaskType}' is an AWAIT_FORKED_JOB without await_forked_tasks: name the FORK_JOB tasks to wait for.");
-        }
-
         var children = await jobs.ChildrenAsync(execution.JobId, cancellationToken).ConfigureAwait(false);
         var ids = new List<string>();
         foreach (var forkTask in awaited)
