@@ -23,10 +23,8 @@ internal static class ServeCommand
             builder.WebHost.UseUrls(urls);
         }
 
-        builder.Services.AddWorkflows(options =>
+        builder.Services.AddWorkflows(builder.Configuration, options =>
         {
-            builder.Configuration.GetSection("Workflows").Bind(options);
-            options.ConnectionString = builder.Configuration.GetConnectionString("Workflows") ?? options.ConnectionString;
             options.HttpRedirects["https://jsonplaceholder.typicode.com"] = placeholder.BaseAddress.ToString();
             options.HttpRedirects["http://127.0.0.1:5080"] = placeholder.BaseAddress.ToString();
         });

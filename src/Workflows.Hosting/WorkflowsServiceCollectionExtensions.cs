@@ -64,6 +64,25 @@ public static class WorkflowsServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// <see cref="AddWorkflows(IServiceCollection, Action{WorkflowsOptions})"/> with the options bound from
+    /// configuration: the <c>Workflows</c> section (WorkerCount, DataDirectory, Schema, Lease, Queues, Retention, …) and
+    /// <c>ConnectionStrings:Workflows</c> (none: the embedded default PostgreSQL); <paramref name="configure"/> runs after.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The app's configuration (appsettings, environment, command line).</param>
+    /// <param name="configure">More settings in code, e.g. HttpRedirects.</param>
+    public static IServiceCollection AddWorkflows(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration, Action<WorkflowsOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddWorkflows(options =>
+        {
+            Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection("Workflows"), options);
+            options.ConnectionString = Microsoft.Extensions.Configuration.ConfigurationExtensions.GetConnectionString(configuration, "Workflows") ?? options.ConnectionString;
+            configure?.Invoke(options);
+        });
+    }
+
     private static void AddExecutors(IServiceCollection services)
     {
         services.AddHttpClient(new HttpExecutorOptions().ClientName);

@@ -28,7 +28,7 @@ internal sealed class LocalBackend : IWorkflowsBackend
         // The command's own output is the answer: only warnings and errors are logged, to standard error.
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" });
         builder.Logging.ClearProviders().AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Services.AddWorkflowsFromConfiguration(builder.Configuration);
+        builder.Services.AddWorkflows(builder.Configuration);
         builder.Services.AddSingleton<WorkflowsOperations>();
         _host = builder.Build();
         _operations = _host.Services.GetRequiredService<WorkflowsOperations>();

@@ -24,7 +24,7 @@ public static class WorkflowsWebApp
             builder.WebHost.UseUrls(urls);
         }
 
-        builder.Services.AddWorkflowsFromConfiguration(builder.Configuration);
+        builder.Services.AddWorkflows(builder.Configuration);
         builder.Services.AddWorkflowsApi(options => builder.Configuration.GetSection("Workflows:Api").Bind(options));
         builder.Services.AddHostedService<DefinitionFolderLoader>();
         builder.Services.AddOpenApi();

@@ -115,7 +115,7 @@ public sealed class BatchTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         using var client = Host.Client(Host.UserToken);
         await UploadAsync(client);
         var parent = await SubmitParentAsync(client, "0", "60");
-        var waiting = await ServedHost.WaitAsync(client, parent, j => j.Tasks!.Any(t => t.TaskType == "await" && t.Status == TaskRunStatus.Started));
+        await ServedHost.WaitAsync(client, parent, j => j.Tasks!.Any(t => t.TaskType == "await" && t.Status == TaskRunStatus.Started));
         var slow = (await ServedHost.ReadAsync<JobDto>(await client.GetAsync($"api/jobs/requests/{parent}"))).Children![1];
 
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"api/jobs/requests/{parent}/cancel", null)).StatusCode);
@@ -123,7 +123,6 @@ public sealed class BatchTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         Assert.Equal(JobStatus.Cancelled, (await ServedHost.WaitEndedAsync(client, parent)).Status);
         var child = await ServedHost.WaitEndedAsync(client, slow);
         Assert.Equal(JobStatus.Cancelled, child.Status);
-        Assert.NotNull(waiting);
     }
 
     [Fact]
