@@ -9,13 +9,22 @@ using Workflows.Marten.Logs;
 namespace Workflows.Hosting;
 
 /// <summary>
-/// The host's workers: <see cref="WorkflowsOptions.WorkerCount"/> loops that claim due work and run it on the executors. On
-/// shutdown a loop finishes the task it runs; what it had not started stays claimable by its lease.
+/// The host's workers: <see cref="WorkflowsOptions.WorkerCount"/> loops that run work from this process's
+/// <see cref="LocalWork"/> queue, fed by jobs submitted in this process (handed over once committed) and by one claimer
+/// that claims due rows from the database for idle workers only (woken by NOTIFY from any process, by a worker going
+/// idle, or by its poll). On shutdown a loop finishes the task it runs; what it had not started stays claimable by its
+/// lease.
 /// </summary>
 internal sealed partial class WorkerService(
-    JobStore jobs, TaskRunner runner, TaskLogs logs, IArtifactStore artifacts, RunningAttempts running, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<WorkerService> logger, ILoggerFactory loggers)
+    JobStore jobs, TaskRunner runner, TaskLogs logs, IArtifactStore artifacts, RunningAttempts running, LocalWork local, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<WorkerService> logger, ILoggerFactory loggers)
     : BackgroundService
 {
+    /// <summary>Items that may wait in the local queue per worker (jobs submitted here beyond it wait for a claim).</summary>
+    private const int BacklogPerWorker = 64;
+
+    /// <summary>Job rows (starts, timeouts) one claim takes at most per idle worker.</summary>
+    private const int ClaimBatchLimit = 64;
+
     private readonly WakeSignal _wake = new();
 
     /// <summary>The host starts only once the tables exist, so nothing submitted after start-up races their creation.</summary>
@@ -26,17 +35,83 @@ internal sealed partial class WorkerService(
             // Another process may be creating the same tables at this moment: try again.
         }
 
+        var settings = options.Value;
+        if (settings.WorkerCount > 0)
+        {
+            local.Open(settings.WorkerCount, settings.WorkerCount * BacklogPerWorker, Owner, settings.Lease, settings.Queues.ToList());
+            local.WorkerIdle += _wake.Set;
+        }
+
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        local.Close();
+        local.WorkerIdle -= _wake.Set;
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>This process as a lease owner: its claimer and workers share it (any of them renews what another claimed).</summary>
+    private static string Owner { get; } = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var host = Environment.MachineName + ":" + Environment.ProcessId;
+        if (settings.WorkerCount == 0)
+        {
+            return; // a submit-only host: no loops to wake, nothing of its own to cancel
+        }
+
         var workerLogger = loggers.CreateLogger<TaskWorker>();
         var loops = Enumerable.Range(0, settings.WorkerCount)
-            .Select(i => RunAsync(new TaskWorker(jobs, runner, logs, artifacts, running, $"{host}/{i}") { Lease = settings.Lease, Logger = workerLogger, Queues = settings.Queues.ToList() }, settings.PollInterval, stoppingToken));
-        await Task.WhenAll(loops.Append(ListenAsync(settings.PollInterval, stoppingToken)).Append(SampleQueueDepthAsync(stoppingToken))).ConfigureAwait(false);
+            .Select(_ => RunAsync(new TaskWorker(jobs, runner, logs, artifacts, running, Owner) { Lease = settings.Lease, Logger = workerLogger, Queues = settings.Queues.ToList() }, stoppingToken));
+        await Task.WhenAll(loops.Append(ClaimAsync(settings, stoppingToken)).Append(ListenAsync(settings.PollInterval, stoppingToken)).Append(SampleQueueDepthAsync(stoppingToken))).ConfigureAwait(false);
+    }
+
+    /// <summary>Claims due rows for idle workers, as many as are idle, and queues them locally.</summary>
+    private async Task ClaimAsync(WorkflowsOptions settings, CancellationToken stoppingToken)
+    {
+        var queues = settings.Queues.ToList();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var claimed = 0;
+            var free = local.FreeWorkers;
+            if (free > 0)
+            {
+                try
+                {
+                    var claims = await jobs.ClaimDueAsync(Owner, Math.Min(free, ClaimBatchLimit), free, settings.Lease, queues, stoppingToken).ConfigureAwait(false);
+                    foreach (var claim in claims.OrderBy(c => c.IsJobRow ? 0 : 1))
+                    {
+                        local.Post(new WorkItem(claim, null));
+                    }
+
+                    claimed = claims.Count;
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    // A lost connection or a failed claim must not stop claiming: what was claimed stays leased and runs again.
+                    LogClaimFailed(logger, e);
+                }
+            }
+
+            if (claimed == 0 || local.FreeWorkers == 0)
+            {
+                try
+                {
+                    await _wake.WaitAsync(settings.PollInterval, time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
     }
 
     /// <summary>Samples the queue depth for the <c>workflows.queue.depth</c> gauge every 5 seconds.</summary>
@@ -105,32 +180,37 @@ internal sealed partial class WorkerService(
         }
     }
 
-    private async Task RunAsync(TaskWorker worker, TimeSpan idle, CancellationToken stoppingToken)
+    private async Task RunAsync(TaskWorker worker, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            int processed;
+            WorkItem item;
             try
             {
-                processed = await worker.RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                item = await local.Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException)
             {
-                // A lost connection or a failed claim must not kill the worker: what it claimed stays leased and runs again.
-                LogClaimFailed(logger, e);
-                processed = 0;
+                return;
             }
 
-            if (processed == 0)
+            local.Taken();
+            try
             {
-                try
-                {
-                    await _wake.WaitAsync(idle, time, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                await worker.ProcessAsync(item, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return; // the attempt is left to its lease
+            }
+            catch (Exception e)
+            {
+                // A lost connection or a failed write must not kill the worker: what it held stays leased and runs again.
+                LogClaimFailed(logger, e);
+            }
+            finally
+            {
+                local.Done();
             }
         }
     }

@@ -31,9 +31,9 @@ public sealed class WorkflowsOptions
     [RegularExpression("^[a-z_][a-z0-9_]*$", ErrorMessage = "Schema must be a lower-case PostgreSQL identifier, e.g. 'workflows'.")]
     public string Schema { get; set; } = "workflows";
 
-    /// <summary>How many worker loops claim and run tasks in this process.</summary>
+    /// <summary>How many worker loops claim and run tasks in this process; 0 makes a submit-only host (an API front end, a client).</summary>
     /// <value>Default: 2.</value>
-    [Range(1, 256, ErrorMessage = "WorkerCount must be between 1 and 256.")]
+    [Range(0, 256, ErrorMessage = "WorkerCount must be between 0 (a submit-only host) and 256.")]
     public int WorkerCount { get; set; } = 2;
 
     /// <summary>How long a claim holds before another worker may take the attempt (a dead worker's tasks run again after it).</summary>

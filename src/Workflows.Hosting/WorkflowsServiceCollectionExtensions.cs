@@ -47,6 +47,7 @@ public static class WorkflowsServiceCollectionExtensions
                 marten.AutoCreateSchemaObjects = JasperFx.AutoCreate.None;
             });
         });
+        services.TryAddSingleton<LocalWork>();
         services.TryAddSingleton<JobStore>();
         services.TryAddSingleton<WorkflowClient>();
         services.TryAddSingleton<DefinitionStore>();

@@ -55,8 +55,12 @@ internal static class DueTasks
         ? []
         : state.Tasks.Values.Where(t => t.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing or TaskRunStatus.Started);
 
-    /// <summary>Queues the SQL that brings the job's rows in line with its new state, in the session's transaction.</summary>
-    public static void Sync(IDocumentSession session, string schema, JobState state)
+    /// <summary>
+    /// Queues the SQL that brings the job's rows in line with its new state, in the session's transaction. The row of
+    /// <paramref name="leased"/> is written already leased (an attempt started in this write, or a start queued in this
+    /// process): no other worker claims it until the lease lapses, and no one is woken for it.
+    /// </summary>
+    public static void Sync(IDocumentSession session, string schema, JobState state, RowLease? leased = null)
     {
         var active = Active(state).ToList();
         if (state.Status == JobStatus.Queued)
@@ -72,10 +76,30 @@ internal static class DueTasks
 
         var keep = active.Select(t => t.TaskType).ToArray();
         session.QueueSqlCommand($"delete from {schema}.{TableName} where job_id = ? and not (task_type = any(?))", state.JobId, keep);
-        // A running attempt's row is left as it is: its lease is its worker's claim.
-        foreach (var task in active.Where(t => t.Status != TaskRunStatus.Started))
+        var wake = false;
+        foreach (var task in active)
         {
-            // A new attempt or a new due time frees the row; an unchanged running attempt keeps its lease.
+            var dueAt = task.DueAt ?? state.CreatedAt ?? DateTimeOffset.MinValue;
+            if (leased is not null && leased.TaskType == task.TaskType)
+            {
+                session.QueueSqlCommand(
+                    $"""
+                    insert into {schema}.{TableName} (job_id, task_type, attempt, due_at, priority, queue, job_type, max_concurrency, lock_key, lease_until, owner)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    on conflict (job_id, task_type) do update
+                      set attempt = excluded.attempt, due_at = excluded.due_at, priority = excluded.priority, lease_until = excluded.lease_until, owner = excluded.owner
+                    """,
+                    state.JobId, task.TaskType, task.Attempt, dueAt, state.Priority, state.Queue, state.Definition?.JobType ?? string.Empty,
+                    (object?)state.Definition?.MaxConcurrency ?? DBNull.Value, (object?)state.LockKey ?? DBNull.Value, leased.Until, leased.Owner);
+                continue;
+            }
+
+            if (task.Status == TaskRunStatus.Started)
+            {
+                continue; // a running attempt's row is left as it is: its lease is its worker's claim
+            }
+
+            // A new attempt or a new due time frees the row; an unchanged scheduled attempt keeps its lease.
             session.QueueSqlCommand(
                 $"""
                 insert into {schema}.{TableName} (job_id, task_type, attempt, due_at, priority, queue, job_type, max_concurrency, lock_key)
@@ -84,11 +108,12 @@ internal static class DueTasks
                   set attempt = excluded.attempt, due_at = excluded.due_at, priority = excluded.priority, lease_until = null, owner = null
                   where ({TableName}.attempt, {TableName}.due_at, {TableName}.priority) is distinct from (excluded.attempt, excluded.due_at, excluded.priority)
                 """,
-                state.JobId, task.TaskType, task.Attempt, task.DueAt ?? state.CreatedAt ?? DateTimeOffset.MinValue, state.Priority, state.Queue,
+                state.JobId, task.TaskType, task.Attempt, dueAt, state.Priority, state.Queue,
                 state.Definition?.JobType ?? string.Empty, (object?)state.Definition?.MaxConcurrency ?? DBNull.Value, (object?)state.LockKey ?? DBNull.Value);
+            wake |= task.TaskType != JobTimeout;
         }
 
-        if (active.Any(t => t.Status != TaskRunStatus.Started && t.TaskType != JobTimeout))
+        if (wake)
         {
             // Delivered on commit: idle workers in every process wake and claim instead of waiting for their next poll.
             session.QueueSqlCommand("select pg_notify(?, '')", Channel(schema));

@@ -13,7 +13,8 @@ namespace Workflows.Marten;
 /// </summary>
 /// <param name="store">The Marten store configured with <see cref="WorkflowsMarten.Configure"/>.</param>
 /// <param name="time">The clock.</param>
-public sealed class JobStore(IDocumentStore store, TimeProvider time)
+/// <param name="local">This process's queue for its own workers: jobs submitted here are handed to it (none: every job waits for a claim).</param>
+public sealed partial class JobStore(IDocumentStore store, TimeProvider time, LocalWork? local = null)
 {
     /// <summary>Applies a command to a job (submitting one with <see cref="RequestJob"/>) and returns the events recorded.</summary>
     /// <param name="jobId">The job run.</param>
@@ -22,17 +23,121 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
     /// <exception cref="JobConcurrencyException">Another writer changed the job first.</exception>
     public async Task<IReadOnlyList<JobEvent>> ExecuteAsync(string jobId, JobCommand command, CancellationToken cancellationToken = default)
     {
-        await using var session = store.LightweightSession();
-        var stream = await session.Events.FetchStreamAsync(jobId, token: cancellationToken).ConfigureAwait(false);
-        var state = JobDecider.Fold(stream.Select(e => (JobEvent)e.Data));
-        var events = JobDecider.Decide(command, state, new DecisionContext(time.GetUtcNow(), Random.Shared.NextDouble()));
-        if (events.Count == 0)
+        // A new job's stream does not exist: no read before the write (a second submit of the same id collides and is
+        // decided again on what is stored, which refuses it).
+        if (command is RequestJob request && local is not null && RunsHere(request) && local.TryReserve())
         {
-            return events;
+            JobStep step;
+            try
+            {
+                var lease = new RowLease(DueTasks.StartJob, local.Owner, time.GetUtcNow() + local.Lease);
+                step = await WriteAsync(jobId, JobSnapshot.New, command, null, default, lease, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsConcurrencyConflict(e) || e is JobConcurrencyException)
+            {
+                local.Unreserve();
+                return (await StepAsync(jobId, null, command, null, default, cancellationToken).ConfigureAwait(false)).Events;
+            }
+            catch
+            {
+                local.Unreserve();
+                throw;
+            }
+
+            if (step.Events.Count == 0)
+            {
+                local.Unreserve();
+            }
+            else
+            {
+                // Committed: the row is leased to this process and kept for recovery; a worker here starts it now.
+                local.PostReserved(new WorkItem(new ClaimedTask(jobId, DueTasks.StartJob, 0, time.GetUtcNow() + local.Lease), step.Snapshot));
+            }
+
+            return step.Events;
         }
 
-        var version = stream.Count + events.Count;
-        if (stream.Count == 0)
+        var known = command is RequestJob ? JobSnapshot.New : null;
+        return (await StepAsync(jobId, known, command, null, default, cancellationToken).ConfigureAwait(false)).Events;
+    }
+
+    /// <summary>A submitted job this process's workers may start at once: due now, no concurrency rule, a queue they take.</summary>
+    private bool RunsHere(RequestJob request) =>
+        request.Definition.MaxConcurrency is null && request.LockKey is null
+        && (request.ScheduledAt is null || request.ScheduledAt <= time.GetUtcNow())
+        && (local!.Queues.Count == 0 || local.Queues.Contains(request.Queue));
+
+    /// <summary>
+    /// Applies a command to a job known at <paramref name="known"/> (null: read it first) and, when
+    /// <paramref name="worker"/> is given, also starts in the same write the job's next attempt that is due now, leased
+    /// to that worker (a job's start runs its first task, a task's result its next, with no claim in between). A stale
+    /// snapshot is read again and decided once more: the append is conditional on the stream version, so every result
+    /// is still recorded once.
+    /// </summary>
+    /// <param name="jobId">The job run.</param>
+    /// <param name="known">The job as this process last wrote or read it, or null.</param>
+    /// <param name="command">What is asked.</param>
+    /// <param name="worker">The worker that will run the attempt started here, or null to start none.</param>
+    /// <param name="lease">How long that worker's lease holds.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="JobConcurrencyException">Another writer changed the job first, twice.</exception>
+    public async Task<JobStep> StepAsync(string jobId, JobSnapshot? known, JobCommand command, string? worker, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        for (var attempt = 0; ; attempt++)
+        {
+            var snapshot = known ?? await SnapshotAsync(jobId, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await WriteAsync(jobId, snapshot, command, worker, lease, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JobConcurrencyException) when (known is not null && attempt == 0)
+            {
+                known = null; // what this process knew is stale: decide again on the stream as it is
+            }
+        }
+    }
+
+    /// <summary>The job's state and stream version, read from its stream.</summary>
+    /// <param name="jobId">The job run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<JobSnapshot> SnapshotAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.QuerySession();
+        var stream = await session.Events.FetchStreamAsync(jobId, token: cancellationToken).ConfigureAwait(false);
+        return new JobSnapshot(JobDecider.Fold(stream.Select(e => (JobEvent)e.Data)), stream.Count);
+    }
+
+    /// <summary>
+    /// One transaction: the decided events appended at the snapshot's version, the job view, the due rows (the attempt
+    /// started here and a locally queued start written leased), the retry lock, and the notifications.
+    /// </summary>
+    private async Task<JobStep> WriteAsync(string jobId, JobSnapshot snapshot, JobCommand command, string? worker, TimeSpan lease, RowLease? queuedLocally, CancellationToken cancellationToken)
+    {
+        var state = snapshot.State;
+        var context = new DecisionContext(time.GetUtcNow(), Random.Shared.NextDouble());
+        var events = JobDecider.Decide(command, state, context);
+        if (events.Count == 0)
+        {
+            return new JobStep(snapshot, events, null);
+        }
+
+        var next = events.Aggregate(state, JobDecider.Evolve);
+        ClaimedTask? started = null;
+        if (worker is not null && NextDueAttempt(next, context.Now) is { } due)
+        {
+            var start = JobDecider.Decide(new StartTask(due.TaskType, due.Attempt), next, context);
+            if (start.Count > 0)
+            {
+                events = [.. events, .. start];
+                next = start.Aggregate(next, JobDecider.Evolve);
+                started = new ClaimedTask(jobId, due.TaskType, due.Attempt, context.Now + lease);
+            }
+        }
+
+        await using var session = store.LightweightSession();
+        var version = snapshot.Version + events.Count;
+        if (snapshot.Version == 0)
         {
             session.Events.StartStream(jobId, events);
         }
@@ -41,14 +146,15 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
             session.Events.Append(jobId, version, events);
         }
 
-        var next = events.Aggregate(state, JobDecider.Evolve);
         session.Store(JobView.From(next, version));
-        DueTasks.Sync(session, store.Options.DatabaseSchemaName, next);
+        var leased = started is not null ? new RowLease(started.TaskType, worker!, started.LeaseUntil) : queuedLocally;
+        DueTasks.Sync(session, store.Options.DatabaseSchemaName, next, leased);
         if (next.IsFinished && !state.IsFinished && next.RetryRoot is { } root)
         {
             // The retry ended: its root may be retried again.
             RetryLocks.Release(session, store.Options.DatabaseSchemaName, root, jobId);
         }
+
         if (events.Any(e => e is JobCancellationRequested) || (command is JobTimedOut && events.Count > 0))
         {
             // Delivered on commit to every process: the ones running this job's tasks stop them at once.
@@ -61,30 +167,40 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         }
         catch (Exception e) when (IsConcurrencyConflict(e))
         {
-            throw new JobConcurrencyException(jobId, stream.Count, e);
+            throw new JobConcurrencyException(jobId, snapshot.Version, e);
         }
 
         WorkflowsTelemetry.Record(next, events);
         if (events.Any(e => e is JobCancellationRequested or JobCancelled))
         {
-            // Cascade: a cancelled batch parent cancels the children it forked that still run.
-            foreach (var child in await ChildrenAsync(jobId, cancellationToken).ConfigureAwait(false))
+            await CascadeCancelAsync(jobId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new JobStep(new JobSnapshot(next, version), events, started);
+    }
+
+    /// <summary>The attempt a worker may start at once after a write: scheduled (or polling) and due now.</summary>
+    private static TaskRun? NextDueAttempt(JobState state, DateTimeOffset now) => state.IsFinished
+        ? null
+        : state.Tasks.Values.FirstOrDefault(t => t.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing && (t.DueAt ?? now) <= now);
+
+    /// <summary>A cancelled batch parent cancels the children it forked that still run.</summary>
+    private async Task CascadeCancelAsync(string jobId, CancellationToken cancellationToken)
+    {
+        foreach (var child in await ChildrenAsync(jobId, cancellationToken).ConfigureAwait(false))
+        {
+            if (child.Status is not (JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled or JobStatus.Cancelling))
             {
-                if (child.Status is not (JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled or JobStatus.Cancelling))
+                try
                 {
-                    try
-                    {
-                        await ExecuteAsync(child.Id, new CancelJob($"its batch parent {jobId} was cancelled"), cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (JobConcurrencyException)
-                    {
-                        // The child moved on at this moment; the await task's cancellation stops waiting for it anyway.
-                    }
+                    await ExecuteAsync(child.Id, new CancelJob($"its batch parent {jobId} was cancelled"), cancellationToken).ConfigureAwait(false);
+                }
+                catch (JobConcurrencyException)
+                {
+                    // The child moved on at this moment; the await task's cancellation stops waiting for it anyway.
                 }
             }
         }
-
-        return events;
     }
 
     /// <summary>
@@ -198,32 +314,122 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         store.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate, ct: cancellationToken);
 
     /// <summary>
-    /// Claims up to <paramref name="max"/> due rows (by priority, then due time) not leased by a live worker: job
-    /// timeouts, the starts of queued jobs whose job type is below its <c>max_concurrency</c>, and at most ONE task
-    /// attempt (job rows are quick; an attempt may take hours, and no due work may wait claimed behind it). Claims
-    /// are serialized by a transaction-scoped advisory lock, so the count of a job type's running jobs (jobs with task
-    /// rows, and starts claimed but not yet made) is exact: two workers cannot both take the last slot. A job with a
-    /// queueing lock key starts only when no other job with that key runs. A lease that ran
-    /// out (its worker died) makes the row claimable again.
+    /// Claims due rows not leased by a live worker, by priority then due time: up to <paramref name="max"/> job rows
+    /// (job timeouts, and starts of queued jobs) and ONE task attempt (job rows are quick; an attempt may take hours, so
+    /// a worker claims only the attempt it can run now). Rows without a
+    /// concurrency rule are claimed with <c>FOR UPDATE SKIP LOCKED</c> and no other serialization. Starts of jobs with a
+    /// <c>max_concurrency</c> or a queueing lock key are claimed under a transaction-scoped advisory lock, so the count
+    /// of a job type's running jobs (jobs with task rows, and starts claimed but not yet made) is exact: two workers
+    /// cannot both take the last slot, and a job with a lock key starts only when no other job with that key runs. A
+    /// lease that ran out (its worker died) makes the row claimable again.
     /// </summary>
     /// <param name="worker">The claiming worker's name.</param>
-    /// <param name="max">At most this many.</param>
+    /// <param name="max">At most this many job rows.</param>
     /// <param name="lease">How long the claim holds.</param>
     /// <param name="queues">Only these named queues (null or empty: every queue).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<IReadOnlyList<ClaimedTask>> ClaimDueAsync(string worker, int max, TimeSpan lease, IReadOnlyCollection<string>? queues = null, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ClaimedTask>> ClaimDueAsync(string worker, int max, TimeSpan lease, IReadOnlyCollection<string>? queues = null, CancellationToken cancellationToken = default) =>
+        ClaimDueAsync(worker, max, 1, lease, queues, cancellationToken);
+
+    /// <summary>As <see cref="ClaimDueAsync(string, int, TimeSpan, IReadOnlyCollection{string}?, CancellationToken)"/>, with up to <paramref name="maxAttempts"/> task attempts (one per idle worker).</summary>
+    /// <param name="worker">The claiming worker's (or process's) name.</param>
+    /// <param name="max">At most this many job rows.</param>
+    /// <param name="maxAttempts">At most this many task attempts.</param>
+    /// <param name="lease">How long the claim holds.</param>
+    /// <param name="queues">Only these named queues (null or empty: every queue).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<IReadOnlyList<ClaimedTask>> ClaimDueAsync(string worker, int max, int maxAttempts, TimeSpan lease, IReadOnlyCollection<string>? queues, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         var schema = store.Options.DatabaseSchemaName;
         var table = schema + "." + DueTasks.TableName;
+        var queueArray = (queues ?? []).ToArray();
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var claimed = new List<ClaimedTask>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            // Constrained starts are left to the serialized query below; everything else is claimed here.
+            command.CommandText = $"""
+                with jobs as (
+                  select t.job_id, t.task_type from {table} t
+                  where t.task_type in ('', @timeout) and t.max_concurrency is null and t.lock_key is null
+                    and t.due_at <= @now and (t.lease_until is null or t.lease_until <= @now)
+                    and (cardinality(@queues) = 0 or t.queue = any(@queues))
+                  order by t.priority desc, t.due_at, t.job_id limit @max
+                  for update skip locked),
+                attempts as (
+                  select t.job_id, t.task_type from {table} t
+                  where t.task_type not in ('', @timeout)
+                    and t.due_at <= @now and (t.lease_until is null or t.lease_until <= @now)
+                    and (cardinality(@queues) = 0 or t.queue = any(@queues))
+                  order by t.priority desc, t.due_at, t.job_id limit @attempts
+                  for update skip locked),
+                next as (select * from jobs union all select * from attempts),
+                updated as (
+                  update {table} t set lease_until = @until, owner = @worker
+                  from next where t.job_id = next.job_id and t.task_type = next.task_type
+                  returning t.job_id, t.task_type, t.attempt, t.lease_until)
+                select job_id, task_type, attempt, lease_until, null::boolean from updated
+                union all
+                select null, null, null, null, exists (
+                  select 1 from {table} c where c.task_type = '' and (c.max_concurrency is not null or c.lock_key is not null)
+                    and c.due_at <= @now and (c.lease_until is null or c.lease_until <= @now))
+                """;
+            AddClaimParameters(command, now, lease, worker, max, queueArray);
+            command.Parameters.AddWithValue("attempts", Math.Max(0, maxAttempts));
+            var constrained = await ReadClaimsAsync(command, claimed, cancellationToken).ConfigureAwait(false);
+            if (constrained && claimed.Count(c => DueTasks.IsJobRow(c.TaskType)) < max)
+            {
+                await ClaimConstrainedStartsAsync(connection, transaction, table, now, lease, worker, max - claimed.Count(c => DueTasks.IsJobRow(c.TaskType)), queueArray, claimed, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return claimed;
+    }
+
+    private static void AddClaimParameters(Npgsql.NpgsqlCommand command, DateTimeOffset now, TimeSpan lease, string worker, int max, string[] queues)
+    {
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("until", now + lease);
+        command.Parameters.AddWithValue("worker", worker);
+        command.Parameters.AddWithValue("max", max);
+        command.Parameters.AddWithValue("timeout", DueTasks.JobTimeout);
+        command.Parameters.AddWithValue("queues", queues);
+    }
+
+    /// <summary>Reads claimed rows; a row without a job id carries the flag returned (whether constrained starts are due).</summary>
+    private static async Task<bool> ReadClaimsAsync(Npgsql.NpgsqlCommand command, List<ClaimedTask> claimed, CancellationToken cancellationToken)
+    {
+        var flag = false;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (reader.IsDBNull(0))
+            {
+                flag = reader.GetBoolean(4);
+                continue;
+            }
+
+            claimed.Add(new ClaimedTask(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
+
+        return flag;
+    }
+
+    /// <summary>Starts of jobs with a max_concurrency or a lock key, claimed one claimer at a time (the advisory lock) so the counts are exact.</summary>
+    private static async Task ClaimConstrainedStartsAsync(
+        Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction, string table, DateTimeOffset now, TimeSpan lease, string worker, int max, string[] queues,
+        List<ClaimedTask> claimed, CancellationToken cancellationToken)
+    {
         await using (var serialize = connection.CreateCommand())
         {
             serialize.Transaction = transaction;
             serialize.CommandText = "select pg_advisory_xact_lock(hashtext(@key))";
-            serialize.Parameters.AddWithValue("key", "workflows.claim." + schema);
+            serialize.Parameters.AddWithValue("key", "workflows.claim." + table);
             await serialize.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -231,50 +437,30 @@ public sealed class JobStore(IDocumentStore store, TimeProvider time)
         command.Transaction = transaction;
         command.CommandText = $"""
             with due as (
-              select t.job_id, t.task_type, t.priority, t.due_at, t.job_type, t.max_concurrency,
-                     row_number() over (partition by (t.task_type = '' and t.max_concurrency is not null), t.job_type
-                                        order by t.priority desc, t.due_at, t.job_id) as nth,
-                     t.lock_key,
-                     row_number() over (partition by (t.task_type = '' and t.lock_key is not null), t.lock_key
-                                        order by t.priority desc, t.due_at, t.job_id) as nth_locked,
-                     row_number() over (partition by t.task_type not in ('', @timeout)
-                                        order by t.priority desc, t.due_at, t.job_id, t.task_type) as nth_attempt
+              select t.job_id, t.task_type, t.priority, t.due_at, t.job_type, t.max_concurrency, t.lock_key,
+                     row_number() over (partition by t.max_concurrency is not null, t.job_type order by t.priority desc, t.due_at, t.job_id) as nth,
+                     row_number() over (partition by t.lock_key is not null, t.lock_key order by t.priority desc, t.due_at, t.job_id) as nth_locked
               from {table} t
-              where t.due_at <= @now and (t.lease_until is null or t.lease_until <= @now)
+              where t.task_type = '' and (t.max_concurrency is not null or t.lock_key is not null)
+                and t.due_at <= @now and (t.lease_until is null or t.lease_until <= @now)
                 and (cardinality(@queues) = 0 or t.queue = any(@queues))),
             next as (
               select d.job_id, d.task_type from due d
-              where (d.task_type in ('', @timeout) or d.nth_attempt = 1)
-                and (d.task_type <> '' or d.max_concurrency is null
+              where (d.max_concurrency is null
                  or d.nth + (select count(distinct r.job_id) from {table} r
                              where r.job_type = d.job_type and (r.task_type <> '' or r.lease_until > @now)) <= d.max_concurrency)
-                and (d.task_type <> '' or d.lock_key is null
+                and (d.lock_key is null
                  or (d.nth_locked = 1 and not exists (select 1 from {table} r
                              where r.lock_key = d.lock_key and r.job_id <> d.job_id and (r.task_type <> '' or r.lease_until > @now))))
-              order by d.priority desc, d.due_at, d.job_id, d.task_type
+              order by d.priority desc, d.due_at, d.job_id
               limit @max)
             update {table} t set lease_until = @until, owner = @worker
             from next where t.job_id = next.job_id and t.task_type = next.task_type
               and (t.lease_until is null or t.lease_until <= @now)
             returning t.job_id, t.task_type, t.attempt, t.lease_until
             """;
-        command.Parameters.AddWithValue("now", now);
-        command.Parameters.AddWithValue("until", now + lease);
-        command.Parameters.AddWithValue("worker", worker);
-        command.Parameters.AddWithValue("max", max);
-        command.Parameters.AddWithValue("timeout", DueTasks.JobTimeout);
-        command.Parameters.AddWithValue("queues", (queues ?? []).ToArray());
-        var claimed = new List<ClaimedTask>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                claimed.Add(new ClaimedTask(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3)));
-            }
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return claimed;
+        AddClaimParameters(command, now, lease, worker, max, queues);
+        await ReadClaimsAsync(command, claimed, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Extends a claim this worker still holds, while its task runs; false when the claim was lost or the attempt moved on.</summary>

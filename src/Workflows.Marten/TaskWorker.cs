@@ -40,25 +40,33 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var claims = await jobs.ClaimDueAsync(name, ClaimBatch, Lease, Queues, cancellationToken).ConfigureAwait(false);
-        // The claim holds at most one task attempt, run last: the quick job rows (starts, timeouts) never wait behind
-        // it, and nothing else is held while it runs (an AWAIT_FORKED_JOB would otherwise hold its own children).
+        // The claim holds at most one task attempt, run last: the quick job rows (timeouts) never wait behind it.
         foreach (var claim in claims.OrderBy(c => DueTasks.IsJobRow(c.TaskType) ? 0 : 1))
         {
-            await ProcessAsync(claim, cancellationToken).ConfigureAwait(false);
+            await ProcessAsync(new WorkItem(claim, null), cancellationToken).ConfigureAwait(false);
         }
 
         return claims.Count;
     }
 
-    private async Task ProcessAsync(ClaimedTask claim, CancellationToken cancellationToken)
+    /// <summary>
+    /// Processes one claimed row: a job's start (then its first attempt, started in the same write), a job's timeout,
+    /// or a task attempt; after each attempt, the result is recorded and the job's next attempt that is due now is
+    /// started in the same write and run here, until the job ends or waits.
+    /// </summary>
+    /// <param name="item">The row, leased to this worker's process, and the job as last known here.</param>
+    /// <param name="cancellationToken">Stops the worker: a running attempt is stopped and left to its lease.</param>
+    public async Task ProcessAsync(WorkItem item, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(item);
+        var claim = item.Claim;
+        JobStep? step;
+        var takenOver = false;
         if (claim.TaskType == DueTasks.StartJob)
         {
-            await jobs.ExecuteAsync(claim.JobId, new StartJob(), cancellationToken).ConfigureAwait(false);
-            return;
+            step = await jobs.StepAsync(claim.JobId, item.Known, new StartJob(), name, Lease, cancellationToken).ConfigureAwait(false);
         }
-
-        if (claim.TaskType == DueTasks.JobTimeout)
+        else if (claim.TaskType == DueTasks.JobTimeout)
         {
             try
             {
@@ -71,22 +79,48 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
 
             return;
         }
-
-        var state = await jobs.StateAsync(claim.JobId, cancellationToken).ConfigureAwait(false);
-        var run = state.Task(claim.TaskType);
-        var task = state.Definition?.FindTask(claim.TaskType);
-        if (task is null || run.Attempt != claim.Attempt || run.Status is not (TaskRunStatus.Scheduled or TaskRunStatus.Executing or TaskRunStatus.Started))
+        else
         {
-            return; // the job moved on (cancelled, ended, rescheduled) since the row was read: nothing to run
+            (step, takenOver) = await StartClaimedAttemptAsync(claim, item.Known, cancellationToken).ConfigureAwait(false);
+        }
+
+        while (step?.Started is { } attempt)
+        {
+            step = await RunAttemptAsync(attempt, step.Snapshot, takenOver, cancellationToken).ConfigureAwait(false);
+            takenOver = false;
+        }
+    }
+
+    /// <summary>
+    /// Records the start of a claimed attempt; null when there is nothing to run (the job moved on). TakenOver: the
+    /// attempt had started before (its worker's lease lapsed), so its log is resumed.
+    /// </summary>
+    private async Task<(JobStep? Step, bool TakenOver)> StartClaimedAttemptAsync(ClaimedTask claim, JobSnapshot? known, CancellationToken cancellationToken)
+    {
+        var snapshot = known ?? await jobs.SnapshotAsync(claim.JobId, cancellationToken).ConfigureAwait(false);
+        var run = snapshot.State.Task(claim.TaskType);
+        if (snapshot.State.Definition?.FindTask(claim.TaskType) is null || run.Attempt != claim.Attempt
+            || run.Status is not (TaskRunStatus.Scheduled or TaskRunStatus.Executing or TaskRunStatus.Started))
+        {
+            return (null, false); // the job moved on (cancelled, ended, rescheduled) since the row was read: nothing to run
         }
 
         // A claim taken over after a lapsed lease finds the attempt already started: it runs it again.
-        var started = await jobs.ExecuteAsync(claim.JobId, new StartTask(claim.TaskType, claim.Attempt), cancellationToken).ConfigureAwait(false);
-        if (started.Count == 0 && run.Status != TaskRunStatus.Started)
+        var started = await jobs.StepAsync(claim.JobId, snapshot, new StartTask(claim.TaskType, claim.Attempt), null, Lease, cancellationToken).ConfigureAwait(false);
+        if (started.Events.Count == 0 && run.Status != TaskRunStatus.Started)
         {
-            return; // the decider refused the start (e.g. the job is cancelling): nothing to run
+            return (null, false); // the decider refused the start (e.g. the job is cancelling): nothing to run
         }
 
+        return (started with { Started = claim }, run.Status == TaskRunStatus.Started);
+    }
+
+    /// <summary>Runs one started attempt and records its result (starting the next attempt due now in the same write).</summary>
+    /// <returns>The result's write, or null when another worker recorded it first.</returns>
+    private async Task<JobStep?> RunAttemptAsync(ClaimedTask claim, JobSnapshot snapshot, bool takenOver, CancellationToken cancellationToken)
+    {
+        var state = snapshot.State;
+        var task = state.Definition!.FindTask(claim.TaskType)!;
         using var cancelled = new CancellationTokenSource();
         using var registration = running.Register(claim.JobId, cancelled);
         if (state.Status == JobStatus.Cancelling)
@@ -102,7 +136,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         var activity = WorkflowsTelemetry.StartAttempt(claim.JobId, state.Definition!.JobType, claim.TaskType, claim.Attempt);
         var began = System.Diagnostics.Stopwatch.GetTimestamp();
         var request = new AttemptRequest(claim.JobId, state.Definition!, state.Params, task, claim.Attempt, state.JobAttempt, state.StartedAt);
-        var log = await logs.OpenAsync(claim.JobId, claim.TaskType, claim.Attempt, [], resume: run.Status == TaskRunStatus.Started, cancellationToken).ConfigureAwait(false);
+        var log = await logs.OpenAsync(claim.JobId, claim.TaskType, claim.Attempt, [], resume: takenOver, cancellationToken).ConfigureAwait(false);
         try
         {
             result = await runner.RunAsync(request, log, artifacts, cancelled.Token, cancellationToken).ConfigureAwait(false);
@@ -124,12 +158,13 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         LogAttemptEnded(Logger, claim.JobId, claim.TaskType, claim.Attempt, result.ExitCode, result.ErrorCode, elapsed.TotalMilliseconds);
         try
         {
-            await jobs.ExecuteAsync(claim.JobId, new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode), cancellationToken)
-                .ConfigureAwait(false);
+            var report = new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode);
+            return await jobs.StepAsync(claim.JobId, snapshot, report, name, Lease, cancellationToken).ConfigureAwait(false);
         }
         catch (JobConcurrencyException)
         {
             // Another worker recorded this attempt's result first (a lease taken over): the result is recorded once.
+            return null;
         }
     }
 

@@ -19,7 +19,10 @@ public static class WorkflowsMarten
     public static void Configure(StoreOptions options, string connectionString, string schema = "workflows")
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Connection(connectionString);
+        // Pooled connections are not reset with DISCARD ALL on return: Workflows keeps no session state on them (its
+        // locks are transaction-scoped; LISTEN has a connection of its own), and the reset cost a statement (a commit)
+        // per use and dropped the prepared statements every use would otherwise reuse.
+        options.Connection(new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString);
         options.DatabaseSchemaName = schema;
         options.Events.StreamIdentity = StreamIdentity.AsString;
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;

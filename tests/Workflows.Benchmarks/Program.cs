@@ -7,9 +7,16 @@ switch (scenario)
         return BuildTime.Run();
     case "container":
         return await ContainerOverhead.RunAsync();
+    case "vs-hangfire":
+        return await Workflows.Benchmarks.Throughput.SideBySide.RunAsync("hangfire", args[1..]);
+    case "run" when args.Length == 4:
+        return await Workflows.Benchmarks.Throughput.MeasuredRun.RunAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+    case "trickle" when args.Length == 4:
+        return await Workflows.Benchmarks.Throughput.MeasuredRun.TrickleAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
     default:
         Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Workflows.Benchmarks -- <scenario>");
         Console.Error.WriteLine("scenarios: build-time   (build with and without the generator and analyzers; generator time per edit)");
         Console.Error.WriteLine("           container    (a container task through the engine vs docker run --rm from the CLI)");
+        Console.Error.WriteLine("           vs-hangfire  (no-op jobs end to end, fail-once, start latency: this engine vs Hangfire.PostgreSql) [--jobs N] [--runs N] [--trickle N]");
         return 2;
 }

@@ -77,12 +77,12 @@ public sealed class HostTests : IAsyncLifetime
         using var host = Build(options =>
         {
             options.DataDirectory = "";
-            options.WorkerCount = 0;
+            options.WorkerCount = -1;
             options.Schema = "Bad Schema";
         });
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains("DataDirectory is required", error.Message, StringComparison.Ordinal);
-        Assert.Contains("WorkerCount must be between 1 and 256.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("WorkerCount must be between 0 (a submit-only host) and 256.", error.Message, StringComparison.Ordinal);
         Assert.Contains("Schema must be a lower-case PostgreSQL identifier", error.Message, StringComparison.Ordinal);
     }
 

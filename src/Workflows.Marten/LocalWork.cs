@@ -1,0 +1,108 @@
+using System.Threading.Channels;
+
+namespace Workflows.Marten;
+
+/// <summary>A due row for a worker of this process, with the job as this process last knew it (null: read it first).</summary>
+/// <param name="Claim">The row, leased to this process.</param>
+/// <param name="Known">The job's state and version when the row was claimed or written here, if known.</param>
+public sealed record WorkItem(ClaimedTask Claim, JobSnapshot? Known);
+
+/// <summary>
+/// This process's queue of work for its own workers. Jobs submitted in this process are handed straight to it once
+/// their rows are committed (written leased to this process, so no other worker claims them while the lease holds,
+/// and any worker may when it lapses: the row stays for recovery); the host's claimer adds what it claims from the
+/// database for its idle workers. Closed (nothing handed over) in a process without workers.
+/// </summary>
+public sealed class LocalWork
+{
+    private readonly Channel<WorkItem> _items = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private int _queued;
+    private int _idle;
+    private int _backlog;
+
+    /// <summary>The lease owner of rows queued here (the host process).</summary>
+    public string Owner { get; private set; } = string.Empty;
+
+    /// <summary>How long a queued row's lease holds.</summary>
+    public TimeSpan Lease { get; private set; }
+
+    /// <summary>The named queues this process's workers take (empty: every queue).</summary>
+    public IReadOnlyCollection<string> Queues { get; private set; } = [];
+
+    /// <summary>True once workers read the queue.</summary>
+    public bool IsOpen => _backlog > 0;
+
+    /// <summary>Workers with nothing to do and nothing queued for them: how much the claimer may take from the database.</summary>
+    public int FreeWorkers => Math.Max(0, Volatile.Read(ref _idle) - Volatile.Read(ref _queued));
+
+    /// <summary>The items, for the workers.</summary>
+    public ChannelReader<WorkItem> Reader => _items.Reader;
+
+    /// <summary>Raised when a worker becomes idle (the claimer may claim for it).</summary>
+    public event Action? WorkerIdle;
+
+    /// <summary>Opens the queue for <paramref name="workers"/> workers, at most <paramref name="backlog"/> items waiting.</summary>
+    /// <param name="workers">The workers that read it.</param>
+    /// <param name="backlog">Items that may wait for a worker (more submits leave their rows to any worker's claim).</param>
+    /// <param name="owner">The lease owner of rows queued here.</param>
+    /// <param name="lease">How long those leases hold.</param>
+    /// <param name="queues">The named queues the workers take.</param>
+    public void Open(int workers, int backlog, string owner, TimeSpan lease, IReadOnlyCollection<string> queues)
+    {
+        Owner = owner;
+        Lease = lease;
+        Queues = queues;
+        _idle = workers;
+        Volatile.Write(ref _backlog, backlog);
+    }
+
+    /// <summary>Closes the queue: later submits leave their rows to the claim.</summary>
+    public void Close() => Volatile.Write(ref _backlog, 0);
+
+    /// <summary>Reserves a place for a job about to be submitted in this process; false when closed or full.</summary>
+    public bool TryReserve()
+    {
+        while (true)
+        {
+            var queued = Volatile.Read(ref _queued);
+            if (queued >= Volatile.Read(ref _backlog))
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _queued, queued + 1, queued) == queued)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Gives back a reservation whose submit failed.</summary>
+    public void Unreserve() => Interlocked.Decrement(ref _queued);
+
+    /// <summary>Queues reserved work (the reservation is used).</summary>
+    /// <param name="item">The work.</param>
+    public void PostReserved(WorkItem item) => _items.Writer.TryWrite(item);
+
+    /// <summary>Queues work the claimer took from the database.</summary>
+    /// <param name="item">The work.</param>
+    public void Post(WorkItem item)
+    {
+        Interlocked.Increment(ref _queued);
+        _items.Writer.TryWrite(item);
+    }
+
+    /// <summary>A worker took an item and is busy with it.</summary>
+    public void Taken()
+    {
+        Interlocked.Decrement(ref _queued);
+        Interlocked.Decrement(ref _idle);
+    }
+
+    /// <summary>A worker finished its item.</summary>
+    public void Done()
+    {
+        Interlocked.Increment(ref _idle);
+        WorkerIdle?.Invoke();
+    }
+}

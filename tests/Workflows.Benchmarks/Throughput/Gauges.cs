@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+
+namespace Workflows.Benchmarks.Throughput;
+
+/// <summary>
+/// The counters every run reports, read the same way for every engine: database commits
+/// (<c>pg_stat_database.xact_commit</c>), this process's CPU time and peak working set, and the machine's busy share.
+/// </summary>
+internal sealed class Gauges
+{
+    private readonly string _connectionString;
+    private long _commits;
+    private TimeSpan _cpu;
+    private (long Busy, long Total) _machine;
+    private long _started;
+
+    private Gauges(string connectionString) => _connectionString = connectionString;
+
+    public static async Task<Gauges> StartAsync(string connectionString)
+    {
+        var gauges = new Gauges(connectionString);
+        gauges._commits = await CommitsAsync(connectionString);
+        gauges._cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        gauges._machine = MachineTicks();
+        gauges._started = Stopwatch.GetTimestamp();
+        return gauges;
+    }
+
+    public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
+
+    /// <summary>Reads every counter's change since start.</summary>
+    public async Task<(double Seconds, long Commits, double CpuSeconds, double PeakWorkingSetMb, double MachineBusyPercent)> StopAsync()
+    {
+        var seconds = Elapsed.TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - _cpu).TotalSeconds;
+        var machine = MachineTicks();
+        // pg_stat_database is updated when a backend reports its statistics (at most every second or so): wait for it.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var commits = await CommitsAsync(_connectionString) - _commits;
+        using var self = Process.GetCurrentProcess();
+        var busy = machine.Total == _machine.Total ? 0 : 100.0 * (machine.Busy - _machine.Busy) / (machine.Total - _machine.Total);
+        return (seconds, commits, cpu, self.PeakWorkingSet64 / 1024.0 / 1024.0, busy);
+    }
+
+    private static async Task<long> CommitsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select pg_stat_clear_snapshot(); select xact_commit from pg_stat_database where datname = current_database()", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.NextResultAsync();
+        await reader.ReadAsync();
+        return reader.GetInt64(0);
+    }
+
+    /// <summary>Busy and total jiffies of all cores, from the first line of /proc/stat.</summary>
+    private static (long Busy, long Total) MachineTicks()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var total = fields.Take(8).Sum();
+        var idle = fields[3] + fields[4]; // idle + iowait
+        return (total - idle, total);
+    }
+}

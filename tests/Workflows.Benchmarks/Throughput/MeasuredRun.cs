@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Workflows.Testing;
+
+namespace Workflows.Benchmarks.Throughput;
+
+/// <summary>
+/// One measured run in its own process (<c>run ENGINE MODE JOBS</c>): a server with 8 workers in this process, a
+/// warm-up, then the measured work, and one line <c>RESULT {json}</c> for the scenario that started it.
+/// Modes: <c>e2e</c> and <c>fail-once</c> (8 concurrent clients submit JOBS jobs; every job must be done in the
+/// database), <c>latency</c> (another process submits at 20 jobs/s; submit → task start per job).
+/// </summary>
+internal static class MeasuredRun
+{
+    public const int Workers = 8;
+    public const int Clients = 8;
+    private const int WarmupJobs = 500;
+    public const int TricklePerSecond = 20;
+
+    public static async Task<int> RunAsync(string engineName, string mode, int jobs)
+    {
+        var connectionString = TestInfrastructure.PostgresConnectionString;
+        var schema = $"bench_{engineName[..2]}_{Guid.NewGuid():N}"[..20];
+        try
+        {
+            RunResult result;
+            await using (var engine = EngineUnderTest.Create(engineName, connectionString, schema))
+            {
+                await engine.StartServerAsync(Workers, failOnce: mode == "fail-once");
+                await SubmitAllAsync(engine, WarmupJobs, measured: false);
+                await WaitDoneAsync(engine, WarmupJobs);
+                result = mode == "latency"
+                    ? await LatencyAsync(engine, engineName, connectionString, schema, jobs)
+                    : await ThroughputAsync(engine, engineName, mode, connectionString, jobs);
+            }
+
+            Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
+            return 0;
+        }
+        finally
+        {
+            await TestInfrastructure.DropSchemaAsync(schema);
+        }
+    }
+
+    private static async Task<RunResult> ThroughputAsync(EngineUnderTest engine, string engineName, string mode, string connectionString, int jobs)
+    {
+        var gauges = await Gauges.StartAsync(connectionString);
+        var submitSeconds = await SubmitAllAsync(engine, jobs, measured: false);
+        await WaitDoneAsync(engine, WarmupJobs + jobs);
+        var (seconds, commits, cpu, peak, busy) = await gauges.StopAsync();
+        return new RunResult(engineName, mode, jobs, jobs / submitSeconds, jobs / seconds, (double)commits / jobs, cpu * 1000 / jobs, peak, busy);
+    }
+
+    private static async Task<RunResult> LatencyAsync(EngineUnderTest engine, string engineName, string connectionString, string schema, int jobs)
+    {
+        var gauges = await Gauges.StartAsync(connectionString);
+        var self = Environment.ProcessPath!;
+        var arguments = new List<string>();
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            arguments.Add(typeof(MeasuredRun).Assembly.Location);
+        }
+
+        arguments.AddRange(["trickle", engineName, schema, jobs.ToString(CultureInfo.InvariantCulture)]);
+        using var client = Process.Start(new ProcessStartInfo(self, arguments) { UseShellExecute = false })!;
+        await client.WaitForExitAsync();
+        if (client.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"the trickle client exited {client.ExitCode}");
+        }
+
+        await WaitDoneAsync(engine, WarmupJobs + jobs);
+        var (seconds, commits, cpu, peak, busy) = await gauges.StopAsync();
+        var sorted = Probe.Sorted();
+        return new RunResult(engineName, "latency", jobs, jobs / seconds, jobs / seconds, (double)commits / jobs, cpu * 1000 / jobs, peak, busy,
+            Probe.Percentile(sorted, 50), Probe.Percentile(sorted, 95), Probe.Percentile(sorted, 99));
+    }
+
+    /// <summary>The other process of the latency mode: a submit-only client that submits JOBS jobs at 20 per second.</summary>
+    public static async Task<int> TrickleAsync(string engineName, string schema, int jobs)
+    {
+        await using var engine = EngineUnderTest.Create(engineName, TestInfrastructure.PostgresConnectionString, schema);
+        await engine.StartClientAsync();
+        var interval = TimeSpan.FromSeconds(1.0 / TricklePerSecond);
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < jobs; i++)
+        {
+            var due = interval * i;
+            var wait = due - Stopwatch.GetElapsedTime(start);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            await engine.SubmitAsync(DateTime.UtcNow.Ticks);
+        }
+
+        return 0;
+    }
+
+    /// <summary>Submits <paramref name="jobs"/> jobs from <see cref="Clients"/> concurrent clients; returns the seconds it took.</summary>
+    private static async Task<double> SubmitAllAsync(EngineUnderTest engine, int jobs, bool measured)
+    {
+        var watch = Stopwatch.StartNew();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) < jobs)
+            {
+                await engine.SubmitAsync(measured ? DateTime.UtcNow.Ticks : 0);
+            }
+        })));
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task WaitDoneAsync(EngineUnderTest engine, long total)
+    {
+        var last = -1L;
+        var stalled = Stopwatch.StartNew();
+        while (true)
+        {
+            var done = await engine.CountDoneAsync();
+            if (done >= total)
+            {
+                return;
+            }
+
+            if (done != last)
+            {
+                last = done;
+                stalled.Restart();
+            }
+            else if (stalled.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                throw new TimeoutException($"{engine.Name}: {done} of {total} jobs done and no progress for 2 minutes");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
