@@ -16,6 +16,8 @@ namespace Workflows.Marten;
 /// <param name="local">This process's queue for its own workers: jobs submitted here are handed to it (none: every job waits for a claim).</param>
 public sealed partial class JobStore(IDocumentStore store, TimeProvider time, LocalWork? local = null)
 {
+    private readonly GroupCommit _commits = new(store);
+
     /// <summary>Applies a command to a job (submitting one with <see cref="RequestJob"/>) and returns the events recorded.</summary>
     /// <param name="jobId">The job run.</param>
     /// <param name="command">What is asked.</param>
@@ -135,35 +137,38 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
             }
         }
 
-        await using var session = store.LightweightSession();
         var version = snapshot.Version + events.Count;
-        if (snapshot.Version == 0)
-        {
-            session.Events.StartStream(jobId, events);
-        }
-        else
-        {
-            session.Events.Append(jobId, version, events);
-        }
-
-        session.Store(JobView.From(next, version));
+        var schema = store.Options.DatabaseSchemaName;
         var leased = started is not null ? new RowLease(started.TaskType, worker!, started.LeaseUntil) : queuedLocally;
-        DueTasks.Sync(session, store.Options.DatabaseSchemaName, next, leased);
-        if (next.IsFinished && !state.IsFinished && next.RetryRoot is { } root)
-        {
-            // The retry ended: its root may be retried again.
-            RetryLocks.Release(session, store.Options.DatabaseSchemaName, root, jobId);
-        }
-
-        if (events.Any(e => e is JobCancellationRequested) || (command is JobTimedOut && events.Count > 0))
-        {
-            // Delivered on commit to every process: the ones running this job's tasks stop them at once.
-            session.QueueSqlCommand("select pg_notify(?, ?)", DueTasks.CancelChannel(store.Options.DatabaseSchemaName), jobId);
-        }
-
+        var notifyCancel = events.Any(e => e is JobCancellationRequested) || command is JobTimedOut;
+        var releaseRoot = next.IsFinished && !state.IsFinished ? next.RetryRoot : null;
         try
         {
-            await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await _commits.CommitAsync(session =>
+            {
+                if (snapshot.Version == 0)
+                {
+                    session.Events.StartStream(jobId, events);
+                }
+                else
+                {
+                    session.Events.Append(jobId, version, events);
+                }
+
+                session.Store(JobView.From(next, version));
+                DueTasks.Sync(session, schema, next, leased);
+                if (releaseRoot is not null)
+                {
+                    // The retry ended: its root may be retried again.
+                    RetryLocks.Release(session, schema, releaseRoot, jobId);
+                }
+
+                if (notifyCancel)
+                {
+                    // Delivered on commit to every process: the ones running this job's tasks stop them at once.
+                    session.QueueSqlCommand("select pg_notify(?, ?)", DueTasks.CancelChannel(schema), jobId);
+                }
+            }).ConfigureAwait(false);
         }
         catch (Exception e) when (IsConcurrencyConflict(e))
         {

@@ -13,6 +13,7 @@ internal sealed class Gauges
     private readonly string _connectionString;
     private long _commits;
     private TimeSpan _cpu;
+    private double _postgresCpu;
     private (long Busy, long Total) _machine;
     private long _started;
 
@@ -23,6 +24,7 @@ internal sealed class Gauges
         var gauges = new Gauges(connectionString);
         gauges._commits = await CommitsAsync(connectionString);
         gauges._cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        gauges._postgresCpu = PostgresCpuSeconds();
         gauges._machine = MachineTicks();
         gauges._started = Stopwatch.GetTimestamp();
         return gauges;
@@ -31,17 +33,18 @@ internal sealed class Gauges
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
 
     /// <summary>Reads every counter's change since start.</summary>
-    public async Task<(double Seconds, long Commits, double CpuSeconds, double PeakWorkingSetMb, double MachineBusyPercent)> StopAsync()
+    public async Task<(double Seconds, long Commits, double CpuSeconds, double PostgresCpuSeconds, double PeakWorkingSetMb, double MachineBusyPercent)> StopAsync()
     {
         var seconds = Elapsed.TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - _cpu).TotalSeconds;
+        var postgres = PostgresCpuSeconds() - _postgresCpu;
         var machine = MachineTicks();
         // pg_stat_database is updated when a backend reports its statistics (at most every second or so): wait for it.
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         var commits = await CommitsAsync(_connectionString) - _commits;
         using var self = Process.GetCurrentProcess();
         var busy = machine.Total == _machine.Total ? 0 : 100.0 * (machine.Busy - _machine.Busy) / (machine.Total - _machine.Total);
-        return (seconds, commits, cpu, self.PeakWorkingSet64 / 1024.0 / 1024.0, busy);
+        return (seconds, commits, cpu, postgres, self.PeakWorkingSet64 / 1024.0 / 1024.0, busy);
     }
 
     private static async Task<long> CommitsAsync(string connectionString)
@@ -53,6 +56,35 @@ internal sealed class Gauges
         await reader.NextResultAsync();
         await reader.ReadAsync();
         return reader.GetInt64(0);
+    }
+
+    /// <summary>
+    /// CPU seconds used so far by every PostgreSQL process of this machine (backends of ended connections are not
+    /// counted: the engines keep pooled connections open through a run).
+    /// </summary>
+    private static double PostgresCpuSeconds()
+    {
+        var ticks = 0L;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out _) || File.ReadAllText(Path.Combine(dir, "comm")).Trim() != "postgres")
+                {
+                    continue;
+                }
+
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime, stime
+            }
+            catch (IOException)
+            {
+                // The process ended while being read.
+            }
+        }
+
+        return ticks / 100.0; // USER_HZ
     }
 
     /// <summary>Busy and total jiffies of all cores, from the first line of /proc/stat.</summary>

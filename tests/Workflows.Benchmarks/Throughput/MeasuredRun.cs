@@ -20,7 +20,7 @@ internal static class MeasuredRun
 
     public static async Task<int> RunAsync(string engineName, string mode, int jobs)
     {
-        var connectionString = TestInfrastructure.PostgresConnectionString;
+        var connectionString = await ConnectionStringAsync();
         var schema = $"bench_{engineName[..2]}_{Guid.NewGuid():N}"[..20];
         try
         {
@@ -49,8 +49,8 @@ internal static class MeasuredRun
         var gauges = await Gauges.StartAsync(connectionString);
         var submitSeconds = await SubmitAllAsync(engine, jobs, measured: false);
         await WaitDoneAsync(engine, WarmupJobs + jobs);
-        var (seconds, commits, cpu, peak, busy) = await gauges.StopAsync();
-        return new RunResult(engineName, mode, jobs, jobs / submitSeconds, jobs / seconds, (double)commits / jobs, cpu * 1000 / jobs, peak, busy);
+        var (seconds, commits, cpu, postgres, peak, busy) = await gauges.StopAsync();
+        return new RunResult(engineName, mode, jobs, jobs / submitSeconds, jobs / seconds, (double)commits / jobs, cpu * 1000 / jobs, postgres * 1000 / jobs, peak, busy);
     }
 
     private static async Task<RunResult> LatencyAsync(EngineUnderTest engine, string engineName, string connectionString, string schema, int jobs)
@@ -72,16 +72,16 @@ internal static class MeasuredRun
         }
 
         await WaitDoneAsync(engine, WarmupJobs + jobs);
-        var (seconds, commits, cpu, peak, busy) = await gauges.StopAsync();
+        var (seconds, commits, cpu, postgres, peak, busy) = await gauges.StopAsync();
         var sorted = Probe.Sorted();
-        return new RunResult(engineName, "latency", jobs, jobs / seconds, jobs / seconds, (double)commits / jobs, cpu * 1000 / jobs, peak, busy,
+        return new RunResult(engineName, "latency", jobs, jobs / seconds, jobs / seconds, (double)commits / jobs, cpu * 1000 / jobs, postgres * 1000 / jobs, peak, busy,
             Probe.Percentile(sorted, 50), Probe.Percentile(sorted, 95), Probe.Percentile(sorted, 99));
     }
 
     /// <summary>The other process of the latency mode: a submit-only client that submits JOBS jobs at 20 per second.</summary>
     public static async Task<int> TrickleAsync(string engineName, string schema, int jobs)
     {
-        await using var engine = EngineUnderTest.Create(engineName, TestInfrastructure.PostgresConnectionString, schema);
+        await using var engine = EngineUnderTest.Create(engineName, await ConnectionStringAsync(), schema);
         await engine.StartClientAsync();
         var interval = TimeSpan.FromSeconds(1.0 / TricklePerSecond);
         var start = Stopwatch.GetTimestamp();
@@ -98,6 +98,22 @@ internal static class MeasuredRun
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The test cluster, reached through its Unix socket when it has one (as PERFORMANCE.md's peers were measured):
+    /// loopback TCP costs both sides system time on every round trip.
+    /// </summary>
+    public static async Task<string> ConnectionStringAsync()
+    {
+        var tcp = TestInfrastructure.PostgresConnectionString;
+        await using var connection = new Npgsql.NpgsqlConnection(tcp);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("show unix_socket_directories", connection);
+        var directory = ((string)(await command.ExecuteScalarAsync())!).Split(',')[0].Trim();
+        return directory.Length > 0 && Directory.Exists(directory)
+            ? new Npgsql.NpgsqlConnectionStringBuilder(tcp) { Host = directory }.ConnectionString
+            : tcp;
     }
 
     /// <summary>Submits <paramref name="jobs"/> jobs from <see cref="Clients"/> concurrent clients; returns the seconds it took.</summary>

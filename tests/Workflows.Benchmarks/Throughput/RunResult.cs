@@ -8,6 +8,7 @@ namespace Workflows.Benchmarks.Throughput;
 /// <param name="EndToEndPerSecond">Jobs per second from the first submit until every job is recorded as done in the database.</param>
 /// <param name="TransactionsPerJob">Commits of the database (pg_stat_database.xact_commit) during the run ÷ jobs.</param>
 /// <param name="CpuSecondsPer1000">This process's CPU seconds per 1,000 jobs (PostgreSQL's own CPU is in <paramref name="MachineBusyPercent"/>).</param>
+/// <param name="PostgresCpuSecondsPer1000">PostgreSQL's CPU seconds (all its processes) per 1,000 jobs.</param>
 /// <param name="PeakWorkingSetMb">This process's peak working set.</param>
 /// <param name="MachineBusyPercent">Busy share of all cores during the run (/proc/stat).</param>
 /// <param name="LatencyP50Ms">Submit → task start, median (latency mode).</param>
@@ -21,6 +22,7 @@ internal sealed record RunResult(
     double EndToEndPerSecond,
     double TransactionsPerJob,
     double CpuSecondsPer1000,
+    double PostgresCpuSecondsPer1000,
     double PeakWorkingSetMb,
     double MachineBusyPercent,
     double LatencyP50Ms = 0,

@@ -36,13 +36,14 @@ internal static class SideBySide
 
         Console.WriteLine($"N = {jobs:N0} one-task no-op jobs ({trickle} for latency), {MeasuredRun.Workers} workers, {MeasuredRun.Clients} submitting clients, median of {runs} runs (each its own process, after a 500-job warm-up); {Environment.ProcessorCount} cores; default .NET runtime settings for both");
         Console.WriteLine();
-        Console.WriteLine("| engine | work | submit jobs/s | end-to-end jobs/s | tx/job | CPU s/1000 jobs | peak WS MB | machine busy % | start p50 ms | p95 ms | p99 ms |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| engine | work | submit jobs/s | end-to-end jobs/s | tx/job | CPU s/1000 jobs (engine process) | PostgreSQL CPU s/1000 jobs | peak WS MB | machine busy % | start p50 ms | p95 ms | p99 ms |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
         {
             var latency = r.Mode == "latency" ? $"{r.LatencyP50Ms:0.0} | {r.LatencyP95Ms:0.0} | {r.LatencyP99Ms:0.0}" : "– | – | –";
             var submit = r.Mode == "latency" ? $"{MeasuredRun.TricklePerSecond} (trickle, other process)" : $"{r.SubmitPerSecond:0}";
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Engine} | {r.Mode} | {submit} | {r.EndToEndPerSecond:0} | {r.TransactionsPerJob:0.00} | {r.CpuSecondsPer1000:0.00} | {r.PeakWorkingSetMb:0} | {r.MachineBusyPercent:0} | {latency} |"));
+            var endToEnd = r.Mode == "latency" ? "–" : $"{r.EndToEndPerSecond:0}";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Engine} | {r.Mode} | {submit} | {endToEnd} | {r.TransactionsPerJob:0.00} | {r.CpuSecondsPer1000:0.00} | {r.PostgresCpuSecondsPer1000:0.00} | {r.PeakWorkingSetMb:0} | {r.MachineBusyPercent:0} | {latency} |"));
         }
 
         var ours = rows.Single(r => r.Engine == "workflows" && r.Mode == "e2e").EndToEndPerSecond;
@@ -62,6 +63,7 @@ internal static class SideBySide
             EndToEndPerSecond = M(r => r.EndToEndPerSecond),
             TransactionsPerJob = M(r => r.TransactionsPerJob),
             CpuSecondsPer1000 = M(r => r.CpuSecondsPer1000),
+            PostgresCpuSecondsPer1000 = M(r => r.PostgresCpuSecondsPer1000),
             PeakWorkingSetMb = M(r => r.PeakWorkingSetMb),
             MachineBusyPercent = M(r => r.MachineBusyPercent),
             LatencyP50Ms = M(r => r.LatencyP50Ms),

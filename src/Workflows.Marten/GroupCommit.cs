@@ -1,0 +1,113 @@
+using System.Threading.Channels;
+using Marten;
+
+namespace Workflows.Marten;
+
+/// <summary>
+/// Group commit: writes to different jobs that arrive while a commit is in flight are committed together in the
+/// next transaction (one round trip, one commit, one WAL flush for many jobs). A lone write is committed at once (no
+/// waiting for company). When a grouped commit fails (a stale version of one job, a lost connection), each of its
+/// writes is committed again on its own, so a write fails only for its own reason and no write depends on another.
+/// </summary>
+/// <param name="store">The Marten store.</param>
+internal sealed class GroupCommit(IDocumentStore store)
+{
+    /// <summary>At most this many jobs' writes in one transaction.</summary>
+    public const int MaxBatch = 64;
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private int _flushing;
+    private int _largestGroup;
+
+    /// <summary>The most writes committed in one transaction so far (a group that failed and was split counts too).</summary>
+    public int LargestGroup => Volatile.Read(ref _largestGroup);
+
+    /// <summary>Commits the operations <paramref name="apply"/> queues on a session, with other writes waiting at that moment.</summary>
+    /// <param name="apply">Queues one job's operations on the given session (may be called again on a fresh session).</param>
+    public Task CommitAsync(Action<IDocumentSession> apply)
+    {
+        var pending = new Pending(apply, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        _queue.Writer.TryWrite(pending);
+        if (Interlocked.CompareExchange(ref _flushing, 1, 0) == 0)
+        {
+            _ = Task.Run(FlushAsync);
+        }
+
+        return pending.Done.Task;
+    }
+
+    private async Task FlushAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (true)
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            if (batch.Count == 0)
+            {
+                Volatile.Write(ref _flushing, 0);
+                // A write queued after the last read and before the flag was cleared would wait for no one: take it.
+                if (_queue.Reader.TryPeek(out _) && Interlocked.CompareExchange(ref _flushing, 1, 0) == 0)
+                {
+                    continue;
+                }
+
+                return;
+            }
+
+            if (batch.Count > _largestGroup)
+            {
+                Volatile.Write(ref _largestGroup, batch.Count);
+            }
+
+            if (batch.Count == 1 || !await TryCommitAsync(batch).ConfigureAwait(false))
+            {
+                foreach (var one in batch)
+                {
+                    await TryCommitAsync([one]).ConfigureAwait(false);
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Commits the writes in one transaction; false (nothing committed, nothing completed) when a grouped commit failed.</summary>
+    private async Task<bool> TryCommitAsync(IReadOnlyList<Pending> writes)
+    {
+        try
+        {
+            await using var session = store.LightweightSession();
+            foreach (var write in writes)
+            {
+                write.Apply(session);
+            }
+
+            await session.SaveChangesAsync().ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The failure belongs to the writer: it is handed to it (or each write is tried alone).
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            if (writes.Count > 1)
+            {
+                return false;
+            }
+
+            writes[0].Done.TrySetException(e);
+            return true;
+        }
+
+        foreach (var write in writes)
+        {
+            write.Done.TrySetResult();
+        }
+
+        return true;
+    }
+
+    private sealed record Pending(Action<IDocumentSession> Apply, TaskCompletionSource Done);
+}
