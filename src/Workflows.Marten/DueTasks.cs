@@ -60,7 +60,12 @@ internal static class DueTasks
     /// <paramref name="leased"/> is written already leased (an attempt started in this write, or a start queued in this
     /// process): no other worker claims it until the lease lapses, and no one is woken for it.
     /// </summary>
-    public static void Sync(IDocumentSession session, string schema, JobState state, RowLease? leased = null)
+    /// <param name="session">The session whose transaction writes the job's events.</param>
+    /// <param name="schema">The store's schema.</param>
+    /// <param name="state">The job's new state.</param>
+    /// <param name="leased">The row written already leased, if any.</param>
+    /// <param name="isNew">True when the job's stream starts in this write (it has no rows yet).</param>
+    public static void Sync(IDocumentSession session, string schema, JobState state, RowLease? leased = null, bool isNew = false)
     {
         var active = Active(state).ToList();
         if (state.Status == JobStatus.Queued)
@@ -75,7 +80,11 @@ internal static class DueTasks
         }
 
         var keep = active.Select(t => t.TaskType).ToArray();
-        session.QueueSqlCommand($"delete from {schema}.{TableName} where job_id = ? and not (task_type = any(?))", state.JobId, keep);
+        if (!isNew)
+        {
+            session.QueueSqlCommand($"delete from {schema}.{TableName} where job_id = ? and not (task_type = any(?))", state.JobId, keep);
+        }
+
         var wake = false;
         foreach (var task in active)
         {

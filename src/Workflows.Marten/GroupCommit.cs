@@ -15,7 +15,13 @@ internal sealed class GroupCommit(IDocumentStore store)
     /// <summary>At most this many jobs' writes in one transaction.</summary>
     public const int MaxBatch = 64;
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>
+    /// Transactions in flight at once: a commit waits for its WAL flush, and the next group need not wait for it (more
+    /// groups, each smaller, keep PostgreSQL and the workers busy while one is being flushed).
+    /// </summary>
+    public const int MaxConcurrent = 2;
+
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
     private int _flushing;
     private int _largestGroup;
 
@@ -28,12 +34,28 @@ internal sealed class GroupCommit(IDocumentStore store)
     {
         var pending = new Pending(apply, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         _queue.Writer.TryWrite(pending);
-        if (Interlocked.CompareExchange(ref _flushing, 1, 0) == 0)
-        {
-            _ = Task.Run(FlushAsync);
-        }
+        StartFlusher();
 
         return pending.Done.Task;
+    }
+
+    /// <summary>Starts a flusher unless <see cref="MaxConcurrent"/> already run (they take what is queued).</summary>
+    private void StartFlusher()
+    {
+        while (true)
+        {
+            var flushing = Volatile.Read(ref _flushing);
+            if (flushing >= MaxConcurrent)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _flushing, flushing + 1, flushing) == flushing)
+            {
+                _ = Task.Run(FlushAsync);
+                return;
+            }
+        }
     }
 
     private async Task FlushAsync()
@@ -48,11 +70,11 @@ internal sealed class GroupCommit(IDocumentStore store)
 
             if (batch.Count == 0)
             {
-                Volatile.Write(ref _flushing, 0);
-                // A write queued after the last read and before the flag was cleared would wait for no one: take it.
-                if (_queue.Reader.TryPeek(out _) && Interlocked.CompareExchange(ref _flushing, 1, 0) == 0)
+                Interlocked.Decrement(ref _flushing);
+                // A write queued after the last read, while every flusher was busy, would wait for no one: start one.
+                if (_queue.Reader.TryPeek(out _))
                 {
-                    continue;
+                    StartFlusher();
                 }
 
                 return;

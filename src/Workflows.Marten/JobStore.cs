@@ -156,7 +156,7 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
                 }
 
                 session.Store(JobView.From(next, version));
-                DueTasks.Sync(session, schema, next, leased);
+                DueTasks.Sync(session, schema, next, leased, isNew: snapshot.Version == 0);
                 if (releaseRoot is not null)
                 {
                     // The retry ended: its root may be retried again.

@@ -21,8 +21,22 @@ public static class WorkflowsMarten
         ArgumentNullException.ThrowIfNull(options);
         // Pooled connections are not reset with DISCARD ALL on return: Workflows keeps no session state on them (its
         // locks are transaction-scoped; LISTEN has a connection of its own), and the reset cost a statement (a commit)
-        // per use and dropped the prepared statements every use would otherwise reuse.
-        options.Connection(new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString);
+        // per use and dropped prepared statements. The statements every job runs (append, view, due rows, claim) are
+        // prepared automatically after a few uses: PostgreSQL no longer parses and plans them each time. Settings
+        // given in the connection string win.
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!HasSetting(connectionString, "No Reset On Close", "NoResetOnClose"))
+        {
+            connection.NoResetOnClose = true;
+        }
+
+        if (!HasSetting(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
+        {
+            connection.MaxAutoPrepare = 64;
+            connection.AutoPrepareMinUsages = 3;
+        }
+
+        options.Connection(connection.ConnectionString);
         options.DatabaseSchemaName = schema;
         options.Events.StreamIdentity = StreamIdentity.AsString;
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
@@ -30,6 +44,9 @@ public static class WorkflowsMarten
         {
             json.Converters.Add(new EquatableArrayConverterFactory());
             json.Converters.Add(new ExitActionConverter());
+            // Definitions are mostly unset keys: leaving nulls out keeps events and views small (no TOAST compression
+            // of every job's definition). No stored property has a non-null default, so reading back is unchanged.
+            json.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
         });
         // Registered up front so "apply all configured changes" creates the event tables too (hosts never create
         // schema objects lazily), and so the events' aliases are known before the first one is read.
@@ -48,4 +65,8 @@ public static class WorkflowsMarten
         options.Storage.ExtendedSchemaObjects.Add(RetryLocks.Table(schema));
         options.Storage.ExtendedSchemaObjects.Add(Logs.TaskLogs.Definition(schema));
     }
+
+    private static bool HasSetting(string connectionString, params string[] names) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(key => names.Any(name => string.Equals(key.Replace(" ", string.Empty, StringComparison.Ordinal), name.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase)));
 }

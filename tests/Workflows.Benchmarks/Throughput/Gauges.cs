@@ -30,12 +30,17 @@ internal sealed class Gauges
         return gauges;
     }
 
+    private long _progress;
+
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
+
+    /// <summary>Notes that work was done now: the run's duration ends at the last progress.</summary>
+    public void MarkProgress() => _progress = Stopwatch.GetTimestamp();
 
     /// <summary>Reads every counter's change since start.</summary>
     public async Task<(double Seconds, long Commits, double CpuSeconds, double PostgresCpuSeconds, double PeakWorkingSetMb, double MachineBusyPercent)> StopAsync()
     {
-        var seconds = Elapsed.TotalSeconds;
+        var seconds = (_progress > _started ? Stopwatch.GetElapsedTime(_started, _progress) : Elapsed).TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - _cpu).TotalSeconds;
         var postgres = PostgresCpuSeconds() - _postgresCpu;
         var machine = MachineTicks();

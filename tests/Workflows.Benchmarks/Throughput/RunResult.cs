@@ -27,4 +27,8 @@ internal sealed record RunResult(
     double MachineBusyPercent,
     double LatencyP50Ms = 0,
     double LatencyP95Ms = 0,
-    double LatencyP99Ms = 0);
+    double LatencyP99Ms = 0)
+{
+    /// <summary>Jobs never done (stuck or lost): the run ended at the last progress without them.</summary>
+    public long Stuck { get; init; }
+}

@@ -36,14 +36,14 @@ internal static class SideBySide
 
         Console.WriteLine($"N = {jobs:N0} one-task no-op jobs ({trickle} for latency), {MeasuredRun.Workers} workers, {MeasuredRun.Clients} submitting clients, median of {runs} runs (each its own process, after a 500-job warm-up); {Environment.ProcessorCount} cores; default .NET runtime settings for both");
         Console.WriteLine();
-        Console.WriteLine("| engine | work | submit jobs/s | end-to-end jobs/s | tx/job | CPU s/1000 jobs (engine process) | PostgreSQL CPU s/1000 jobs | peak WS MB | machine busy % | start p50 ms | p95 ms | p99 ms |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| engine | work | submit jobs/s | end-to-end jobs/s | tx/job | CPU s/1000 jobs (engine process) | PostgreSQL CPU s/1000 jobs | peak WS MB | machine busy % | start p50 ms | p95 ms | p99 ms | stuck jobs |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
         {
             var latency = r.Mode == "latency" ? $"{r.LatencyP50Ms:0.0} | {r.LatencyP95Ms:0.0} | {r.LatencyP99Ms:0.0}" : "– | – | –";
             var submit = r.Mode == "latency" ? $"{MeasuredRun.TricklePerSecond} (trickle, other process)" : $"{r.SubmitPerSecond:0}";
             var endToEnd = r.Mode == "latency" ? "–" : $"{r.EndToEndPerSecond:0}";
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Engine} | {r.Mode} | {submit} | {endToEnd} | {r.TransactionsPerJob:0.00} | {r.CpuSecondsPer1000:0.00} | {r.PostgresCpuSecondsPer1000:0.00} | {r.PeakWorkingSetMb:0} | {r.MachineBusyPercent:0} | {latency} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Engine} | {r.Mode} | {submit} | {endToEnd} | {r.TransactionsPerJob:0.00} | {r.CpuSecondsPer1000:0.00} | {r.PostgresCpuSecondsPer1000:0.00} | {r.PeakWorkingSetMb:0} | {r.MachineBusyPercent:0} | {latency} | {r.Stuck} |"));
         }
 
         var ours = rows.Single(r => r.Engine == "workflows" && r.Mode == "e2e").EndToEndPerSecond;
@@ -69,8 +69,15 @@ internal static class SideBySide
             LatencyP50Ms = M(r => r.LatencyP50Ms),
             LatencyP95Ms = M(r => r.LatencyP95Ms),
             LatencyP99Ms = M(r => r.LatencyP99Ms),
+            Stuck = results.Max(r => r.Stuck),
         };
     }
+
+    /// <summary>
+    /// The same runtime settings for every engine's process (PERFORMANCE.md): idle thread-pool threads do not spin
+    /// waiting for work, which on 2 cores takes CPU from PostgreSQL and from the engine's own busy threads.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Name, string Value)> RuntimeSettings = [("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", "0")];
 
     private static async Task<RunResult> RunChildAsync(string engine, string mode, int jobs)
     {
@@ -82,7 +89,13 @@ internal static class SideBySide
         }
 
         arguments.AddRange(["run", engine, mode, jobs.ToString(CultureInfo.InvariantCulture)]);
-        using var child = Process.Start(new ProcessStartInfo(self, arguments) { RedirectStandardOutput = true, UseShellExecute = false })!;
+        var start = new ProcessStartInfo(self, arguments) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var (name, value) in RuntimeSettings)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var child = Process.Start(start)!;
         var output = await child.StandardOutput.ReadToEndAsync();
         await child.WaitForExitAsync();
         var line = output.Split('\n').LastOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
