@@ -52,7 +52,7 @@ public sealed class TaskRunner(TaskExecutors executors, TimeProvider time)
             JobType = request.Definition.JobType,
             Task = task,
             Attempt = request.Attempt,
-            MaxAttempts = task.Retry + 1,
+            MaxAttempts = task.MaxAttempts,
             JobAttempt = request.JobAttempt,
             Rendered = rendered,
             Variables = variables,
