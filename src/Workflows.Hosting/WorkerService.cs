@@ -13,7 +13,7 @@ namespace Workflows.Hosting;
 /// shutdown a loop finishes the task it runs; what it had not started stays claimable by its lease.
 /// </summary>
 internal sealed partial class WorkerService(
-    JobStore jobs, TaskRunner runner, TaskLogs logs, IArtifactStore artifacts, RunningAttempts running, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<WorkerService> logger, ILoggerFactory loggers)
+    JobStore jobs, TaskRunner runner, TaskLogs logs, IArtifactStore artifacts, RunningAttempts running, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<WorkerService> logger, ILoggerFactory loggers, Runtime.RetryStrategies strategies)
     : BackgroundService
 {
     private readonly WakeSignal _wake = new();
@@ -35,7 +35,7 @@ internal sealed partial class WorkerService(
         var host = Environment.MachineName + ":" + Environment.ProcessId;
         var workerLogger = loggers.CreateLogger<TaskWorker>();
         var loops = Enumerable.Range(0, settings.WorkerCount)
-            .Select(i => RunAsync(new TaskWorker(jobs, runner, logs, artifacts, running, $"{host}/{i}") { Lease = settings.Lease, Logger = workerLogger, Queues = settings.Queues.ToList() }, settings.PollInterval, stoppingToken));
+            .Select(i => RunAsync(new TaskWorker(jobs, runner, logs, artifacts, running, $"{host}/{i}") { Lease = settings.Lease, Logger = workerLogger, Queues = settings.Queues.ToList(), Strategies = strategies }, settings.PollInterval, stoppingToken));
         await Task.WhenAll(loops.Append(ListenAsync(settings.PollInterval, stoppingToken)).Append(SampleQueueDepthAsync(stoppingToken))).ConfigureAwait(false);
     }
 

@@ -34,6 +34,10 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     /// <summary>Only work of these named queues (empty: every queue).</summary>
     public IReadOnlyCollection<string> Queues { get; init; } = [];
 
+    /// <summary>The retry strategies tasks may name (<c>retry_strategy</c>); asked before a failure is reported.</summary>
+    /// <value>Default: none.</value>
+    public RetryStrategies Strategies { get; init; } = RetryStrategies.None;
+
     /// <summary>Claims and runs one batch of due work.</summary>
     /// <param name="cancellationToken">Stops the worker: a running attempt is stopped and left to its lease.</param>
     /// <returns>How many claims were processed.</returns>
@@ -74,7 +78,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
 
         var state = await jobs.StateAsync(claim.JobId, cancellationToken).ConfigureAwait(false);
         var run = state.Task(claim.TaskType);
-        var task = state.Definition?.FindTask(claim.TaskType);
+        var task = state.TaskToRun(claim.TaskType); // with the container limits a retry rule set for this attempt
         if (task is null || run.Attempt != claim.Attempt || run.Status is not (TaskRunStatus.Scheduled or TaskRunStatus.Executing or TaskRunStatus.Started))
         {
             return; // the job moved on (cancelled, ended, rescheduled) since the row was read: nothing to run
@@ -122,10 +126,11 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(began);
         WorkflowsTelemetry.EndAttempt(activity, claim.TaskType, result.ExitCode, result.ErrorCode, elapsed);
         LogAttemptEnded(Logger, claim.JobId, claim.TaskType, claim.Attempt, result.ExitCode, result.ErrorCode, elapsed.TotalMilliseconds);
+        var report = await Strategies.ApplyAsync(
+            state, new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode) { OutputTail = result.OutputTail }, cancellationToken).ConfigureAwait(false);
         try
         {
-            await jobs.ExecuteAsync(claim.JobId, new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode), cancellationToken)
-                .ConfigureAwait(false);
+            await jobs.ExecuteAsync(claim.JobId, report, cancellationToken).ConfigureAwait(false);
         }
         catch (JobConcurrencyException)
         {

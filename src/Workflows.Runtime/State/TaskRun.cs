@@ -25,4 +25,27 @@ public sealed record TaskRun(
     int? ExitCode = null,
     string? ErrorCode = null,
     bool Ignored = false,
-    ScheduleReason Reason = ScheduleReason.Reached);
+    ScheduleReason Reason = ScheduleReason.Reached)
+{
+    /// <summary>
+    /// Retries used in this attempt series, by <c>retry_on</c> rule index (<see cref="OwnRetries"/> for the task's own
+    /// <c>retry</c>): folded from the <see cref="TaskScheduled"/> retries, reset when the task is reached again.
+    /// </summary>
+    public System.Collections.Immutable.ImmutableDictionary<int, int> RetriesUsed { get; init; } = System.Collections.Immutable.ImmutableDictionary<int, int>.Empty;
+
+    /// <summary>The container limits the current attempt runs with, when a retry rule changed them.</summary>
+    public ContainerLimitsOverride? Limits { get; init; }
+
+    /// <summary>The current attempt's priority, when a retry strategy changed it (else the job's).</summary>
+    public int? Priority { get; init; }
+
+    /// <summary>The current attempt's queue, when a retry strategy changed it (else the job's).</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>The key of <see cref="RetriesUsed"/> for the task's own <c>retry</c>.</summary>
+    public const int OwnRetries = -1;
+
+    /// <summary>Retries used so far by a rule, or by the task's own <c>retry</c> (<see cref="OwnRetries"/>).</summary>
+    /// <param name="rule">The rule index, or <see cref="OwnRetries"/>.</param>
+    public int Used(int rule) => RetriesUsed.TryGetValue(rule, out var used) ? used : 0;
+}
