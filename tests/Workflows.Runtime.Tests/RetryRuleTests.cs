@@ -240,6 +240,40 @@ public class RetryRuleTests
         Assert.Equal(ErrorCodes.RetryStrategyNotFound, failed.ErrorCode);
     }
 
+    /// <summary>The worked trace of docs/runtime.md ("Retry rules: a worked trace"), event by event.</summary>
+    [Fact]
+    public void Worked_trace_temporary_failures_back_off_an_out_of_memory_kill_doubles_the_memory_then_success()
+    {
+        var run = Start(job => job.Task("sync").Container(Alpine512).Script("sync")
+            .RetryOn(Failure.ExitCode(75), rule => rule.Retry(2).Backoff(TimeSpan.FromSeconds(1), factor: 2))
+            .RetryOn(Failure.ExitCode(137), rule => rule.Retry(1).MemoryFactor(2))
+            .RetryOn(Failure.ExitCode(2), rule => rule.Fatal()));
+        var t0 = run.Clock.GetUtcNow();
+        run.Run("sync", 75);
+        run.Run("sync", 75);
+        run.Run("sync", 137);
+        run.Run("sync", 0);
+
+        string Describe(JobEvent e) => $"{(e.At - t0).TotalSeconds:0} " + e switch
+        {
+            TaskScheduled s => $"TaskScheduled {s.TaskType}#{s.Attempt} {s.Reason} due {(s.DueAt - t0).TotalSeconds:0}s"
+                + (s.RetryRule is { } r ? $" RetryRule {r}" : string.Empty) + (s.Limits is { } l ? $" Limits memory {l.MemoryLimit}" : string.Empty),
+            TaskExited x => $"TaskExited {x.TaskType}#{x.Attempt} exit {x.ExitCode} {x.Action}" + (x.RetryRule is { } r ? $" RetryRule {r}" : string.Empty),
+            TaskStarted s => $"TaskStarted {s.TaskType}#{s.Attempt}",
+            _ => e.GetType().Name,
+        };
+        Assert.Equal(
+            [
+                "0 JobStarted", "0 TaskScheduled sync#1 Reached due 0s",
+                "0 TaskStarted sync#1", "0 TaskExited sync#1 exit 75 FAILED RetryRule 0", "0 TaskScheduled sync#2 Retry due 1s RetryRule 0",
+                "1 TaskStarted sync#2", "1 TaskExited sync#2 exit 75 FAILED RetryRule 0", "1 TaskScheduled sync#3 Retry due 3s RetryRule 0",
+                "3 TaskStarted sync#3", "3 TaskExited sync#3 exit 137 FAILED RetryRule 1", "3 TaskScheduled sync#4 Retry due 3s RetryRule 1 Limits memory 1Gi",
+                "3 TaskStarted sync#4", "3 TaskExited sync#4 exit 0 COMPLETED", "3 TaskCompleted", "3 JobCompleted",
+            ],
+            run.Events.Skip(1).Select(Describe));
+        Assert.Equal(new Dictionary<int, int> { [0] = 2, [1] = 1 }, run.State.Task("sync").RetriesUsed);
+    }
+
     private sealed class RecordingStrategy : IRetryStrategy
     {
         public RetryContext? Seen { get; private set; }
