@@ -114,7 +114,9 @@ namespace Workflows.Analyzers
             foreach (var problem in Templates.DefinitionChecks.Validate(parsed.Definition))
             {
                 var category = Descriptors.For(problem.Id).Category.Substring("Workflows.".Length);
-                if (!parsed.UnknownCategories.Contains(category))
+                // WF2011 reads the task's container too: with an executor argument unknown (e.g. new ContainerSpec(...)), it cannot be trusted.
+                var alsoNeeds = problem.Id == WorkflowDiagnostics.InvalidRetryResourcesId ? "Executors" : category;
+                if (!parsed.UnknownCategories.Contains(category) && !parsed.UnknownCategories.Contains(alsoNeeds))
                 {
                     context.ReportDiagnostic(Descriptors.Create(problem, parsed.Locate(problem)));
                 }

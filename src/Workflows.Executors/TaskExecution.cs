@@ -19,8 +19,11 @@ public sealed record TaskExecution
     /// <summary>The task attempt, from 1.</summary>
     public required int Attempt { get; init; }
 
-    /// <summary>The most attempts this task gets (1 + retry).</summary>
-    public required int MaxAttempts { get; init; }
+    /// <summary>
+    /// The most attempts this task can get (<see cref="TaskDefinition.MaxAttempts"/>: 1 + retry + the retries of its
+    /// retry rules); null when unbounded (unlimited retries or a retry strategy).
+    /// </summary>
+    public required int? MaxAttempts { get; init; }
 
     /// <summary>The job attempt, from 0 (job retries and RESTART_JOB add one).</summary>
     public int JobAttempt { get; init; }
@@ -40,13 +43,13 @@ public sealed record TaskExecution
     /// <summary>Artifacts of the tasks in <see cref="TaskDefinition.Dependencies"/>: placed in the working directory before the script runs.</summary>
     public IReadOnlyList<ArtifactInfo> Inputs { get; init; } = [];
 
-    /// <summary>True when a failure of this attempt will not be retried.</summary>
-    public bool IsLastAttempt => Attempt >= MaxAttempts;
+    /// <summary>True when a failure of this attempt will not be retried; never true when retries are unbounded.</summary>
+    public bool IsLastAttempt => MaxAttempts is { } max && Attempt >= max;
 
     /// <summary>
     /// The variables every process and container of the attempt gets besides its own environment:
     /// <c>WORKFLOWS_JOB_ID</c>, <c>WORKFLOWS_JOB_TYPE</c>, <c>WORKFLOWS_TASK_TYPE</c>, <c>WORKFLOWS_ATTEMPT</c>,
-    /// <c>WORKFLOWS_MAX_ATTEMPTS</c>, <c>WORKFLOWS_LAST_ATTEMPT</c> (<c>true</c>/<c>false</c>) and <c>WORKFLOWS_JOB_ATTEMPT</c>.
+    /// <c>WORKFLOWS_MAX_ATTEMPTS</c> (a number, or <c>unlimited</c>), <c>WORKFLOWS_LAST_ATTEMPT</c> (<c>true</c>/<c>false</c>) and <c>WORKFLOWS_JOB_ATTEMPT</c>.
     /// </summary>
     public IReadOnlyDictionary<string, string> RuntimeEnvironment() => new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -54,7 +57,7 @@ public sealed record TaskExecution
         ["WORKFLOWS_JOB_TYPE"] = JobType,
         ["WORKFLOWS_TASK_TYPE"] = Task.TaskType,
         ["WORKFLOWS_ATTEMPT"] = Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["WORKFLOWS_MAX_ATTEMPTS"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["WORKFLOWS_MAX_ATTEMPTS"] = MaxAttempts is { } max ? max.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unlimited",
         ["WORKFLOWS_LAST_ATTEMPT"] = IsLastAttempt ? "true" : "false",
         ["WORKFLOWS_JOB_ATTEMPT"] = JobAttempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };

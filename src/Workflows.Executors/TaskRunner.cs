@@ -27,6 +27,18 @@ public sealed class TaskRunner(TaskExecutors executors, TimeProvider time)
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(artifacts);
+        if (!RetryOutput.IsNeeded(request.Task))
+        {
+            return await RunOnceAsync(request, log, artifacts, jobCancelled, stopping).ConfigureAwait(false);
+        }
+
+        var tail = new OutputTail(log);
+        var result = await RunOnceAsync(request, tail, artifacts, jobCancelled, stopping).ConfigureAwait(false);
+        return result with { OutputTail = tail.Tail };
+    }
+
+    private async Task<AttemptResult> RunOnceAsync(AttemptRequest request, ITaskLog log, IArtifactStore artifacts, CancellationToken jobCancelled, CancellationToken stopping)
+    {
         var task = request.Task;
         var variables = Variables(request);
         RenderedTask rendered;
@@ -52,7 +64,7 @@ public sealed class TaskRunner(TaskExecutors executors, TimeProvider time)
             JobType = request.Definition.JobType,
             Task = task,
             Attempt = request.Attempt,
-            MaxAttempts = task.Retry + 1,
+            MaxAttempts = task.MaxAttempts,
             JobAttempt = request.JobAttempt,
             Rendered = rendered,
             Variables = variables,

@@ -117,5 +117,6 @@ public static class WorkflowsServiceCollectionExtensions
         services.AddSingleton<ITaskExecutor, Hosting.Batch.AwaitForkedJobExecutor>();
         services.TryAddSingleton(provider => new TaskExecutors(provider.GetServices<ITaskExecutor>()));
         services.TryAddSingleton<TaskRunner>();
+        services.TryAddSingleton(provider => new Runtime.RetryStrategies(provider.GetServices<Runtime.NamedRetryStrategy>(), provider.GetRequiredService<TimeProvider>()));
     }
 }

@@ -96,9 +96,9 @@ internal static class DueTasks
                     insert into {schema}.{TableName} (job_id, task_type, attempt, due_at, priority, queue, job_type, max_concurrency, lock_key, lease_until, owner)
                     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     on conflict (job_id, task_type) do update
-                      set attempt = excluded.attempt, due_at = excluded.due_at, priority = excluded.priority, lease_until = excluded.lease_until, owner = excluded.owner
+                      set attempt = excluded.attempt, due_at = excluded.due_at, priority = excluded.priority, queue = excluded.queue, lease_until = excluded.lease_until, owner = excluded.owner
                     """,
-                    state.JobId, task.TaskType, task.Attempt, dueAt, state.Priority, state.Queue, state.Definition?.JobType ?? string.Empty,
+                    state.JobId, task.TaskType, task.Attempt, dueAt, task.Priority ?? state.Priority, task.Queue ?? state.Queue, state.Definition?.JobType ?? string.Empty,
                     (object?)state.Definition?.MaxConcurrency ?? DBNull.Value, (object?)state.LockKey ?? DBNull.Value, leased.Until, leased.Owner);
                 continue;
             }
@@ -114,10 +114,11 @@ internal static class DueTasks
                 insert into {schema}.{TableName} (job_id, task_type, attempt, due_at, priority, queue, job_type, max_concurrency, lock_key)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 on conflict (job_id, task_type) do update
-                  set attempt = excluded.attempt, due_at = excluded.due_at, priority = excluded.priority, lease_until = null, owner = null
-                  where ({TableName}.attempt, {TableName}.due_at, {TableName}.priority) is distinct from (excluded.attempt, excluded.due_at, excluded.priority)
+                  set attempt = excluded.attempt, due_at = excluded.due_at, priority = excluded.priority, queue = excluded.queue, lease_until = null, owner = null
+                  where ({TableName}.attempt, {TableName}.due_at, {TableName}.priority, {TableName}.queue) is distinct from (excluded.attempt, excluded.due_at, excluded.priority, excluded.queue)
                 """,
-                state.JobId, task.TaskType, task.Attempt, dueAt, state.Priority, state.Queue,
+                // A retry strategy may move one attempt to another priority or queue (TaskScheduled.Priority/Queue).
+                state.JobId, task.TaskType, task.Attempt, dueAt, task.Priority ?? state.Priority, task.Queue ?? state.Queue,
                 state.Definition?.JobType ?? string.Empty, (object?)state.Definition?.MaxConcurrency ?? DBNull.Value, (object?)state.LockKey ?? DBNull.Value);
             wake |= task.TaskType != JobTimeout;
         }

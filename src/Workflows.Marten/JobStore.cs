@@ -184,10 +184,14 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
         return new JobStep(new JobSnapshot(next, version), events, started);
     }
 
-    /// <summary>The attempt a worker may start at once after a write: scheduled (or polling) and due now.</summary>
+    /// <summary>
+    /// The attempt a worker may start at once after a write: scheduled (or polling) and due now. An attempt a retry
+    /// strategy moved to another queue or priority is left to the claim, which honours both.
+    /// </summary>
     private static TaskRun? NextDueAttempt(JobState state, DateTimeOffset now) => state.IsFinished
         ? null
-        : state.Tasks.Values.FirstOrDefault(t => t.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing && (t.DueAt ?? now) <= now);
+        : state.Tasks.Values.FirstOrDefault(t => t.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing && (t.DueAt ?? now) <= now
+            && t.Queue is null && t.Priority is null);
 
     /// <summary>A cancelled batch parent cancels the children it forked that still run.</summary>
     private async Task CascadeCancelAsync(string jobId, CancellationToken cancellationToken)

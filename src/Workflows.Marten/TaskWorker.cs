@@ -34,6 +34,10 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     /// <summary>Only work of these named queues (empty: every queue).</summary>
     public IReadOnlyCollection<string> Queues { get; init; } = [];
 
+    /// <summary>The retry strategies tasks may name (<c>retry_strategy</c>); asked before a failure is reported.</summary>
+    /// <value>Default: none.</value>
+    public RetryStrategies Strategies { get; init; } = RetryStrategies.None;
+
     /// <summary>Claims and runs one batch of due work.</summary>
     /// <param name="cancellationToken">Stops the worker: a running attempt is stopped and left to its lease.</param>
     /// <returns>How many claims were processed.</returns>
@@ -99,7 +103,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     {
         var snapshot = known ?? await jobs.SnapshotAsync(claim.JobId, cancellationToken).ConfigureAwait(false);
         var run = snapshot.State.Task(claim.TaskType);
-        if (snapshot.State.Definition?.FindTask(claim.TaskType) is null || run.Attempt != claim.Attempt
+        if (snapshot.State.TaskToRun(claim.TaskType) is null || run.Attempt != claim.Attempt
             || run.Status is not (TaskRunStatus.Scheduled or TaskRunStatus.Executing or TaskRunStatus.Started))
         {
             return (null, false); // the job moved on (cancelled, ended, rescheduled) since the row was read: nothing to run
@@ -120,7 +124,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     private async Task<JobStep?> RunAttemptAsync(ClaimedTask claim, JobSnapshot snapshot, bool takenOver, CancellationToken cancellationToken)
     {
         var state = snapshot.State;
-        var task = state.Definition!.FindTask(claim.TaskType)!;
+        var task = state.TaskToRun(claim.TaskType)!; // with the container limits a retry rule set for this attempt
         using var cancelled = new CancellationTokenSource();
         using var registration = running.Register(claim.JobId, cancelled);
         if (state.Status == JobStatus.Cancelling)
@@ -156,9 +160,10 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(began);
         WorkflowsTelemetry.EndAttempt(activity, claim.TaskType, result.ExitCode, result.ErrorCode, elapsed);
         LogAttemptEnded(Logger, claim.JobId, claim.TaskType, claim.Attempt, result.ExitCode, result.ErrorCode, elapsed.TotalMilliseconds);
+        var report = await Strategies.ApplyAsync(
+            state, new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode) { OutputTail = result.OutputTail }, cancellationToken).ConfigureAwait(false);
         try
         {
-            var report = new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode);
             return await jobs.StepAsync(claim.JobId, snapshot, report, name, Lease, cancellationToken).ConfigureAwait(false);
         }
         catch (JobConcurrencyException)

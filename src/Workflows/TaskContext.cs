@@ -10,7 +10,7 @@ public delegate ValueTask<int> TaskHandler(TaskContext context, CancellationToke
 /// <param name="JobType">The job type.</param>
 /// <param name="TaskType">This task's name.</param>
 /// <param name="Attempt">This attempt's number, starting at 1.</param>
-/// <param name="MaxAttempts">The most attempts this task gets (1 + retry); null when retries are unlimited.</param>
+/// <param name="MaxAttempts">The most attempts this task gets (1 + retry + the retries of its retry rules); null when unbounded (unlimited retries or a retry strategy).</param>
 /// <param name="Variables">Request parameters, job variables and task variables, later ones winning.</param>
 public sealed record TaskContext(string JobId, string JobType, string TaskType, int Attempt, int? MaxAttempts, IReadOnlyDictionary<string, string> Variables)
 {

@@ -29,6 +29,23 @@ public class AnalyzerTests
             Verify.Diagnostic(ExitCodeOutOfRangeId, 0, "Task 'first' maps exit code 10, but HTTP_GET tasks exit with 0 for any 2xx response, or the status of any other response (100–199, 300–599), so this mapping can never apply. Use a code in that range, or remove the mapping."));
 
     [Fact]
+    public async Task Retry_rule_problems_are_reported_on_the_failure_class_and_the_rule_setting() =>
+        await Verify.Analyzer("""
+            [Workflow("sync")]
+            public sealed partial class Sync : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Task("sync").Shell().Script("./sync.sh")
+                        .RetryOn({|#0:Failure.Output("reset (")|}, rule => rule.Retry(5))
+                        .RetryOn(Failure.ExitCode(75), rule => rule.Retry({|#1:-1|}))
+                        .RetryOn(Failure.ExitCode(76), rule => rule.{|#2:RetryForever|}());
+            }
+            """,
+            Verify.Diagnostic(InvalidRetryOutputPatternId, 0, "Task 'sync' retry_on[0] has output pattern 'reset (', which is not a valid regular expression: Invalid pattern 'reset (' at offset 7. Not enough )'s. Fix the pattern, escaping characters such as '(' and '[' with a backslash when they are meant literally."),
+            Verify.Diagnostic(NegativeCountId, 1, "Task 'sync' retry_on[1] has retry = -1, which is negative. Use 0 or more."),
+            Verify.Diagnostic(UnlimitedRetriesWithoutDelayId, 2, "Task 'sync' retry_on[2] retries without limit and waits nothing between attempts, so a failure that never clears retries in a hot loop. Add a delay (delay_between_retries: 5s, C# .DelayBetweenRetries(TimeSpan.FromSeconds(5))) or a backoff (retry_backoff_policy, C# .Backoff(...))."));
+
+    [Fact]
     public async Task Unknown_task_is_reported_on_the_string_literal_with_the_validator_message() =>
         await Verify.Analyzer("""
             [Workflow("typo")]

@@ -47,9 +47,37 @@ public class GeneratorTests
         }
         """;
 
+    /// <summary>Retry rules: the parser reads Failure factories (joined by And, generic Exception&lt;T&gt;) and the rule lambda.</summary>
+    private const string Resilient = """
+        namespace Shop.Jobs
+        {
+            public sealed class FeedUnavailableException : Exception
+            {
+            }
+
+            [Workflow("resilient")]
+            public sealed partial class Resilient : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Task("sync").Docker("alpine").Script("sync").Retry(1)
+                        .RetryOn(Failure.ExitCode(75, 76), rule => rule.Retry(10).Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), 2, jitter: true))
+                        .RetryOn(Failure.ExitCode(2), rule => rule.Fatal())
+                        .RetryOn(Failure.ExitCode(137), rule => rule.Retry(2).MemoryLimit("1Gi").CpuLimit("2"))
+                        .RetryOn(Failure.ExitCode(1).And(Failure.Output("connection (reset|refused)")), rule => rule.Retry(5).DelayBetweenRetries(TimeSpan.FromSeconds(2)))
+                        .RetryOn(Failure.ErrorCode("ERR_TASK_TIMED_OUT"))
+                        .OnCompleted("notify")
+                    .Task("notify").Shell().Script("notify")
+                        .RetryOn(Failure.Exception<TimeoutException>(), rule => rule.RetryForever().DelayBetweenRetries(TimeSpan.FromSeconds(5)))
+                        .RetryOn(Failure.Exception<FeedUnavailableException>(), rule => rule.Retry(3))
+                        .RetryStrategy("business-hours");
+            }
+        }
+        """;
+
     [Theory]
     [InlineData(RetryJob, "RetryJob")]
     [InlineData(Rich, "Shop.Jobs.Rich")]
+    [InlineData(Resilient, "Shop.Jobs.Resilient")]
     public void The_compiled_definition_equals_what_the_run_time_builder_makes(string source, string typeName)
     {
         var generated = Harness.Load(Harness.Generate(source).Output);

@@ -385,6 +385,116 @@ internal static class ParityCases
               script: [make]
             """),
 
+        // ---- retry_on rules (Workflows extensions): the rule index and sub-key point into retry_on in both edges ----
+        new("WF2007",
+            Define("""
+                .Task("sync").Shell().Script("./sync.sh")
+                        .RetryOn(Failure.Output("connection (reset|refused"), rule => rule.Retry(5))
+                """),
+            """
+            job_type: ci
+            tasks:
+            - task_type: sync
+              method: SHELL
+              script: [./sync.sh]
+              retry_on:
+                - output: "connection (reset|refused"
+                  retry: 5
+            """),
+
+        // C#: Failure.ExitCode() with no codes is the only way to name no class; YAML: a rule with only settings.
+        new("WF2008",
+            Define("""
+                .Task("sync").Shell().Script("./sync.sh")
+                        .RetryOn(Failure.ExitCode(), rule => rule.Retry(5))
+                """),
+            """
+            job_type: ci
+            tasks:
+            - task_type: sync
+              method: SHELL
+              script: [./sync.sh]
+              retry_on:
+                - retry: 5
+            """),
+
+        new("WF2009",
+            Define("""
+                .Task("sync").Shell().Script("./sync.sh")
+                        .OnExitCode(2, Fatal)
+                        .RetryOn(Failure.ExitCode(2), rule => rule.Retry(3))
+                """),
+            """
+            job_type: ci
+            tasks:
+            - task_type: sync
+              method: SHELL
+              script: [./sync.sh]
+              on_exit_code:
+                2: FATAL
+              retry_on:
+                - exit_codes: [2]
+                  retry: 3
+            """),
+
+        new("WF2010",
+            Define("""
+                .Task("sync").Shell().Script("./sync.sh")
+                        .RetryOn(Failure.ExitCode(75), rule => rule.Retry(10))
+                        .RetryOn(Failure.ExitCode(75, 76), rule => rule.Retry(2))
+                """),
+            """
+            job_type: ci
+            tasks:
+            - task_type: sync
+              method: SHELL
+              script: [./sync.sh]
+              retry_on:
+                - exit_codes: [75]
+                  retry: 10
+                - exit_codes: [75, 76]
+                  retry: 2
+            """),
+
+        // A factor that would not raise the memory, and a cpu limit that is not a count: two problems, both must agree.
+        new("WF2011",
+            Define("""
+                .Task("sync").Docker("alpine").Script("./sync.sh")
+                        .RetryOn(Failure.ExitCode(137), rule => rule.Retry(2).MemoryFactor(0.5).CpuLimit("two"))
+                """),
+            """
+            job_type: ci
+            tasks:
+            - task_type: sync
+              method: DOCKER
+              container:
+                image: alpine
+              script: [./sync.sh]
+              retry_on:
+                - exit_codes: [137]
+                  retry: 2
+                  memory_factor: 0.5
+                  cpu_limit: two
+            """),
+
+        // Unlimited on the task and on a rule, neither waiting: both are reported, in both edges.
+        new("WF2012",
+            Define("""
+                .Task("sync").Shell().Script("./sync.sh").RetryForever()
+                        .RetryOn(Failure.ExitCode(75), rule => rule.RetryForever())
+                """),
+            """
+            job_type: ci
+            tasks:
+            - task_type: sync
+              method: SHELL
+              script: [./sync.sh]
+              retry: unlimited
+              retry_on:
+                - exit_codes: [75]
+                  retry: unlimited
+            """),
+
         // ---- WF3xxx templates (C# writes Scriban; YAML writes Go, translated to Scriban before the checks) ----
         // The same mistake, an 'if' without 'end', in each edge's template language. The message quotes the template
         // as written and its parser's reason (Scriban's in C#, the Go translator's in YAML): those two arguments are

@@ -57,6 +57,20 @@ internal sealed class JobRun
         return Decide(new ReportTaskResult(taskType, due.Attempt, exitCode, exception, timedOut, errorCode));
     }
 
+    /// <summary>Waits until the due task's time, starts it, and reports what <paramref name="report"/> makes of its attempt number.</summary>
+    public IReadOnlyList<JobEvent> Run(string taskType, Func<int, ReportTaskResult> report)
+    {
+        var due = Due;
+        Assert.Equal(taskType, due.TaskType);
+        if (due.DueAt > Clock.GetUtcNow())
+        {
+            Clock.SetUtcNow(due.DueAt.Value);
+        }
+
+        Assert.Single(Decide(new StartTask(taskType, due.Attempt)));
+        return Decide(report(due.Attempt));
+    }
+
     /// <summary>Event type names after the request, for compact sequence assertions.</summary>
     public IReadOnlyList<string> Trace() => _events.Skip(1).Select(Describe).ToList();
 

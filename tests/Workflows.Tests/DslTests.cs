@@ -72,6 +72,29 @@ public class DslTests
         Assert.Equal(["1", "2", "3", "APPROVED"], task.ExitCodes.Select(r => r.Code));
     }
 
+    [Fact]
+    public void RetryOn_builds_the_same_rules_as_the_retry_on_yaml_keys()
+    {
+        var task = Workflow.Create("rules", job => job
+            .Task("sync").Container(new ContainerSpec("alpine", MemoryLimit: "512Mi")).Script("sync")
+                .RetryOn(Failure.ExitCode(75), rule => rule.Retry(10).Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), 2, jitter: true))
+                .RetryOn(Failure.ExitCode(2), rule => rule.Fatal())
+                .RetryOn(Failure.ExitCode(137), rule => rule.Retry(2).MemoryFactor(2).CpuLimit("2"))
+                .RetryOn(Failure.Output("connection (reset|refused)"), rule => rule.Retry(5).DelayBetweenRetries(TimeSpan.FromSeconds(2)))
+                .RetryOn(Failure.Exception<TimeoutException>().And(Failure.ErrorCode("ERR_TASK_EXECUTE")), rule => rule.RetryForever().MemoryLimit("1Gi"))
+                .RetryOn(Failure.ExitCode(1))).Definition.Tasks[0];
+        Assert.Equal(
+            [
+                new RetryRule { ExitCodes = EquatableArray.Create(75), Retry = 10, Backoff = new BackoffPolicy(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), 2, true) },
+                new RetryRule { ExitCodes = EquatableArray.Create(2), Action = RetryRuleAction.Fatal },
+                new RetryRule { ExitCodes = EquatableArray.Create(137), Retry = 2, MemoryFactor = 2, CpuLimit = "2" },
+                new RetryRule { Output = "connection (reset|refused)", Retry = 5, DelayBetweenRetries = TimeSpan.FromSeconds(2) },
+                new RetryRule { Exceptions = EquatableArray.Create("System.TimeoutException"), ErrorCodes = EquatableArray.Create("ERR_TASK_EXECUTE"), UnlimitedRetries = true, MemoryLimit = "1Gi" },
+                new RetryRule { ExitCodes = EquatableArray.Create(1) },
+            ],
+            task.RetryRules);
+    }
+
     /// <summary>Every key of the model has a DSL method: a job whose tasks call them all leaves no property at its default.</summary>
     [Fact]
     public void Every_model_key_has_a_dsl_method()
@@ -92,13 +115,14 @@ public class DslTests
                 .Resources(new ResourceSpec("cpu", 2)).Service(new ServiceSpec("db", "postgres")).Privileged().HostNetwork().NetworkMode("bridge")
                 .HelperEnvironment("HE", "5").ArtifactsDirectory("/a").CacheDirectory("/c").ArtifactKeyPrefix("p").CostFactor(1.5)
                 .ExecuteCommandWithoutShell().Debug().NodeSelector("zone", "a").PodLabel("l", "1").PodAnnotation("an", "2").ExecutorOption("affinity", "{}")
+                .RetryForever().RetryOn(Failure.ExitCode(75), rule => rule.Retry(2)).RetryStrategy("custom")
             .Task("fork").ForkJob("child", "1.0").OnCompleted("await")
             .Task("await").AwaitForkedJobs("fork").OnCompleted("gate")
             .Task("gate").Manual(new ApprovalPolicy(2)).OnCompleted("mq")
             .Task("mq").Messaging("req", "rep")).Definition;
 
         AssertEverySet(new[] { definition }, nameof(JobDefinition.FirstTask));
-        AssertEverySet(definition.Tasks, nameof(TaskDefinition.EffectiveMethod));
+        AssertEverySet(definition.Tasks, nameof(TaskDefinition.EffectiveMethod), nameof(TaskDefinition.MaxAttempts));
         Assert.Equal(
             [TaskMethod.Docker, TaskMethod.ForkJob, TaskMethod.AwaitForkedJob, TaskMethod.Manual, TaskMethod.Messaging],
             definition.Tasks.Select(t => t.Method!.Value));

@@ -21,7 +21,7 @@ public class AllKeysTests
             .Concat(KnownKeys.Cache).Concat(KnownKeys.Service).Concat(KnownKeys.Webhook).Concat(KnownKeys.NotifyChannel)
             .Concat(KnownKeys.Resource).Concat(KnownKeys.ExtractConfig).Concat(KnownKeys.Trigger).Concat(KnownKeys.TriggerAuth)
             .Concat(KnownKeys.RateLimit).Concat(KnownKeys.Approval).Concat(KnownKeys.FanOut).Concat(KnownKeys.SubWorkflow)
-            .Concat(KnownKeys.Backoff).Concat(KnownKeys.NameValue);
+            .Concat(KnownKeys.Backoff).Concat(KnownKeys.NameValue).Concat(KnownKeys.RetryRule);
         foreach (var key in keys.Distinct())
         {
             Assert.Matches(new Regex($@"(?m)^\s*(- )?{Regex.Escape(key)}:"), text);
@@ -224,7 +224,23 @@ public class AllKeysTests
             MessagingRequestQueue = "requests",
             MessagingReplyQueue = "replies",
             Url = "https://example.com/unused",
+            OnCompleted = "resilient",
         },
         new TaskDefinition { TaskType = "cleanup", Method = TaskMethod.Shell, AlwaysRun = true, Script = List("rm -rf out") },
+        new TaskDefinition
+        {
+            TaskType = "resilient",
+            Container = new ContainerSpec("alpine", MemoryLimit: "256Mi"),
+            Script = List("./flaky.sh"),
+            UnlimitedRetries = true,
+            DelayBetweenRetries = TimeSpan.FromSeconds(3),
+            RetryStrategy = "patient",
+            RetryRules = EquatableArray.Create(
+                new RetryRule { ExitCodes = EquatableArray.Create(75), Retry = 10, Backoff = new BackoffPolicy(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), 2, true) },
+                new RetryRule { ExitCodes = EquatableArray.Create(2), Action = RetryRuleAction.Fatal },
+                new RetryRule { ExitCodes = EquatableArray.Create(137), Retry = 2, MemoryFactor = 2, CpuLimit = "2" },
+                new RetryRule { Output = "connection (reset|refused)", Retry = 5, DelayBetweenRetries = TimeSpan.FromSeconds(2) },
+                new RetryRule { Exceptions = List("System.TimeoutException"), ErrorCodes = List("ERR_TASK_EXECUTE"), UnlimitedRetries = true, MemoryLimit = "1Gi" }),
+        },
     ];
 }

@@ -103,7 +103,7 @@ public class CorpusTests
             ("notify", KnownKeys.NotifyChannel), ("resources", KnownKeys.Resource), ("extract_config", KnownKeys.ExtractConfig),
             ("trigger", KnownKeys.Trigger), ("auth", KnownKeys.TriggerAuth), ("rate_limit", KnownKeys.RateLimit),
             ("approval_policy", KnownKeys.Approval), ("fan_out", KnownKeys.FanOut), ("sub_workflow", KnownKeys.SubWorkflow),
-            ("retry_backoff_policy", KnownKeys.Backoff), ("name_value", KnownKeys.NameValue),
+            ("retry_backoff_policy", KnownKeys.Backoff), ("name_value", KnownKeys.NameValue), ("retry_on", KnownKeys.RetryRule),
         };
         var missing = expected.SelectMany(e => e.Keys.Where(k => !used.Contains((e.Part, k))).Select(k => $"{e.Part}.{k}")).ToList();
         Assert.True(missing.Count == 0, "Keys no corpus file writes: " + string.Join(", ", missing));
@@ -180,6 +180,8 @@ public class CorpusTests
                         ("trigger", "auth" or "rate_limit") => key,
                         ("task", "container" or "artifacts" or "cache" or "approval_policy" or "fan_out" or "sub_workflow") => key,
                         ("task", "services") => "service",
+                        ("task", "retry_on") => "retry_on",
+                        ("retry_on", "retry_backoff_policy") => key,
                         _ => null,
                     };
                     if (inner is not null)

@@ -256,6 +256,37 @@ public class ProblemLocationTests
     }
 
     [Fact]
+    public void Retry_rule_problems_point_at_the_rule_and_its_key()
+    {
+        const string yaml = """
+            job_type: ci
+            tasks:
+            - task_type: sync
+              method: SHELL
+              script: [./sync.sh]
+              retry: unlimited
+              on_exit_code:
+                2: COMPLETED
+              retry_on:
+                - retry: 1
+                - exit_codes: [2]
+                  retry: -1
+                - output: "reset ("
+                  memory_factor: 2
+            """;
+        Assert.Equal(
+            [
+                "(10,7) WF2008",
+                "(11,19) WF2009",
+                "(12,14) WF2003",
+                "(13,15) WF2007",
+                "(14,22) WF2011",
+                "(6,10) WF2012",
+            ],
+            YamlJobLoader.Load(yaml).Problems.Select(p => $"({p.Line},{p.Column}) {p.Id}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Located_problems_print_in_the_compiler_format()
     {
         var problem = new LocatedProblem(WorkflowDiagnostics.UnknownTask.Create(new DefinitionPointer("a", "on_completed", "b", 0), "a", "b", "on_completed", ""), "jobs/ci.yaml", 3, 17);

@@ -14,6 +14,8 @@ namespace Workflows.Analyzers
             ExitAction = compilation.GetTypeByMetadataName("Workflows.ExitAction");
             TaskMethod = compilation.GetTypeByMetadataName("Workflows.Definitions.TaskMethod");
             TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+            Failure = compilation.GetTypeByMetadataName("Workflows.Failure");
+            RetryRuleBuilder = compilation.GetTypeByMetadataName("Workflows.RetryRuleBuilder");
         }
 
         public INamedTypeSymbol Workflow { get; }
@@ -29,6 +31,10 @@ namespace Workflows.Analyzers
         public INamedTypeSymbol? TaskMethod { get; }
 
         public INamedTypeSymbol? TimeSpan { get; }
+
+        public INamedTypeSymbol? Failure { get; }
+
+        public INamedTypeSymbol? RetryRuleBuilder { get; }
 
         public static KnownTypes? Create(Compilation compilation)
         {

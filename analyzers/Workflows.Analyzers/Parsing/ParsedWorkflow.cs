@@ -59,6 +59,7 @@ namespace Workflows.Analyzers
             {
                 onTarget ? Id(task, "on_exit_code>target", at.Item) : string.Empty,
                 Id(task, at.Key, at.Item),
+                at.Item is { } part && part.StartsWith("[", System.StringComparison.Ordinal) && part.IndexOf('.') > 0 ? Id(task, at.Key, part.Substring(0, part.IndexOf('.'))) : string.Empty,
                 at.Item is null ? string.Empty : Id(task, "on_exit_code", at.Item),
                 Id(task, at.Key, null),
                 Id(task, "task_type", null),

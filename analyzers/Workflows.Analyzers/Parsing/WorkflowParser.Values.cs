@@ -36,19 +36,32 @@ namespace Workflows.Analyzers
             {
                 case IConversionOperation conversion:
                     return Evaluate(conversion.Operand, parameterType, known, out value);
-                case IArrayCreationOperation { Initializer: { } initializer }:
+                case IArrayCreationOperation { Initializer: { } initializer } array:
+                    var isInt = array.Type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int32 };
                     var items = new string[initializer.ElementValues.Length];
+                    var numbers = new int[items.Length];
                     for (var i = 0; i < items.Length; i++)
                     {
-                        if (!Evaluate(initializer.ElementValues[i], null, known, out var item) || item is not string text)
+                        if (!Evaluate(initializer.ElementValues[i], null, known, out var item))
                         {
                             return false;
                         }
 
-                        items[i] = text;
+                        if (isInt && item is int number)
+                        {
+                            numbers[i] = number;
+                        }
+                        else if (!isInt && item is string text)
+                        {
+                            items[i] = text;
+                        }
+                        else
+                        {
+                            return false;
+                        }
                     }
 
-                    value = items;
+                    value = isInt ? numbers : items;
                     return true;
                 case IFieldReferenceOperation { Field: { IsStatic: true } field } when SymbolEqualityComparer.Default.Equals(field.ContainingType, known.ExitAction):
                     value = ExitActionField(field.Name);

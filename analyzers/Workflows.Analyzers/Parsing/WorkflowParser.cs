@@ -100,8 +100,25 @@ namespace Workflows.Analyzers
                 var arguments = call.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).ToList();
                 var values = new object?[arguments.Count];
                 var constant = true;
+                var ruleLocations = new List<(string Key, Location Location)>();
                 for (var i = 0; i < arguments.Count; i++)
                 {
+                    if (method == "RetryOn" && i == 0)
+                    {
+                        // RetryOn(failure, rule => rule.Retry(10)…): both arguments make one rule (the lambda is read, not run).
+                        if (RetryRuleOf(arguments, known, parsed, ruleLocations) is { } rule)
+                        {
+                            values = new object?[] { rule };
+                        }
+                        else
+                        {
+                            constant = false;
+                            parsed.UnknownCategories.UnionWith(CategoriesOf(method));
+                        }
+
+                        break;
+                    }
+
                     if (Evaluate(arguments[i].Value, arguments[i].Parameter?.Type, known, out var value))
                     {
                         values[i] = value;
@@ -144,6 +161,15 @@ namespace Workflows.Analyzers
                 }
 
                 RememberLocations(parsed, taskIndex, method, call, arguments, values);
+                if (method == "RetryOn")
+                {
+                    var item = "[" + (parsed.Definition.Tasks[taskIndex].RetryRules.Count - 1).ToString(CultureInfo.InvariantCulture) + "]";
+                    parsed.Remember(taskIndex, "retry_on", item, arguments[0].Syntax.GetLocation());
+                    foreach (var (key, location) in ruleLocations)
+                    {
+                        parsed.Remember(taskIndex, "retry_on", item + "." + key, location);
+                    }
+                }
             }
         }
 
@@ -207,6 +233,7 @@ namespace Workflows.Analyzers
             "Task" => new[] { "Dag", "ExitCodes", "Retry", "Executors" },
             "OnCompleted" or "OnFailed" or "Dependencies" or "AwaitForkedJobs" => new[] { "Dag" },
             "OnExitCode" => new[] { "Dag", "ExitCodes", "Retry" },
+            "RetryOn" or "RetryForever" or "RetryStrategy" => new[] { "Retry", "ExitCodes" },
             "Retry" or "Timeout" or "DelayBetweenRetries" or "Backoff" or "MaxConcurrency" or "HardResetAfterRetries" or "MaxManualRetries" or "PauseTime" or "RetentionDays" => new[] { "Retry", "ExitCodes" },
             "Variable" or "RequiredParams" => new[] { "Templates" },
             _ => new[] { "Executors", "Templates" },

@@ -33,6 +33,9 @@ namespace Workflows.Definitions
                 case "Retry": return task with { Retry = I(args, 0) };
                 case "DelayBetweenRetries": return task with { DelayBetweenRetries = T(args, 0) };
                 case "Backoff": return task with { Backoff = Backoff(args) };
+                case "RetryForever": return task with { UnlimitedRetries = true };
+                case "RetryOn": return task with { RetryRules = task.RetryRules.Concat(new[] { (RetryRule)args[0]! }).ToEquatableArray() };
+                case "RetryStrategy": return task with { RetryStrategy = S(args, 0) };
                 case "AllowFailure": return task with { AllowFailure = B(args, 0) };
                 case "AlwaysRun": return task with { AlwaysRun = B(args, 0) };
                 case "AllowStartIfCompleted": return task with { AllowStartIfCompleted = B(args, 0) };
@@ -97,6 +100,45 @@ namespace Workflows.Definitions
                 case "Method": return Executor(task, taskIndex, (TaskMethod)args[0]!, ref problem);
                 case "Run": return Executor(task, taskIndex, TaskMethod.InProcess, ref problem);
                 default: throw new ArgumentException($"'{method}' is not a task-level DSL method.", nameof(method));
+            }
+        }
+
+        /// <summary>Applies a method of the rule builder of <c>RetryOn(failure, rule => rule.Retry(10)…)</c>.</summary>
+        /// <param name="rule">The rule so far.</param>
+        /// <param name="method">The method's name, e.g. <c>Retry</c>.</param>
+        /// <param name="args">Its arguments (optional ones included).</param>
+        /// <returns>The rule after the call.</returns>
+        /// <exception cref="ArgumentException">The method is not a rule builder method.</exception>
+        public static RetryRule ApplyToRule(RetryRule rule, string method, IReadOnlyList<object?> args)
+        {
+            switch (method)
+            {
+                case "Retry": return rule with { Retry = I(args, 0), UnlimitedRetries = false };
+                case "RetryForever": return rule with { UnlimitedRetries = true };
+                case "DelayBetweenRetries": return rule with { DelayBetweenRetries = T(args, 0) };
+                case "Backoff": return rule with { Backoff = Backoff(args) };
+                case "Fatal": return rule with { Action = RetryRuleAction.Fatal };
+                case "MemoryFactor": return rule with { MemoryFactor = Convert.ToDouble(args[0], CultureInfo.InvariantCulture) };
+                case "MemoryLimit": return rule with { MemoryLimit = S(args, 0) };
+                case "CpuLimit": return rule with { CpuLimit = S(args, 0) };
+                default: throw new ArgumentException($"'{method}' is not a retry rule method.", nameof(method));
+            }
+        }
+
+        /// <summary>The criteria a factory of <c>Failure</c> names: <c>ExitCode(75)</c>, <c>ErrorCode("ERR_X")</c>, <c>Exception("System.TimeoutException")</c>, <c>Output("regex")</c>.</summary>
+        /// <param name="method">The factory's name.</param>
+        /// <param name="args">Its arguments (a <c>params</c> array as one array).</param>
+        /// <returns>A rule holding only those criteria.</returns>
+        /// <exception cref="ArgumentException">The method is not a failure factory.</exception>
+        public static RetryRule Failure(string method, IReadOnlyList<object?> args)
+        {
+            switch (method)
+            {
+                case "ExitCode": return new RetryRule { ExitCodes = ((IEnumerable<int>?)args[0] ?? Array.Empty<int>()).ToEquatableArray() };
+                case "ErrorCode": return new RetryRule { ErrorCodes = L(args, 0).ToEquatableArray() };
+                case "Exception": return new RetryRule { Exceptions = L(args, 0).ToEquatableArray() };
+                case "Output": return new RetryRule { Output = S(args, 0) };
+                default: throw new ArgumentException($"'{method}' is not a failure class.", nameof(method));
             }
         }
 

@@ -61,6 +61,8 @@ namespace Workflows.Definitions
             "AwaitForkedJobs" => "await_forked_tasks",
             "OnExitCode" => "on_exit_code",
             "Backoff" => "retry_backoff_policy",
+            "RetryForever" => "retry",
+            "RetryOn" => "retry_on",
             "Variable" => "variables",
             "Header" => "headers",
             "Service" => "services",

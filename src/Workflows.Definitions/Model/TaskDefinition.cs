@@ -51,8 +51,23 @@ namespace Workflows.Definitions
         /// <summary>The limit on one attempt (<c>timeout</c>); null = server default.</summary>
         public TimeSpan? Timeout { get; init; }
 
-        /// <summary>Extra attempts after a failure (<c>retry</c>); 0 = no retry.</summary>
+        /// <summary>Extra attempts after a failure (<c>retry</c>); 0 = no retry. See <see cref="UnlimitedRetries"/>.</summary>
         public int Retry { get; init; }
+
+        /// <summary>Failures are retried without limit (<c>retry: unlimited</c>, a Workflows extension); <see cref="Retry"/> is then ignored.</summary>
+        public bool UnlimitedRetries { get; init; }
+
+        /// <summary>
+        /// Per-failure-class retry rules, first match wins (<c>retry_on</c>, a Workflows extension). A failure that matches
+        /// no rule uses <see cref="Retry"/>, <see cref="DelayBetweenRetries"/> and <see cref="Backoff"/>.
+        /// </summary>
+        public EquatableArray<RetryRule> RetryRules { get; init; }
+
+        /// <summary>
+        /// The name of a custom retry strategy the worker asks before a failure is recorded (<c>retry_strategy</c>, a
+        /// Workflows extension); registered with <c>services.AddRetryStrategy&lt;T&gt;(name)</c>.
+        /// </summary>
+        public string? RetryStrategy { get; init; }
 
         /// <summary>The wait between attempts and between EXECUTING polls (<c>delay_between_retries</c>).</summary>
         public TimeSpan? DelayBetweenRetries { get; init; }
@@ -188,6 +203,40 @@ namespace Workflows.Definitions
         /// container, else null (no executor: the validator reports WF5001).
         /// </summary>
         public TaskMethod? EffectiveMethod => Method ?? (Container is not null ? TaskMethod.Docker : null);
+
+        /// <summary>
+        /// The most attempts this task can get in one job attempt: 1 + <see cref="Retry"/> + the retries of every
+        /// retrying <see cref="RetryRules"/> entry; null when that has no bound (unlimited retries, or a
+        /// <see cref="RetryStrategy"/>, which decides at run time). An attempt with this number is surely the last.
+        /// </summary>
+        public int? MaxAttempts
+        {
+            get
+            {
+                if (UnlimitedRetries || RetryStrategy is not null)
+                {
+                    return null;
+                }
+
+                long total = 1L + Math.Max(0, Retry);
+                foreach (var rule in RetryRules)
+                {
+                    if (rule.Action != RetryRuleAction.Retry)
+                    {
+                        continue;
+                    }
+
+                    if (rule.UnlimitedRetries)
+                    {
+                        return null;
+                    }
+
+                    total += Math.Max(0, rule.Retry);
+                }
+
+                return (int)Math.Min(int.MaxValue, total);
+            }
+        }
 
         /// <summary>Every task name this task routes to: on_completed, on_failed and branch targets, in that order.</summary>
         public System.Collections.Generic.IEnumerable<string> RouteTargets()

@@ -97,9 +97,23 @@ namespace Workflows.Definitions
 
         private static IEnumerable<string> TaskSettings(TaskDefinition task)
         {
-            if (task.Retry > 0)
+            if (task.UnlimitedRetries)
+            {
+                yield return "retry unlimited";
+            }
+            else if (task.Retry > 0)
             {
                 yield return "retry " + task.Retry;
+            }
+
+            if (!task.RetryRules.IsEmpty)
+            {
+                yield return task.RetryRules.Count == 1 ? "1 retry rule" : task.RetryRules.Count + " retry rules";
+            }
+
+            if (task.RetryStrategy is { } strategy)
+            {
+                yield return "retry strategy " + strategy;
             }
 
             if (task.Timeout is { } timeout)

@@ -24,6 +24,7 @@ namespace Workflows.Definitions
             CheckRoutes(job, problems);
             CheckExitCodes(job, problems);
             CheckRetryAndDurations(job, problems);
+            CheckRetryRules(job, problems);
             CheckExecutors(job, problems);
             return problems;
         }

@@ -18,6 +18,12 @@ public static class ErrorCodes
     /// <summary>RESTART_JOB with no job retries left.</summary>
     public const string RestartJob = "ERR_RESTART_JOB";
 
+    /// <summary>The task names a retry strategy that this host has not registered (<c>services.AddRetryStrategy&lt;T&gt;(name)</c>).</summary>
+    public const string RetryStrategyNotFound = "ERR_RETRY_STRATEGY_NOT_FOUND";
+
+    /// <summary>The task's retry strategy threw; the task fails rather than retrying blindly.</summary>
+    public const string RetryStrategyFailed = "ERR_RETRY_STRATEGY_FAILED";
+
     /// <summary>The job ran past its timeout.</summary>
     public const string JobTimedOut = "ERR_JOB_TIMED_OUT";
 }

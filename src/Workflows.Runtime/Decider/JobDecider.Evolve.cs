@@ -47,6 +47,20 @@ public static partial class JobDecider
             FirstStartedAt = e.Reason is ScheduleReason.Poll or ScheduleReason.Retry or ScheduleReason.Resume ? run.FirstStartedAt : null,
             DueAt = e.DueAt,
             Reason = e.Reason,
+            RetriesUsed = e.Reason switch
+            {
+                ScheduleReason.Retry => run.WithRetryUsed(e.RetryRule ?? TaskRun.OwnRetries),
+                ScheduleReason.Poll or ScheduleReason.Resume => run.RetriesUsed,
+                _ => default,
+            },
+            Limits = e.Reason switch
+            {
+                ScheduleReason.Retry => e.Limits ?? run.Limits,
+                ScheduleReason.Poll or ScheduleReason.Resume => run.Limits,
+                _ => null,
+            },
+            Priority = e.Reason is ScheduleReason.Poll or ScheduleReason.Resume ? run.Priority : e.Priority,
+            Queue = e.Reason is ScheduleReason.Poll or ScheduleReason.Resume ? run.Queue : e.Queue,
         }),
         TaskStarted e => WithTask(state, e.TaskType, run => run with { Status = TaskRunStatus.Started, StartedAt = e.At, FirstStartedAt = run.FirstStartedAt ?? e.At, DueAt = null }) with
         {

@@ -38,6 +38,121 @@ public static partial class JobDecider
         });
     }
 
+    /// <summary>Actions a failure's retry rules, retries and retry strategy apply to: FAILED, <c>ERR_*</c> and RESTART_TASK.</summary>
+    private static bool IsRetriedFailure(ExitAction action) => action.Kind is ExitActionKind.Failed or ExitActionKind.ErrorCode or ExitActionKind.RestartTask;
+
+    /// <summary>
+    /// The first <c>retry_on</c> rule the failure matches: every criterion the rule sets must match (within a list, any
+    /// element); exception types match by full or simple name; output patterns are searched in the reported tail.
+    /// </summary>
+    private static int? MatchRule(TaskDefinition task, ReportTaskResult result, string? errorCode)
+    {
+        for (var i = 0; i < task.RetryRules.Count; i++)
+        {
+            var rule = task.RetryRules[i];
+            if (rule.MatchesNothing
+                || (!rule.ExitCodes.IsEmpty && !(result.ExitCode is { } code && rule.ExitCodes.Contains(code)))
+                || (!rule.ErrorCodes.IsEmpty && !rule.ErrorCodes.Contains(errorCode ?? string.Empty, StringComparer.Ordinal))
+                || (!rule.Exceptions.IsEmpty && !(result.ExceptionType is { } type && rule.Exceptions.Any(e => SameException(e, type))))
+                || (rule.Output is { } pattern && !RetryOutput.Matches(pattern, result.OutputTail)))
+            {
+                continue;
+            }
+
+            return i;
+        }
+
+        return null;
+    }
+
+    private static bool SameException(string written, string fullName)
+    {
+        var name = written.Trim();
+        if (string.Equals(name, fullName, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var simple = fullName[(Math.Max(fullName.LastIndexOf('.'), fullName.LastIndexOf('+')) + 1)..];
+        return !name.Contains('.', StringComparison.Ordinal) && string.Equals(name, simple, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The retry of a failed attempt, or null when it fails for good. The failure's class is its matched rule, else the
+    /// task's own <c>retry</c>; each class counts its own retries (<see cref="TaskRun.RetriesUsed"/>) and waits its own
+    /// delay/backoff (a rule with neither uses the task's). A rule's resource change is computed from the attempt's
+    /// limits. A retry strategy's decision, when reported, wins: it may retry past the limits, at its own time, priority
+    /// and queue, or stop.
+    /// </summary>
+    private static TaskScheduled? Retry(Decision decision, TaskDefinition task, TaskRun run, ReportTaskResult result, int? ruleIndex)
+    {
+        var rule = ruleIndex is { } r ? task.RetryRules[r] : null;
+        var key = ruleIndex ?? TaskRun.OwnRetries;
+        var used = run.Used(key);
+        var unlimited = rule?.UnlimitedRetries ?? task.UnlimitedRetries;
+        var limit = rule?.Retry ?? task.Retry;
+        var own = rule is not null && (rule.DelayBetweenRetries is not null || rule.Backoff is not null);
+        var wait = RetryDelays.For(own ? rule!.DelayBetweenRetries : task.DelayBetweenRetries, own ? rule!.Backoff : task.Backoff, used + 1, decision.Context.Jitter);
+        var retry = unlimited || used < limit;
+        var due = decision.Now + wait;
+        if (result.Strategy is { } strategy)
+        {
+            retry = strategy.Retry;
+            due = strategy.RetryAt ?? (strategy.RetryIn is { } delay ? decision.Now + RetryDelays.For(delay, null, 1, 0) : due);
+        }
+
+        if (!retry)
+        {
+            return null;
+        }
+
+        return new TaskScheduled(decision.JobId, decision.Now, task.TaskType, result.Attempt + 1, due < decision.Now ? decision.Now : due, ScheduleReason.Retry)
+        {
+            RetryRule = ruleIndex,
+            Limits = rule is { ChangesResources: true } && task.Container is { } container ? NextLimits(container, run.Limits, rule) : null,
+            Priority = result.Strategy?.Priority,
+            Queue = result.Strategy?.Queue,
+            Strategy = result.Strategy?.Strategy,
+        };
+    }
+
+    /// <summary>The next attempt's limits: the rule's fixed ones, else the current ones (the last override, else the container's) times the memory factor.</summary>
+    private static ContainerLimitsOverride NextLimits(ContainerSpec container, ContainerLimitsOverride? current, RetryRule rule)
+    {
+        var memory = current?.MemoryLimit ?? container.MemoryLimit;
+        var cpu = current?.CpuLimit ?? container.CpuLimit;
+        return new ContainerLimitsOverride(
+            rule.CpuLimit ?? cpu,
+            rule.MemoryLimit ?? (rule.MemoryFactor is { } factor ? ResourceQuantities.MultiplyMemory(memory, factor) ?? memory : memory));
+    }
+
+    /// <summary>
+    /// What the task's own retries and rules would do with a failed attempt (the default a retry strategy is shown):
+    /// retry at a time, or stop with an error code; null when the result is not such a failure or does not apply.
+    /// </summary>
+    /// <param name="state">The job's state with the attempt started.</param>
+    /// <param name="result">The result (its strategy decision, if any, is ignored).</param>
+    /// <param name="context">The time and jitter.</param>
+    public static RetryStrategyDecision? DefaultRetry(JobState state, ReportTaskResult result, DecisionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(result);
+        if (state.Status != JobStatus.Running)
+        {
+            return null;
+        }
+
+        var events = Decide(result with { Strategy = null }, state, context);
+        if (events.OfType<TaskExited>().FirstOrDefault() is not { } exited || !IsRetriedFailure(exited.Action))
+        {
+            return null;
+        }
+
+        return events.OfType<TaskScheduled>().FirstOrDefault(e => e.TaskType == result.TaskType && e.Reason == ScheduleReason.Retry) is { } retry
+            ? new RetryStrategyDecision { Retry = true, RetryAt = retry.DueAt, ErrorCode = exited.ErrorCode }
+            : RetryStrategyDecision.Stop(exited.ErrorCode);
+    }
+
     /// <summary>The next task after success: <c>on_completed</c>, or an exit-code map entry keyed <c>COMPLETED</c> (formicary's state-keyed routes).</summary>
     private static string? OnCompleted(TaskDefinition task) => task.OnCompleted ?? StateRoute(task, "COMPLETED");
 
@@ -52,7 +167,17 @@ public static partial class JobDecider
         var task = decision.Definition.FindTask(result.TaskType)!;
         var run = decision.State.Task(result.TaskType);
         var (action, errorCode) = Resolve(task, run, result, decision.Now);
-        decision.Emit(new TaskExited(decision.JobId, decision.Now, task.TaskType, result.Attempt, result.ExitCode, action, errorCode, result.ExceptionType));
+        int? ruleIndex = null;
+        if (decision.State.Status == JobStatus.Running && IsRetriedFailure(action))
+        {
+            ruleIndex = MatchRule(task, result, errorCode);
+            if (ruleIndex is { } fatal && task.RetryRules[fatal].Action == RetryRuleAction.Fatal)
+            {
+                (action, errorCode) = (ExitAction.Fatal, ErrorCodes.Fatal);
+            }
+        }
+
+        decision.Emit(new TaskExited(decision.JobId, decision.Now, task.TaskType, result.Attempt, result.ExitCode, action, errorCode, result.ExceptionType) { RetryRule = ruleIndex });
 
         if (decision.State.Status == JobStatus.Cancelling)
         {
@@ -113,15 +238,21 @@ public static partial class JobDecider
 
                 break;
             default:
-                // FAILED, ERR_*, RESTART_TASK: the task retries while it has retries; then it fails and routing applies.
-                if (result.Attempt <= task.Retry)
+                // FAILED, ERR_*, RESTART_TASK: the task retries while the failure's class has retries (its retry_on
+                // rule's, else the task's own), or as its retry strategy decided; then it fails and routing applies.
+                var strategy = result.Strategy;
+                if (Retry(decision, task, run, result, ruleIndex) is { } retry)
                 {
-                    var wait = RetryDelays.For(task.DelayBetweenRetries, task.Backoff, result.Attempt, decision.Context.Jitter);
-                    decision.Schedule(task.TaskType, result.Attempt + 1, decision.Now + wait, ScheduleReason.Retry);
+                    decision.Emit(retry);
                     break;
                 }
 
-                decision.Emit(new TaskFailed(decision.JobId, decision.Now, task.TaskType, errorCode!, Ignored: task.AllowFailure));
+                if (strategy is { Retry: false, ErrorCode: { } stopCode })
+                {
+                    errorCode = stopCode;
+                }
+
+                decision.Emit(new TaskFailed(decision.JobId, decision.Now, task.TaskType, errorCode!, Ignored: task.AllowFailure) { Detail = strategy?.Retry == false ? strategy.Detail : null });
                 if (OnFailed(task) is { } handler)
                 {
                     Advance(decision, handler);

@@ -71,7 +71,17 @@ public sealed record StartTask(string TaskType, int Attempt) : JobCommand;
 /// The executor's error code (e.g. <c>ERR_IMAGE_NOT_FOUND</c>, <c>ERR_HTTP_TRANSPORT</c>): the code a failure is recorded
 /// with, instead of <c>ERR_TASK_EXECUTE</c>, when the exit-code map does not say otherwise.
 /// </param>
-public sealed record ReportTaskResult(string TaskType, int Attempt, int? ExitCode, string? ExceptionType = null, bool TimedOut = false, string? ErrorCode = null) : JobCommand;
+public sealed record ReportTaskResult(string TaskType, int Attempt, int? ExitCode, string? ExceptionType = null, bool TimedOut = false, string? ErrorCode = null) : JobCommand
+{
+    /// <summary>
+    /// The tail of the attempt's stdout and stderr (at most <see cref="Workflows.Definitions.RetryOutput.MaxTailChars"/>), sent only when the task has
+    /// a <c>retry_on</c> rule with an <c>output</c> pattern or a retry strategy. Matched by the decider; never stored in an event.
+    /// </summary>
+    public string? OutputTail { get; init; }
+
+    /// <summary>What the task's retry strategy decided, asked by the worker before reporting (the decider stays pure); null without one.</summary>
+    public RetryStrategyDecision? Strategy { get; init; }
+}
 
 /// <summary>Cancel the job: queued jobs end at once; running tasks are told to stop, then the job ends cancelled.</summary>
 /// <param name="Reason">Why, when the system cancels it (e.g. the reaper); recorded on the event.</param>

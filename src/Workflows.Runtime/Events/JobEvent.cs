@@ -132,7 +132,23 @@ public enum ScheduleReason
 /// <param name="Attempt">The task attempt, from 1; polls do not count.</param>
 /// <param name="DueAt">When it may start.</param>
 /// <param name="Reason">Why.</param>
-public sealed record TaskScheduled(string JobId, DateTimeOffset At, string TaskType, int Attempt, DateTimeOffset DueAt, ScheduleReason Reason) : JobEvent(JobId, At);
+public sealed record TaskScheduled(string JobId, DateTimeOffset At, string TaskType, int Attempt, DateTimeOffset DueAt, ScheduleReason Reason) : JobEvent(JobId, At)
+{
+    /// <summary>For a retry: the <c>retry_on</c> rule (its index) whose retries this one uses; null for the task's own <c>retry</c>.</summary>
+    public int? RetryRule { get; init; }
+
+    /// <summary>For a retry: the container limits the attempt runs with (a rule's <c>memory_factor</c>, <c>memory_limit</c>, <c>cpu_limit</c>).</summary>
+    public ContainerLimitsOverride? Limits { get; init; }
+
+    /// <summary>For a retry a retry strategy decided: the attempt's priority, when the strategy changed it.</summary>
+    public int? Priority { get; init; }
+
+    /// <summary>For a retry a retry strategy decided: the attempt's queue, when the strategy changed it.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>For a retry a retry strategy decided: the strategy's name.</summary>
+    public string? Strategy { get; init; }
+}
 
 /// <summary>An executor started a task attempt.</summary>
 /// <param name="JobId">The job run.</param>
@@ -151,7 +167,11 @@ public sealed record TaskStarted(string JobId, DateTimeOffset At, string TaskTyp
 /// <param name="ErrorCode">For failures, the error code (<c>ERR_FATAL</c>, <c>ERR_XYZ</c>, <c>ERR_TASK_TIMED_OUT</c>, …).</param>
 /// <param name="ExceptionType">For an in-process task that threw, the exception's type.</param>
 public sealed record TaskExited(string JobId, DateTimeOffset At, string TaskType, int Attempt, int? ExitCode, ExitAction Action, string? ErrorCode, string? ExceptionType)
-    : JobEvent(JobId, At);
+    : JobEvent(JobId, At)
+{
+    /// <summary>The <c>retry_on</c> rule (its index) the failure matched, first match wins; null when none did. A FATAL rule makes <see cref="Action"/> FATAL.</summary>
+    public int? RetryRule { get; init; }
+}
 
 /// <summary>The task is done, successfully (or through an exit-code branch).</summary>
 /// <param name="JobId">The job run.</param>
@@ -165,7 +185,11 @@ public sealed record TaskCompleted(string JobId, DateTimeOffset At, string TaskT
 /// <param name="TaskType">The task.</param>
 /// <param name="ErrorCode">The error code recorded on the job.</param>
 /// <param name="Ignored">True for an allow_failure task: the job goes on and this failure does not fail it.</param>
-public sealed record TaskFailed(string JobId, DateTimeOffset At, string TaskType, string ErrorCode, bool Ignored) : JobEvent(JobId, At);
+public sealed record TaskFailed(string JobId, DateTimeOffset At, string TaskType, string ErrorCode, bool Ignored) : JobEvent(JobId, At)
+{
+    /// <summary>Why, in words, when a retry strategy stopped the task (for example, a strategy name no host registered, and how to register it).</summary>
+    public string? Detail { get; init; }
+}
 
 /// <summary>The job runs again: after a failure (resuming at the failed task) or RESTART_JOB (from the first task).</summary>
 /// <param name="JobId">The job run.</param>

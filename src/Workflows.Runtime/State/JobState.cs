@@ -105,6 +105,19 @@ public sealed record JobState
     /// <summary>Tasks that failed but allow_failure ignores.</summary>
     public int IgnoredCount => Tasks.Values.Count(t => t.Status == TaskRunStatus.Failed && t.Ignored);
 
+    /// <summary>
+    /// The task as its current attempt runs: the pinned definition's, with the container limits a retry rule changed
+    /// for this attempt (<see cref="TaskRun.Limits"/>); null when the definition has no such task.
+    /// </summary>
+    /// <param name="taskType">The task.</param>
+    public TaskDefinition? TaskToRun(string taskType)
+    {
+        var task = Definition?.FindTask(taskType);
+        return task?.Container is { } container && Task(taskType).Limits is { } limits
+            ? task with { Container = container with { CpuLimit = limits.CpuLimit ?? container.CpuLimit, MemoryLimit = limits.MemoryLimit ?? container.MemoryLimit } }
+            : task;
+    }
+
     /// <summary>The task's state (a fresh one when not reached yet).</summary>
     /// <param name="taskType">The task.</param>
     public TaskRun Task(string taskType) => Tasks.TryGetValue(taskType, out var run) ? run : new TaskRun(taskType);

@@ -25,4 +25,38 @@ public sealed record TaskRun(
     int? ExitCode = null,
     string? ErrorCode = null,
     bool Ignored = false,
-    ScheduleReason Reason = ScheduleReason.Reached);
+    ScheduleReason Reason = ScheduleReason.Reached)
+{
+    /// <summary>
+    /// Retries used in this attempt series, by <c>retry_on</c> rule index (<see cref="OwnRetries"/> for the task's own
+    /// <c>retry</c>): folded from the <see cref="TaskScheduled"/> retries, reset when the task is reached again.
+    /// </summary>
+    /// <remarks>An equatable array (sorted by rule), so two runs with the same counts are equal: a job view read back equals one rebuilt from the stream.</remarks>
+    public Workflows.Definitions.EquatableArray<RetryCount> RetriesUsed { get; init; }
+
+    /// <summary>The container limits the current attempt runs with, when a retry rule changed them.</summary>
+    public ContainerLimitsOverride? Limits { get; init; }
+
+    /// <summary>The current attempt's priority, when a retry strategy changed it (else the job's).</summary>
+    public int? Priority { get; init; }
+
+    /// <summary>The current attempt's queue, when a retry strategy changed it (else the job's).</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>The key of <see cref="RetriesUsed"/> for the task's own <c>retry</c>.</summary>
+    public const int OwnRetries = -1;
+
+    /// <summary>Retries used so far by a rule, or by the task's own <c>retry</c> (<see cref="OwnRetries"/>).</summary>
+    /// <param name="rule">The rule index, or <see cref="OwnRetries"/>.</param>
+    public int Used(int rule) => RetriesUsed.FirstOrDefault(c => c.Rule == rule)?.Used ?? 0;
+
+    /// <summary>The counts with one more retry used by <paramref name="rule"/>.</summary>
+    /// <param name="rule">The rule index, or <see cref="OwnRetries"/>.</param>
+    public Workflows.Definitions.EquatableArray<RetryCount> WithRetryUsed(int rule) =>
+        RetriesUsed.Where(c => c.Rule != rule).Append(new RetryCount(rule, Used(rule) + 1)).OrderBy(c => c.Rule).ToArray();
+}
+
+/// <summary>Retries used by one <c>retry_on</c> rule (or the task's own <c>retry</c>) in an attempt series.</summary>
+/// <param name="Rule">The rule index, or <see cref="TaskRun.OwnRetries"/>.</param>
+/// <param name="Used">Retries it used.</param>
+public sealed record RetryCount(int Rule, int Used);

@@ -28,6 +28,9 @@ internal static class KnownKeys
         "network_mode", "helper_environment", "artifacts_dir", "cache_dir", "artifact_key_prefix", "cost_factor",
         "execute_command_without_shell", "debug", "node_selector", "pod_labels", "pod_annotations",
 
+        // Workflows extensions of the format (docs/yaml.md).
+        "retry_on", "retry_strategy",
+
         // Executor options with no typed property: kept as JSON text in TaskDefinition.ExecutorOptions.
         "affinity", "node_tolerations", "helper", "dependent_artifact_ids",
     };
@@ -40,6 +43,13 @@ internal static class KnownKeys
         "image", "imageDefinition", "volumes", "volume_driver", "volumes_from", "devices", "bind_dir", "cpu_limit",
         "cpu_request", "memory_limit", "memory_request", "ephemeral_storage_limit", "ephemeral_storage_request",
         "service_account", "env_from", "env_value_from",
+    };
+
+    /// <summary>The keys of one <c>retry_on</c> rule (a Workflows extension).</summary>
+    public static readonly string[] RetryRule =
+    {
+        "exit_codes", "error_codes", "exceptions", "output", "action", "retry", "delay_between_retries", "retry_backoff_policy",
+        "memory_factor", "memory_limit", "cpu_limit",
     };
 
     public static readonly string[] Artifacts = { "paths", "expires_after", "when" };

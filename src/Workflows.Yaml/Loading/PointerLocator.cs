@@ -34,12 +34,33 @@ internal sealed class PointerLocator
             return owner;
         }
 
+        if (pointer.Item is { } part && part.StartsWith('[') && value is YamlSequenceNode list)
+        {
+            return Element(list, part) ?? value;
+        }
+
         if (pointer.Item is null)
         {
             return value is YamlScalarNode { IsNull: true } ? Key(owner, pointer.Key) ?? owner : value;
         }
 
         return (value is YamlMappingNode or YamlSequenceNode ? Item(value, pointer.Item, occurrence) : null) ?? value;
+    }
+
+    /// <summary>
+    /// A list element by position, <c>[1]</c>, or a key within it, <c>[1].output</c> (the value; the element when the key is
+    /// not written): how the validator points into <c>retry_on</c>.
+    /// </summary>
+    private static YamlNode? Element(YamlSequenceNode list, string item)
+    {
+        var close = item.IndexOf(']', StringComparison.Ordinal);
+        if (close < 0 || !int.TryParse(item.AsSpan(1, close - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) || index >= list.Items.Count)
+        {
+            return null;
+        }
+
+        var element = list.Items[index];
+        return close + 2 < item.Length && element is YamlMappingNode map && Value(map, item[(close + 2)..]) is { } inner ? inner : element;
     }
 
     private static YamlNode? Value(YamlMappingNode map, string key) =>

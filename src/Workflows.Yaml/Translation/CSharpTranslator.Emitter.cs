@@ -110,8 +110,19 @@ public static partial class CSharpTranslator
                 calls.Add(Call("Retry", Int(task.Retry)));
             }
 
+            if (task.UnlimitedRetries)
+            {
+                calls.Add(Call("RetryForever"));
+            }
+
             Add(calls, "DelayBetweenRetries", task.DelayBetweenRetries);
             Backoff(calls, task.Backoff);
+            foreach (var rule in task.RetryRules)
+            {
+                calls.Add(RetryOn(rule));
+            }
+
+            Add(calls, "RetryStrategy", task.RetryStrategy);
             Strings(calls, "BeforeScript", task.BeforeScript);
             Strings(calls, "Script", script);
             Strings(calls, "AfterScript", task.AfterScript);
@@ -275,6 +286,65 @@ public static partial class CSharpTranslator
                 default:
                     return Atom(action.Kind.ToString());
             }
+        }
+
+        /// <summary><c>.RetryOn(Failure.ExitCode(75).And(Failure.Output("…")), rule => rule.Retry(10)…)</c> for one <c>retry_on</c> rule.</summary>
+        private static Expr.Call RetryOn(RetryRule rule)
+        {
+            static string Strings(IEnumerable<string> values) => string.Join(", ", values.Select(CSharpLiterals.String));
+            var parts = new List<string>();
+            if (!rule.ExitCodes.IsEmpty)
+            {
+                parts.Add($"Failure.ExitCode({string.Join(", ", rule.ExitCodes.Select(CSharpLiterals.Int))})");
+            }
+
+            if (!rule.ErrorCodes.IsEmpty)
+            {
+                parts.Add($"Failure.ErrorCode({Strings(rule.ErrorCodes)})");
+            }
+
+            if (!rule.Exceptions.IsEmpty)
+            {
+                parts.Add($"Failure.Exception({Strings(rule.Exceptions)})");
+            }
+
+            if (rule.Output is { } output)
+            {
+                parts.Add($"Failure.Output({CSharpLiterals.String(output)})");
+            }
+
+            var failure = parts.Count == 0 ? "Failure.ExitCode()" : parts[0] + string.Concat(parts.Skip(1).Select(p => $".And({p})"));
+            var settings = new List<Expr.Call>();
+            if (rule.Action == RetryRuleAction.Fatal)
+            {
+                settings.Add(Call("Fatal"));
+            }
+
+            if (rule.UnlimitedRetries)
+            {
+                settings.Add(Call("RetryForever"));
+            }
+            else if (rule.Retry != 0)
+            {
+                settings.Add(Call("Retry", Int(rule.Retry)));
+            }
+
+            Add(settings, "DelayBetweenRetries", rule.DelayBetweenRetries);
+            Backoff(settings, rule.Backoff);
+            if (rule.MemoryFactor is { } factor)
+            {
+                settings.Add(Call("MemoryFactor", Atom(CSharpLiterals.Double(factor))));
+            }
+
+            Add(settings, "MemoryLimit", rule.MemoryLimit);
+            Add(settings, "CpuLimit", rule.CpuLimit);
+            var args = new List<Expr.Arg> { new(Atom(failure)) };
+            if (settings.Count > 0)
+            {
+                args.Add(new Expr.Arg(Atom("rule => rule" + string.Concat(settings.Select(c => c.Inline)))));
+            }
+
+            return new Expr.Call(".RetryOn", args);
         }
 
         private static void Backoff(List<Expr.Call> calls, BackoffPolicy? backoff)

@@ -90,9 +90,23 @@ public static class YamlJobWriter
         Add(map, "headers", task.Headers);
         Add(map, "query", task.Query);
         Add(map, "timeout", task.Timeout);
-        Add(map, "retry", task.Retry, 0);
+        if (task.UnlimitedRetries)
+        {
+            map.Entries.Add(("retry", new OutScalar("unlimited")));
+        }
+        else
+        {
+            Add(map, "retry", task.Retry, 0);
+        }
+
         Add(map, "delay_between_retries", task.DelayBetweenRetries);
         Add(map, "retry_backoff_policy", Backoff(task.Backoff));
+        if (!task.RetryRules.IsEmpty)
+        {
+            map.Entries.Add(("retry_on", new OutSeq(task.RetryRules.Select(r => (OutNode)RetryRule(r)).ToList())));
+        }
+
+        Add(map, "retry_strategy", task.RetryStrategy);
         Add(map, "allow_failure", task.AllowFailure);
         Add(map, "always_run", task.AlwaysRun);
         Add(map, "allow_start_if_completed", task.AllowStartIfCompleted);
@@ -277,6 +291,47 @@ public static class YamlJobWriter
             map.Entries.Add(("rate_limit", rate));
         }
 
+        return map;
+    }
+
+    private static OutMap RetryRule(RetryRule rule)
+    {
+        var map = new OutMap();
+        if (!rule.ExitCodes.IsEmpty)
+        {
+            map.Entries.Add(("exit_codes", new OutSeq(rule.ExitCodes.Select(c => (OutNode)new OutScalar(c.ToString(CultureInfo.InvariantCulture))).ToList())));
+        }
+
+        Add(map, "error_codes", rule.ErrorCodes);
+        Add(map, "exceptions", rule.Exceptions);
+        if (rule.Output is { } output)
+        {
+            map.Entries.Add(("output", new OutScalar(QuoteAlways(output))));
+        }
+
+        if (rule.Action == RetryRuleAction.Fatal)
+        {
+            map.Entries.Add(("action", new OutScalar("FATAL")));
+        }
+
+        if (rule.UnlimitedRetries)
+        {
+            map.Entries.Add(("retry", new OutScalar("unlimited")));
+        }
+        else
+        {
+            Add(map, "retry", rule.Retry, 0);
+        }
+
+        Add(map, "delay_between_retries", rule.DelayBetweenRetries);
+        Add(map, "retry_backoff_policy", Backoff(rule.Backoff));
+        if (rule.MemoryFactor is { } factor)
+        {
+            map.Entries.Add(("memory_factor", new OutScalar(factor.ToString("R", CultureInfo.InvariantCulture))));
+        }
+
+        Add(map, "memory_limit", rule.MemoryLimit);
+        Add(map, "cpu_limit", rule.CpuLimit);
         return map;
     }
 

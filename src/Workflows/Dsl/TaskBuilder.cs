@@ -85,6 +85,30 @@ public sealed partial class TaskBuilder
     /// <param name="jitter">Draw each delay between min and the computed delay.</param>
     public TaskBuilder Backoff(TimeSpan min, TimeSpan? max = null, double factor = 2, bool jitter = false) => Apply(nameof(Backoff), [min, max, factor, jitter]);
 
+    /// <summary>Retry failures without limit (<c>retry: unlimited</c>, a Workflows extension); give the task a delay or a backoff.</summary>
+    public TaskBuilder RetryForever() => Apply(nameof(RetryForever), []);
+
+    /// <summary>
+    /// A retry rule for one class of failures (<c>retry_on</c>, a Workflows extension), e.g.
+    /// <c>.RetryOn(Failure.ExitCode(75), rule => rule.Retry(10).Backoff(TimeSpan.FromSeconds(1)))</c>. The first matching
+    /// rule wins; a failure that matches none uses <see cref="Retry(int)"/>.
+    /// </summary>
+    /// <param name="failure">The failure class.</param>
+    /// <param name="rule">Its retries, delay, backoff, FATAL action or resource change; omitted = the class is not retried.</param>
+    public TaskBuilder RetryOn(Failure failure, Func<RetryRuleBuilder, RetryRuleBuilder>? rule = null)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var built = rule is null ? failure.Criteria : rule(new RetryRuleBuilder(failure.Criteria)).Rule;
+        return Apply(nameof(RetryOn), [built]);
+    }
+
+    /// <summary>
+    /// Ask the retry strategy registered under this name before a failure is recorded (<c>retry_strategy</c>, a
+    /// Workflows extension); register it with <c>services.AddRetryStrategy&lt;T&gt;(name)</c>.
+    /// </summary>
+    /// <param name="name">The strategy's name.</param>
+    public TaskBuilder RetryStrategy(string name) => Apply(nameof(RetryStrategy), [name]);
+
     /// <summary>A failure of this task does not fail the job; the path goes on via on_completed (<c>allow_failure</c>).</summary>
     /// <param name="value">True to allow failure.</param>
     public TaskBuilder AllowFailure(bool value = true) => Apply(nameof(AllowFailure), [value]);

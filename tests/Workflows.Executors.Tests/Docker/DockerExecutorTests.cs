@@ -5,6 +5,7 @@ using Docker.DotNet.Models;
 using Workflows.Definitions;
 using Workflows.Executors.Artifacts;
 using Workflows.Executors.Docker;
+using Workflows.Runtime;
 using Workflows.Executors.Logs;
 using Workflows.Executors.Tests.Support;
 using Workflows.Testing;
@@ -215,6 +216,33 @@ public sealed class DockerExecutorTests(DockerExecutorFixture fixture, ITestOutp
         Assert.Equal(TaskOutcome.Exited(0), outcome);
         Assert.Contains("limited", StdoutLines());
         Assert.Contains(_log.Lines, l => l.Source == LogSource.System && l.Line.StartsWith("memory limit 'lots' ignored", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_retry_rules_memory_factor_reaches_the_next_attempts_container()
+    {
+        // exit 137 (out of memory) with 'memory_factor: 2': the decider records 128Mi on the retry, and the worker runs
+        // the attempt as JobState.TaskToRun gives it.
+        var task = DockerTask("cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes") with
+        {
+            Container = new ContainerSpec(TestInfrastructure.TestImage, MemoryLimit: "64Mi"),
+            RetryRules = EquatableArray.Create(new RetryRule { ExitCodes = EquatableArray.Create(137), Retry = 1, MemoryFactor = 2 }),
+        };
+        var definition = new JobDefinition { JobType = "oom", Tasks = EquatableArray.Create(task) };
+        var state = JobState.Initial;
+        var now = new DecisionContext(DateTimeOffset.UnixEpoch);
+        foreach (JobCommand command in new JobCommand[] { new RequestJob(_jobId, definition, new Dictionary<string, string>()), new StartJob(), new StartTask(task.TaskType, 1), new ReportTaskResult(task.TaskType, 1, 137) })
+        {
+            state = JobDecider.Decide(command, state, now).Aggregate(state, JobDecider.Evolve);
+        }
+
+        var retried = state.TaskToRun(task.TaskType)!;
+        Assert.Equal("128Mi", retried.Container!.MemoryLimit);
+
+        var outcome = await RunAsync(retried, attempt: 2);
+
+        Assert.Equal(TaskOutcome.Exited(0), outcome);
+        Assert.Equal((128L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), StdoutLines().Last());
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public static class Executions
         JobType = "test-job",
         Task = task,
         Attempt = attempt,
-        MaxAttempts = task.Retry + 1,
+        MaxAttempts = task.MaxAttempts,
         Rendered = new RenderedTask(
             task.BeforeScript.ToList(),
             task.Script.ToList(),
