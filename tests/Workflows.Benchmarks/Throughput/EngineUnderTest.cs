@@ -25,6 +25,7 @@ internal abstract class EngineUnderTest : IAsyncDisposable
     {
         "workflows" => new WorkflowsEngine(connectionString, schema),
         "hangfire" => new HangfireEngine(connectionString, schema),
-        _ => throw new ArgumentException($"unknown engine '{engine}' (workflows, hangfire)", nameof(engine)),
+        "wolverine" => new WolverineEngine(connectionString, schema),
+        _ => throw new ArgumentException($"unknown engine '{engine}' (workflows, hangfire, wolverine)", nameof(engine)),
     };
 }

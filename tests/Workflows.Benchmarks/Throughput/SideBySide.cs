@@ -5,9 +5,9 @@ using System.Text.Json;
 namespace Workflows.Benchmarks.Throughput;
 
 /// <summary>
-/// Scenario <c>vs-hangfire</c>: this engine and a peer side by side on one PostgreSQL cluster (the test
+/// Scenarios <c>vs-hangfire</c> and <c>vs-wolverine</c>: this engine and a peer side by side on one PostgreSQL cluster (the test
 /// infrastructure's), each measured run in its own process after a warm-up, median of <c>--runs</c> (default 3).
-/// Prints one table and ends with <c>ratio: N</c> = ours ÷ the peer's end-to-end completion rate.
+/// Prints one table, pgbench's single-insert commit rate on the same cluster (the ceiling), and ends with <c>ratio: N</c> = ours ÷ the peer's end-to-end completion rate.
 /// Options: <c>--jobs N</c> (default 20000), <c>--runs N</c> (default 3), <c>--trickle N</c> (latency jobs, default 400).
 /// </summary>
 internal static class SideBySide
@@ -34,7 +34,7 @@ internal static class SideBySide
             }
         }
 
-        Console.WriteLine($"N = {jobs:N0} one-task no-op jobs ({trickle} for latency), {MeasuredRun.Workers} workers, {MeasuredRun.Clients} submitting clients, median of {runs} runs (each its own process, after a 500-job warm-up); {Environment.ProcessorCount} cores; default .NET runtime settings for both");
+        Console.WriteLine($"N = {jobs:N0} one-task no-op jobs ({trickle} for latency), {MeasuredRun.Workers} workers, {MeasuredRun.Clients} submitting clients, median of {runs} runs (each its own process, after a 500-job warm-up); {Environment.ProcessorCount} cores; the same runtime settings for both: {string.Join(", ", RuntimeSettings.Select(s => $"{s.Name}={s.Value}"))}");
         Console.WriteLine();
         Console.WriteLine("| engine | work | submit jobs/s | end-to-end jobs/s | tx/job | CPU s/1000 jobs (engine process) | PostgreSQL CPU s/1000 jobs | peak WS MB | machine busy % | start p50 ms | p95 ms | p99 ms | stuck jobs |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -44,6 +44,13 @@ internal static class SideBySide
             var submit = r.Mode == "latency" ? $"{MeasuredRun.TricklePerSecond} (trickle, other process)" : $"{r.SubmitPerSecond:0}";
             var endToEnd = r.Mode == "latency" ? "–" : $"{r.EndToEndPerSecond:0}";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Engine} | {r.Mode} | {submit} | {endToEnd} | {r.TransactionsPerJob:0.00} | {r.CpuSecondsPer1000:0.00} | {r.PostgresCpuSecondsPer1000:0.00} | {r.PeakWorkingSetMb:0} | {r.MachineBusyPercent:0} | {latency} | {r.Stuck} |"));
+        }
+
+        var ceiling = await PgbenchCeiling.MeasureAsync(await MeasuredRun.ConnectionStringAsync());
+        if (ceiling is { } tps)
+        {
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ceiling: pgbench on the same cluster, 8 clients, one ~300-byte jsonb INSERT per commit: {tps:0} commits/s"));
         }
 
         var ours = rows.Single(r => r.Engine == "workflows" && r.Mode == "e2e").EndToEndPerSecond;
