@@ -33,6 +33,12 @@ internal static class DueTasks
     /// <summary>True for the rows that are not task attempts (a job start or a job timeout): quick to process.</summary>
     public static bool IsJobRow(string taskType) => taskType is StartJob or JobTimeout;
 
+    /// <summary><see cref="IsJobRow"/> in SQL, as the claim index's predicate and the claim query spell it.</summary>
+    public const string IsJobRowSql = "task_type = '' or task_type = chr(1) || 'timeout'";
+
+    /// <summary>The rows that are task attempts, in SQL.</summary>
+    public const string IsAttemptRowSql = "task_type <> '' and task_type <> chr(1) || 'timeout'";
+
     public static Table Table(string schema)
     {
         var table = new Table(new PostgresqlObjectName(schema, TableName, SchemaUtils.IdentifierUsage.General));
@@ -47,6 +53,26 @@ internal static class DueTasks
         table.AddColumn<string>("lock_key");
         table.AddColumn<DateTimeOffset>("lease_until");
         table.AddColumn<string>("owner");
+
+        // Claims walk these in claim order and stop at their limit, however long the backlog (a sequential scan and
+        // sort of every due row per claim made PostgreSQL the bottleneck). The predicates spell the timeout row's name
+        // as chr(1) || 'timeout' so that PostgreSQL's own rendering of them matches ours and the schema check keeps
+        // them; the claim queries use the same text so the planner can prove they apply.
+        table.Indexes.Add(new IndexDefinition(TableName + "_claim_jobs")
+        {
+            Columns = ["priority DESC", "due_at", "job_id"],
+            Predicate = $"({IsJobRowSql}) and max_concurrency is null and lock_key is null",
+        });
+        table.Indexes.Add(new IndexDefinition(TableName + "_claim_attempts")
+        {
+            Columns = ["priority DESC", "due_at", "job_id"],
+            Predicate = IsAttemptRowSql,
+        });
+        table.Indexes.Add(new IndexDefinition(TableName + "_claim_constrained")
+        {
+            Columns = ["due_at"],
+            Predicate = "task_type = '' and (max_concurrency is not null or lock_key is not null)",
+        });
         return table;
     }
 

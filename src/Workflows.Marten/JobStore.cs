@@ -361,32 +361,7 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
         {
             command.Transaction = transaction;
             // Constrained starts are left to the serialized query below; everything else is claimed here.
-            command.CommandText = $"""
-                with jobs as (
-                  select t.job_id, t.task_type from {table} t
-                  where t.task_type in ('', @timeout) and t.max_concurrency is null and t.lock_key is null
-                    and t.due_at <= @now and (t.lease_until is null or t.lease_until <= @now)
-                    and (cardinality(@queues) = 0 or t.queue = any(@queues))
-                  order by t.priority desc, t.due_at, t.job_id limit @max
-                  for update skip locked),
-                attempts as (
-                  select t.job_id, t.task_type from {table} t
-                  where t.task_type not in ('', @timeout)
-                    and t.due_at <= @now and (t.lease_until is null or t.lease_until <= @now)
-                    and (cardinality(@queues) = 0 or t.queue = any(@queues))
-                  order by t.priority desc, t.due_at, t.job_id limit @attempts
-                  for update skip locked),
-                next as (select * from jobs union all select * from attempts),
-                updated as (
-                  update {table} t set lease_until = @until, owner = @worker
-                  from next where t.job_id = next.job_id and t.task_type = next.task_type
-                  returning t.job_id, t.task_type, t.attempt, t.lease_until)
-                select job_id, task_type, attempt, lease_until, null::boolean from updated
-                union all
-                select null, null, null, null, exists (
-                  select 1 from {table} c where c.task_type = '' and (c.max_concurrency is not null or c.lock_key is not null)
-                    and c.due_at <= @now and (c.lease_until is null or c.lease_until <= @now))
-                """;
+            command.CommandText = ClaimSql(table);
             AddClaimParameters(command, now, lease, worker, max, queueArray);
             command.Parameters.AddWithValue("attempts", Math.Max(0, maxAttempts));
             var constrained = await ReadClaimsAsync(command, claimed, cancellationToken).ConfigureAwait(false);
@@ -400,13 +375,45 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
         return claimed;
     }
 
+    /// <summary>
+    /// The claim of due job rows (unconstrained starts and job timeouts) and task attempts, in claim order, under row
+    /// locks that skip rows another claimer holds; its last row says whether constrained starts are due. Each part
+    /// walks its own partial index (<see cref="DueTasks.Table"/>) and stops at its limit.
+    /// </summary>
+    /// <param name="table">The schema-qualified due-work table.</param>
+    internal static string ClaimSql(string table) => $"""
+            with jobs as (
+              select t.job_id, t.task_type from {table} t
+              where ({DueTasks.IsJobRowSql}) and t.max_concurrency is null and t.lock_key is null
+                and t.due_at <= @now and (t.lease_until is null or t.lease_until <= @now)
+                and (cardinality(@queues) = 0 or t.queue = any(@queues))
+              order by t.priority desc, t.due_at, t.job_id limit @max
+              for update skip locked),
+            attempts as (
+              select t.job_id, t.task_type from {table} t
+              where {DueTasks.IsAttemptRowSql}
+                and t.due_at <= @now and (t.lease_until is null or t.lease_until <= @now)
+                and (cardinality(@queues) = 0 or t.queue = any(@queues))
+              order by t.priority desc, t.due_at, t.job_id limit @attempts
+              for update skip locked),
+            next as (select * from jobs union all select * from attempts),
+            updated as (
+              update {table} t set lease_until = @until, owner = @worker
+              from next where t.job_id = next.job_id and t.task_type = next.task_type
+              returning t.job_id, t.task_type, t.attempt, t.lease_until)
+            select job_id, task_type, attempt, lease_until, null::boolean from updated
+            union all
+            select null, null, null, null, exists (
+              select 1 from {table} c where c.task_type = '' and (c.max_concurrency is not null or c.lock_key is not null)
+                and c.due_at <= @now and (c.lease_until is null or c.lease_until <= @now))
+            """;
+
     private static void AddClaimParameters(Npgsql.NpgsqlCommand command, DateTimeOffset now, TimeSpan lease, string worker, int max, string[] queues)
     {
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("until", now + lease);
         command.Parameters.AddWithValue("worker", worker);
         command.Parameters.AddWithValue("max", max);
-        command.Parameters.AddWithValue("timeout", DueTasks.JobTimeout);
         command.Parameters.AddWithValue("queues", queues);
     }
 
