@@ -29,13 +29,12 @@ internal static class MeasuredRun
             {
                 await engine.StartServerAsync(Workers, failOnce: mode == "fail-once");
                 await SubmitAllAsync(engine, WarmupJobs, measured: false);
-                if (await WaitDoneAsync(engine, WarmupJobs) > 0)
-                {
-                    throw new InvalidOperationException($"{engineName}: the warm-up did not finish");
-                }
+                // A warm-up job the engine never finishes is counted against it (stuck), and not waited for again.
+                var warmupStuck = await WaitDoneAsync(engine, WarmupJobs);
                 result = mode == "latency"
                     ? await LatencyAsync(engine, engineName, connectionString, schema, jobs)
-                    : await ThroughputAsync(engine, engineName, mode, connectionString, jobs);
+                    : await ThroughputAsync(engine, engineName, mode, connectionString, jobs, WarmupJobs - warmupStuck);
+                result = result with { Stuck = result.Stuck + warmupStuck };
             }
 
             Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
@@ -47,18 +46,17 @@ internal static class MeasuredRun
         }
     }
 
-    private static async Task<RunResult> ThroughputAsync(EngineUnderTest engine, string engineName, string mode, string connectionString, int jobs)
+    private static async Task<RunResult> ThroughputAsync(EngineUnderTest engine, string engineName, string mode, string connectionString, int jobs, long doneBefore)
     {
         var gauges = await Gauges.StartAsync(connectionString);
         var submitSeconds = await SubmitAllAsync(engine, jobs, measured: false);
-        var stuck = await WaitDoneAsync(engine, WarmupJobs + jobs, gauges);
+        var stuck = await WaitDoneAsync(engine, doneBefore + jobs, gauges);
         var (seconds, commits, cpu, postgres, peak, busy) = await gauges.StopAsync();
         return new RunResult(engineName, mode, jobs, jobs / submitSeconds, (jobs - stuck) / seconds, (double)commits / jobs, cpu * 1000 / jobs, postgres * 1000 / jobs, peak, busy) { Stuck = stuck };
     }
 
     private static async Task<RunResult> LatencyAsync(EngineUnderTest engine, string engineName, string connectionString, string schema, int jobs)
     {
-        var gauges = await Gauges.StartAsync(connectionString);
         var self = Environment.ProcessPath!;
         var arguments = new List<string>();
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
@@ -67,13 +65,20 @@ internal static class MeasuredRun
         }
 
         arguments.AddRange(["trickle", engineName, schema, jobs.ToString(CultureInfo.InvariantCulture)]);
-        var start = new ProcessStartInfo(self, arguments) { UseShellExecute = false };
+        var start = new ProcessStartInfo(self, arguments) { UseShellExecute = false, RedirectStandardOutput = true };
         foreach (var (name, value) in SideBySide.RuntimeSettings)
         {
             start.Environment[name] = value;
         }
 
         using var client = Process.Start(start)!;
+        // The client's own warm-up (the cross-process path, which the in-process warm-up does not touch) is not measured.
+        while (await client.StandardOutput.ReadLineAsync() is { } line && line != TrickleMeasuring)
+        {
+        }
+
+        var gauges = await Gauges.StartAsync(connectionString);
+        await client.StandardOutput.ReadToEndAsync();
         await client.WaitForExitAsync();
         if (client.ExitCode != 0)
         {
@@ -95,11 +100,26 @@ internal static class MeasuredRun
             Probe.Percentile(sorted, 50), Probe.Percentile(sorted, 95), Probe.Percentile(sorted, 99)) { Stuck = stuck };
     }
 
-    /// <summary>The other process of the latency mode: a submit-only client that submits JOBS jobs at 20 per second.</summary>
+    private const string TrickleMeasuring = "MEASURING";
+    private const int TrickleWarmupJobs = 100;
+
+    /// <summary>
+    /// The other process of the latency mode: a submit-only client that submits JOBS jobs at 20 per second, after
+    /// 100 unmeasured ones at the same rate that warm both processes' cross-process path (it prints MEASURING between).
+    /// </summary>
     public static async Task<int> TrickleAsync(string engineName, string schema, int jobs)
     {
         await using var engine = EngineUnderTest.Create(engineName, await ConnectionStringAsync(), schema);
         await engine.StartClientAsync();
+        await TrickleAsync(engine, TrickleWarmupJobs, measured: false);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Console.WriteLine(TrickleMeasuring);
+        await TrickleAsync(engine, jobs, measured: true);
+        return 0;
+    }
+
+    private static async Task TrickleAsync(EngineUnderTest engine, int jobs, bool measured)
+    {
         var interval = TimeSpan.FromSeconds(1.0 / TricklePerSecond);
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < jobs; i++)
@@ -111,10 +131,8 @@ internal static class MeasuredRun
                 await Task.Delay(wait);
             }
 
-            await engine.SubmitAsync(DateTime.UtcNow.Ticks);
+            await engine.SubmitAsync(measured ? DateTime.UtcNow.Ticks : 0);
         }
-
-        return 0;
     }
 
     /// <summary>
