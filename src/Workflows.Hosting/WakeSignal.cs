@@ -1,30 +1,33 @@
+using System.Threading.Channels;
+
 namespace Workflows.Hosting;
 
-/// <summary>Wakes a waiting loop; a wake that comes while the loop is busy is kept for its next wait (never lost).</summary>
+/// <summary>
+/// Wakes the claimer (one waiting loop): a wake that comes while it is busy is kept for its next wait, so none is lost;
+/// wakes that come together count as one. A wait also ends after its timeout (the poll).
+/// </summary>
 internal sealed class WakeSignal
 {
-    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _pending;
+    // Capacity one, extra wakes dropped: an auto-reset event whose state cannot be cleared by a late reader.
+    private readonly Channel<bool> _wakes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
-    public void Set()
-    {
-        Volatile.Write(ref _pending, 1);
-        Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-    }
+    public void Set() => _wakes.Writer.TryWrite(true);
 
     public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        var signalled = Volatile.Read(ref _next).Task;
-        if (Interlocked.Exchange(ref _pending, 0) == 1)
+        if (_wakes.Reader.TryRead(out _))
         {
             return;
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var woken = _wakes.Reader.WaitToReadAsync(stop.Token).AsTask();
         var delay = Task.Delay(timeout, time, stop.Token);
-        await Task.WhenAny(signalled, delay).ConfigureAwait(false);
-        Volatile.Write(ref _pending, 0);
+        await Task.WhenAny(woken, delay).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
+        // Take the wake that ended the wait (or one that came since): the work it announced is seen by the claim that
+        // follows. A wake after this read stays for the next wait.
+        _wakes.Reader.TryRead(out _);
         cancellationToken.ThrowIfCancellationRequested();
     }
 }
