@@ -365,9 +365,10 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
             AddClaimParameters(command, now, lease, worker, max, queueArray);
             command.Parameters.AddWithValue("attempts", Math.Max(0, maxAttempts));
             var constrained = await ReadClaimsAsync(command, claimed, cancellationToken).ConfigureAwait(false);
-            if (constrained && claimed.Count(c => DueTasks.IsJobRow(c.TaskType)) < max)
+            var jobRowsLeft = max - claimed.Count(c => c.IsJobRow);
+            if (constrained && jobRowsLeft > 0)
             {
-                await ClaimConstrainedStartsAsync(connection, transaction, table, now, lease, worker, max - claimed.Count(c => DueTasks.IsJobRow(c.TaskType)), queueArray, claimed, cancellationToken).ConfigureAwait(false);
+                await ClaimConstrainedStartsAsync(connection, transaction, table, now, lease, worker, jobRowsLeft, queueArray, claimed, cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -45,7 +45,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     {
         var claims = await jobs.ClaimDueAsync(name, ClaimBatch, Lease, Queues, cancellationToken).ConfigureAwait(false);
         // The claim holds at most one task attempt, run last: the quick job rows (timeouts) never wait behind it.
-        foreach (var claim in claims.OrderBy(c => DueTasks.IsJobRow(c.TaskType) ? 0 : 1))
+        foreach (var claim in claims.OrderBy(c => c.IsJobRow ? 0 : 1))
         {
             await ProcessAsync(new WorkItem(claim, null), cancellationToken).ConfigureAwait(false);
         }

@@ -25,12 +25,15 @@ public static class WorkflowsMarten
         // prepared automatically after a few uses: PostgreSQL no longer parses and plans them each time. Settings
         // given in the connection string win.
         var connection = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (!HasSetting(connectionString, "No Reset On Close", "NoResetOnClose"))
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", string.Empty, StringComparison.Ordinal))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (!given.Contains("NoResetOnClose"))
         {
             connection.NoResetOnClose = true;
         }
 
-        if (!HasSetting(connectionString, "Max Auto Prepare", "MaxAutoPrepare"))
+        if (!given.Contains("MaxAutoPrepare"))
         {
             connection.MaxAutoPrepare = 64;
             connection.AutoPrepareMinUsages = 3;
@@ -65,8 +68,4 @@ public static class WorkflowsMarten
         options.Storage.ExtendedSchemaObjects.Add(RetryLocks.Table(schema));
         options.Storage.ExtendedSchemaObjects.Add(Logs.TaskLogs.Definition(schema));
     }
-
-    private static bool HasSetting(string connectionString, params string[] names) =>
-        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
-            .Any(key => names.Any(name => string.Equals(key.Replace(" ", string.Empty, StringComparison.Ordinal), name.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase)));
 }

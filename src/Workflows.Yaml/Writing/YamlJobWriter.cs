@@ -90,14 +90,7 @@ public static class YamlJobWriter
         Add(map, "headers", task.Headers);
         Add(map, "query", task.Query);
         Add(map, "timeout", task.Timeout);
-        if (task.UnlimitedRetries)
-        {
-            map.Entries.Add(("retry", new OutScalar("unlimited")));
-        }
-        else
-        {
-            Add(map, "retry", task.Retry, 0);
-        }
+        AddRetry(map, task.Retry, task.UnlimitedRetries);
 
         Add(map, "delay_between_retries", task.DelayBetweenRetries);
         Add(map, "retry_backoff_policy", Backoff(task.Backoff));
@@ -314,14 +307,7 @@ public static class YamlJobWriter
             map.Entries.Add(("action", new OutScalar("FATAL")));
         }
 
-        if (rule.UnlimitedRetries)
-        {
-            map.Entries.Add(("retry", new OutScalar("unlimited")));
-        }
-        else
-        {
-            Add(map, "retry", rule.Retry, 0);
-        }
+        AddRetry(map, rule.Retry, rule.UnlimitedRetries);
 
         Add(map, "delay_between_retries", rule.DelayBetweenRetries);
         Add(map, "retry_backoff_policy", Backoff(rule.Backoff));
@@ -415,6 +401,19 @@ public static class YamlJobWriter
         if (duration is { } d)
         {
             map.Entries.Add((key, new OutScalar(GoDurations.Format(d))));
+        }
+    }
+
+    /// <summary><c>retry</c>: <c>unlimited</c>, or the count unless it is 0 (a task's and a retry rule's alike).</summary>
+    private static void AddRetry(OutMap map, int retry, bool unlimited)
+    {
+        if (unlimited)
+        {
+            map.Entries.Add(("retry", new OutScalar("unlimited")));
+        }
+        else
+        {
+            Add(map, "retry", retry, 0);
         }
     }
 

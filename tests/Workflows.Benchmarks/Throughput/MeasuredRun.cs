@@ -57,21 +57,7 @@ internal static class MeasuredRun
 
     private static async Task<RunResult> LatencyAsync(EngineUnderTest engine, string engineName, string connectionString, string schema, int jobs)
     {
-        var self = Environment.ProcessPath!;
-        var arguments = new List<string>();
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            arguments.Add(typeof(MeasuredRun).Assembly.Location);
-        }
-
-        arguments.AddRange(["trickle", engineName, schema, jobs.ToString(CultureInfo.InvariantCulture)]);
-        var start = new ProcessStartInfo(self, arguments) { UseShellExecute = false, RedirectStandardOutput = true };
-        foreach (var (name, value) in SideBySide.RuntimeSettings)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var client = Process.Start(start)!;
+        using var client = SideBySide.StartChild("trickle", engineName, schema, jobs.ToString(CultureInfo.InvariantCulture));
         // The client's own warm-up (the cross-process path, which the in-process warm-up does not touch) is not measured.
         while (await client.StandardOutput.ReadLineAsync() is { } line && line != TrickleMeasuring)
         {

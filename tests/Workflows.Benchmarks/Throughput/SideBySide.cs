@@ -86,23 +86,33 @@ internal static class SideBySide
     /// </summary>
     public static readonly IReadOnlyList<(string Name, string Value)> RuntimeSettings = [("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit", "0")];
 
-    private static async Task<RunResult> RunChildAsync(string engine, string mode, int jobs)
+    /// <summary>Starts this benchmark again as a child process (its stdout redirected) with <see cref="RuntimeSettings"/>.</summary>
+    /// <param name="arguments">The child's scenario and arguments.</param>
+    public static Process StartChild(params string[] arguments)
     {
         var self = Environment.ProcessPath!;
-        var arguments = new List<string>();
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet")
         {
-            arguments.Add(typeof(SideBySide).Assembly.Location);
+            start.ArgumentList.Add(typeof(SideBySide).Assembly.Location);
         }
 
-        arguments.AddRange(["run", engine, mode, jobs.ToString(CultureInfo.InvariantCulture)]);
-        var start = new ProcessStartInfo(self, arguments) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var (name, value) in RuntimeSettings)
         {
             start.Environment[name] = value;
         }
 
-        using var child = Process.Start(start)!;
+        return Process.Start(start)!;
+    }
+
+    private static async Task<RunResult> RunChildAsync(string engine, string mode, int jobs)
+    {
+        using var child = StartChild("run", engine, mode, jobs.ToString(CultureInfo.InvariantCulture));
         var output = await child.StandardOutput.ReadToEndAsync();
         await child.WaitForExitAsync();
         var line = output.Split('\n').LastOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
