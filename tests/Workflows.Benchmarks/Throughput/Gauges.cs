@@ -64,8 +64,9 @@ internal sealed class Gauges
     }
 
     /// <summary>
-    /// CPU seconds used so far by every PostgreSQL process of this machine (backends of ended connections are not
-    /// counted: the engines keep pooled connections open through a run).
+    /// CPU seconds used so far by every PostgreSQL process of this machine, ended ones included: the postmaster reaps
+    /// the backends of closed connections, and their CPU time moves to its children's counters (cutime, cstime).
+    /// Without those, a run in which connections close (the latency client's) could report negative CPU.
     /// </summary>
     private static double PostgresCpuSeconds()
     {
@@ -81,7 +82,7 @@ internal sealed class Gauges
 
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime, stime
+                ticks += fields[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture)); // utime, stime, cutime, cstime
             }
             catch (IOException)
             {
