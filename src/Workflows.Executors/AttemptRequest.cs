@@ -1,4 +1,5 @@
 using Workflows.Definitions;
+using Workflows.Executors.Secrets;
 
 namespace Workflows.Executors;
 
@@ -17,4 +18,8 @@ public sealed record AttemptRequest(
     TaskDefinition Task,
     int Attempt,
     int JobAttempt,
-    DateTimeOffset? JobStartedAt);
+    DateTimeOffset? JobStartedAt)
+{
+    /// <summary>The host's secrets and the job type's configs: variables with the lowest precedence, secret ones masked.</summary>
+    public AttemptConfigs Configs { get; init; } = AttemptConfigs.Empty;
+}

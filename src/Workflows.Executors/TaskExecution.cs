@@ -31,8 +31,16 @@ public sealed record TaskExecution
     /// <summary>The task's templates, rendered for this attempt.</summary>
     public required RenderedTask Rendered { get; init; }
 
-    /// <summary>Request params, job variables and task variables (later ones winning): HTTP bodies and in-process context.</summary>
+    /// <summary>Configs, request params, job variables and task variables (later ones winning): in-process context and, without <see cref="Secrets"/>, HTTP bodies.</summary>
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The names in <see cref="Variables"/> that hold secret configs: HTTP bodies and forked jobs' params leave them out (a template may still use them, e.g. in a header).</summary>
+    public IReadOnlySet<string> Secrets { get; init; } = new HashSet<string>();
+
+    /// <summary><see cref="Variables"/> without the secret ones: what may leave the host as data.</summary>
+    public IReadOnlyDictionary<string, string> PublicVariables() => Secrets.Count == 0
+        ? Variables
+        : Variables.Where(v => !Secrets.Contains(v.Key)).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
 
     /// <summary>The attempt's log.</summary>
     public required ITaskLog Log { get; init; }

@@ -68,6 +68,7 @@ public sealed class TaskRunner(TaskExecutors executors, TimeProvider time)
             JobAttempt = request.JobAttempt,
             Rendered = rendered,
             Variables = variables,
+            Secrets = request.Configs.Secrets,
             Log = log,
             Artifacts = artifacts,
             Inputs = inputs,
@@ -106,10 +107,15 @@ public sealed class TaskRunner(TaskExecutors executors, TimeProvider time)
         }
     }
 
-    /// <summary>The attempt's data, later entries winning: request params, job variables, the task's variables.</summary>
+    /// <summary>The attempt's data, later entries winning: configs (the host's secrets, the job type's configs), request params, job variables, the task's variables.</summary>
     private static Dictionary<string, string> Variables(AttemptRequest request)
     {
-        var variables = new Dictionary<string, string>(request.Params, StringComparer.Ordinal);
+        var variables = new Dictionary<string, string>(request.Configs.Values, StringComparer.Ordinal);
+        foreach (var (name, value) in request.Params)
+        {
+            variables[name] = value;
+        }
+
         foreach (var variable in request.Definition.JobVariables.Concat(request.Task.Variables))
         {
             variables[variable.Name] = variable.Value;

@@ -7,7 +7,7 @@ public sealed class MissingParamsException : ArgumentException
     /// <param name="jobType">The job type.</param>
     /// <param name="missing">The required parameters not given.</param>
     public MissingParamsException(string jobType, IReadOnlyList<string> missing)
-        : base($"Job type '{jobType}' requires the parameter{(missing.Count == 1 ? string.Empty : "s")} {string.Join(", ", missing.Select(m => "'" + m + "'"))}; add them to \"params\" (CLI: -p {missing[0]}=VALUE).")
+        : base($"Job type '{jobType}' requires the parameter{(missing.Count == 1 ? string.Empty : "s")} {string.Join(", ", missing.Select(m => "'" + m + "'"))}; add them to \"params\" (CLI: -p {missing[0]}=VALUE), or set a job config of that name (PUT /api/jobs/definitions/{jobType}/configs/{missing[0]}).")
     {
         Missing = missing;
     }

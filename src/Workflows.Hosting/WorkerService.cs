@@ -16,7 +16,7 @@ namespace Workflows.Hosting;
 /// lease.
 /// </summary>
 internal sealed partial class WorkerService(
-    JobStore jobs, TaskRunner runner, TaskLogs logs, IArtifactStore artifacts, RunningAttempts running, LocalWork local, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<WorkerService> logger, ILoggerFactory loggers, Runtime.RetryStrategies strategies)
+    JobStore jobs, TaskRunner runner, TaskLogs logs, IArtifactStore artifacts, RunningAttempts running, LocalWork local, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<WorkerService> logger, ILoggerFactory loggers, Runtime.RetryStrategies strategies, Marten.Configs.JobConfigs configs)
     : BackgroundService
 {
     /// <summary>Items that may wait in the local queue per worker (jobs submitted here beyond it wait for a claim).</summary>
@@ -65,7 +65,7 @@ internal sealed partial class WorkerService(
 
         var workerLogger = loggers.CreateLogger<TaskWorker>();
         var loops = Enumerable.Range(0, settings.WorkerCount)
-            .Select(_ => RunAsync(new TaskWorker(jobs, runner, logs, artifacts, running, Owner) { Lease = settings.Lease, Logger = workerLogger, Queues = settings.Queues.ToList(), Strategies = strategies }, stoppingToken));
+            .Select(_ => RunAsync(new TaskWorker(jobs, runner, logs, artifacts, running, Owner) { Lease = settings.Lease, Logger = workerLogger, Queues = settings.Queues.ToList(), Strategies = strategies, Configs = configs }, stoppingToken));
         await Task.WhenAll(loops.Append(ClaimAsync(settings, stoppingToken)).Append(ListenAsync(settings.PollInterval, stoppingToken)).Append(SampleQueueDepthAsync(stoppingToken))).ConfigureAwait(false);
     }
 
@@ -150,7 +150,7 @@ internal sealed partial class WorkerService(
         {
             try
             {
-                await jobs.ListenAsync(_wake.Set, jobId => running.Cancel(jobId), stoppingToken).ConfigureAwait(false);
+                await jobs.ListenAsync(_wake.Set, jobId => running.Cancel(jobId), configs, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

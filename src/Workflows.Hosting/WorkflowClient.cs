@@ -10,7 +10,8 @@ namespace Workflows;
 /// <param name="jobs">The job store.</param>
 /// <param name="workflows">The registered workflows.</param>
 /// <param name="definitions">Uploaded definitions (YAML or JSON), by type and version.</param>
-public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflows, DefinitionStore definitions)
+/// <param name="configs">Job configs and host secrets (they satisfy required_params).</param>
+public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflows, DefinitionStore definitions, Marten.Configs.JobConfigs configs)
 {
     private readonly Dictionary<string, Workflow> _byType = workflows.ToDictionary(w => w.Definition.JobType, StringComparer.Ordinal);
 
@@ -47,12 +48,19 @@ public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflow
     /// <returns>The new job's id.</returns>
     /// <exception cref="UnknownJobTypeException">Neither a compiled workflow nor a stored definition has that type.</exception>
     /// <exception cref="JobTypeDisabledException">The stored definition is disabled.</exception>
-    /// <exception cref="MissingParamsException">The definition's required_params are not all given.</exception>
+    /// <exception cref="MissingParamsException">The definition's required_params are not all given (as params, job configs or host secrets).</exception>
     public async Task<string> SubmitAsync(JobSubmission submission, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(submission);
         var (definition, version) = await ResolveAsync(submission.JobType, cancellationToken).ConfigureAwait(false);
         var missing = definition.RequiredParams.Where(p => !submission.Params.ContainsKey(p)).ToList();
+        if (missing.Count > 0)
+        {
+            // A job config or host secret of that name is a value the job will see (formicary checks configs too).
+            var available = (await configs.ForAttemptAsync(definition.JobType, cancellationToken).ConfigureAwait(false)).Values;
+            missing.RemoveAll(available.ContainsKey);
+        }
+
         if (missing.Count > 0)
         {
             throw new MissingParamsException(submission.JobType, missing);

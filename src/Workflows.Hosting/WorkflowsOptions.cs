@@ -94,6 +94,13 @@ public sealed class WorkflowsOptions
     public TimeSpan ReaperSweep { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// Secrets every job of this host sees as template variables (configuration <c>Workflows:Secrets:API_TOKEN=…</c>, e.g.
+    /// from environment variables <c>Workflows__Secrets__API_TOKEN</c>), masked in task logs, never served by the API,
+    /// kept out of HTTP bodies and forked jobs. A job type's configs of the same name win.
+    /// </summary>
+    public IDictionary<string, string> Secrets { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
     /// The named queues this host's workers take work from (configuration <c>Workflows:Queues:0=gpu</c>); empty takes
     /// every queue. A job's queue is set when it is submitted (<c>"queue"</c>).
     /// </summary>

@@ -52,6 +52,10 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton<WorkflowClient>();
         services.TryAddSingleton<DefinitionStore>();
         services.TryAddSingleton<TokenStore>();
+        services.TryAddSingleton(provider => new Marten.Configs.JobConfigs(
+            provider.GetRequiredService<IDocumentStore>(),
+            provider.GetRequiredService<TimeProvider>(),
+            new Dictionary<string, string>(provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value.Secrets, StringComparer.Ordinal)));
         services.TryAddSingleton<RunningAttempts>();
         services.TryAddSingleton(provider => new TaskLogs(provider.GetRequiredService<IDocumentStore>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IArtifactStore>(provider => new FileArtifactStore(

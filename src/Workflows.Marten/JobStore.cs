@@ -503,39 +503,54 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
 
     /// <summary>
     /// Listens on the store's channels until cancelled: <paramref name="onDue"/> is called when a transaction schedules
-    /// work, <paramref name="onCancel"/> with the job's id when a job's cancellation is asked for. One listener per
-    /// process is enough; it wakes that process's idle workers and stops its running attempts of cancelled jobs.
+    /// work, <paramref name="onCancel"/> with the job's id when a job's cancellation is asked for, and
+    /// <paramref name="configs"/> hears of config changes (it caches what attempts see only while this listens). One
+    /// listener per process is enough; it wakes that process's idle workers and stops its running attempts of cancelled jobs.
     /// </summary>
     /// <param name="onDue">Called for each notification of due work.</param>
     /// <param name="onCancel">Called with the job id of each cancelled job.</param>
+    /// <param name="configs">The process's job configs, if any.</param>
     /// <param name="cancellationToken">Stops listening.</param>
-    public async Task ListenAsync(Action onDue, Action<string>? onCancel, CancellationToken cancellationToken)
+    public async Task ListenAsync(Action onDue, Action<string>? onCancel, Configs.JobConfigs? configs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(onDue);
         var schema = store.Options.DatabaseSchemaName;
         var cancelChannel = DueTasks.CancelChannel(schema);
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        connection.Notification += (_, e) =>
+        var configsChannel = Configs.JobConfigs.Channel(schema);
+        try
         {
-            if (e.Channel == cancelChannel)
+            await using var connection = store.Storage.Database.CreateConnection();
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            connection.Notification += (_, e) =>
             {
-                onCancel?.Invoke(e.Payload);
-            }
-            else
+                if (e.Channel == cancelChannel)
+                {
+                    onCancel?.Invoke(e.Payload);
+                }
+                else if (e.Channel == configsChannel)
+                {
+                    configs?.Changed(listening: true);
+                }
+                else
+                {
+                    onDue();
+                }
+            };
+            await using (var listen = connection.CreateCommand())
             {
-                onDue();
+                listen.CommandText = $"listen \"{DueTasks.Channel(schema)}\"; listen \"{cancelChannel}\"; listen \"{configsChannel}\"";
+                await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-        };
-        await using (var listen = connection.CreateCommand())
-        {
-            listen.CommandText = $"listen \"{DueTasks.Channel(schema)}\"; listen \"{cancelChannel}\"";
-            await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
 
-        while (!cancellationToken.IsCancellationRequested)
+            configs?.Listening();
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
         {
-            await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+            configs?.Changed(listening: false);
         }
     }
 

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Workflows.Executors;
 using Workflows.Executors.Artifacts;
+using Workflows.Executors.Secrets;
+using Workflows.Marten.Configs;
 using Workflows.Marten.Logs;
 using Workflows.Runtime;
 
@@ -37,6 +39,9 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     /// <summary>The retry strategies tasks may name (<c>retry_strategy</c>); asked before a failure is reported.</summary>
     /// <value>Default: none.</value>
     public RetryStrategies Strategies { get; init; } = RetryStrategies.None;
+
+    /// <summary>The job configs and host secrets attempts see (secret values are masked in their logs); null: none.</summary>
+    public JobConfigs? Configs { get; init; }
 
     /// <summary>Claims and runs one batch of due work.</summary>
     /// <param name="cancellationToken">Stops the worker: a running attempt is stopped and left to its lease.</param>
@@ -139,8 +144,9 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         LogAttemptStarted(Logger, claim.JobId, claim.TaskType, claim.Attempt, task.EffectiveMethod);
         var activity = WorkflowsTelemetry.StartAttempt(claim.JobId, state.Definition!.JobType, claim.TaskType, claim.Attempt);
         var began = System.Diagnostics.Stopwatch.GetTimestamp();
-        var request = new AttemptRequest(claim.JobId, state.Definition!, state.Params, task, claim.Attempt, state.JobAttempt, state.StartedAt);
-        var log = await logs.OpenAsync(claim.JobId, claim.TaskType, claim.Attempt, [], resume: takenOver, cancellationToken).ConfigureAwait(false);
+        var configs = Configs is null ? AttemptConfigs.Empty : await Configs.ForAttemptAsync(state.Definition!.JobType, cancellationToken).ConfigureAwait(false);
+        var request = new AttemptRequest(claim.JobId, state.Definition!, state.Params, task, claim.Attempt, state.JobAttempt, state.StartedAt) { Configs = configs };
+        var log = await logs.OpenAsync(claim.JobId, claim.TaskType, claim.Attempt, configs.SecretValues, resume: takenOver, cancellationToken).ConfigureAwait(false);
         try
         {
             result = await runner.RunAsync(request, log, artifacts, cancelled.Token, cancellationToken).ConfigureAwait(false);
@@ -161,7 +167,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         WorkflowsTelemetry.EndAttempt(activity, claim.TaskType, result.ExitCode, result.ErrorCode, elapsed);
         LogAttemptEnded(Logger, claim.JobId, claim.TaskType, claim.Attempt, result.ExitCode, result.ErrorCode, elapsed.TotalMilliseconds);
         var report = await Strategies.ApplyAsync(
-            state, new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode) { OutputTail = result.OutputTail }, cancellationToken).ConfigureAwait(false);
+            state, new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode) { OutputTail = result.OutputTail is { } tail ? SecretMask.Apply(tail, configs.SecretValues) : null }, cancellationToken).ConfigureAwait(false);
         try
         {
             return await jobs.StepAsync(claim.JobId, snapshot, report, name, Lease, cancellationToken).ConfigureAwait(false);

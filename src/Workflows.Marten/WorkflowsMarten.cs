@@ -63,6 +63,7 @@ public static class WorkflowsMarten
         options.Schema.For<StoredDefinition>().Identity(d => d.Id).UniqueIndex(d => d.JobType, d => d.Version);
         options.Schema.For<DefinitionType>().Identity(t => t.Id);
         options.Schema.For<ApiToken>().Identity(t => t.Id).Index(t => t.Name);
+        options.Schema.For<Configs.JobConfig>().Identity(c => c.Id).Duplicate(c => c.JobType);
         options.Schema.For<ArtifactInfo>().Identity(a => a.Id).Index(a => a.JobId);
         options.Storage.ExtendedSchemaObjects.Add(DueTasks.Table(schema));
         options.Storage.ExtendedSchemaObjects.Add(RetryLocks.Table(schema));

@@ -9,7 +9,7 @@ using Workflows.Api.Security;
 
 namespace Workflows.Api.Endpoints;
 
-/// <summary><c>/api/jobs/definitions</c>: upload (YAML or JSON), list, get with versions, disable and enable.</summary>
+/// <summary><c>/api/jobs/definitions</c>: upload (YAML or JSON), list, get with versions, disable and enable, and each type's configs.</summary>
 internal static class DefinitionEndpoints
 {
     public static void Map(RouteGroupBuilder api)
@@ -52,5 +52,25 @@ internal static class DefinitionEndpoints
                 (await operations.SetDefinitionDisabledAsync(TokenAuthenticationHandler.Caller(context.User), jobType, false, context.RequestAborted)).ToHttp())
             .WithSummary("Accept new jobs of a stored type again (admin).")
             .Produces<DefinitionDto>().Produces<ApiError>(403).Produces<ApiError>(404);
+
+        group.MapGet("/{jobType}/configs", async (string jobType, WorkflowsOperations operations, CancellationToken ct) =>
+                (await operations.ListConfigsAsync(jobType, ct)).ToHttp())
+            .WithSummary("The job type's configs and the host's secrets (template variables); secret values are never shown.")
+            .Produces<IReadOnlyList<ConfigDto>>().Produces<ApiError>(404);
+
+        group.MapPut("/{jobType}/configs/{name}", async (string jobType, string name, HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
+        {
+            var body = await RequestBodies.ReadJsonAsync<ConfigBody>(context.Request, options.Value.MaxBodyBytes);
+            return body.IsSuccess
+                ? (await operations.SetConfigAsync(TokenAuthenticationHandler.Caller(context.User), jobType, name, body.Value!, context.RequestAborted)).ToHttp()
+                : body.As<ConfigDto>().ToHttp();
+        })
+        .WithSummary("Set a config {\"value\", \"secret\"}: 201 created, 200 replaced (admin).")
+        .Produces<ConfigDto>(201).Produces<ConfigDto>().Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(404);
+
+        group.MapDelete("/{jobType}/configs/{name}", async (string jobType, string name, HttpContext context, WorkflowsOperations operations) =>
+                (await operations.DeleteConfigAsync(TokenAuthenticationHandler.Caller(context.User), jobType, name, context.RequestAborted)).ToHttp())
+        .WithSummary("Delete a config (admin).")
+        .Produces(204).Produces<ApiError>(403).Produces<ApiError>(404);
     }
 }

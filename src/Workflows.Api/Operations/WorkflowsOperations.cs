@@ -4,6 +4,7 @@ using Workflows.Api.Security;
 using Workflows.Definitions;
 using Workflows.Executors.Artifacts;
 using Workflows.Marten;
+using Workflows.Marten.Configs;
 using Workflows.Marten.Definitions;
 using Workflows.Marten.Logs;
 using Workflows.Marten.Tokens;
@@ -24,8 +25,9 @@ namespace Workflows.Api.Operations;
 /// <param name="logs">Task logs.</param>
 /// <param name="artifacts">Artifacts.</param>
 /// <param name="workflows">This host's compiled workflows.</param>
-public sealed class WorkflowsOperations(
-    JobStore jobs, WorkflowClient client, DefinitionStore definitions, TokenStore tokens, TaskLogs logs, IArtifactStore artifacts, IEnumerable<Workflow> workflows)
+/// <param name="configs">Job configs and the host's secrets.</param>
+public sealed partial class WorkflowsOperations(
+    JobStore jobs, WorkflowClient client, DefinitionStore definitions, TokenStore tokens, TaskLogs logs, IArtifactStore artifacts, IEnumerable<Workflow> workflows, JobConfigs configs)
 {
     private const int MaxParams = 256;
     private const int MaxParamLength = 64 * 1024;

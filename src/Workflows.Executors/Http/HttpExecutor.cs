@@ -37,7 +37,7 @@ public sealed class HttpExecutor(IHttpClientFactory clients, HttpExecutorOptions
         }
 
         url = Redirect(url, execution.Log);
-        using var request = new HttpRequestMessage(Verb(task.Method!.Value), WithQuery(url, execution.Rendered.Query)) { Content = Body(task.Method!.Value, execution.Variables) };
+        using var request = new HttpRequestMessage(Verb(task.Method!.Value), WithQuery(url, execution.Rendered.Query)) { Content = Body(task.Method!.Value, execution.PublicVariables()) };
         foreach (var (name, value) in execution.Rendered.Headers)
         {
             if (!request.Headers.TryAddWithoutValidation(name, value) && request.Content is not null)

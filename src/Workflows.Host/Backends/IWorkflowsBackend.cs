@@ -41,4 +41,10 @@ internal interface IWorkflowsBackend : IAsyncDisposable
     Task<ApiResult<IReadOnlyList<TokenDto>>> ListTokensAsync(CancellationToken cancellationToken);
 
     Task<ApiResult<TokenDto>> RevokeTokenAsync(string nameOrId, CancellationToken cancellationToken);
+
+    Task<ApiResult<IReadOnlyList<ConfigDto>>> ListConfigsAsync(string jobType, CancellationToken cancellationToken);
+
+    Task<ApiResult<ConfigDto>> SetConfigAsync(string jobType, string name, ConfigBody body, CancellationToken cancellationToken);
+
+    Task<ApiResult<bool>> DeleteConfigAsync(string jobType, string name, CancellationToken cancellationToken);
 }

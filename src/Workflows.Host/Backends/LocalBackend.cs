@@ -83,6 +83,15 @@ internal sealed class LocalBackend : IWorkflowsBackend
     public Task<ApiResult<TokenDto>> RevokeTokenAsync(string nameOrId, CancellationToken cancellationToken) =>
         Ready(() => _operations.RevokeTokenAsync(_caller, nameOrId, cancellationToken));
 
+    public Task<ApiResult<IReadOnlyList<ConfigDto>>> ListConfigsAsync(string jobType, CancellationToken cancellationToken) =>
+        Ready(() => _operations.ListConfigsAsync(jobType, cancellationToken));
+
+    public Task<ApiResult<ConfigDto>> SetConfigAsync(string jobType, string name, ConfigBody body, CancellationToken cancellationToken) =>
+        Ready(() => _operations.SetConfigAsync(_caller, jobType, name, body, cancellationToken));
+
+    public Task<ApiResult<bool>> DeleteConfigAsync(string jobType, string name, CancellationToken cancellationToken) =>
+        Ready(() => _operations.DeleteConfigAsync(_caller, jobType, name, cancellationToken));
+
     private async Task<T> Ready<T>(Func<Task<T>> operation)
     {
         await _ready.ConfigureAwait(false);

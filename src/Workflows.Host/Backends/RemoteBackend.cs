@@ -79,6 +79,17 @@ internal sealed class RemoteBackend : IWorkflowsBackend
     public Task<ApiResult<TokenDto>> RevokeTokenAsync(string nameOrId, CancellationToken cancellationToken) =>
         SendAsync<TokenDto>(HttpMethod.Delete, "api/tokens/" + Uri.EscapeDataString(nameOrId), null, cancellationToken);
 
+    public Task<ApiResult<IReadOnlyList<ConfigDto>>> ListConfigsAsync(string jobType, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<ConfigDto>>(HttpMethod.Get, ConfigsPath(jobType), null, cancellationToken);
+
+    public Task<ApiResult<ConfigDto>> SetConfigAsync(string jobType, string name, ConfigBody body, CancellationToken cancellationToken) =>
+        SendAsync<ConfigDto>(HttpMethod.Put, ConfigsPath(jobType) + "/" + Uri.EscapeDataString(name), JsonContent.Create(body, options: ApiJson.Options), cancellationToken);
+
+    public Task<ApiResult<bool>> DeleteConfigAsync(string jobType, string name, CancellationToken cancellationToken) =>
+        SendAsync<bool>(HttpMethod.Delete, ConfigsPath(jobType) + "/" + Uri.EscapeDataString(name), null, cancellationToken);
+
+    private static string ConfigsPath(string jobType) => $"api/jobs/definitions/{Uri.EscapeDataString(jobType)}/configs";
+
     public ValueTask DisposeAsync()
     {
         _http.Dispose();

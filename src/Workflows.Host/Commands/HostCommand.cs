@@ -22,6 +22,7 @@ public static class HostCommand
             RunCommand.Create(backend, output, error),
             JobsCommand.Create(backend, output, error),
             TokensCommand.Create(backend, output, error),
+            ConfigsCommand.Create(backend, output, error),
         };
         root.Options.Add(backend.Server);
         root.Options.Add(backend.Token);

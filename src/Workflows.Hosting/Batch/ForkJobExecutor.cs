@@ -44,6 +44,7 @@ internal sealed class ForkJobExecutor(WorkflowClient client, JobStore jobs, Time
 
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         var scope = new TemplateScope(execution.Variables, time.GetUtcNow(), new Random());
+        var secrets = execution.Secrets.Where(execution.Variables.ContainsKey).Select(n => (Name: n, Value: execution.Variables[n])).Where(s => s.Value.Length > 0).ToList();
         foreach (var input in task.SubWorkflow?.InputParams ?? default)
         {
             try
@@ -53,6 +54,13 @@ internal sealed class ForkJobExecutor(WorkflowClient client, JobStore jobs, Time
             catch (TemplateRenderException e)
             {
                 return TaskOutcome.Error(ExecutorErrors.TemplateFailed, $"Task '{task.TaskType}': input param '{input.Name}' does not render: {e.Message}");
+            }
+
+            // A child's params are recorded in its history: a secret stays in its own job type's configs.
+            if (secrets.FirstOrDefault(s => parameters[input.Name].Contains(s.Value, StringComparison.Ordinal)) is { Name: { } secret })
+            {
+                return TaskOutcome.Error(ForkErrors.Fork,
+                    $"Task '{task.TaskType}': input param '{input.Name}' would pass the secret config '{secret}' to the forked job, whose params are recorded in its history. Set the secret as a config of '{task.ForkJobType}' instead.");
             }
         }
 

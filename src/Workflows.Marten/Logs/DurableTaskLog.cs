@@ -1,5 +1,6 @@
 using System.Text;
 using Workflows.Executors.Logs;
+using Workflows.Executors.Secrets;
 
 namespace Workflows.Marten.Logs;
 
@@ -54,10 +55,7 @@ public sealed class DurableTaskLog : ITaskLog, IAsyncDisposable
     public void Write(LogSource source, string line)
     {
         ArgumentNullException.ThrowIfNull(line);
-        foreach (var secret in _secrets)
-        {
-            line = line.Replace(secret, "***", StringComparison.Ordinal);
-        }
+        line = SecretMask.Apply(line, _secrets);
 
         lock (_gate)
         {

@@ -96,6 +96,19 @@ public sealed class HttpExecutorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_secret_config_stays_out_of_the_body_but_a_header_template_may_use_it()
+    {
+        var variables = new Dictionary<string, string> { ["name"] = "ant", ["API_TOKEN"] = "s3cr3t" };
+        var json = new TaskDefinition { TaskType = "post", Method = TaskMethod.HttpPostJson, Url = _server.BaseAddress + "todos" };
+        var execution = Executions.For(json, _log, _artifacts) with { Variables = variables, Secrets = new HashSet<string> { "API_TOKEN" } };
+
+        Assert.Equal(0, (await Executor().RunAsync(execution, default)).ExitCode);
+
+        Assert.Contains((LogSource.Stdout, "{\"name\":\"ant\"}"), _log.Lines);
+        Assert.DoesNotContain(_log.Lines, l => l.Line.Contains("s3cr3t", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_redirect_sends_a_public_url_to_the_local_stand_in()
     {
         var options = new HttpExecutorOptions();

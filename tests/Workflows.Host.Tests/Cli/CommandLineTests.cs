@@ -42,6 +42,32 @@ public sealed class CommandLineTests : IAsyncLifetime
     private Task<(int ExitCode, string Out, string Err)> Run(params string[] args) => _workflows.RunAsync(_dir, args);
 
     [Fact]
+    public async Task Configs_are_set_from_standard_input_listed_without_secret_values_and_deleted()
+    {
+        var (exit, _, stderr) = await _workflows.RunWithInputAsync(_dir, "t0p-s3cret\n", "configs", "set", "hello", "API_TOKEN", "--secret");
+        Assert.Equal(1, exit);
+        Assert.Contains("No job type 'hello'", stderr, StringComparison.Ordinal); // configs belong to a known job type
+
+        Assert.Equal(0, (await Run("run", "hello.yaml", "-p", "Greeting=hi", "-p", "Code=0", "--wait")).ExitCode);
+        (exit, var stdout, _) = await _workflows.RunWithInputAsync(_dir, "t0p-s3cret\n", "configs", "set", "hello", "API_TOKEN", "--secret");
+        Assert.Equal((0, "created secret config 'API_TOKEN' of 'hello'\n"), (exit, stdout));
+        (exit, stdout, _) = await Run("configs", "set", "hello", "REGION", "eu-west-1");
+        Assert.Equal((0, "created config 'REGION' of 'hello'\n"), (exit, stdout));
+
+        (exit, stdout, _) = await Run("configs", "list", "hello");
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("t0p-s3cret", stdout, StringComparison.Ordinal);
+        Assert.Matches("API_TOKEN +\\*\\*\\* +yes +job", stdout);
+        Assert.Matches("REGION +eu-west-1 +no +job", stdout);
+
+        (exit, stdout, _) = await Run("configs", "delete", "hello", "REGION");
+        Assert.Equal((0, "deleted config 'REGION' of 'hello'\n"), (exit, stdout));
+        (exit, _, stderr) = await Run("configs", "delete", "hello", "REGION");
+        Assert.Equal(1, exit);
+        Assert.Contains("has no config named 'REGION'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_wait_runs_a_yaml_job_here_and_exits_0_when_it_completes_and_1_with_its_error_code_when_it_fails()
     {
         var (exit, stdout, _) = await Run("run", "hello.yaml", "-p", "Greeting=hi", "-p", "Code=0", "--wait");

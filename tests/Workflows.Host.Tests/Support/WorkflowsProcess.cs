@@ -47,9 +47,16 @@ internal sealed class WorkflowsProcess(ITestOutputHelper log, IReadOnlyDictionar
         return start;
     }
 
-    public async Task<(int ExitCode, string Out, string Err)> RunAsync(string workingDirectory, params string[] args)
+    public Task<(int ExitCode, string Out, string Err)> RunAsync(string workingDirectory, params string[] args) => RunWithInputAsync(workingDirectory, null, args);
+
+    /// <summary>Runs the command with <paramref name="input"/> on its standard input (null: none, closed at once).</summary>
+    public async Task<(int ExitCode, string Out, string Err)> RunWithInputAsync(string workingDirectory, string? input, params string[] args)
     {
-        using var process = Process.Start(StartInfo(workingDirectory, args))!;
+        var start = StartInfo(workingDirectory, args);
+        start.RedirectStandardInput = true;
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(input ?? string.Empty);
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
