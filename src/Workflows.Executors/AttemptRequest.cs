@@ -22,4 +22,7 @@ public sealed record AttemptRequest(
 {
     /// <summary>The host's secrets and the job type's configs: variables with the lowest precedence, secret ones masked.</summary>
     public AttemptConfigs Configs { get; init; } = AttemptConfigs.Empty;
+
+    /// <summary>The job context: the outputs of the tasks that ran before this attempt (later ones winning).</summary>
+    public IReadOnlyDictionary<string, string> Context { get; init; } = new Dictionary<string, string>();
 }

@@ -13,4 +13,7 @@ public sealed record AttemptResult(int? ExitCode, string? ErrorCode = null, stri
     /// a retry strategy (<see cref="Workflows.Definitions.RetryOutput.IsNeeded"/>); null otherwise.
     /// </summary>
     public string? OutputTail { get; init; }
+
+    /// <summary>The task outputs the attempt set (<c>::set-output</c> lines, the executor's own): later tasks see them as template variables.</summary>
+    public IReadOnlyDictionary<string, string>? Outputs { get; init; }
 }

@@ -7,6 +7,9 @@ namespace Workflows.Executors;
 /// <param name="ExceptionType">For an in-process task that threw, the exception's type.</param>
 public sealed record TaskOutcome(int? ExitCode, string? ErrorCode = null, string? Message = null, string? ExceptionType = null)
 {
+    /// <summary>Task outputs the executor sets itself (EXPIRE_ARTIFACTS' totals, C# <c>context.SetOutput</c>), besides those its stdout sets.</summary>
+    public IReadOnlyDictionary<string, string>? Outputs { get; init; }
+
     /// <summary>An attempt that ran and exited with <paramref name="exitCode"/>.</summary>
     /// <param name="exitCode">The exit code.</param>
     public static TaskOutcome Exited(int exitCode) => new(exitCode);

@@ -58,6 +58,8 @@ public sealed class TaskRunner(TaskExecutors executors, TimeProvider time)
             inputs.AddRange(await artifacts.ListAsync(request.JobId, dependency, stopping).ConfigureAwait(false));
         }
 
+        var capture = new OutputCapture(log);
+        log = capture;
         var execution = new TaskExecution
         {
             JobId = request.JobId,
@@ -84,7 +86,7 @@ public sealed class TaskRunner(TaskExecutors executors, TimeProvider time)
                 log.Write(LogSource.System, message);
             }
 
-            return new AttemptResult(outcome.ExitCode, outcome.ErrorCode, outcome.ExceptionType, Message: outcome.Message);
+            return new AttemptResult(outcome.ExitCode, outcome.ErrorCode, outcome.ExceptionType, Message: outcome.Message) { Outputs = Outputs(capture, outcome.Outputs) };
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
@@ -92,22 +94,34 @@ public sealed class TaskRunner(TaskExecutors executors, TimeProvider time)
             if (jobCancelled.IsCancellationRequested)
             {
                 log.Write(LogSource.System, "stopped: the job was cancelled");
-                return new AttemptResult(null, ExecutorErrors.Cancelled, Message: "The job was cancelled while the task ran.");
+                return new AttemptResult(null, ExecutorErrors.Cancelled, Message: "The job was cancelled while the task ran.") { Outputs = Outputs(capture, null) };
             }
 
             log.Write(LogSource.System, $"stopped: timed out after {task.Timeout}");
-            return new AttemptResult(null, TimedOut: true, Message: $"Task '{task.TaskType}' ran past its timeout of {task.Timeout} and was stopped.");
+            return new AttemptResult(null, TimedOut: true, Message: $"Task '{task.TaskType}' ran past its timeout of {task.Timeout} and was stopped.") { Outputs = Outputs(capture, null) };
         }
 #pragma warning disable CA1031 // An executor's failure is the attempt's outcome (recorded, retried by the rules), never a worker crash.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             log.Write(LogSource.System, $"executor failed: {e.GetType().Name}: {e.Message}");
-            return new AttemptResult(null, ExecutorErrors.ExecutorFailed, Message: $"Task '{task.TaskType}': the executor failed: {e.Message}");
+            return new AttemptResult(null, ExecutorErrors.ExecutorFailed, Message: $"Task '{task.TaskType}': the executor failed: {e.Message}") { Outputs = Outputs(capture, null) };
         }
     }
 
-    /// <summary>The attempt's data, later entries winning: configs (the host's secrets, the job type's configs), request params, job variables, the task's variables.</summary>
+    /// <summary>What the attempt's stdout set, then what the executor set itself (which wins); null when nothing.</summary>
+    private static Dictionary<string, string>? Outputs(OutputCapture capture, IReadOnlyDictionary<string, string>? own)
+    {
+        var outputs = new Dictionary<string, string>(capture.Outputs, StringComparer.Ordinal);
+        foreach (var (name, value) in own ?? new Dictionary<string, string>())
+        {
+            outputs[name] = value;
+        }
+
+        return outputs.Count == 0 ? null : outputs;
+    }
+
+    /// <summary>The attempt's data, later entries winning: configs (the host's secrets, the job type's configs), request params, job variables, the outputs of the tasks before it, the task's variables.</summary>
     private static Dictionary<string, string> Variables(AttemptRequest request)
     {
         var variables = new Dictionary<string, string>(request.Configs.Values, StringComparer.Ordinal);
@@ -116,7 +130,17 @@ public sealed class TaskRunner(TaskExecutors executors, TimeProvider time)
             variables[name] = value;
         }
 
-        foreach (var variable in request.Definition.JobVariables.Concat(request.Task.Variables))
+        foreach (var variable in request.Definition.JobVariables)
+        {
+            variables[variable.Name] = variable.Value;
+        }
+
+        foreach (var (name, value) in request.Context)
+        {
+            variables[name] = value;
+        }
+
+        foreach (var variable in request.Task.Variables)
         {
             variables[variable.Name] = variable.Value;
         }

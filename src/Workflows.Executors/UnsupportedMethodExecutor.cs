@@ -17,7 +17,7 @@ internal sealed class UnsupportedMethodExecutor : ITaskExecutor
         {
             TaskMethod.Kubernetes => $"Task '{execution.Task.TaskType}' uses KUBERNETES, which this host does not run (no cluster executor is built in). For local runs, map it to DOCKER: set Workflows:Executors:KubernetesAsDocker=true.",
             null => $"Task '{execution.Task.TaskType}' has no method: give it a container (DOCKER), a method (SHELL, HTTP_GET, …) or C# code with .Run(...).",
-            _ => $"Task '{execution.Task.TaskType}' uses {method.Value.ToYaml()}, which this host has no executor for. Supported: DOCKER, SHELL, HTTP_GET, HTTP_POST_FORM, HTTP_POST_JSON, HTTP_PUT_FORM, HTTP_PUT_JSON, HTTP_DELETE, FORK_JOB, AWAIT_FORKED_JOB and C# tasks.",
+            _ => $"Task '{execution.Task.TaskType}' uses {method.Value.ToYaml()}, which this host has no executor for. Supported: DOCKER, SHELL, HTTP_GET, HTTP_POST_FORM, HTTP_POST_JSON, HTTP_PUT_FORM, HTTP_PUT_JSON, HTTP_DELETE, FORK_JOB, AWAIT_FORKED_JOB, EXPIRE_ARTIFACTS and C# tasks.",
         };
         return Task.FromResult(TaskOutcome.Error(ExecutorErrors.MethodNotSupported, message));
     }

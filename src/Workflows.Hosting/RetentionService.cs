@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Workflows.Executors.Artifacts;
 using Workflows.Marten;
-using Workflows.Marten.Artifacts;
 
 namespace Workflows.Hosting;
 
@@ -49,12 +48,9 @@ internal sealed partial class RetentionService(JobStore jobs, IArtifactStore art
     internal async Task SweepAsync(WorkflowsOptions settings, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (artifacts is FileArtifactStore files)
+        // Artifacts past their expires_after: records removed, unused blobs deleted.
+        while ((await artifacts.CollectExpiredAsync(cancellationToken).ConfigureAwait(false)).Count == ExpiredArtifacts.BatchSize)
         {
-            // Artifacts past their expires_after: records removed, unused blobs deleted.
-            while (await files.CollectExpiredAsync(cancellationToken).ConfigureAwait(false) == 500)
-            {
-            }
         }
 
         int expired;

@@ -117,6 +117,7 @@ public static class WorkflowsServiceCollectionExtensions
 
             return new DockerExecutor(docker);
         });
+        services.AddSingleton<ITaskExecutor, Executors.Artifacts.ExpireArtifactsExecutor>();
         services.AddSingleton<ITaskExecutor, Hosting.Batch.ForkJobExecutor>();
         services.AddSingleton<ITaskExecutor, Hosting.Batch.AwaitForkedJobExecutor>();
         services.TryAddSingleton(provider => new TaskExecutors(provider.GetServices<ITaskExecutor>()));

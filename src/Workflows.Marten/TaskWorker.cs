@@ -145,7 +145,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         var activity = WorkflowsTelemetry.StartAttempt(claim.JobId, state.Definition!.JobType, claim.TaskType, claim.Attempt);
         var began = System.Diagnostics.Stopwatch.GetTimestamp();
         var configs = Configs is null ? AttemptConfigs.Empty : await Configs.ForAttemptAsync(state.Definition!.JobType, cancellationToken).ConfigureAwait(false);
-        var request = new AttemptRequest(claim.JobId, state.Definition!, state.Params, task, claim.Attempt, state.JobAttempt, state.StartedAt) { Configs = configs };
+        var request = new AttemptRequest(claim.JobId, state.Definition!, state.Params, task, claim.Attempt, state.JobAttempt, state.StartedAt) { Configs = configs, Context = state.Context() };
         var log = await logs.OpenAsync(claim.JobId, claim.TaskType, claim.Attempt, configs.SecretValues, resume: takenOver, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -167,7 +167,11 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         WorkflowsTelemetry.EndAttempt(activity, claim.TaskType, result.ExitCode, result.ErrorCode, elapsed);
         LogAttemptEnded(Logger, claim.JobId, claim.TaskType, claim.Attempt, result.ExitCode, result.ErrorCode, elapsed.TotalMilliseconds);
         var report = await Strategies.ApplyAsync(
-            state, new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode) { OutputTail = result.OutputTail is { } tail ? SecretMask.Apply(tail, configs.SecretValues) : null }, cancellationToken).ConfigureAwait(false);
+            state, new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode)
+            {
+                OutputTail = result.OutputTail is { } tail ? SecretMask.Apply(tail, configs.SecretValues) : null,
+                Outputs = result.Outputs?.ToDictionary(o => o.Key, o => SecretMask.Apply(o.Value, configs.SecretValues), StringComparer.Ordinal),
+            }, cancellationToken).ConfigureAwait(false);
         try
         {
             return await jobs.StepAsync(claim.JobId, snapshot, report, name, Lease, cancellationToken).ConfigureAwait(false);

@@ -19,7 +19,7 @@ namespace Workflows.Templates
         public static IReadOnlyList<Problem> Check(JobDefinition job)
         {
             var problems = new List<Problem>();
-            var jobNames = new HashSet<string>(job.JobVariables.Select(v => v.Name).Concat(job.RequiredParams), StringComparer.Ordinal);
+            var jobNames = new HashSet<string>(job.JobVariables.Select(v => v.Name).Concat(job.RequiredParams).Concat(TaskOutputs.DeclaredBy(job)), StringComparer.Ordinal);
             if (job.SkipIf is { } skipIf)
             {
                 Check(problems, $"Job '{job.JobType}'", DefinitionPointer.Job("skip_if"), "skip_if", skipIf, jobNames);

@@ -238,6 +238,6 @@ public class AnalyzerTests
             }
             """,
             Verify.Diagnostic(UnknownTemplateFunctionId, 0, "Task 'a' calls 'Randm' in a template in script, which is not a template function. Did you mean 'Random'? Functions: Random, Iterate, Add, Dict, default, lower, upper, contains, replace, trimPrefix, trimSuffix, hasPrefix, hasSuffix, and Scriban's string., math., array., date. members."),
-            Verify.Diagnostic(UnknownTemplateVariableId, 1, "Task 'a' uses 'Nonec' in a template in script, which is not a built-in variable (JobID, JobRetry, TaskRetry, Nonce, JobElapsedSecs, …), a job or task variable, or a required parameter. Did you mean 'Nonce'? Declare it with .Variable(\"Nonec\", …) or .RequiredParams(\"Nonec\") (YAML: job_variables / required_params), or it renders empty."),
+            Verify.Diagnostic(UnknownTemplateVariableId, 1, "Task 'a' uses 'Nonec' in a template in script, which is not a built-in variable (JobID, JobRetry, TaskRetry, Nonce, JobElapsedSecs, …), a job or task variable, a task output (::set-output name=NAME::), or a required parameter. Did you mean 'Nonce'? Declare it with .Variable(\"Nonec\", …) or .RequiredParams(\"Nonec\") (YAML: job_variables / required_params), or it renders empty."),
             new Microsoft.CodeAnalysis.Testing.DiagnosticResult(TemplateSyntaxId, Microsoft.CodeAnalysis.DiagnosticSeverity.Error).WithLocation(2));
 }

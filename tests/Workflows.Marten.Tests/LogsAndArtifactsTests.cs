@@ -70,9 +70,9 @@ public sealed class LogsAndArtifactsTests : IAsyncLifetime
         var blobs = Directory.GetFiles(_blobs, "*", SearchOption.AllDirectories).Where(f => !f.Contains("incoming", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, blobs.Count);
 
-        Assert.Equal(0, await store.CollectExpiredAsync());
+        Assert.Equal(0, (await store.CollectExpiredAsync()).Count);
         _clock.Advance(TimeSpan.FromHours(3));
-        Assert.Equal(2, await store.CollectExpiredAsync());
+        Assert.Equal(2, (await store.CollectExpiredAsync()).Count);
 
         Assert.Empty(await store.ListAsync("job-1", null, default));
         var kept = Assert.Single(await store.ListAsync("job-2", null, default));

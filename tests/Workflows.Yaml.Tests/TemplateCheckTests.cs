@@ -14,6 +14,32 @@ public class TemplateCheckTests
     private static string Job(string taskLines) => "job_type: ci\ntasks:\n- task_type: roll\n  method: SHELL\n" + taskLines;
 
     [Fact]
+    public void Task_outputs_a_script_sets_literally_or_its_method_sets_are_known_variables_and_others_are_WF3002()
+    {
+        var problems = Problems("""
+            job_type: outputs
+            tasks:
+            - task_type: make
+              method: SHELL
+              script:
+                - echo "::set-output name=Version::$(cat VERSION)"
+              on_completed: expire
+            - task_type: expire
+              method: EXPIRE_ARTIFACTS
+              on_completed: report
+            - task_type: report
+              method: SHELL
+              script:
+                - echo {{ .Version }} {{ .TotalExpired }} {{ .TotalSize }} {{ .Versoin }}
+            """);
+
+        var problem = Assert.Single(problems);
+        Assert.Equal(("WF3002", 14), (problem.Id, problem.Line));
+        Assert.Contains("'Versoin'", problem.Problem.Message, StringComparison.Ordinal);
+        Assert.Contains("a task output (::set-output name=NAME::)", problem.Problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_function_in_a_script_line_is_WF3003_at_that_line()
     {
         var problem = Assert.Single(Problems(Job("  script:\n    - date\n    - exit {{ Randm 0 3 }}\n")));

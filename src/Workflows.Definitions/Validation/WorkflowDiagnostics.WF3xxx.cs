@@ -21,7 +21,7 @@ namespace Workflows.Definitions
 
         /// <summary>WF3002: a template variable that is neither built in nor declared.</summary>
         public static readonly ProblemDescriptor UnknownTemplateVariable = Rule(UnknownTemplateVariableId, "Unknown template variable",
-            "{0} uses '{2}' in a template in {1}, which is not a built-in variable (JobID, JobRetry, TaskRetry, Nonce, JobElapsedSecs, …), a job or task variable, or a required parameter.{3} Declare it with .Variable(\"{2}\", …) or .RequiredParams(\"{2}\") (YAML: job_variables / required_params), or it renders empty.",
+            "{0} uses '{2}' in a template in {1}, which is not a built-in variable (JobID, JobRetry, TaskRetry, Nonce, JobElapsedSecs, …), a job or task variable, a task output (::set-output name=NAME::), or a required parameter.{3} Declare it with .Variable(\"{2}\", …) or .RequiredParams(\"{2}\") (YAML: job_variables / required_params), or it renders empty.",
             ProblemSeverity.Warning, Templates);
 
         /// <summary>WF3003: a template function the runtime does not provide.</summary>

@@ -23,4 +23,20 @@ public interface IArtifactStore
     /// <param name="artifact">The artifact.</param>
     /// <exception cref="FileNotFoundException">Its blob is gone (expired and collected).</exception>
     Stream OpenRead(ArtifactInfo artifact);
+
+    /// <summary>
+    /// Removes the artifacts past their expiry (at most 500 a call; call again while <see cref="ExpiredArtifacts.Count"/>
+    /// is 500) and the content nothing else uses.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<ExpiredArtifacts> CollectExpiredAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What one collection of expired artifacts removed.</summary>
+/// <param name="Count">How many artifact records.</param>
+/// <param name="Bytes">Their total size.</param>
+public sealed record ExpiredArtifacts(int Count, long Bytes)
+{
+    /// <summary>The most records one call removes.</summary>
+    public const int BatchSize = 500;
 }

@@ -27,7 +27,7 @@ public sealed class InProcessExecutor(IEnumerable<Workflow> workflows) : ITaskEx
         var context = new TaskContext(execution.JobId, execution.JobType, execution.Task.TaskType, execution.Attempt, execution.MaxAttempts, execution.Variables);
         try
         {
-            return TaskOutcome.Exited(await handler(context, cancellationToken).ConfigureAwait(false));
+            return TaskOutcome.Exited(await handler(context, cancellationToken).ConfigureAwait(false)) with { Outputs = context.Outputs };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -37,7 +37,7 @@ public sealed class InProcessExecutor(IEnumerable<Workflow> workflows) : ITaskEx
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return new TaskOutcome(null, Message: $"{e.GetType().Name}: {e.Message}", ExceptionType: e.GetType().FullName);
+            return new TaskOutcome(null, Message: $"{e.GetType().Name}: {e.Message}", ExceptionType: e.GetType().FullName) { Outputs = context.Outputs };
         }
     }
 }

@@ -90,17 +90,17 @@ public sealed class FileArtifactStore(IDocumentStore store, string root, TimePro
 
     /// <summary>
     /// Removes the records of artifacts past their expiry (at most 500 a call), and the blobs no other record uses and
-    /// nobody wrote or reused within the last hour. Returns how many records were removed.
+    /// nobody wrote or reused within the last hour.
     /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<int> CollectExpiredAsync(CancellationToken cancellationToken = default)
+    public async Task<ExpiredArtifacts> CollectExpiredAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         await using var session = store.LightweightSession();
-        var expired = await session.Query<ArtifactInfo>().Where(a => a.ExpiresAt != null && a.ExpiresAt < now).Take(500).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var expired = await session.Query<ArtifactInfo>().Where(a => a.ExpiresAt != null && a.ExpiresAt < now).Take(ExpiredArtifacts.BatchSize).ToListAsync(cancellationToken).ConfigureAwait(false);
         if (expired.Count == 0)
         {
-            return 0;
+            return new ExpiredArtifacts(0, 0);
         }
 
         foreach (var artifact in expired)
@@ -120,7 +120,7 @@ public sealed class FileArtifactStore(IDocumentStore store, string root, TimePro
             }
         }
 
-        return expired.Count;
+        return new ExpiredArtifacts(expired.Count, expired.Sum(a => a.Size));
     }
 
     private string BlobPath(string hash) => Path.Combine(root, "sha256", hash[..2], hash);

@@ -30,7 +30,7 @@ public static partial class JobDecider
             ForkTask = e.ForkTask,
             LockKey = e.LockKey,
         },
-        TaskCarried e => WithTask(state, e.TaskType, run => run with { Status = TaskRunStatus.Completed, ExitCode = e.ExitCode, StartedAt = e.At, EndedAt = e.At }),
+        TaskCarried e => WithTask(state, e.TaskType, run => run with { Status = TaskRunStatus.Completed, ExitCode = e.ExitCode, StartedAt = e.At, EndedAt = e.At, Outputs = e.Outputs }),
         JobRetried e => state with { RetryIds = state.RetryIds.Add(e.RetryJobId) },
         JobUpdated e => state with
         {
@@ -66,7 +66,7 @@ public static partial class JobDecider
         {
             Status = state.Status == JobStatus.Paused ? JobStatus.Running : state.Status,
         },
-        TaskExited e => WithTask(state, e.TaskType, run => run with { ExitCode = e.ExitCode, ErrorCode = e.ErrorCode }),
+        TaskExited e => WithTask(state, e.TaskType, run => run with { ExitCode = e.ExitCode, ErrorCode = e.ErrorCode, Outputs = e.Outputs }),
         TaskCompleted e => WithTask(state, e.TaskType, run => run with { Status = TaskRunStatus.Completed, EndedAt = e.At }),
         TaskFailed e => WithTask(state, e.TaskType, run => run with { Status = TaskRunStatus.Failed, EndedAt = e.At, ErrorCode = e.ErrorCode, Ignored = e.Ignored }) with
         {

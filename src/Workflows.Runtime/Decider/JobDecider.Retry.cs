@@ -79,7 +79,7 @@ public static partial class JobDecider
                 : asked.Tasks.Values
                     .Where(t => t.Status == TaskRunStatus.Completed && t.TaskType != resumeFrom && definition.FindTask(t.TaskType) is not null)
                     .OrderBy(t => t.EndedAt).ThenBy(t => t.TaskType, StringComparer.Ordinal)
-                    .Select(t => new CarriedTask(t.TaskType, t.ExitCode, asked.Carried.FirstOrDefault(c => c.TaskType == t.TaskType)?.FromJobId ?? asked.JobId))
+                    .Select(t => new CarriedTask(t.TaskType, t.ExitCode, asked.Carried.FirstOrDefault(c => c.TaskType == t.TaskType)?.FromJobId ?? asked.JobId) { Outputs = t.Outputs })
                     .ToList();
         }
 

@@ -177,7 +177,11 @@ public static partial class JobDecider
             }
         }
 
-        decision.Emit(new TaskExited(decision.JobId, decision.Now, task.TaskType, result.Attempt, result.ExitCode, action, errorCode, result.ExceptionType) { RetryRule = ruleIndex });
+        decision.Emit(new TaskExited(decision.JobId, decision.Now, task.TaskType, result.Attempt, result.ExitCode, action, errorCode, result.ExceptionType)
+        {
+            RetryRule = ruleIndex,
+            Outputs = (result.Outputs ?? new Dictionary<string, string>()).OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => new NamedValue(o.Key, o.Value)).ToEquatableArray(),
+        });
 
         if (decision.State.Status == JobStatus.Cancelling)
         {

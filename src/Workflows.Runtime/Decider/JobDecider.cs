@@ -42,7 +42,7 @@ public static partial class JobDecider
                 decision.Emit(new JobStarted(state.JobId, context.Now, 0));
                 foreach (var carried in state.Carried)
                 {
-                    decision.Emit(new TaskCarried(state.JobId, context.Now, carried.TaskType, carried.ExitCode, carried.FromJobId));
+                    decision.Emit(new TaskCarried(state.JobId, context.Now, carried.TaskType, carried.ExitCode, carried.FromJobId) { Outputs = carried.Outputs });
                 }
 
                 decision.Schedule(state.ResumeFrom ?? state.Definition!.Tasks[0].TaskType, 1, context.Now, ScheduleReason.Reached);

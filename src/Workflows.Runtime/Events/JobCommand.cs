@@ -79,6 +79,9 @@ public sealed record ReportTaskResult(string TaskType, int Attempt, int? ExitCod
     /// </summary>
     public string? OutputTail { get; init; }
 
+    /// <summary>The task outputs the attempt set (recorded on <see cref="TaskExited.Outputs"/>).</summary>
+    public IReadOnlyDictionary<string, string>? Outputs { get; init; }
+
     /// <summary>What the task's retry strategy decided, asked by the worker before reporting (the decider stays pure); null without one.</summary>
     public RetryStrategyDecision? Strategy { get; init; }
 }

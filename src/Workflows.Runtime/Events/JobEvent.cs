@@ -55,7 +55,11 @@ public sealed record JobRequested(string JobId, DateTimeOffset At, JobDefinition
 /// <param name="TaskType">The task.</param>
 /// <param name="ExitCode">Its exit code there.</param>
 /// <param name="FromJobId">The job it completed in.</param>
-public sealed record CarriedTask(string TaskType, int? ExitCode, string FromJobId);
+public sealed record CarriedTask(string TaskType, int? ExitCode, string FromJobId)
+{
+    /// <summary>The outputs it set there, which the resumed tasks see again.</summary>
+    public Workflows.Definitions.EquatableArray<Workflows.Definitions.NamedValue> Outputs { get; init; }
+}
 
 /// <summary>A resumed retry started with a task its retried job had completed: the task counts as completed, not run again.</summary>
 /// <param name="JobId">The job run.</param>
@@ -63,7 +67,11 @@ public sealed record CarriedTask(string TaskType, int? ExitCode, string FromJobI
 /// <param name="TaskType">The task.</param>
 /// <param name="ExitCode">Its exit code in the job it completed in.</param>
 /// <param name="FromJobId">That job.</param>
-public sealed record TaskCarried(string JobId, DateTimeOffset At, string TaskType, int? ExitCode, string FromJobId) : JobEvent(JobId, At);
+public sealed record TaskCarried(string JobId, DateTimeOffset At, string TaskType, int? ExitCode, string FromJobId) : JobEvent(JobId, At)
+{
+    /// <summary>The outputs it set in that job.</summary>
+    public Workflows.Definitions.EquatableArray<Workflows.Definitions.NamedValue> Outputs { get; init; }
+}
 
 /// <summary>
 /// A manual retry of this job (the lineage's root) was created, in the same transaction as the retry itself.
@@ -171,6 +179,9 @@ public sealed record TaskExited(string JobId, DateTimeOffset At, string TaskType
 {
     /// <summary>The <c>retry_on</c> rule (its index) the failure matched, first match wins; null when none did. A FATAL rule makes <see cref="Action"/> FATAL.</summary>
     public int? RetryRule { get; init; }
+
+    /// <summary>The task outputs the attempt set (<c>::set-output</c>, C# <c>SetOutput</c>, the method's own), sorted by name; later tasks see them as template variables.</summary>
+    public Workflows.Definitions.EquatableArray<Workflows.Definitions.NamedValue> Outputs { get; init; }
 }
 
 /// <summary>The task is done, successfully (or through an exit-code branch).</summary>

@@ -43,6 +43,9 @@ public sealed record TaskRun(
     /// <summary>The current attempt's queue, when a retry strategy changed it (else the job's).</summary>
     public string? Queue { get; init; }
 
+    /// <summary>The outputs its latest attempt set (sorted by name), which later tasks see as template variables.</summary>
+    public Workflows.Definitions.EquatableArray<Workflows.Definitions.NamedValue> Outputs { get; init; }
+
     /// <summary>The key of <see cref="RetriesUsed"/> for the task's own <c>retry</c>.</summary>
     public const int OwnRetries = -1;
 

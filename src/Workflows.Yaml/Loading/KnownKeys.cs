@@ -144,7 +144,6 @@ internal static class KnownKeys
         [TaskMethod.Manual] = "the runtime has no MANUAL approval gates yet",
         [TaskMethod.Messaging] = "the runtime has no MESSAGING executor yet",
         [TaskMethod.Websocket] = "the runtime has no WEBSOCKET executor yet",
-        [TaskMethod.ExpireArtifacts] = "the runtime has no EXPIRE_ARTIFACTS executor yet",
         [TaskMethod.HttpPutForm] = "formicary accepts HTTP_PUT_FORM but never ran it, and neither does the runtime yet",
     };
 

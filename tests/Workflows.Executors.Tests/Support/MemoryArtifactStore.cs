@@ -43,6 +43,9 @@ public sealed class MemoryArtifactStore : IArtifactStore
         }
     }
 
+    /// <summary>Nothing saved here expires (SaveAsync records no expiry).</summary>
+    public Task<ExpiredArtifacts> CollectExpiredAsync(CancellationToken cancellationToken) => Task.FromResult(new ExpiredArtifacts(0, 0));
+
     public string ReadText(ArtifactInfo artifact)
     {
         using var reader = new StreamReader(OpenRead(artifact));

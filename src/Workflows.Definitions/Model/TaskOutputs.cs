@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+
+namespace Workflows.Definitions
+{
+    /// <summary>
+    /// Task outputs: values a task hands to the tasks after it as template variables (formicary's job context). A
+    /// task sets one by writing <c>::set-output name=NAME::VALUE</c> on stdout (SHELL, DOCKER, an HTTP response body),
+    /// through <c>context.SetOutput</c> in C#, or by its method (EXPIRE_ARTIFACTS sets TotalExpired and TotalSize).
+    /// </summary>
+    public static class TaskOutputs
+    {
+        /// <summary>What starts an output line on stdout.</summary>
+        public const string Marker = "::set-output name=";
+
+        /// <summary>The most outputs one attempt records (they are stored in the job's events).</summary>
+        public const int MaxCount = 64;
+
+        /// <summary>The longest value of one output, in characters.</summary>
+        public const int MaxValueLength = 4096;
+
+        private static readonly Regex Line = new Regex(@"^::set-output name=([A-Za-z_][A-Za-z0-9_]{0,99})::(.*)$", RegexOptions.CultureInvariant | RegexOptions.Singleline);
+
+        /// <summary>True when the stdout line sets an output (<c>::set-output name=NAME::VALUE</c>, NAME a template identifier).</summary>
+        /// <param name="line">The line (leading and trailing whitespace ignored).</param>
+        /// <param name="name">The output's name.</param>
+        /// <param name="value">Its value (may be empty).</param>
+        public static bool TryParse(string line, out string name, out string value)
+        {
+            name = value = string.Empty;
+            var trimmed = line?.Trim() ?? string.Empty;
+            if (!trimmed.StartsWith(Marker, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            var match = Line.Match(trimmed);
+            if (!match.Success)
+            {
+                return false;
+            }
+
+            name = match.Groups[1].Value;
+            value = match.Groups[2].Value;
+            return true;
+        }
+
+        /// <summary>The outputs a method sets by itself.</summary>
+        /// <param name="method">The method.</param>
+        public static IReadOnlyList<string> OfMethod(TaskMethod? method) =>
+            method == TaskMethod.ExpireArtifacts ? new[] { "TotalExpired", "TotalSize" } : Array.Empty<string>();
+
+        /// <summary>
+        /// The output names a job's tasks are known to set: literal <c>::set-output name=NAME::</c> in their scripts
+        /// (<c>echo "::set-output name=Version::1.2"</c>) and their methods' own. The template check knows them as variables.
+        /// </summary>
+        /// <param name="job">The definition.</param>
+        public static IEnumerable<string> DeclaredBy(JobDefinition job)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var task in job.Tasks)
+            {
+                names.UnionWith(OfMethod(task.EffectiveMethod));
+                foreach (var line in task.BeforeScript.Concat(task.Script).Concat(task.AfterScript))
+                {
+                    for (var at = line.IndexOf(Marker, StringComparison.Ordinal); at >= 0; at = line.IndexOf(Marker, at + Marker.Length, StringComparison.Ordinal))
+                    {
+                        var start = at + Marker.Length;
+                        var end = start;
+                        while (end < line.Length && IsNameChar(line[end]))
+                        {
+                            end++;
+                        }
+
+                        if (end > start && line.IndexOf("::", end, StringComparison.Ordinal) == end)
+                        {
+                            names.Add(line.Substring(start, end - start));
+                        }
+                    }
+                }
+            }
+
+            return names;
+        }
+
+        private static bool IsNameChar(char c) => (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    }
+}
