@@ -181,6 +181,9 @@ public sealed record TaskDto
     /// <summary>When it ended.</summary>
     public DateTimeOffset? EndedAt { get; init; }
 
+    /// <summary>The outputs its latest attempt set (<c>::set-output</c>, C# <c>SetOutput</c>), which later tasks see as template variables; null when none.</summary>
+    public IReadOnlyDictionary<string, string>? Outputs { get; init; }
+
     /// <summary>Every attempt of every job attempt, in order.</summary>
     public IReadOnlyList<AttemptDto> Attempts { get; init; } = [];
 }

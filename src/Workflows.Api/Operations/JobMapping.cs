@@ -63,6 +63,7 @@ internal static class JobMapping
             DueAt = t.DueAt,
             StartedAt = t.StartedAt,
             EndedAt = t.EndedAt,
+            Outputs = t.Outputs.Count == 0 ? null : t.Outputs.ToDictionary(o => o.Name, o => o.Value, StringComparer.Ordinal),
             Attempts = attempts[t.TaskType].ToList(),
         }).ToList();
     }

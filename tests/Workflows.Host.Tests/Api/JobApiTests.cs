@@ -19,12 +19,14 @@ public sealed class JobApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
           script:
             - echo "{{.Greeting}} world" > out.txt
             - cat out.txt
+            - echo "::set-output name=Word::{{.Greeting}}"
           artifacts:
             paths: [out.txt]
           on_completed: check
         - task_type: check
           method: SHELL
           script:
+            - echo "the word is {{.Word}}"
             - exit 3
           on_exit_code:
             3: ERR_THREE
@@ -59,6 +61,8 @@ public sealed class JobApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         var tasks = job.Tasks!.ToDictionary(t => t.TaskType);
         Assert.Equal(TaskRunStatus.Completed, tasks["make"].Status);
         Assert.Equal([0], tasks["make"].Attempts.Select(a => a.ExitCode));
+        Assert.Equal(new Dictionary<string, string> { ["Word"] = "hello" }, tasks["make"].Outputs);
+        Assert.Null(tasks["check"].Outputs);
         var check = Assert.Single(tasks["check"].Attempts);
         Assert.Equal((3, "ERR_THREE", "ERR_THREE"), (check.ExitCode, check.Action, check.ErrorCode));
 
@@ -74,6 +78,8 @@ public sealed class JobApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         var lines = await ServedHost.ReadAsync<List<LogLineDto>>(logs);
         Assert.Contains(lines, l => l.Line == "hello world" && l.Source == "stdout" && l.TaskType == "make");
         Assert.All(lines, l => Assert.Equal("make", l.TaskType));
+        var checkLines = await ServedHost.ReadAsync<List<LogLineDto>>(await client.GetAsync($"api/jobs/requests/{job.Id}/logs?task=check"));
+        Assert.Contains(checkLines, l => l.Line == "the word is hello"); // make's output, seen by the next task
 
         using var list = await client.GetAsync($"api/jobs/requests/{job.Id}/artifacts");
         var artifact = Assert.Single(await ServedHost.ReadAsync<List<ArtifactDto>>(list));
