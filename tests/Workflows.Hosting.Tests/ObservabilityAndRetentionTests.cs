@@ -43,7 +43,15 @@ public sealed class ObservabilityAndRetentionTests
         var id = await host.Client.SubmitAsync(Shell("otel-job", exitCode: 4));
         await host.WaitForEndAsync(id);
 
-        var mine = spans.Where(s => (string?)s.GetTagItem("workflows.job.id") == id).ToList();
+        // The job's span and counter are recorded by the worker just after the end commits, so a reader of the database
+        // may see the end first: wait for them (bounded) before asserting.
+        List<Activity> Mine() => spans.Where(s => (string?)s.GetTagItem("workflows.job.id") == id).ToList();
+        for (var waited = 0; (Mine().Count < 3 || !ended.Contains((1L, "failed", "otel-job"))) && waited < 10_000; waited += 20)
+        {
+            await Task.Delay(20);
+        }
+
+        var mine = Mine();
         Assert.Equal(["job otel-job", "task a", "task b"], mine.Select(s => s.DisplayName).Order(StringComparer.Ordinal));
         var b = mine.Single(s => s.DisplayName == "task b");
         Assert.Equal((4, 1, ActivityStatusCode.Error), (b.GetTagItem("workflows.task.exit_code"), b.GetTagItem("workflows.task.attempt"), b.Status));
