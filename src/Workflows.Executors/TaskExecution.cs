@@ -31,7 +31,7 @@ public sealed record TaskExecution
     /// <summary>The task's templates, rendered for this attempt.</summary>
     public required RenderedTask Rendered { get; init; }
 
-    /// <summary>Configs, request params, job variables and task variables (later ones winning): in-process context and, without <see cref="Secrets"/>, HTTP bodies.</summary>
+    /// <summary>Configs, request params, job variables, the outputs of earlier tasks and task variables (later ones winning): in-process context and, without <see cref="Secrets"/>, HTTP bodies.</summary>
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The names in <see cref="Variables"/> that hold secret configs: HTTP bodies and forked jobs' params leave them out (a template may still use them, e.g. in a header).</summary>

@@ -35,7 +35,7 @@ public sealed record TaskContext(string JobId, string JobType, string TaskType, 
     public void SetOutput(string name, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (!Workflows.Definitions.TaskOutputs.TryParse(Workflows.Definitions.TaskOutputs.Marker + name + "::", out var parsed, out _) || parsed != name)
+        if (!Workflows.Definitions.VariableNames.IsValid(name))
         {
             throw new ArgumentException($"Output name '{name}' is not a template identifier: use letters, digits and underscores, not starting with a digit.", nameof(name));
         }

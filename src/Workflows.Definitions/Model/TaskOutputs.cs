@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
 
 namespace Workflows.Definitions
 {
@@ -21,8 +20,6 @@ namespace Workflows.Definitions
         /// <summary>The longest value of one output, in characters.</summary>
         public const int MaxValueLength = 4096;
 
-        private static readonly Regex Line = new Regex(@"^::set-output name=([A-Za-z_][A-Za-z0-9_]{0,99})::(.*)$", RegexOptions.CultureInvariant | RegexOptions.Singleline);
-
         /// <summary>True when the stdout line sets an output (<c>::set-output name=NAME::VALUE</c>, NAME a template identifier).</summary>
         /// <param name="line">The line (leading and trailing whitespace ignored).</param>
         /// <param name="name">The output's name.</param>
@@ -30,20 +27,21 @@ namespace Workflows.Definitions
         public static bool TryParse(string line, out string name, out string value)
         {
             name = value = string.Empty;
-            var trimmed = line?.Trim() ?? string.Empty;
-            if (!trimmed.StartsWith(Marker, StringComparison.Ordinal))
+            // Most lines are not outputs: look for the marker before trimming (which copies the line).
+            if (line is null || line.IndexOf(Marker, StringComparison.Ordinal) < 0)
             {
                 return false;
             }
 
-            var match = Line.Match(trimmed);
-            if (!match.Success)
+            var trimmed = line.Trim();
+            var separator = trimmed.IndexOf("::", Marker.Length, StringComparison.Ordinal);
+            if (!trimmed.StartsWith(Marker, StringComparison.Ordinal) || separator < 0 || !VariableNames.IsValid(trimmed.Substring(Marker.Length, separator - Marker.Length)))
             {
                 return false;
             }
 
-            name = match.Groups[1].Value;
-            value = match.Groups[2].Value;
+            name = trimmed.Substring(Marker.Length, separator - Marker.Length);
+            value = trimmed.Substring(separator + 2);
             return true;
         }
 
@@ -69,12 +67,12 @@ namespace Workflows.Definitions
                     {
                         var start = at + Marker.Length;
                         var end = start;
-                        while (end < line.Length && IsNameChar(line[end]))
+                        while (end < line.Length && VariableNames.IsNameChar(line[end]))
                         {
                             end++;
                         }
 
-                        if (end > start && line.IndexOf("::", end, StringComparison.Ordinal) == end)
+                        if (line.IndexOf("::", end, StringComparison.Ordinal) == end && VariableNames.IsValid(line.Substring(start, end - start)))
                         {
                             names.Add(line.Substring(start, end - start));
                         }
@@ -84,7 +82,5 @@ namespace Workflows.Definitions
 
             return names;
         }
-
-        private static bool IsNameChar(char c) => (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     }
 }

@@ -43,6 +43,11 @@ internal static class ConfigsCommand
             var given = parsed.GetValue(value);
             if (given is null or "-")
             {
+                if (!Console.IsInputRedirected)
+                {
+                    error.WriteLine("reading the value from standard input; end it with Ctrl-D");
+                }
+
                 given = await Console.In.ReadToEndAsync(ct);
                 given = given.EndsWith("\r\n", StringComparison.Ordinal) ? given[..^2] : given.EndsWith('\n') ? given[..^1] : given;
             }

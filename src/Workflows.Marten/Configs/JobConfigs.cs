@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Marten;
 using Workflows.Executors.Secrets;
 
@@ -13,7 +12,7 @@ namespace Workflows.Marten.Configs;
 /// <param name="store">The Marten store.</param>
 /// <param name="time">The clock.</param>
 /// <param name="hostSecrets">The host's secrets (configuration <c>Workflows:Secrets</c>): every job type sees them, below its own configs.</param>
-public sealed partial class JobConfigs(IDocumentStore store, TimeProvider time, IReadOnlyDictionary<string, string>? hostSecrets = null)
+public sealed class JobConfigs(IDocumentStore store, TimeProvider time, IReadOnlyDictionary<string, string>? hostSecrets = null)
 {
     /// <summary>The longest value a config may hold, in characters.</summary>
     public const int MaxValueLength = 64 * 1024;
@@ -122,13 +121,6 @@ public sealed partial class JobConfigs(IDocumentStore store, TimeProvider time, 
         return configs;
     }
 
-    /// <summary>True when the job type has a config with this name, or the host a secret.</summary>
-    /// <param name="jobType">The job type.</param>
-    /// <param name="name">The name.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<bool> HasAsync(string jobType, string name, CancellationToken cancellationToken = default) =>
-        (await ForAttemptAsync(jobType, cancellationToken).ConfigureAwait(false)).Values.ContainsKey(name);
-
     /// <summary>True while this process hears every change (attempts may use cached configs).</summary>
     internal bool IsListening
     {
@@ -165,7 +157,7 @@ public sealed partial class JobConfigs(IDocumentStore store, TimeProvider time, 
 
     private static void Check(string name, string value)
     {
-        if (name is null || !Identifier().IsMatch(name))
+        if (!Workflows.Definitions.VariableNames.IsValid(name))
         {
             throw new ArgumentException(
                 $"Config name '{name}' is not a template identifier: use 1 to 100 letters, digits and underscores, not starting with a digit (e.g. API_TOKEN), so templates can read it as {{{{.API_TOKEN}}}}.", nameof(name));
@@ -177,7 +169,4 @@ public sealed partial class JobConfigs(IDocumentStore store, TimeProvider time, 
             throw new ArgumentException($"Config '{name}' has {value.Length} characters; at most {MaxValueLength} are allowed. Keep large data in an artifact or a file the task reads.", nameof(value));
         }
     }
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,99}$", RegexOptions.CultureInvariant)]
-    private static partial Regex Identifier();
 }
