@@ -82,16 +82,15 @@ internal static class DueTasks
         : state.Tasks.Values.Where(t => t.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing or TaskRunStatus.Started);
 
     /// <summary>
-    /// Queues the SQL that brings the job's rows in line with its new state, in the session's transaction. The row of
-    /// <paramref name="leased"/> is written already leased (an attempt started in this write, or a start queued in this
-    /// process): no other worker claims it until the lease lapses, and no one is woken for it.
+    /// The rows a job's new state asks for, and which of its other rows go. The row of <paramref name="leased"/> is
+    /// written already leased (an attempt started in this write, or a start queued in this process): no other worker
+    /// claims it until the lease lapses, and no one is woken for it. A running attempt's row is left as it is (its
+    /// lease is its worker's claim).
     /// </summary>
-    /// <param name="session">The session whose transaction writes the job's events.</param>
-    /// <param name="schema">The store's schema.</param>
     /// <param name="state">The job's new state.</param>
     /// <param name="leased">The row written already leased, if any.</param>
     /// <param name="isNew">True when the job's stream starts in this write (it has no rows yet).</param>
-    public static void Sync(IDocumentSession session, string schema, JobState state, RowLease? leased = null, bool isNew = false)
+    public static DuePlan Plan(JobState state, RowLease? leased = null, bool isNew = false)
     {
         var active = Active(state).ToList();
         if (state.Status == JobStatus.Queued)
@@ -105,54 +104,79 @@ internal static class DueTasks
             active.Add(new TaskRun(JobTimeout, TaskRunStatus.Scheduled, 0, DueAt: started + timeout));
         }
 
-        var keep = active.Select(t => t.TaskType).ToArray();
-        if (!isNew)
-        {
-            session.QueueSqlCommand($"delete from {schema}.{TableName} where job_id = ? and not (task_type = any(?))", state.JobId, keep);
-        }
-
+        var rows = new List<DueRow>(active.Count);
         var wake = false;
         foreach (var task in active)
         {
-            var dueAt = task.DueAt ?? state.CreatedAt ?? DateTimeOffset.MinValue;
-            if (leased is not null && leased.TaskType == task.TaskType)
+            var isLeased = leased is not null && leased.TaskType == task.TaskType;
+            if (task.Status == TaskRunStatus.Started && !isLeased)
             {
-                session.QueueSqlCommand(
-                    $"""
-                    insert into {schema}.{TableName} (job_id, task_type, attempt, due_at, priority, queue, job_type, max_concurrency, lock_key, lease_until, owner)
-                    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    on conflict (job_id, task_type) do update
-                      set attempt = excluded.attempt, due_at = excluded.due_at, priority = excluded.priority, queue = excluded.queue, lease_until = excluded.lease_until, owner = excluded.owner
-                    """,
-                    state.JobId, task.TaskType, task.Attempt, dueAt, task.Priority ?? state.Priority, task.Queue ?? state.Queue, state.Definition?.JobType ?? string.Empty,
-                    (object?)state.Definition?.MaxConcurrency ?? DBNull.Value, (object?)state.LockKey ?? DBNull.Value, leased.Until, leased.Owner);
                 continue;
             }
 
-            if (task.Status == TaskRunStatus.Started)
-            {
-                continue; // a running attempt's row is left as it is: its lease is its worker's claim
-            }
-
-            // A new attempt or a new due time frees the row; an unchanged scheduled attempt keeps its lease.
-            session.QueueSqlCommand(
-                $"""
-                insert into {schema}.{TableName} (job_id, task_type, attempt, due_at, priority, queue, job_type, max_concurrency, lock_key)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                on conflict (job_id, task_type) do update
-                  set attempt = excluded.attempt, due_at = excluded.due_at, priority = excluded.priority, queue = excluded.queue, lease_until = null, owner = null
-                  where ({TableName}.attempt, {TableName}.due_at, {TableName}.priority, {TableName}.queue) is distinct from (excluded.attempt, excluded.due_at, excluded.priority, excluded.queue)
-                """,
-                // A retry strategy may move one attempt to another priority or queue (TaskScheduled.Priority/Queue).
-                state.JobId, task.TaskType, task.Attempt, dueAt, task.Priority ?? state.Priority, task.Queue ?? state.Queue,
-                state.Definition?.JobType ?? string.Empty, (object?)state.Definition?.MaxConcurrency ?? DBNull.Value, (object?)state.LockKey ?? DBNull.Value);
-            wake |= task.TaskType != JobTimeout;
+            // A retry strategy may move one attempt to another priority or queue (TaskScheduled.Priority/Queue).
+            rows.Add(new DueRow(
+                task.TaskType, task.Attempt, (task.DueAt ?? state.CreatedAt ?? DateTimeOffset.MinValue).ToUniversalTime(), task.Priority ?? state.Priority,
+                task.Queue ?? state.Queue, state.Definition?.JobType ?? string.Empty, state.Definition?.MaxConcurrency, state.LockKey,
+                isLeased ? leased!.Until.ToUniversalTime() : null, isLeased ? leased!.Owner : null));
+            wake |= !isLeased && task.TaskType != JobTimeout;
         }
 
-        if (wake)
+        return new DuePlan(state.JobId, isNew, [.. active.Select(t => t.TaskType)], rows, wake);
+    }
+
+    /// <summary>
+    /// Deletes the rows of the given jobs that their plans do not keep. Parameters, in order (<c>?</c>): the jobs, and
+    /// the rows kept as pairs (job ids, task names). It walks the primary key for the jobs (a join of the table with
+    /// the jobs' array was planned as a scan of the whole table: 0.4 ms a call under load).
+    /// </summary>
+    public static string DeleteSql(string schema) => $"""
+        delete from {schema}.{TableName} d
+        where d.job_id = any(?::varchar[])
+          and (d.job_id, d.task_type) not in (select k.job_id, k.task_type from unnest(?::varchar[], ?::varchar[]) k(job_id, task_type))
+        """;
+
+    /// <summary>
+    /// Writes planned rows. A leased row (owner set) takes its lease; an unleased one frees the row only when its
+    /// attempt, due time, priority or queue changed (an unchanged scheduled attempt keeps the lease a claimer holds).
+    /// Parameters, in order (<c>?</c>): one array per column.
+    /// </summary>
+    public static string UpsertSql(string schema) => $"""
+        insert into {schema}.{TableName} as t (job_id, task_type, attempt, due_at, priority, queue, job_type, max_concurrency, lock_key, lease_until, owner)
+        select * from unnest(?::varchar[], ?::varchar[], ?::int[], ?::timestamptz[], ?::int[], ?::varchar[],
+                             ?::varchar[], ?::int[], ?::varchar[], ?::timestamptz[], ?::varchar[])
+        on conflict (job_id, task_type) do update
+          set attempt = excluded.attempt, due_at = excluded.due_at, priority = excluded.priority, queue = excluded.queue,
+              lease_until = excluded.lease_until, owner = excluded.owner
+          where excluded.owner is not null
+             or (t.attempt, t.due_at, t.priority, t.queue) is distinct from (excluded.attempt, excluded.due_at, excluded.priority, excluded.queue)
+        """;
+
+    /// <summary>Queues, in a Marten session's transaction, the SQL that brings the job's rows in line with its new state (<see cref="Plan"/>).</summary>
+    /// <param name="session">The session whose transaction writes the job's events.</param>
+    /// <param name="schema">The store's schema.</param>
+    /// <param name="state">The job's new state.</param>
+    public static void Sync(IDocumentSession session, string schema, JobState state)
+    {
+        var plan = Plan(state);
+        var parameters = new Writing.DueParameters();
+        parameters.Add(plan);
+        foreach (var (sql, values) in parameters.Statements(schema))
         {
-            // Delivered on commit: idle workers in every process wake and claim instead of waiting for their next poll.
-            session.QueueSqlCommand("select pg_notify(?, '')", Channel(schema));
+            session.QueueSqlCommand(sql, values);
         }
     }
 }
+
+/// <summary>What one write does to a job's due rows.</summary>
+/// <param name="JobId">The job.</param>
+/// <param name="IsNew">The job has no rows yet (nothing to delete).</param>
+/// <param name="Keep">The task rows the job keeps; its others are deleted.</param>
+/// <param name="Rows">The rows written.</param>
+/// <param name="Wake">True when a row is due for any worker (idle workers are notified on commit).</param>
+internal sealed record DuePlan(string JobId, bool IsNew, string[] Keep, IReadOnlyList<DueRow> Rows, bool Wake);
+
+/// <summary>One due row as written.</summary>
+internal sealed record DueRow(
+    string TaskType, int Attempt, DateTimeOffset DueAt, int Priority, string Queue, string JobType, int? MaxConcurrency, string? LockKey,
+    DateTimeOffset? LeaseUntil, string? Owner);

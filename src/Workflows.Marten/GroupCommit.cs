@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Marten;
 
 namespace Workflows.Marten;
 
@@ -9,8 +8,9 @@ namespace Workflows.Marten;
 /// waiting for company). When a grouped commit fails (a stale version of one job, a lost connection), each of its
 /// writes is committed again on its own, so a write fails only for its own reason and no write depends on another.
 /// </summary>
-/// <param name="store">The Marten store.</param>
-internal sealed class GroupCommit(IDocumentStore store)
+/// <typeparam name="T">A write.</typeparam>
+/// <param name="commit">Commits writes in one transaction, or none of them (throws).</param>
+internal sealed class GroupCommit<T>(Func<IReadOnlyList<T>, Task> commit)
 {
     /// <summary>At most this many jobs' writes in one transaction.</summary>
     public const int MaxBatch = 64;
@@ -28,11 +28,11 @@ internal sealed class GroupCommit(IDocumentStore store)
     /// <summary>The most writes committed in one transaction so far (a group that failed and was split counts too).</summary>
     public int LargestGroup => Volatile.Read(ref _largestGroup);
 
-    /// <summary>Commits the operations <paramref name="apply"/> queues on a session, with other writes waiting at that moment.</summary>
-    /// <param name="apply">Queues one job's operations on the given session (may be called again on a fresh session).</param>
-    public Task CommitAsync(Action<IDocumentSession> apply)
+    /// <summary>Commits the write, with other writes waiting at that moment.</summary>
+    /// <param name="write">One job's write (may be committed again alone if its group fails).</param>
+    public Task CommitAsync(T write)
     {
-        var pending = new Pending(apply, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(write, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         _queue.Writer.TryWrite(pending);
         StartFlusher();
 
@@ -102,13 +102,7 @@ internal sealed class GroupCommit(IDocumentStore store)
     {
         try
         {
-            await using var session = store.LightweightSession();
-            foreach (var write in writes)
-            {
-                write.Apply(session);
-            }
-
-            await session.SaveChangesAsync().ConfigureAwait(false);
+            await commit(writes.Select(w => w.Write).ToList()).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The failure belongs to the writer: it is handed to it (or each write is tried alone).
         catch (Exception e)
@@ -131,5 +125,5 @@ internal sealed class GroupCommit(IDocumentStore store)
         return true;
     }
 
-    private sealed record Pending(Action<IDocumentSession> Apply, TaskCompletionSource Done);
+    private sealed record Pending(T Write, TaskCompletionSource Done);
 }

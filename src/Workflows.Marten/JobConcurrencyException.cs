@@ -6,8 +6,8 @@ public sealed class JobConcurrencyException : Exception
     /// <summary>Creates the exception.</summary>
     /// <param name="jobId">The job run.</param>
     /// <param name="expectedVersion">The version the decision was based on.</param>
-    /// <param name="inner">Marten's exception.</param>
-    public JobConcurrencyException(string jobId, long expectedVersion, Exception inner)
+    /// <param name="inner">The database's refusal, if any.</param>
+    public JobConcurrencyException(string jobId, long expectedVersion, Exception? inner)
         : base($"Job '{jobId}' changed after version {expectedVersion} was read, so this decision was not recorded (it would be recorded twice otherwise). Read the job again and decide anew.", inner)
     {
         JobId = jobId;

@@ -16,7 +16,7 @@ namespace Workflows.Marten;
 /// <param name="local">This process's queue for its own workers: jobs submitted here are handed to it (none: every job waits for a claim).</param>
 public sealed partial class JobStore(IDocumentStore store, TimeProvider time, LocalWork? local = null)
 {
-    private readonly GroupCommit _commits = new(store);
+    private readonly Writing.JobWriter _writer = new(store);
 
     /// <summary>Applies a command to a job (submitting one with <see cref="RequestJob"/>) and returns the events recorded.</summary>
     /// <param name="jobId">The job run.</param>
@@ -138,39 +138,16 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
         }
 
         var version = snapshot.Version + events.Count;
-        var schema = store.Options.DatabaseSchemaName;
         var leased = started is not null ? new RowLease(started.TaskType, worker!, started.LeaseUntil) : queuedLocally;
         var notifyCancel = events.Any(e => e is JobCancellationRequested) || command is JobTimedOut;
+        // A retry that ends frees its root to be retried again.
         var releaseRoot = next.IsFinished && !state.IsFinished ? next.RetryRoot : null;
+        var write = _writer.Prepare(jobId, snapshot.Version, events, context.Now, JobView.From(next, version), DueTasks.Plan(next, leased, isNew: snapshot.Version == 0), releaseRoot, notifyCancel);
         try
         {
-            await _commits.CommitAsync(session =>
-            {
-                if (snapshot.Version == 0)
-                {
-                    session.Events.StartStream(jobId, events);
-                }
-                else
-                {
-                    session.Events.Append(jobId, version, events);
-                }
-
-                session.Store(JobView.From(next, version));
-                DueTasks.Sync(session, schema, next, leased, isNew: snapshot.Version == 0);
-                if (releaseRoot is not null)
-                {
-                    // The retry ended: its root may be retried again.
-                    RetryLocks.Release(session, schema, releaseRoot, jobId);
-                }
-
-                if (notifyCancel)
-                {
-                    // Delivered on commit to every process: the ones running this job's tasks stop them at once.
-                    session.QueueSqlCommand("select pg_notify(?, ?)", DueTasks.CancelChannel(schema), jobId);
-                }
-            }).ConfigureAwait(false);
+            await _writer.CommitAsync(write).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsConcurrencyConflict(e))
+        catch (Exception e) when (e is not JobConcurrencyException && IsConcurrencyConflict(e))
         {
             throw new JobConcurrencyException(jobId, snapshot.Version, e);
         }
@@ -312,7 +289,8 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
     /// </summary>
     internal static bool IsConcurrencyConflict(Exception e) =>
         e is EventStreamUnexpectedMaxEventIdException or ConcurrentUpdateException
-            or global::Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException;
+            or global::Marten.Exceptions.ExistingStreamIdCollisionException or JasperFx.Events.ExistingStreamIdCollisionException
+        || Writing.JobWriter.IsStale(e);
 
     /// <summary>
     /// Creates or updates the store's tables (events, job views, due-task rows, …) before workers start claiming, also

@@ -1,0 +1,30 @@
+namespace Workflows.Marten.Writing;
+
+/// <summary>
+/// One job's write, ready for a group commit: its events and view serialized (by the writer's caller, so many
+/// workers serialize in parallel and the committer only sends), its due rows planned.
+/// </summary>
+/// <param name="JobId">The job (its stream's key).</param>
+/// <param name="ExpectedVersion">The stream's version the events were decided on (0: the stream starts here).</param>
+/// <param name="Events">The events, in order.</param>
+/// <param name="View">The job's view after the events.</param>
+/// <param name="Due">The job's due rows after the events.</param>
+/// <param name="ReleaseRetryRoot">A manual retry that ends here: its root, whose in-flight row goes.</param>
+/// <param name="NotifyCancel">True when the job's running attempts must stop (a cancellation or timeout).</param>
+internal sealed record JobWrite(
+    string JobId, long ExpectedVersion, IReadOnlyList<SerializedEvent> Events, SerializedView View, DuePlan Due, string? ReleaseRetryRoot, bool NotifyCancel);
+
+/// <summary>An event as stored in Marten's events table.</summary>
+/// <param name="Id">The event's id.</param>
+/// <param name="TypeName">Marten's alias of its type (the <c>type</c> column).</param>
+/// <param name="DotNetTypeName">Its .NET type as Marten names it.</param>
+/// <param name="Json">Its body.</param>
+/// <param name="Timestamp">When it was decided.</param>
+internal sealed record SerializedEvent(Guid Id, string TypeName, string DotNetTypeName, string Json, DateTimeOffset Timestamp);
+
+/// <summary>A job view as stored in Marten's document table, with its duplicated columns.</summary>
+/// <param name="Json">The document.</param>
+/// <param name="JobType">The <c>job_type</c> column.</param>
+/// <param name="Status">The <c>status</c> column.</param>
+/// <param name="ParentJobId">The <c>parent_job_id</c> column.</param>
+internal sealed record SerializedView(string Json, string JobType, string Status, string? ParentJobId);
