@@ -22,10 +22,17 @@ internal sealed partial class WorkerService(
     /// <summary>Items that may wait in the local queue per worker (jobs submitted here beyond it wait for a claim).</summary>
     private const int BacklogPerWorker = 64;
 
+    /// <summary>
+    /// Worker loops per execution slot (<see cref="ExecutionSlots"/>): a loop gives its slot back before it writes its
+    /// attempt's result, so with two loops per slot a slot runs the next attempt while the last one's result commits.
+    /// </summary>
+    private const int LoopsPerSlot = 2;
+
     /// <summary>Job rows (starts, timeouts) one claim takes at most per idle worker.</summary>
     private const int ClaimBatchLimit = 64;
 
     private readonly WakeSignal _wake = new();
+    private ExecutionSlots? _slots;
 
     /// <summary>The host starts only once the tables exist, so nothing submitted after start-up races their creation.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -38,7 +45,9 @@ internal sealed partial class WorkerService(
         var settings = options.Value;
         if (settings.WorkerCount > 0)
         {
-            local.Open(settings.WorkerCount, settings.WorkerCount * BacklogPerWorker, Owner, settings.Lease, settings.Queues.ToList());
+            _slots = new ExecutionSlots(settings.WorkerCount);
+            _slots.Released += _wake.Set;
+            local.Open(settings.WorkerCount * LoopsPerSlot, settings.WorkerCount * BacklogPerWorker, Owner, settings.Lease, settings.Queues.ToList(), _slots);
             local.WorkerIdle += _wake.Set;
         }
 
@@ -50,6 +59,12 @@ internal sealed partial class WorkerService(
         local.Close();
         local.WorkerIdle -= _wake.Set;
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _slots?.Dispose();
+        base.Dispose();
     }
 
     /// <summary>This process as a lease owner: its claimer and workers share it (any of them renews what another claimed).</summary>
@@ -64,8 +79,12 @@ internal sealed partial class WorkerService(
         }
 
         var workerLogger = loggers.CreateLogger<TaskWorker>();
-        var loops = Enumerable.Range(0, settings.WorkerCount)
-            .Select(_ => RunAsync(new TaskWorker(jobs, runner, logs, artifacts, running, Owner) { Lease = settings.Lease, Logger = workerLogger, Queues = settings.Queues.ToList(), Strategies = strategies, Configs = configs }, stoppingToken));
+        var loops = Enumerable.Range(0, settings.WorkerCount * LoopsPerSlot)
+            .Select(_ => RunAsync(new TaskWorker(jobs, runner, logs, artifacts, running, Owner)
+            {
+                Lease = settings.Lease, Logger = workerLogger, Queues = settings.Queues.ToList(), Strategies = strategies, Configs = configs, Slots = _slots,
+            }, stoppingToken))
+            .ToList();
         await Task.WhenAll(loops.Append(ClaimAsync(settings, stoppingToken)).Append(ListenAsync(settings.PollInterval, stoppingToken)).Append(SampleQueueDepthAsync(stoppingToken))).ConfigureAwait(false);
     }
 

@@ -31,7 +31,10 @@ public sealed class WorkflowsOptions
     [RegularExpression("^[a-z_][a-z0-9_]*$", ErrorMessage = "Schema must be a lower-case PostgreSQL identifier, e.g. 'workflows'.")]
     public string Schema { get; set; } = "workflows";
 
-    /// <summary>How many worker loops claim and run tasks in this process; 0 makes a submit-only host (an API front end, a client).</summary>
+    /// <summary>
+    /// How many task attempts run at once in this process; 0 makes a submit-only host (an API front end, a client). The
+    /// host runs two worker loops per slot: a loop recording an attempt's start or result does not hold a slot.
+    /// </summary>
     /// <value>Default: 2.</value>
     [Range(0, 256, ErrorMessage = "WorkerCount must be between 0 (a submit-only host) and 256.")]
     public int WorkerCount { get; set; } = 2;

@@ -19,6 +19,7 @@ public sealed class LocalWork
     private int _queued;
     private int _idle;
     private int _backlog;
+    private ExecutionSlots? _slots;
 
     /// <summary>The lease owner of rows queued here (the host process).</summary>
     public string Owner { get; private set; } = string.Empty;
@@ -32,8 +33,11 @@ public sealed class LocalWork
     /// <summary>True once workers read the queue.</summary>
     public bool IsOpen => _backlog > 0;
 
-    /// <summary>Workers with nothing to do and nothing queued for them: how much the claimer may take from the database.</summary>
-    public int FreeWorkers => Math.Max(0, Volatile.Read(ref _idle) - Volatile.Read(ref _queued));
+    /// <summary>
+    /// Workers with nothing to do, a free execution slot and nothing queued for them: how much the claimer may take
+    /// from the database (claimed work never waits for a slot behind a long attempt while another host could run it).
+    /// </summary>
+    public int FreeWorkers => Math.Max(0, Math.Min(Volatile.Read(ref _idle), _slots?.Free ?? int.MaxValue) - Volatile.Read(ref _queued));
 
     /// <summary>The items, for the workers.</summary>
     public ChannelReader<WorkItem> Reader => _items.Reader;
@@ -47,8 +51,10 @@ public sealed class LocalWork
     /// <param name="owner">The lease owner of rows queued here.</param>
     /// <param name="lease">How long those leases hold.</param>
     /// <param name="queues">The named queues the workers take.</param>
-    public void Open(int workers, int backlog, string owner, TimeSpan lease, IReadOnlyCollection<string> queues)
+    /// <param name="slots">The execution slots the workers share, if any.</param>
+    public void Open(int workers, int backlog, string owner, TimeSpan lease, IReadOnlyCollection<string> queues, ExecutionSlots? slots = null)
     {
+        _slots = slots;
         Owner = owner;
         Lease = lease;
         Queues = queues;

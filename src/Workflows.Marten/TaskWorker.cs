@@ -40,6 +40,13 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     /// <value>Default: none.</value>
     public RetryStrategies Strategies { get; init; } = RetryStrategies.None;
 
+    /// <summary>
+    /// The process's execution slots, shared by its workers (null: this worker runs one attempt at a time on its own).
+    /// A worker holds a slot from an attempt's start until the attempt has run, and gives it back before writing the
+    /// result; the result's write starts the job's next attempt at once only when a slot is free to run it.
+    /// </summary>
+    public ExecutionSlots? Slots { get; init; }
+
     /// <summary>The job configs and host secrets attempts see (secret values are masked in their logs); null: none.</summary>
     public JobConfigs? Configs { get; init; }
 
@@ -69,13 +76,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     {
         ArgumentNullException.ThrowIfNull(item);
         var claim = item.Claim;
-        JobStep? step;
-        var takenOver = false;
-        if (claim.TaskType == DueTasks.StartJob)
-        {
-            step = await jobs.StepAsync(claim.JobId, item.Known, new StartJob(), name, Lease, cancellationToken).ConfigureAwait(false);
-        }
-        else if (claim.TaskType == DueTasks.JobTimeout)
+        if (claim.TaskType == DueTasks.JobTimeout)
         {
             try
             {
@@ -88,15 +89,31 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
 
             return;
         }
-        else
-        {
-            (step, takenOver) = await StartClaimedAttemptAsync(claim, item.Known, cancellationToken).ConfigureAwait(false);
-        }
 
-        while (step?.Started is { } attempt)
+        var slot = new SlotHold(Slots);
+        await slot.TakeAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            step = await RunAttemptAsync(attempt, step.Snapshot, takenOver, cancellationToken).ConfigureAwait(false);
-            takenOver = false;
+            JobStep? step;
+            var takenOver = false;
+            if (claim.TaskType == DueTasks.StartJob)
+            {
+                step = await jobs.StepAsync(claim.JobId, item.Known, new StartJob(), name, Lease, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                (step, takenOver) = await StartClaimedAttemptAsync(claim, item.Known, cancellationToken).ConfigureAwait(false);
+            }
+
+            while (step?.Started is { } attempt)
+            {
+                step = await RunAttemptAsync(attempt, step.Snapshot, takenOver, slot, cancellationToken).ConfigureAwait(false);
+                takenOver = false;
+            }
+        }
+        finally
+        {
+            slot.Release();
         }
     }
 
@@ -126,7 +143,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
 
     /// <summary>Runs one started attempt and records its result (starting the next attempt due now in the same write).</summary>
     /// <returns>The result's write, or null when another worker recorded it first.</returns>
-    private async Task<JobStep?> RunAttemptAsync(ClaimedTask claim, JobSnapshot snapshot, bool takenOver, CancellationToken cancellationToken)
+    private async Task<JobStep?> RunAttemptAsync(ClaimedTask claim, JobSnapshot snapshot, bool takenOver, SlotHold slot, CancellationToken cancellationToken)
     {
         var state = snapshot.State;
         var task = state.TaskToRun(claim.TaskType)!; // with the container limits a retry rule set for this attempt
@@ -137,8 +154,9 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
             await cancelled.CancelAsync().ConfigureAwait(false);
         }
 
-        using var renewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var renewal = RenewWhileRunningAsync(claim, cancelled, renewing.Token);
+        // Stopped by disposing the timer, which ends its wait without a cancellation exception (one per attempt cost).
+        using var renewEvery = new PeriodicTimer(Lease / 3);
+        var renewal = RenewWhileRunningAsync(claim, cancelled, renewEvery, cancellationToken);
         AttemptResult result;
         using var scope = Logger.BeginScope(new Dictionary<string, object> { ["JobId"] = claim.JobId, ["JobType"] = state.Definition!.JobType, ["TaskType"] = claim.TaskType, ["Attempt"] = claim.Attempt });
         LogAttemptStarted(Logger, claim.JobId, claim.TaskType, claim.Attempt, task.EffectiveMethod);
@@ -159,7 +177,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         finally
         {
             await log.DisposeAsync().ConfigureAwait(false);
-            await renewing.CancelAsync().ConfigureAwait(false);
+            renewEvery.Dispose();
             await renewal.ConfigureAwait(false);
         }
 
@@ -172,9 +190,13 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
                 OutputTail = result.OutputTail is { } tail ? SecretMask.Apply(tail, configs.SecretValues) : null,
                 Outputs = result.Outputs?.ToDictionary(o => o.Key, o => SecretMask.Apply(o.Value, configs.SecretValues), StringComparer.Ordinal),
             }, cancellationToken).ConfigureAwait(false);
+        // The attempt has run: its slot is free while the result commits. The next attempt due now is started in the
+        // same write only when a slot is free to run it (else its row waits for a claim, which NOTIFY wakes).
+        slot.Release();
+        var next = slot.TryTake() ? name : null;
         try
         {
-            return await jobs.StepAsync(claim.JobId, snapshot, report, name, Lease, cancellationToken).ConfigureAwait(false);
+            return await jobs.StepAsync(claim.JobId, snapshot, report, next, Lease, cancellationToken).ConfigureAwait(false);
         }
         catch (JobConcurrencyException)
         {
@@ -187,30 +209,61 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     /// Keeps the claim alive while the task runs (every third of the lease) and, at each renewal, stops the attempt if
     /// the job is being cancelled (the notification that normally does it may have been missed).
     /// </summary>
-    private async Task RenewWhileRunningAsync(ClaimedTask claim, CancellationTokenSource cancelled, CancellationToken cancellationToken)
+    private async Task RenewWhileRunningAsync(ClaimedTask claim, CancellationTokenSource cancelled, PeriodicTimer timer, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Lease / 3);
-        try
+        while (await timer.WaitForNextTickAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            try
             {
-                try
+                await jobs.RenewLeaseAsync(claim, name, Lease, cancellationToken).ConfigureAwait(false);
+                if ((await jobs.GetAsync(claim.JobId, cancellationToken).ConfigureAwait(false))?.Status == JobStatus.Cancelling)
                 {
-                    await jobs.RenewLeaseAsync(claim, name, Lease, cancellationToken).ConfigureAwait(false);
-                    if ((await jobs.GetAsync(claim.JobId, cancellationToken).ConfigureAwait(false))?.Status == JobStatus.Cancelling)
-                    {
-                        await cancelled.CancelAsync().ConfigureAwait(false);
-                    }
-                }
-                catch (Npgsql.NpgsqlException)
-                {
-                    // A failed renewal is retried on the next tick; at worst the lease lapses and the result is still recorded once.
+                    await cancelled.CancelAsync().ConfigureAwait(false);
                 }
             }
+            catch (Npgsql.NpgsqlException)
+            {
+                // A failed renewal is retried on the next tick; at worst the lease lapses and the result is still recorded once.
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return; // the worker stops: the attempt is left to its lease
+            }
         }
-        catch (OperationCanceledException)
+    }
+
+    /// <summary>A worker's hold on an execution slot (always held when the worker has no shared slots).</summary>
+    private sealed class SlotHold(ExecutionSlots? slots)
+    {
+        private bool _held;
+
+        public async Task TakeAsync(CancellationToken cancellationToken)
         {
-            // The task ended.
+            if (slots is not null)
+            {
+                await slots.TakeAsync(cancellationToken).ConfigureAwait(false);
+                _held = true;
+            }
+        }
+
+        public bool TryTake()
+        {
+            if (slots is null)
+            {
+                return true;
+            }
+
+            _held = slots.TryTake();
+            return _held;
+        }
+
+        public void Release()
+        {
+            if (_held)
+            {
+                _held = false;
+                slots!.Release();
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Hosting.Tests.Support;
 using Workflows.Runtime;
 
@@ -44,6 +45,57 @@ public sealed class ConcurrencyTests
 
         // Another type is not held back by the limited one: it ran alongside it.
         Assert.Contains(unlimited, u => views.Any(v => v.StartedAt < u.EndedAt && u.StartedAt < v.EndedAt));
+    }
+
+    [Fact]
+    public async Task A_host_runs_at_most_WorkerCount_attempts_at_once_and_each_tasks_start_is_recorded_in_its_slot()
+    {
+        // Two worker loops per slot: a loop writing a result must not let a third attempt run beside the other two.
+        var running = 0;
+        var most = 0;
+        var workflow = Workflow.Create("slots", job => job.Task("work").Run(async (_, cancellationToken) =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            await Task.Delay(150, cancellationToken);
+            Interlocked.Decrement(ref running);
+            return 0;
+        }).OnCompleted("more").Task("more").Run((_, _) => ValueTask.FromResult(0)));
+        await using var host = await RunningHost.StartAsync("slots", options => options.WorkerCount = 2, services => services.AddSingleton(workflow));
+
+        var ids = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            ids.Add(await host.Client.SubmitAsync(workflow.Definition));
+        }
+
+        var views = new List<Marten.JobView>();
+        foreach (var id in ids)
+        {
+            views.Add(await host.WaitUntilAsync(id, v => v.Status == JobStatus.Completed, TimeSpan.FromMinutes(1)));
+        }
+
+        Assert.Equal(2, most);
+        // A task's recorded start is when it got its slot, not when a loop began to wait for one: the 150 ms tasks'
+        // recorded runs (start to end) never overlap more than the slots allow.
+        var work = views.Select(v => v.Tasks.Single(t => t.TaskType == "work")).ToList();
+        var overlapping = work.Max(t => work.Count(o => o.StartedAt <= t.StartedAt && o.EndedAt > t.StartedAt));
+        Assert.True(overlapping <= 2, $"{overlapping} attempts were recorded as running at once on 2 slots");
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var seen = Volatile.Read(ref target);
+        while (value > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref target, value, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+
+            seen = previous;
+        }
     }
 
     [Fact]

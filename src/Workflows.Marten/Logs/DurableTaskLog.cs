@@ -19,7 +19,7 @@ public sealed class DurableTaskLog : ITaskLog, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly StringBuilder _text = new();
-    private readonly CancellationTokenSource _stop = new();
+    private readonly PeriodicTimer _timer;
     private readonly Task _flusher;
     private List<(int Seq, DateTimeOffset At, LogSource Source, string Line)> _pending = [];
     private int _next;
@@ -36,6 +36,7 @@ public sealed class DurableTaskLog : ITaskLog, IAsyncDisposable
         _next = next;
         _secrets = secrets.Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length).ToArray();
         _time = time;
+        _timer = new PeriodicTimer(FlushEvery, time);
         _flusher = FlushPeriodicallyAsync();
     }
 
@@ -76,7 +77,8 @@ public sealed class DurableTaskLog : ITaskLog, IAsyncDisposable
     /// <summary>Writes what is left, with a line saying how much was cut when the log hit its bound.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
+        // Disposing the timer ends its wait (no cancellation exception: one per attempt was a measurable cost).
+        _timer.Dispose();
         await _flusher.ConfigureAwait(false);
         lock (_gate)
         {
@@ -87,27 +89,19 @@ public sealed class DurableTaskLog : ITaskLog, IAsyncDisposable
             }
         }
 
-        await FlushAsync(CancellationToken.None).ConfigureAwait(false);
-        _stop.Dispose();
+        await FlushAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Flushes every <see cref="FlushEvery"/> until the timer is disposed (the final flush follows).</summary>
     private async Task FlushPeriodicallyAsync()
     {
-        using var timer = new PeriodicTimer(FlushEvery, _time);
-        try
+        while (await _timer.WaitForNextTickAsync().ConfigureAwait(false))
         {
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
-            {
-                await FlushAsync(_stop.Token).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Disposed: the final flush follows.
+            await FlushAsync().ConfigureAwait(false);
         }
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    private async Task FlushAsync()
     {
         List<(int Seq, DateTimeOffset At, LogSource Source, string Line)> batch;
         lock (_gate)
@@ -123,20 +117,15 @@ public sealed class DurableTaskLog : ITaskLog, IAsyncDisposable
 
         try
         {
-            await _logs.WriteAsync(_jobId, _taskType, _attempt, batch, cancellationToken).ConfigureAwait(false);
+            await _logs.WriteAsync(_jobId, _taskType, _attempt, batch, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or OperationCanceledException)
+        catch (Npgsql.NpgsqlException)
         {
             // Not written: put the lines back, in order, for the next flush.
             lock (_gate)
             {
                 batch.AddRange(_pending);
                 _pending = batch;
-            }
-
-            if (e is OperationCanceledException)
-            {
-                throw;
             }
         }
     }

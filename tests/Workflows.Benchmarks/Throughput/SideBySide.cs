@@ -34,7 +34,7 @@ internal static class SideBySide
             }
         }
 
-        Console.WriteLine($"N = {jobs:N0} one-task no-op jobs ({trickle} for latency), {MeasuredRun.Workers} workers, {MeasuredRun.Clients} submitting clients, median of {runs} runs (each its own process, after a 500-job warm-up); {Environment.ProcessorCount} cores; the same runtime settings for both: {string.Join(", ", RuntimeSettings.Select(s => $"{s.Name}={s.Value}"))}");
+        Console.WriteLine($"N = {jobs:N0} one-task no-op jobs ({trickle} for latency), {MeasuredRun.Workers} workers, {MeasuredRun.Clients} submitting clients, median of {runs} runs (each its own process, after a {MeasuredRun.WarmupJobs:N0}-job warm-up); {Environment.ProcessorCount} cores; the same runtime settings for both: {string.Join(", ", RuntimeSettings.Select(s => $"{s.Name}={s.Value}"))}");
         Console.WriteLine();
         Console.WriteLine("| engine | work | submit jobs/s | end-to-end jobs/s | tx/job | CPU s/1000 jobs (engine process) | PostgreSQL CPU s/1000 jobs | peak WS MB | machine busy % | start p50 ms | p95 ms | p99 ms | stuck jobs |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
