@@ -100,10 +100,10 @@ internal sealed partial class WorkerService(
             {
                 try
                 {
-                    var claims = await jobs.ClaimDueAsync(Owner, Math.Min(free, ClaimBatchLimit), free, settings.Lease, queues, stoppingToken).ConfigureAwait(false);
-                    foreach (var claim in claims.OrderBy(c => c.IsJobRow ? 0 : 1))
+                    var claims = await jobs.ClaimWorkAsync(Owner, Math.Min(free, ClaimBatchLimit), free, settings.Lease, queues, stoppingToken).ConfigureAwait(false);
+                    foreach (var item in claims.OrderBy(c => c.Claim.IsJobRow ? 0 : 1))
                     {
-                        local.Post(new WorkItem(claim, null));
+                        local.Post(item);
                     }
 
                     claimed = claims.Count;

@@ -17,6 +17,8 @@ namespace Workflows.Marten;
 public sealed partial class JobStore(IDocumentStore store, TimeProvider time, LocalWork? local = null)
 {
     private readonly Writing.JobWriter _writer = new(store);
+    private readonly Serialization.EventNames _eventNames = new(store);
+    private readonly ISerializer _serializer = store.Options.Serializer();
 
     /// <summary>Applies a command to a job (submitting one with <see cref="RequestJob"/>) and returns the events recorded.</summary>
     /// <param name="jobId">The job run.</param>
@@ -325,7 +327,25 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
     /// <param name="lease">How long the claim holds.</param>
     /// <param name="queues">Only these named queues (null or empty: every queue).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<IReadOnlyList<ClaimedTask>> ClaimDueAsync(string worker, int max, int maxAttempts, TimeSpan lease, IReadOnlyCollection<string>? queues, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ClaimedTask>> ClaimDueAsync(string worker, int max, int maxAttempts, TimeSpan lease, IReadOnlyCollection<string>? queues, CancellationToken cancellationToken = default) =>
+        (await ClaimAsync(worker, max, maxAttempts, lease, queues, withStreams: false, cancellationToken).ConfigureAwait(false)).Select(i => i.Claim).ToList();
+
+    /// <summary>
+    /// As <see cref="ClaimDueAsync(string, int, int, TimeSpan, IReadOnlyCollection{string}?, CancellationToken)"/>, and
+    /// the same statement returns the claimed jobs' streams: a worker decides on them at once instead of reading each
+    /// stream again (one round trip less between a claim and a task's start). A stream that changed after the claim is
+    /// read again when its write finds it stale, as for any snapshot.
+    /// </summary>
+    /// <param name="worker">The claiming worker's (or process's) name.</param>
+    /// <param name="max">At most this many job rows.</param>
+    /// <param name="maxAttempts">At most this many task attempts.</param>
+    /// <param name="lease">How long the claim holds.</param>
+    /// <param name="queues">Only these named queues (null or empty: every queue).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<IReadOnlyList<WorkItem>> ClaimWorkAsync(string worker, int max, int maxAttempts, TimeSpan lease, IReadOnlyCollection<string>? queues, CancellationToken cancellationToken = default) =>
+        ClaimAsync(worker, max, maxAttempts, lease, queues, withStreams: true, cancellationToken);
+
+    private async Task<IReadOnlyList<WorkItem>> ClaimAsync(string worker, int max, int maxAttempts, TimeSpan lease, IReadOnlyCollection<string>? queues, bool withStreams, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var schema = store.Options.DatabaseSchemaName;
@@ -335,14 +355,15 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var claimed = new List<ClaimedTask>();
+        var streams = new Dictionary<string, List<(long Version, JobEvent Event)>>(StringComparer.Ordinal);
         await using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
             // Constrained starts are left to the serialized query below; everything else is claimed here.
-            command.CommandText = ClaimSql(table);
+            command.CommandText = ClaimSql(table, withStreams ? schema + ".mt_events" : null);
             AddClaimParameters(command, now, lease, worker, max, queueArray);
             command.Parameters.AddWithValue("attempts", Math.Max(0, maxAttempts));
-            var constrained = await ReadClaimsAsync(command, claimed, cancellationToken).ConfigureAwait(false);
+            var constrained = await ReadClaimsAsync(command, claimed, streams, cancellationToken).ConfigureAwait(false);
             var jobRowsLeft = max - claimed.Count(c => c.IsJobRow);
             if (constrained && jobRowsLeft > 0)
             {
@@ -351,7 +372,9 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return claimed;
+        return claimed.Select(c => new WorkItem(c, streams.TryGetValue(c.JobId, out var events)
+            ? new JobSnapshot(JobDecider.Fold(events.OrderBy(e => e.Version).Select(e => e.Event)), events.Count)
+            : null)).ToList();
     }
 
     /// <summary>
@@ -360,7 +383,8 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
     /// walks its own partial index (<see cref="DueTasks.Table"/>) and stops at its limit.
     /// </summary>
     /// <param name="table">The schema-qualified due-work table.</param>
-    internal static string ClaimSql(string table) => $"""
+    /// <param name="events">Marten's schema-qualified events table, to return the claimed jobs' events too (rows with no task name).</param>
+    internal static string ClaimSql(string table, string? events = null) => $"""
             with jobs as (
               select t.job_id, t.task_type from {table} t
               where ({DueTasks.IsJobRowSql}) and t.max_concurrency is null and t.lock_key is null
@@ -380,11 +404,16 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
               update {table} t set lease_until = @until, owner = @worker
               from next where t.job_id = next.job_id and t.task_type = next.task_type
               returning t.job_id, t.task_type, t.attempt, t.lease_until)
-            select job_id, task_type, attempt, lease_until, null::boolean from updated
+            select job_id, task_type, attempt, lease_until, null::boolean, null::bigint, null::varchar, null::jsonb from updated
             union all
             select null, null, null, null, exists (
               select 1 from {table} c where c.task_type = '' and (c.max_concurrency is not null or c.lock_key is not null)
-                and c.due_at <= @now and (c.lease_until is null or c.lease_until <= @now))
+                and c.due_at <= @now and (c.lease_until is null or c.lease_until <= @now)), null, null, null
+            {(events is null ? string.Empty : $"""
+            union all
+            select e.stream_id, null, null, null, null, e.version, e.type, e.data from {events} e
+            where e.stream_id = any(array(select job_id from updated))
+            """)}
             """;
 
     private static void AddClaimParameters(Npgsql.NpgsqlCommand command, DateTimeOffset now, TimeSpan lease, string worker, int max, string[] queues)
@@ -396,8 +425,11 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
         command.Parameters.AddWithValue("queues", queues);
     }
 
-    /// <summary>Reads claimed rows; a row without a job id carries the flag returned (whether constrained starts are due).</summary>
-    private static async Task<bool> ReadClaimsAsync(Npgsql.NpgsqlCommand command, List<ClaimedTask> claimed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads claimed rows; a row without a job id carries the flag returned (whether constrained starts are due), a row
+    /// with a job id and no task name one event of that job's stream.
+    /// </summary>
+    private async Task<bool> ReadClaimsAsync(Npgsql.NpgsqlCommand command, List<ClaimedTask> claimed, Dictionary<string, List<(long, JobEvent)>>? streams, CancellationToken cancellationToken)
     {
         var flag = false;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -406,6 +438,19 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
             if (reader.IsDBNull(0))
             {
                 flag = reader.GetBoolean(4);
+                continue;
+            }
+
+            if (reader.IsDBNull(1))
+            {
+                var jobId = reader.GetString(0);
+                var type = _eventNames.TypeOf(reader.GetString(6));
+                if (!streams!.TryGetValue(jobId, out var events))
+                {
+                    streams[jobId] = events = [];
+                }
+
+                events.Add((reader.GetInt64(5), (JobEvent)_serializer.FromJson(type, reader, 7)));
                 continue;
             }
 
@@ -455,7 +500,11 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
             returning t.job_id, t.task_type, t.attempt, t.lease_until
             """;
         AddClaimParameters(command, now, lease, worker, max, queues);
-        await ReadClaimsAsync(command, claimed, cancellationToken).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            claimed.Add(new ClaimedTask(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3)));
+        }
     }
 
     /// <summary>Extends a claim this worker still holds, while its task runs; false when the claim was lost or the attempt moved on.</summary>

@@ -55,11 +55,11 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     /// <returns>How many claims were processed.</returns>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
-        var claims = await jobs.ClaimDueAsync(name, ClaimBatch, Lease, Queues, cancellationToken).ConfigureAwait(false);
+        var claims = await jobs.ClaimWorkAsync(name, ClaimBatch, 1, Lease, Queues, cancellationToken).ConfigureAwait(false);
         // The claim holds at most one task attempt, run last: the quick job rows (timeouts) never wait behind it.
-        foreach (var claim in claims.OrderBy(c => c.IsJobRow ? 0 : 1))
+        foreach (var item in claims.OrderBy(c => c.Claim.IsJobRow ? 0 : 1))
         {
-            await ProcessAsync(new WorkItem(claim, null), cancellationToken).ConfigureAwait(false);
+            await ProcessAsync(item, cancellationToken).ConfigureAwait(false);
         }
 
         return claims.Count;

@@ -136,6 +136,28 @@ public sealed class JobStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_claim_returns_each_claimed_jobs_stream_as_stored()
+    {
+        await _jobs.ExecuteAsync("job-6", new RequestJob("job-6", new Samples.RetryJob().Definition, new Dictionary<string, string> { ["k"] = "v" }));
+        await _jobs.ExecuteAsync("job-7", new RequestJob("job-7", new Samples.RetryJob().Definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("job-7", new StartJob());
+
+        var items = await _jobs.ClaimWorkAsync("a", 10, 10, TimeSpan.FromSeconds(30), null);
+
+        Assert.Equal([("job-6", ""), ("job-7", "first")], items.Select(i => (i.Claim.JobId, i.Claim.TaskType)).Order());
+        foreach (var item in items)
+        {
+            // The same state and version as a fresh read of the stream: the worker can decide on it at once.
+            var stored = await _jobs.SnapshotAsync(item.Claim.JobId);
+            var known = Assert.IsType<JobSnapshot>(item.Known);
+            Assert.Equal(stored.Version, known.Version);
+            Assert.Equal(JobView.From(stored.State, stored.Version) with { Params = null!, Tasks = [] }, JobView.From(known.State, known.Version) with { Params = null!, Tasks = [] });
+            Assert.Equal(stored.State.Params, known.State.Params);
+            Assert.Equal(stored.State.Tasks.Values, known.State.Tasks.Values);
+        }
+    }
+
+    [Fact]
     public async Task A_renewed_lease_keeps_a_long_task_from_being_taken_over()
     {
         await _jobs.ExecuteAsync("job-8", new RequestJob("job-8", new Samples.RetryJob().Definition, new Dictionary<string, string>()));

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Marten;
 using Npgsql;
@@ -25,7 +24,7 @@ internal sealed class JobWriter
 
     private readonly IDocumentStore _store;
     private readonly ISerializer _serializer;
-    private readonly ConcurrentDictionary<Type, (string Alias, string DotNet)> _eventTypes = new();
+    private readonly Serialization.EventNames _eventNames;
     private readonly string _schema;
     private readonly string _viewDotNetType = typeof(JobView).FullName!;
     private readonly GroupCommit<JobWrite> _group;
@@ -37,6 +36,7 @@ internal sealed class JobWriter
     {
         _store = store;
         _serializer = store.Options.Serializer();
+        _eventNames = new Serialization.EventNames(store);
         _schema = store.Options.DatabaseSchemaName;
         _group = new GroupCommit<JobWrite>(CommitGroupAsync);
     }
@@ -59,12 +59,7 @@ internal sealed class JobWriter
         var serialized = new SerializedEvent[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
-            var type = events[i].GetType();
-            var (alias, dotNet) = _eventTypes.GetOrAdd(type, static (t, graph) =>
-            {
-                var mapping = graph.EventMappingFor(t);
-                return (mapping.EventTypeName, mapping.DotNetTypeName);
-            }, (global::Marten.Events.EventGraph)_store.Options.Events);
+            var (alias, dotNet) = _eventNames.Of(events[i].GetType());
             serialized[i] = new SerializedEvent(Guid.CreateVersion7(), alias, dotNet, _serializer.ToJson(events[i]), timestamp);
         }
 
