@@ -24,9 +24,11 @@ internal sealed partial class WorkerService(
 
     /// <summary>
     /// Worker loops per execution slot (<see cref="ExecutionSlots"/>): a loop gives its slot back before it writes its
-    /// attempt's result, so with two loops per slot a slot runs the next attempt while the last one's result commits.
+    /// attempt's result, so a slot runs the next attempt while the last ones' results commit. Four, measured: two left
+    /// slots idle while both their loops waited for commits (1,500 vs 1,800 no-op jobs/s on 8 slots, and more loops
+    /// writing at once make larger group commits: 0.27 transactions per job instead of 0.44).
     /// </summary>
-    private const int LoopsPerSlot = 2;
+    private const int LoopsPerSlot = 4;
 
     /// <summary>Job rows (starts, timeouts) one claim takes at most per idle worker.</summary>
     private const int ClaimBatchLimit = 64;
