@@ -85,7 +85,11 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
     /// <param name="lease">How long that worker's lease holds.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="JobConcurrencyException">Another writer changed the job first, twice.</exception>
-    public async Task<JobStep> StepAsync(string jobId, JobSnapshot? known, JobCommand command, string? worker, TimeSpan lease, CancellationToken cancellationToken = default)
+    public Task<JobStep> StepAsync(string jobId, JobSnapshot? known, JobCommand command, string? worker, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        StepAsync(jobId, known, command, worker, lease, null, cancellationToken);
+
+    /// <summary>As <see cref="StepAsync(string, JobSnapshot?, JobCommand, string?, TimeSpan, CancellationToken)"/>, with an attempt's last log lines written in the same transaction.</summary>
+    internal async Task<JobStep> StepAsync(string jobId, JobSnapshot? known, JobCommand command, string? worker, TimeSpan lease, Logs.LogTail? log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         for (var attempt = 0; ; attempt++)
@@ -93,7 +97,7 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
             var snapshot = known ?? await SnapshotAsync(jobId, cancellationToken).ConfigureAwait(false);
             try
             {
-                return await WriteAsync(jobId, snapshot, command, worker, lease, null, cancellationToken).ConfigureAwait(false);
+                return await WriteAsync(jobId, snapshot, command, worker, lease, null, cancellationToken, log).ConfigureAwait(false);
             }
             catch (JobConcurrencyException) when (known is not null && attempt == 0)
             {
@@ -116,7 +120,8 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
     /// One transaction: the decided events appended at the snapshot's version, the job view, the due rows (the attempt
     /// started here and a locally queued start written leased), the retry lock, and the notifications.
     /// </summary>
-    private async Task<JobStep> WriteAsync(string jobId, JobSnapshot snapshot, JobCommand command, string? worker, TimeSpan lease, RowLease? queuedLocally, CancellationToken cancellationToken)
+    private async Task<JobStep> WriteAsync(
+        string jobId, JobSnapshot snapshot, JobCommand command, string? worker, TimeSpan lease, RowLease? queuedLocally, CancellationToken cancellationToken, Logs.LogTail? log = null)
     {
         var state = snapshot.State;
         var context = new DecisionContext(time.GetUtcNow(), Random.Shared.NextDouble());
@@ -139,19 +144,44 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
             }
         }
 
+        ClaimedTask? handedOver = null;
+        if (started is null && queuedLocally is null && local is { IsOpen: true } && (local.Queues.Count == 0 || local.Queues.Contains(next.Queue))
+            && NextDueAttempt(next, context.Now) is { } ready && local.TryReserveFollowUp())
+        {
+            // An attempt due now that no worker starts in this write (an immediate retry while every slot is busy): its
+            // row is written leased to this process and the attempt queued for its workers, as a submitted job is.
+            handedOver = new ClaimedTask(jobId, ready.TaskType, ready.Attempt, context.Now + local.Lease);
+            queuedLocally = new RowLease(ready.TaskType, local.Owner, handedOver.LeaseUntil);
+        }
+
         var version = snapshot.Version + events.Count;
         var leased = started is not null ? new RowLease(started.TaskType, worker!, started.LeaseUntil) : queuedLocally;
         var notifyCancel = events.Any(e => e is JobCancellationRequested) || command is JobTimedOut;
         // A retry that ends frees its root to be retried again.
         var releaseRoot = next.IsFinished && !state.IsFinished ? next.RetryRoot : null;
-        var write = _writer.Prepare(jobId, snapshot.Version, events, context.Now, JobView.From(next, version), DueTasks.Plan(next, leased, isNew: snapshot.Version == 0), releaseRoot, notifyCancel);
+        var write = _writer.Prepare(jobId, snapshot.Version, events, context.Now, JobView.From(next, version), DueTasks.Plan(next, leased, isNew: snapshot.Version == 0), releaseRoot, notifyCancel, log);
         try
         {
             await _writer.CommitAsync(write).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not JobConcurrencyException && IsConcurrencyConflict(e))
         {
+            if (handedOver is not null)
+            {
+                local!.Unreserve();
+            }
+
             throw new JobConcurrencyException(jobId, snapshot.Version, e);
+        }
+        catch when (handedOver is not null)
+        {
+            local!.Unreserve();
+            throw;
+        }
+
+        if (handedOver is not null)
+        {
+            local!.PostReserved(new WorkItem(handedOver, new JobSnapshot(next, version)));
         }
 
         WorkflowsTelemetry.Record(next, events);

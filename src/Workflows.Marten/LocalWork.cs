@@ -83,6 +83,22 @@ public sealed class LocalWork
         }
     }
 
+    /// <summary>
+    /// Reserves a place for the next attempt of a job this process runs (an immediate retry, the next task), past the
+    /// backlog's bound: such work is bounded by the jobs the workers run, and waiting for a claim behind a full backlog
+    /// cost a claim and a read of the stream per attempt. False when closed.
+    /// </summary>
+    public bool TryReserveFollowUp()
+    {
+        if (!IsOpen)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _queued);
+        return true;
+    }
+
     /// <summary>Gives back a reservation whose submit failed.</summary>
     public void Unreserve() => Interlocked.Decrement(ref _queued);
 

@@ -172,11 +172,11 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         catch
         {
             activity?.Dispose(); // shutdown: the attempt is left to its lease
+            await log.DisposeAsync().ConfigureAwait(false);
             throw;
         }
         finally
         {
-            await log.DisposeAsync().ConfigureAwait(false);
             renewEvery.Dispose();
             await renewal.ConfigureAwait(false);
         }
@@ -184,24 +184,59 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(began);
         WorkflowsTelemetry.EndAttempt(activity, claim.TaskType, result.ExitCode, result.ErrorCode, elapsed);
         LogAttemptEnded(Logger, claim.JobId, claim.TaskType, claim.Attempt, result.ExitCode, result.ErrorCode, elapsed.TotalMilliseconds);
-        var report = await Strategies.ApplyAsync(
-            state, new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode)
-            {
-                OutputTail = result.OutputTail is { } tail ? SecretMask.Apply(tail, configs.SecretValues) : null,
-                Outputs = result.Outputs?.ToDictionary(o => o.Key, o => SecretMask.Apply(o.Value, configs.SecretValues), StringComparer.Ordinal),
-            }, cancellationToken).ConfigureAwait(false);
-        // The attempt has run: its slot is free while the result commits. The next attempt due now is started in the
-        // same write only when a slot is free to run it (else its row waits for a claim, which NOTIFY wakes).
-        slot.Release();
-        var next = slot.TryTake() ? name : null;
+        LogTail? rest = null;
         try
         {
-            return await jobs.StepAsync(claim.JobId, snapshot, report, next, Lease, cancellationToken).ConfigureAwait(false);
+            var report = await Strategies.ApplyAsync(
+                state, new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode)
+                {
+                    OutputTail = result.OutputTail is { } tail ? SecretMask.Apply(tail, configs.SecretValues) : null,
+                    Outputs = result.Outputs?.ToDictionary(o => o.Key, o => SecretMask.Apply(o.Value, configs.SecretValues), StringComparer.Ordinal),
+                }, cancellationToken).ConfigureAwait(false);
+            // The attempt has run: its slot is free while the result commits. The next attempt due now is started in the
+            // same write only when a slot is free to run it (else it is queued here, or its row waits for a claim).
+            slot.Release();
+            var next = slot.TryTake() ? name : null;
+            // The log's last lines commit with the result: no transaction of their own per attempt.
+            rest = await log.CloseAsync().ConfigureAwait(false);
+            var step = await jobs.StepAsync(claim.JobId, snapshot, report, next, Lease, rest, cancellationToken).ConfigureAwait(false);
+            if (step.Events.Count == 0)
+            {
+                await WriteAloneAsync(log, rest).ConfigureAwait(false); // the result was refused (the job moved on): the lines still count
+            }
+
+            return step;
         }
         catch (JobConcurrencyException)
         {
             // Another worker recorded this attempt's result first (a lease taken over): the result is recorded once.
+            await WriteAloneAsync(log, rest).ConfigureAwait(false);
             return null;
+        }
+        catch
+        {
+            await WriteAloneAsync(log, rest).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Writes an attempt's last lines on their own when no result write took them (or the log, if not closed yet).</summary>
+    private static async Task WriteAloneAsync(DurableTaskLog log, LogTail? rest)
+    {
+        try
+        {
+            if (rest is null)
+            {
+                await log.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await log.WriteAsync(rest).ConfigureAwait(false);
+            }
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            // The database is unreachable: the attempt is left to its lease and runs again, with a log of its own.
         }
     }
 

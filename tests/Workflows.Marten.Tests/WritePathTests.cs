@@ -108,6 +108,29 @@ public sealed class WritePathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_attempt_due_now_that_no_worker_starts_is_handed_to_this_process_with_its_row_leased()
+    {
+        var local = new LocalWork();
+        local.Open(workers: 1, backlog: 10, "host-a", Lease, []);
+        var jobs = new JobStore(_documents, _clock, local);
+        await jobs.ExecuteAsync("j9", new RequestJob("j9", _twoTasks, new Dictionary<string, string>()));
+        Assert.True(local.Reader.TryRead(out _)); // the submitted job's start
+        local.Taken();
+        var started = await jobs.StepAsync("j9", null, new StartJob(), "host-a", Lease);
+
+        // The first task completes and no slot is free to start the second in the same write (worker: null).
+        var result = await jobs.StepAsync("j9", started.Snapshot, new ReportTaskResult("a", 1, 0), null, Lease);
+
+        Assert.Null(result.Started);
+        Assert.True(local.Reader.TryRead(out var item));
+        Assert.Equal(("j9", "b", 1), (item.Claim.JobId, item.Claim.TaskType, item.Claim.Attempt));
+        Assert.Equal(result.Snapshot, item.Known);
+        Assert.Empty(await jobs.ClaimDueAsync("host-b", 10, 10, Lease, null)); // leased to this process, kept for recovery
+        _clock.Advance(Lease + TimeSpan.FromSeconds(1)); // host-a died before running it: another host does
+        Assert.Equal(("j9", "b"), Assert.Single(await jobs.ClaimDueAsync("host-b", 10, 10, Lease, null)) is var c ? (c.JobId, c.TaskType) : default);
+    }
+
+    [Fact]
     public async Task A_claim_takes_one_task_attempt_per_idle_worker()
     {
         var jobs = new JobStore(_documents, _clock);

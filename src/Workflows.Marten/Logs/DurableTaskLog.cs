@@ -26,6 +26,7 @@ public sealed class DurableTaskLog : ITaskLog, IAsyncDisposable
     private long _bytes;
     private long _droppedBytes;
     private int _droppedLines;
+    private int _closed;
 
     internal DurableTaskLog(TaskLogs logs, string jobId, string taskType, int attempt, int next, IEnumerable<string> secrets, TimeProvider time)
     {
@@ -77,6 +78,25 @@ public sealed class DurableTaskLog : ITaskLog, IAsyncDisposable
     /// <summary>Writes what is left, with a line saying how much was cut when the log hit its bound.</summary>
     public async ValueTask DisposeAsync()
     {
+        var rest = await CloseAsync().ConfigureAwait(false);
+        if (rest is not null)
+        {
+            await WriteAsync(rest).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Stops the periodic flush and returns the lines not written yet (with the note of what was cut), for the caller
+    /// to write in the transaction that records the attempt's result (one transaction less per attempt); null when
+    /// closed already. Write them with <see cref="WriteAsync(LogTail)"/> if that write fails.
+    /// </summary>
+    internal async ValueTask<LogTail?> CloseAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 1)
+        {
+            return null;
+        }
+
         // Disposing the timer ends its wait (no cancellation exception: one per attempt was a measurable cost).
         _timer.Dispose();
         await _flusher.ConfigureAwait(false);
@@ -87,10 +107,17 @@ public sealed class DurableTaskLog : ITaskLog, IAsyncDisposable
                 _pending.Add((_next++, _time.GetUtcNow(), LogSource.System,
                     $"log truncated: {_droppedLines} more lines ({_droppedBytes} bytes) over the {_logs.MaxBytesPerAttempt}-byte limit per attempt"));
             }
-        }
 
-        await FlushAsync().ConfigureAwait(false);
+            var rest = new LogTail(_jobId, _taskType, _attempt, _pending);
+            _pending = [];
+            return rest;
+        }
     }
+
+    /// <summary>Writes lines this log returned from <see cref="CloseAsync"/> in a transaction of their own.</summary>
+    /// <param name="rest">The lines.</param>
+    internal Task WriteAsync(LogTail rest) =>
+        rest.Lines.Count == 0 ? Task.CompletedTask : _logs.WriteAsync(rest.JobId, rest.TaskType, rest.Attempt, rest.Lines, CancellationToken.None);
 
     /// <summary>Flushes every <see cref="FlushEvery"/> until the timer is disposed (the final flush follows).</summary>
     private async Task FlushPeriodicallyAsync()
@@ -130,3 +157,10 @@ public sealed class DurableTaskLog : ITaskLog, IAsyncDisposable
         }
     }
 }
+
+/// <summary>The lines of an attempt's log not written yet, written with the attempt's result.</summary>
+/// <param name="JobId">The job.</param>
+/// <param name="TaskType">The task.</param>
+/// <param name="Attempt">The attempt.</param>
+/// <param name="Lines">The lines, in order.</param>
+internal sealed record LogTail(string JobId, string TaskType, int Attempt, IReadOnlyList<(int Seq, DateTimeOffset At, LogSource Source, string Line)> Lines);

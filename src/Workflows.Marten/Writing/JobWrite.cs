@@ -11,8 +11,10 @@ namespace Workflows.Marten.Writing;
 /// <param name="Due">The job's due rows after the events.</param>
 /// <param name="ReleaseRetryRoot">A manual retry that ends here: its root, whose in-flight row goes.</param>
 /// <param name="NotifyCancel">True when the job's running attempts must stop (a cancellation or timeout).</param>
+/// <param name="Log">The last lines of the attempt whose result this writes, if any (they commit with it).</param>
 internal sealed record JobWrite(
-    string JobId, long ExpectedVersion, IReadOnlyList<SerializedEvent> Events, SerializedView View, DuePlan Due, string? ReleaseRetryRoot, bool NotifyCancel);
+    string JobId, long ExpectedVersion, IReadOnlyList<SerializedEvent> Events, SerializedView View, DuePlan Due, string? ReleaseRetryRoot, bool NotifyCancel,
+    Logs.LogTail? Log = null);
 
 /// <summary>An event as stored in Marten's events table.</summary>
 /// <param name="Id">The event's id.</param>

@@ -53,7 +53,9 @@ internal sealed class JobWriter
     /// <param name="due">The due rows after them.</param>
     /// <param name="releaseRetryRoot">A retry's root whose in-flight row goes, if any.</param>
     /// <param name="notifyCancel">True to tell every process to stop the job's attempts.</param>
-    public JobWrite Prepare(string jobId, long expectedVersion, IReadOnlyList<JobEvent> events, DateTimeOffset at, JobView view, DuePlan due, string? releaseRetryRoot, bool notifyCancel)
+    /// <param name="log">The last lines of the attempt whose result this is, if any.</param>
+    public JobWrite Prepare(
+        string jobId, long expectedVersion, IReadOnlyList<JobEvent> events, DateTimeOffset at, JobView view, DuePlan due, string? releaseRetryRoot, bool notifyCancel, Logs.LogTail? log = null)
     {
         var timestamp = at.ToUniversalTime();
         var serialized = new SerializedEvent[events.Count];
@@ -65,7 +67,7 @@ internal sealed class JobWriter
 
         return new JobWrite(
             jobId, expectedVersion, serialized, new SerializedView(_serializer.ToJson(view), view.JobType, view.Status.ToString(), view.ParentJobId), due,
-            releaseRetryRoot, notifyCancel);
+            releaseRetryRoot, notifyCancel, log);
     }
 
     /// <summary>Commits the write, in one transaction with other jobs' writes waiting at that moment (<see cref="GroupCommit{T}"/>).</summary>
@@ -85,8 +87,10 @@ internal sealed class JobWriter
         var due = new DueParameters();
         var releases = new List<(string Root, string Job)>();
         var cancels = new List<string>();
+        var logs = new LogColumns();
         foreach (var write in writes)
         {
+            logs.Add(write.Log);
             streams.Add(write);
             events.Add(write);
             views.Add(write);
@@ -155,6 +159,16 @@ internal sealed class JobWriter
             // The retries ended: their roots may be retried again.
             Add(batch, $"delete from {_schema}.{RetryLocks.TableName} r using unnest(?::varchar[], ?::varchar[]) v(root_id, job_id) where r.root_id = v.root_id and r.job_id = v.job_id",
                 releases.Select(r => r.Root).ToArray(), releases.Select(r => r.Job).ToArray());
+        }
+
+        if (logs.JobIds.Count > 0)
+        {
+            // Written again after a lapsed lease, an attempt's lines keep the first run's (its log resumes after them).
+            Add(batch, $"""
+                insert into {_schema}.{Logs.TaskLogs.TableName} (job_id, task_type, attempt, seq, at, source, line)
+                select * from unnest(?::varchar[], ?::varchar[], ?::int[], ?::int[], ?::timestamptz[], ?::varchar[], ?::varchar[])
+                on conflict do nothing
+                """, logs.JobIds.ToArray(), logs.TaskTypes.ToArray(), logs.Attempts.ToArray(), logs.Seqs.ToArray(), logs.Ats.ToArray(), logs.Sources.ToArray(), logs.Lines.ToArray());
         }
 
         if (cancels.Count > 0)
@@ -286,6 +300,31 @@ internal sealed class JobWriter
                 Types.Add(e.TypeName);
                 Timestamps.Add(e.Timestamp);
                 DotNetTypes.Add(e.DotNetTypeName);
+            }
+        }
+    }
+
+    private sealed class LogColumns
+    {
+        public List<string> JobIds { get; } = [];
+        public List<string> TaskTypes { get; } = [];
+        public List<int> Attempts { get; } = [];
+        public List<int> Seqs { get; } = [];
+        public List<DateTimeOffset> Ats { get; } = [];
+        public List<string> Sources { get; } = [];
+        public List<string> Lines { get; } = [];
+
+        public void Add(Logs.LogTail? log)
+        {
+            foreach (var (seq, at, source, line) in log?.Lines ?? [])
+            {
+                JobIds.Add(log!.JobId);
+                TaskTypes.Add(log.TaskType);
+                Attempts.Add(log.Attempt);
+                Seqs.Add(seq);
+                Ats.Add(at);
+                Sources.Add(source.ToString());
+                Lines.Add(line.Replace("\0", string.Empty, StringComparison.Ordinal));
             }
         }
     }
