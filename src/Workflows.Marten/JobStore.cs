@@ -145,7 +145,7 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
         }
 
         ClaimedTask? handedOver = null;
-        if (started is null && queuedLocally is null && local is { IsOpen: true } && (local.Queues.Count == 0 || local.Queues.Contains(next.Queue))
+        if (started is null && queuedLocally is null && next.Status == JobStatus.Running && local is { IsOpen: true } && (local.Queues.Count == 0 || local.Queues.Contains(next.Queue))
             && NextDueAttempt(next, context.Now) is { } ready && local.TryReserveFollowUp())
         {
             // An attempt due now that no worker starts in this write (an immediate retry while every slot is busy): its
@@ -383,25 +383,28 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
         var queueArray = (queues ?? []).ToArray();
         await using var connection = store.Storage.Database.CreateConnection();
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var claimed = new List<ClaimedTask>();
         var streams = new Dictionary<string, List<(long Version, JobEvent Event)>>(StringComparer.Ordinal);
+        bool constrained;
         await using (var command = connection.CreateCommand())
         {
-            command.Transaction = transaction;
-            // Constrained starts are left to the serialized query below; everything else is claimed here.
+            // One statement, atomic on its own: no transaction round trips around it. Constrained starts are left to
+            // the serialized query below; everything else is claimed here.
             command.CommandText = ClaimSql(table, withStreams ? schema + ".mt_events" : null);
             AddClaimParameters(command, now, lease, worker, max, queueArray);
             command.Parameters.AddWithValue("attempts", Math.Max(0, maxAttempts));
-            var constrained = await ReadClaimsAsync(command, claimed, streams, cancellationToken).ConfigureAwait(false);
-            var jobRowsLeft = max - claimed.Count(c => c.IsJobRow);
-            if (constrained && jobRowsLeft > 0)
-            {
-                await ClaimConstrainedStartsAsync(connection, transaction, table, now, lease, worker, jobRowsLeft, queueArray, claimed, cancellationToken).ConfigureAwait(false);
-            }
+            constrained = await ReadClaimsAsync(command, claimed, streams, cancellationToken).ConfigureAwait(false);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        var jobRowsLeft = max - claimed.Count(c => c.IsJobRow);
+        if (constrained && jobRowsLeft > 0)
+        {
+            // The advisory lock that keeps the counts exact is transaction-scoped.
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await ClaimConstrainedStartsAsync(connection, transaction, table, now, lease, worker, jobRowsLeft, queueArray, claimed, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return claimed.Select(c => new WorkItem(c, streams.TryGetValue(c.JobId, out var events)
             ? new JobSnapshot(JobDecider.Fold(events.OrderBy(e => e.Version).Select(e => e.Event)), events.Count)
             : null)).ToList();
