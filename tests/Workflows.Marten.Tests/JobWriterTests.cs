@@ -61,7 +61,8 @@ public sealed class JobWriterTests : IAsyncLifetime
         // Decided on an older version (here: a second start of the stream): the database refuses it, read as stale.
         var behind = await Assert.ThrowsAsync<PostgresException>(() => _writer.CommitAsync(Submit("job-x").Write));
         Assert.True(JobWriter.IsStale(behind), behind.Message);
-        Assert.Equal(1, (await _documents.QuerySession().Events.FetchStreamStateAsync("job-x"))!.Version);
+        await using var session = _documents.QuerySession();
+        Assert.Equal(1, (await session.Events.FetchStreamStateAsync("job-x"))!.Version);
     }
 
     [Fact]
