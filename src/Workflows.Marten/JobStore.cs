@@ -69,7 +69,7 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
     private bool RunsHere(RequestJob request) =>
         request.Definition.MaxConcurrency is null && request.LockKey is null
         && (request.ScheduledAt is null || request.ScheduledAt <= time.GetUtcNow())
-        && (local!.Queues.Count == 0 || local.Queues.Contains(request.Queue));
+        && local!.Takes(request.Queue);
 
     /// <summary>
     /// Applies a command to a job known at <paramref name="known"/> (null: read it first) and, when
@@ -145,7 +145,7 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
         }
 
         ClaimedTask? handedOver = null;
-        if (started is null && queuedLocally is null && next.Status == JobStatus.Running && local is { IsOpen: true } && (local.Queues.Count == 0 || local.Queues.Contains(next.Queue))
+        if (started is null && queuedLocally is null && next.Status == JobStatus.Running && local is { IsOpen: true } && local.Takes(next.Queue)
             && NextDueAttempt(next, context.Now) is { } ready && local.TryReserveFollowUp())
         {
             // An attempt due now that no worker starts in this write (an immediate retry while every slot is busy): its
@@ -405,9 +405,9 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return claimed.Select(c => new WorkItem(c, streams.TryGetValue(c.JobId, out var events)
-            ? new JobSnapshot(JobDecider.Fold(events.OrderBy(e => e.Version).Select(e => e.Event)), events.Count)
-            : null)).ToList();
+        // A job claimed with two rows (its timeout and an attempt) is folded once.
+        var snapshots = streams.ToDictionary(p => p.Key, p => new JobSnapshot(JobDecider.Fold(p.Value.OrderBy(e => e.Version).Select(e => e.Event)), p.Value.Count), StringComparer.Ordinal);
+        return claimed.Select(c => new WorkItem(c, snapshots.GetValueOrDefault(c.JobId))).ToList();
     }
 
     /// <summary>

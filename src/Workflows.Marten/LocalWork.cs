@@ -30,6 +30,10 @@ public sealed class LocalWork
     /// <summary>The named queues this process's workers take (empty: every queue).</summary>
     public IReadOnlyCollection<string> Queues { get; private set; } = [];
 
+    /// <summary>True when this process's workers take work of the named queue.</summary>
+    /// <param name="queue">A job's queue.</param>
+    public bool Takes(string queue) => Queues.Count == 0 || Queues.Contains(queue);
+
     /// <summary>True once workers read the queue.</summary>
     public bool IsOpen => _backlog > 0;
 

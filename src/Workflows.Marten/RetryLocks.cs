@@ -25,8 +25,9 @@ internal static class RetryLocks
     public static void Take(IDocumentSession session, string schema, string rootId, string jobId, DateTimeOffset at) =>
         session.QueueSqlCommand($"insert into {schema}.{TableName} (root_id, job_id, created_at) values (?, ?, ?)", rootId, jobId, at);
 
-    public static void Release(IDocumentSession session, string schema, string rootId, string jobId) =>
-        session.QueueSqlCommand($"delete from {schema}.{TableName} where root_id = ? and job_id = ?", rootId, jobId);
+    /// <summary>Ends retries (their roots may be retried again). Parameters, in order (<c>?</c>): the roots, and the retries' job ids.</summary>
+    public static string ReleaseSql(string schema) =>
+        $"delete from {schema}.{TableName} r using unnest(?::varchar[], ?::varchar[]) v(root_id, job_id) where r.root_id = v.root_id and r.job_id = v.job_id";
 
     /// <summary>True when the exception is this table's primary key refusing a second retry in flight.</summary>
     public static bool IsConflict(Exception e)

@@ -53,7 +53,7 @@ public static class WorkflowsMarten
         });
         // Registered up front so "apply all configured changes" creates the event tables too (hosts never create
         // schema objects lazily), and so the events' aliases are known before the first one is read.
-        options.Events.AddEventTypes(typeof(JobEvent).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(JobEvent)) && !t.IsAbstract));
+        options.Events.AddEventTypes(Serialization.EventNames.JobEventTypes);
         options.Schema.For<JobView>().Identity(v => v.Id)
             .Index(v => v.CreatedAt)
             .Duplicate(v => v.JobType)

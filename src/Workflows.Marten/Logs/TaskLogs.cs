@@ -95,22 +95,30 @@ public sealed class TaskLogs(IDocumentStore store, TimeProvider time)
     internal async Task WriteAsync(string jobId, string taskType, int attempt, IReadOnlyList<(int Seq, DateTimeOffset At, LogSource Source, string Line)> lines, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(
-            $"""
-            insert into {Table} (job_id, task_type, attempt, seq, at, source, line)
-            select $1, $2, $3, s, a, src, l from unnest($4::int[], $5::timestamptz[], $6::text[], $7::text[]) as x(s, a, src, l)
-            on conflict do nothing
-            """,
-            connection);
-        command.Parameters.Add(new() { Value = jobId });
-        command.Parameters.Add(new() { Value = taskType });
-        command.Parameters.Add(new() { Value = attempt });
+        await using var command = new NpgsqlCommand(InsertSql(store.Options.DatabaseSchemaName), connection);
+        command.Parameters.Add(new() { Value = lines.Select(_ => jobId).ToArray() });
+        command.Parameters.Add(new() { Value = lines.Select(_ => taskType).ToArray() });
+        command.Parameters.Add(new() { Value = lines.Select(_ => attempt).ToArray() });
         command.Parameters.Add(new() { Value = lines.Select(l => l.Seq).ToArray() });
         command.Parameters.Add(new() { Value = lines.Select(l => l.At).ToArray() });
         command.Parameters.Add(new() { Value = lines.Select(l => l.Source.ToString()).ToArray() });
-        command.Parameters.Add(new() { Value = lines.Select(l => l.Line.Replace("\0", string.Empty, StringComparison.Ordinal)).ToArray() });
+        command.Parameters.Add(new() { Value = lines.Select(l => Storable(l.Line)).ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Writes log lines of any attempts, one array per column ($1 job ids … $7 lines): an attempt's own flushes and the
+    /// last lines a group commit writes with the attempts' results. Lines written again after a lapsed lease keep the
+    /// first run's (a resumed log goes on after them).
+    /// </summary>
+    internal static string InsertSql(string schema) => $"""
+        insert into {schema}.{TableName} (job_id, task_type, attempt, seq, at, source, line)
+        select * from unnest($1::varchar[], $2::varchar[], $3::int[], $4::int[], $5::timestamptz[], $6::varchar[], $7::varchar[])
+        on conflict do nothing
+        """;
+
+    /// <summary>A line as PostgreSQL text can hold it (no NUL characters).</summary>
+    internal static string Storable(string line) => line.Replace("\0", string.Empty, StringComparison.Ordinal);
 
     private async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {

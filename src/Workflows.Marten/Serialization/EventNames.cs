@@ -11,6 +11,10 @@ namespace Workflows.Marten.Serialization;
 internal sealed class EventNames
 {
     private readonly FrozenDictionary<Type, (string Alias, string DotNet)> _byType;
+
+    /// <summary>Every job event type (the store registers them all up front).</summary>
+    public static IReadOnlyList<Type> JobEventTypes { get; } =
+        [.. typeof(JobEvent).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(JobEvent)) && !t.IsAbstract)];
     private readonly FrozenDictionary<string, Type> _byAlias;
 
     /// <summary>Reads the names from the store's event mappings.</summary>
@@ -18,9 +22,7 @@ internal sealed class EventNames
     public EventNames(IDocumentStore store)
     {
         var graph = (global::Marten.Events.EventGraph)store.Options.Events;
-        _byType = typeof(JobEvent).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(JobEvent)) && !t.IsAbstract)
-            .ToFrozenDictionary(t => t, t =>
+        _byType = JobEventTypes.ToFrozenDictionary(t => t, t =>
             {
                 var mapping = graph.EventMappingFor(t);
                 return (mapping.EventTypeName, mapping.DotNetTypeName);

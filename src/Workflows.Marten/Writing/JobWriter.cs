@@ -41,9 +41,6 @@ internal sealed class JobWriter
         _group = new GroupCommit<JobWrite>(CommitGroupAsync);
     }
 
-    /// <summary>The most writes committed in one transaction so far.</summary>
-    public int LargestGroup => _group.LargestGroup;
-
     /// <summary>Serializes one job's write (on the caller's thread).</summary>
     /// <param name="jobId">The job.</param>
     /// <param name="expectedVersion">The stream version the events were decided on (0: new stream).</param>
@@ -157,18 +154,12 @@ internal sealed class JobWriter
         if (releases.Count > 0)
         {
             // The retries ended: their roots may be retried again.
-            Add(batch, $"delete from {_schema}.{RetryLocks.TableName} r using unnest(?::varchar[], ?::varchar[]) v(root_id, job_id) where r.root_id = v.root_id and r.job_id = v.job_id",
-                releases.Select(r => r.Root).ToArray(), releases.Select(r => r.Job).ToArray());
+            Add(batch, RetryLocks.ReleaseSql(_schema), releases.Select(r => r.Root).ToArray(), releases.Select(r => r.Job).ToArray());
         }
 
         if (logs.JobIds.Count > 0)
         {
-            // Written again after a lapsed lease, an attempt's lines keep the first run's (its log resumes after them).
-            Add(batch, $"""
-                insert into {_schema}.{Logs.TaskLogs.TableName} (job_id, task_type, attempt, seq, at, source, line)
-                select * from unnest(?::varchar[], ?::varchar[], ?::int[], ?::int[], ?::timestamptz[], ?::varchar[], ?::varchar[])
-                on conflict do nothing
-                """, logs.JobIds.ToArray(), logs.TaskTypes.ToArray(), logs.Attempts.ToArray(), logs.Seqs.ToArray(), logs.Ats.ToArray(), logs.Sources.ToArray(), logs.Lines.ToArray());
+            Add(batch, Logs.TaskLogs.InsertSql(_schema), logs.JobIds.ToArray(), logs.TaskTypes.ToArray(), logs.Attempts.ToArray(), logs.Seqs.ToArray(), logs.Ats.ToArray(), logs.Sources.ToArray(), logs.Lines.ToArray());
         }
 
         if (cancels.Count > 0)
@@ -324,7 +315,7 @@ internal sealed class JobWriter
                 Seqs.Add(seq);
                 Ats.Add(at);
                 Sources.Add(source.ToString());
-                Lines.Add(line.Replace("\0", string.Empty, StringComparison.Ordinal));
+                Lines.Add(Logs.TaskLogs.Storable(line));
             }
         }
     }
