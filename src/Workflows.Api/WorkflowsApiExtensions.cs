@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Workflows.Api;
 using Workflows.Api.Contracts;
 using Workflows.Api.Endpoints;
+using Workflows.Api.Http;
 using Workflows.Api.Operations;
 using Workflows.Api.Security;
 
@@ -38,7 +39,7 @@ public static partial class WorkflowsApiExtensions
 
     /// <summary>
     /// Maps the API under <c>/api</c> (and the seeds' <c>/jobs/requests</c>): every endpoint needs
-    /// <c>Authorization: Bearer &lt;token&gt;</c>; errors are JSON that name the problem and the fix; an unexpected
+    /// <c>Authorization: Bearer &lt;token&gt;</c> of a token with the endpoint's scope (docs/security.md); errors are JSON that name the problem and the fix; an unexpected
     /// failure is a 500 with a trace id, never a stack trace.
     /// </summary>
     /// <param name="endpoints">The app.</param>
@@ -46,13 +47,14 @@ public static partial class WorkflowsApiExtensions
     public static RouteGroupBuilder MapWorkflowsApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var api = endpoints.MapGroup("/api").RequireAuthorization(Policy).AddEndpointFilter(CatchUnexpected);
+        var api = endpoints.MapGroup("/api").RequireAuthorization(Policy).AddEndpointFilter(CatchUnexpected).AddEndpointFilter(ScopeRequirement.CheckAsync);
         DefinitionEndpoints.Map(api);
         JobRequestEndpoints.Map(api.MapGroup("/jobs/requests").WithTags("Jobs"), "/api/jobs/requests");
         TokenEndpoints.Map(api);
 
         // The seeds post to $SERVER/jobs/requests: the same endpoints there.
-        var seeds = endpoints.MapGroup("/jobs/requests").RequireAuthorization(Policy).AddEndpointFilter(CatchUnexpected).WithTags("Jobs").ExcludeFromDescription();
+        var seeds = endpoints.MapGroup("/jobs/requests").RequireAuthorization(Policy).AddEndpointFilter(CatchUnexpected).AddEndpointFilter(ScopeRequirement.CheckAsync)
+            .WithTags("Jobs").ExcludeFromDescription();
         JobRequestEndpoints.Map(seeds, "/jobs/requests");
         return api;
     }
@@ -63,6 +65,22 @@ public static partial class WorkflowsApiExtensions
         {
             return await next(context).ConfigureAwait(false);
         }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own refusals while reading the body (e.g. over its 30 MB MaxRequestBodySize): the client's fault, not ours.
+            return Results.Json(new ApiError(
+                e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? "The request body is larger than the host accepts; nothing was stored. Send a smaller body."
+                    : $"The request could not be read: {e.Message}", e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "body_too_large" : "bad_request"),
+                ApiJson.Options, statusCode: e.StatusCode);
+        }
+        catch (Exception e) when (DatabaseUnavailable.Is(e) && !context.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Workflows.Api");
+            LogDatabaseUnavailable(logger, context.HttpContext.Request.Method, context.HttpContext.Request.Path, e.GetBaseException().Message);
+            context.HttpContext.Response.Headers.RetryAfter = "5";
+            return Results.Json(new ApiError(DatabaseUnavailable.Message, "database_unavailable"), ApiJson.Options, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
         catch (Exception e) when (!context.HttpContext.RequestAborted.IsCancellationRequested)
         {
             var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Workflows.Api");
@@ -72,6 +90,9 @@ public static partial class WorkflowsApiExtensions
                 ApiJson.Options, statusCode: 500);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Workflows API {Method} {Path}: the database is not reachable ({Reason}); answered 503.")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Workflows API {Method} {Path} failed.")]
     private static partial void LogUnexpected(ILogger logger, string method, string path, Exception exception);

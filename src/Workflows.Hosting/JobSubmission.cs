@@ -22,6 +22,9 @@ public sealed record JobSubmission(string JobType)
     /// <summary>Who asks (recorded on the job).</summary>
     public string? SubmittedBy { get; init; }
 
+    /// <summary>The id of the API token that asks: what owns the job (a name can be reused after a revoke, an id cannot).</summary>
+    public string? SubmitterId { get; init; }
+
     /// <summary>For a forked (batch child) job: the job that forks it.</summary>
     public string? ParentJobId { get; init; }
 

@@ -70,6 +70,7 @@ public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflow
         var request = new RequestJob(id, definition, submission.Params, submission.Priority, submission.Queue)
         {
             SubmittedBy = submission.SubmittedBy,
+            SubmitterId = submission.SubmitterId,
             DefinitionVersion = version,
             ScheduledAt = submission.ScheduledAt,
             Description = submission.Description,

@@ -26,6 +26,9 @@ public sealed record JobView
     /// <summary>Who asked (the API token's name); null for jobs submitted in process.</summary>
     public string? SubmittedBy { get; init; }
 
+    /// <summary>The id of the API token that submitted the job (what owns it); null for the host's own jobs.</summary>
+    public string? SubmitterId { get; init; }
+
     /// <summary>The stored definition version the job is pinned to, when it came from the definition store.</summary>
     public int? DefinitionVersion { get; init; }
 
@@ -110,6 +113,7 @@ public sealed record JobView
         Queue = state.Queue,
         Params = state.Params,
         SubmittedBy = state.SubmittedBy,
+        SubmitterId = state.SubmitterId,
         DefinitionVersion = state.DefinitionVersion,
         Description = state.Description,
         ScheduledAt = state.ScheduledAt,

@@ -62,7 +62,11 @@ public static class WorkflowsMarten
             .Index(v => v.RetainUntil!);
         options.Schema.For<StoredDefinition>().Identity(d => d.Id).UniqueIndex(d => d.JobType, d => d.Version);
         options.Schema.For<DefinitionType>().Identity(t => t.Id);
-        options.Schema.For<ApiToken>().Identity(t => t.Id).Index(t => t.Name);
+        options.Schema.For<ApiToken>().Identity(t => t.Id).Index(t => t.Name, index =>
+        {
+            index.IsUnique = true;
+            index.Predicate = TokenStore.LiveNameIndexPredicate;
+        });
         options.Schema.For<Configs.JobConfig>().Identity(c => c.Id).Duplicate(c => c.JobType);
         options.Schema.For<ArtifactInfo>().Identity(a => a.Id).Index(a => a.JobId);
         options.Storage.ExtendedSchemaObjects.Add(DueTasks.Table(schema));

@@ -92,6 +92,24 @@ public class ManualRetryTests
     }
 
     [Fact]
+    public void A_job_belongs_to_the_token_id_that_submitted_it_not_to_a_later_token_of_the_same_name()
+    {
+        var root = Failed("root", by: "alice") with { SubmitterId = "id-old" };
+
+        var sameName = JobDecider.Retry(root, root, new RetryRequest("r", "alice") { RequesterId = "id-new" }, Now).Refusal!;
+        Assert.Equal(("forbidden", 403), (sameName.Code, sameName.Status));
+
+        var owner = JobDecider.Retry(root, root, new RetryRequest("r", "alice") { RequesterId = "id-old" }, Now);
+        Assert.Null(owner.Refusal);
+        Assert.Equal(("alice", "id-old", false), (owner.NewJob!.SubmittedBy, owner.NewJob.SubmitterId, owner.RootEvent!.AsAdmin));
+
+        // A job recorded before token ids (or by the host) is not owned by any token id: only its host callers or an admin.
+        var legacy = Failed("legacy", by: "alice");
+        Assert.NotNull(JobDecider.Retry(legacy, legacy, new RetryRequest("r", "alice") { RequesterId = "id-new" }, Now).Refusal);
+        Assert.Null(JobDecider.Retry(legacy, legacy, new RetryRequest("r", "alice"), Now).Refusal);
+    }
+
+    [Fact]
     public void A_retry_of_a_retry_lands_on_the_root_and_records_only_what_it_changed()
     {
         var root = Failed("root");

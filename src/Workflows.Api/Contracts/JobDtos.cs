@@ -45,8 +45,12 @@ public sealed record JobUpdateBody
 /// <param name="Jobs">The jobs of this page (without their task details).</param>
 /// <param name="Total">How many match in all.</param>
 /// <param name="Offset">The page's offset.</param>
-/// <param name="Limit">The page size.</param>
-public sealed record JobListDto(IReadOnlyList<JobDto> Jobs, long Total, int Offset, int Limit);
+/// <param name="Limit">The page size asked for.</param>
+public sealed record JobListDto(IReadOnlyList<JobDto> Jobs, long Total, int Offset, int Limit)
+{
+    /// <summary>Where the next page starts, when more jobs match; a page stops early (fewer than <see cref="Limit"/>) when its jobs are large.</summary>
+    public int? NextOffset { get; init; }
+}
 
 /// <summary>A job run: state, counters, times and (for one job) its tasks and their attempts.</summary>
 public sealed record JobDto

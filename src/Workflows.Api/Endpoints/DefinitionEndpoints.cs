@@ -6,6 +6,7 @@ using Workflows.Api.Contracts;
 using Workflows.Api.Http;
 using Workflows.Api.Operations;
 using Workflows.Api.Security;
+using Workflows.Marten.Tokens;
 
 namespace Workflows.Api.Endpoints;
 
@@ -28,35 +29,42 @@ internal static class DefinitionEndpoints
             return result.ToHttp(result.Value is { } d ? $"/api/jobs/definitions/{Uri.EscapeDataString(d.JobType)}" : null);
         })
         .WithSummary("Upload a job definition (YAML or JSON); 201 new version, 200 unchanged, 400 with every diagnostic.")
-        .Produces<DefinitionDto>(201).Produces<ApiError>(400).Produces<ApiError>(413).Produces<ApiError>(415);
+        .Produces<DefinitionDto>(201).Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(413).Produces<ApiError>(415)
+        .Requires(TokenScopes.Define, "upload definitions");
 
         group.MapGet("", async (WorkflowsOperations operations, CancellationToken ct) => (await operations.ListDefinitionsAsync(ct)).ToHttp())
             .WithSummary("List job types: stored (uploaded) and compiled.")
-            .Produces<IReadOnlyList<DefinitionSummaryDto>>();
+            .Produces<IReadOnlyList<DefinitionSummaryDto>>()
+            .Requires(TokenScopes.Read, "list definitions");
 
         group.MapGet("/{jobType}", async (string jobType, WorkflowsOperations operations, CancellationToken ct) => (await operations.GetDefinitionAsync(jobType, ct)).ToHttp())
             .WithSummary("A job type with its version history.")
-            .Produces<DefinitionDto>().Produces<ApiError>(404);
+            .Produces<DefinitionDto>().Produces<ApiError>(404)
+            .Requires(TokenScopes.Read, "read definitions");
 
         group.MapGet("/{jobType}/versions/{version:int}", async (string jobType, int version, WorkflowsOperations operations, CancellationToken ct) =>
                 (await operations.GetDefinitionVersionAsync(jobType, version, ct)).ToHttp())
             .WithSummary("One stored version, with the uploaded text.")
-            .Produces<DefinitionVersionDto>().Produces<ApiError>(404);
+            .Produces<DefinitionVersionDto>().Produces<ApiError>(404)
+            .Requires(TokenScopes.Read, "read definitions");
 
         group.MapPost("/{jobType}/disable", async (string jobType, HttpContext context, WorkflowsOperations operations) =>
                 (await operations.SetDefinitionDisabledAsync(TokenAuthenticationHandler.Caller(context.User), jobType, true, context.RequestAborted)).ToHttp())
-            .WithSummary("Refuse new jobs of a stored type (admin).")
-            .Produces<DefinitionDto>().Produces<ApiError>(403).Produces<ApiError>(404);
+            .WithSummary("Refuse new jobs of a stored type (define).")
+            .Produces<DefinitionDto>().Produces<ApiError>(403).Produces<ApiError>(404)
+            .Requires(TokenScopes.Define, "disable job types");
 
         group.MapPost("/{jobType}/enable", async (string jobType, HttpContext context, WorkflowsOperations operations) =>
                 (await operations.SetDefinitionDisabledAsync(TokenAuthenticationHandler.Caller(context.User), jobType, false, context.RequestAborted)).ToHttp())
-            .WithSummary("Accept new jobs of a stored type again (admin).")
-            .Produces<DefinitionDto>().Produces<ApiError>(403).Produces<ApiError>(404);
+            .WithSummary("Accept new jobs of a stored type again (define).")
+            .Produces<DefinitionDto>().Produces<ApiError>(403).Produces<ApiError>(404)
+            .Requires(TokenScopes.Define, "enable job types");
 
         group.MapGet("/{jobType}/configs", async (string jobType, WorkflowsOperations operations, CancellationToken ct) =>
                 (await operations.ListConfigsAsync(jobType, ct)).ToHttp())
             .WithSummary("The job type's configs and the host's secrets (template variables); secret values are never shown.")
-            .Produces<IReadOnlyList<ConfigDto>>().Produces<ApiError>(404);
+            .Produces<IReadOnlyList<ConfigDto>>().Produces<ApiError>(404)
+            .Requires(TokenScopes.Read, "list configs");
 
         group.MapPut("/{jobType}/configs/{name}", async (string jobType, string name, HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
         {
@@ -65,12 +73,14 @@ internal static class DefinitionEndpoints
                 ? (await operations.SetConfigAsync(TokenAuthenticationHandler.Caller(context.User), jobType, name, body.Value!, context.RequestAborted)).ToHttp()
                 : body.As<ConfigDto>().ToHttp();
         })
-        .WithSummary("Set a config {\"value\", \"secret\"}: 201 created, 200 replaced (admin).")
-        .Produces<ConfigDto>(201).Produces<ConfigDto>().Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(404);
+        .WithSummary("Set a config {\"value\", \"secret\"}: 201 created, 200 replaced (define).")
+        .Produces<ConfigDto>(201).Produces<ConfigDto>().Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(404)
+        .Requires(TokenScopes.Define, "set configs");
 
         group.MapDelete("/{jobType}/configs/{name}", async (string jobType, string name, HttpContext context, WorkflowsOperations operations) =>
                 (await operations.DeleteConfigAsync(TokenAuthenticationHandler.Caller(context.User), jobType, name, context.RequestAborted)).ToHttp())
-        .WithSummary("Delete a config (admin).")
-        .Produces(204).Produces<ApiError>(403).Produces<ApiError>(404);
+        .WithSummary("Delete a config (define).")
+        .Produces(204).Produces<ApiError>(403).Produces<ApiError>(404)
+        .Requires(TokenScopes.Define, "delete configs");
     }
 }

@@ -8,6 +8,7 @@ using Workflows.Api.Http;
 using Workflows.Api.Operations;
 using Workflows.Api.Security;
 using Workflows.Marten;
+using Workflows.Marten.Tokens;
 using Workflows.Runtime;
 
 namespace Workflows.Api.Endpoints;
@@ -33,7 +34,8 @@ internal static class JobRequestEndpoints
             return result.ToHttp(result.Value is { } job ? $"{prefix}/{job.Id}" : null);
         })
         .WithSummary("Submit a job: {\"job_type\", \"params\", \"priority\", \"queue\", \"description\", \"scheduled_at\"}.")
-        .Produces<JobDto>(201).Produces<ApiError>(400).Produces<ApiError>(404).Produces<ApiError>(409).Produces<ApiError>(413);
+        .Produces<JobDto>(201).Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(404).Produces<ApiError>(409).Produces<ApiError>(413)
+        .Requires(TokenScopes.Submit, "submit jobs");
 
         group.MapGet("", async (HttpRequest request, WorkflowsOperations operations, CancellationToken ct) =>
         {
@@ -41,11 +43,13 @@ internal static class JobRequestEndpoints
             return query.IsSuccess ? (await operations.ListJobsAsync(query.Value!, ct)).ToHttp() : query.As<JobListDto>().ToHttp();
         })
         .WithSummary("List jobs, newest first: ?status=&job_type=&submitted_by=&from=&to=&offset=&limit=.")
-        .Produces<JobListDto>().Produces<ApiError>(400);
+        .Produces<JobListDto>().Produces<ApiError>(400)
+        .Requires(TokenScopes.Read, "list jobs");
 
         group.MapGet("/{id}", async (string id, WorkflowsOperations operations, CancellationToken ct) => (await operations.GetJobAsync(id, ct)).ToHttp())
             .WithSummary("One job: state, counters, times, tasks and each attempt.")
-            .Produces<JobDto>().Produces<ApiError>(404).Produces<ApiError>(410);
+            .Produces<JobDto>().Produces<ApiError>(404).Produces<ApiError>(410)
+            .Requires(TokenScopes.Read, "read jobs");
 
         group.MapPut("/{id}", async (string id, HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
         {
@@ -55,29 +59,35 @@ internal static class JobRequestEndpoints
                 : body.As<JobDto>().ToHttp();
         })
         .WithSummary("Update a queued job: priority, description, scheduled_at.")
-        .Produces<JobDto>().Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(409);
+        .Produces<JobDto>().Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(409)
+        .Requires(TokenScopes.Submit, "update jobs");
 
         group.MapDelete("/{id}", async (string id, HttpContext context, WorkflowsOperations operations) =>
                 (await operations.DeleteJobAsync(TokenAuthenticationHandler.Caller(context.User), id, context.RequestAborted)).ToHttp())
             .WithSummary("Delete a finished job: its stream is archived, not destroyed.")
-            .Produces(204).Produces<ApiError>(403).Produces<ApiError>(409);
+            .Produces(204).Produces<ApiError>(403).Produces<ApiError>(409)
+            .Requires(TokenScopes.Submit, "delete jobs");
 
         group.MapPost("/{id}/cancel", async (string id, HttpContext context, WorkflowsOperations operations) =>
                 (await operations.CancelJobAsync(TokenAuthenticationHandler.Caller(context.User), id, context.RequestAborted)).ToHttp())
             .WithSummary("Cancel a job: running tasks are stopped, cleanup tasks run.")
-            .Produces<JobDto>(202).Produces<ApiError>(403).Produces<ApiError>(409);
+            .Produces<JobDto>(202).Produces<ApiError>(403).Produces<ApiError>(409)
+            .Requires(TokenScopes.Submit, "cancel jobs");
 
         group.MapGet("/{id}/events", async (string id, WorkflowsOperations operations, CancellationToken ct) => (await operations.EventsAsync(id, ct)).ToHttp())
             .WithSummary("The job's event stream, in order.")
-            .Produces<IReadOnlyList<EventDto>>();
+            .Produces<IReadOnlyList<EventDto>>()
+            .Requires(TokenScopes.Read, "read job events");
 
         group.MapGet("/{id}/logs", async (string id, string? task, WorkflowsOperations operations, CancellationToken ct) => (await operations.LogsAsync(id, task, ct)).ToHttp())
             .WithSummary("Task logs (?task=NAME for one task).")
-            .Produces<IReadOnlyList<LogLineDto>>();
+            .Produces<IReadOnlyList<LogLineDto>>()
+            .Requires(TokenScopes.Read, "read task logs");
 
         group.MapGet("/{id}/artifacts", async (string id, WorkflowsOperations operations, CancellationToken ct) => (await operations.ArtifactsAsync(id, ct)).ToHttp())
             .WithSummary("The job's artifacts.")
-            .Produces<IReadOnlyList<ArtifactDto>>();
+            .Produces<IReadOnlyList<ArtifactDto>>()
+            .Requires(TokenScopes.Read, "list artifacts");
 
         group.MapGet("/{id}/artifacts/{task}/{attempt:int}/{**name}", async (string id, string task, int attempt, string name, WorkflowsOperations operations, CancellationToken ct) =>
         {
@@ -87,7 +97,8 @@ internal static class JobRequestEndpoints
                 : found.ToHttp();
         })
         .WithSummary("Download one artifact.")
-        .Produces(200, contentType: "application/octet-stream").Produces<ApiError>(404);
+        .Produces(200, contentType: "application/octet-stream").Produces<ApiError>(404)
+        .Requires(TokenScopes.Read, "download artifacts");
     }
 
     /// <summary>Manual retries and lineage (see docs/retries.md).</summary>
@@ -101,7 +112,8 @@ internal static class JobRequestEndpoints
                 : body.As<JobDto>().ToHttp();
         })
         .WithSummary("Retry a failed or cancelled job: a new job linked to it and its root ({\"as_admin\", \"params\", \"definition\": \"pinned\"|\"latest\", \"resume\"}).")
-        .Produces<JobDto>(201).Produces<ApiError>(403).Produces<ApiError>(409);
+        .Produces<JobDto>(201).Produces<ApiError>(403).Produces<ApiError>(409)
+        .Requires(TokenScopes.Retry, "retry jobs");
 
         group.MapPost("/retry", async (HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
         {
@@ -111,7 +123,8 @@ internal static class JobRequestEndpoints
                 : body.As<BulkRetryDto>().ToHttp();
         })
         .WithSummary("Retry many jobs {\"ids\": […], \"as_admin\"}; answered per id, never all-or-nothing.")
-        .Produces<BulkRetryDto>().Produces<ApiError>(400);
+        .Produces<BulkRetryDto>().Produces<ApiError>(400)
+        .Requires(TokenScopes.Retry, "retry jobs");
 
         group.MapPost("/{id}/retries/{retryId}/retry", async (string id, string retryId, HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
         {
@@ -121,7 +134,8 @@ internal static class JobRequestEndpoints
                 : body.As<JobDto>().ToHttp();
         })
         .WithSummary("Retry one retry of a job (the new job lands on the root).")
-        .Produces<JobDto>(201).Produces<ApiError>(404).Produces<ApiError>(409);
+        .Produces<JobDto>(201).Produces<ApiError>(404).Produces<ApiError>(409)
+        .Requires(TokenScopes.Retry, "retry jobs");
 
         group.MapPut("/{id}/retries/retry", async (string id, HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
         {
@@ -131,11 +145,13 @@ internal static class JobRequestEndpoints
                 : body.As<BulkRetryDto>().ToHttp();
         })
         .WithSummary("Retry the failed and cancelled retries of a job, answered per retry.")
-        .Produces<BulkRetryDto>();
+        .Produces<BulkRetryDto>()
+        .Requires(TokenScopes.Retry, "retry jobs");
 
         group.MapGet("/{id}/lineage", async (string id, WorkflowsOperations operations, CancellationToken ct) => (await operations.LineageAsync(id, ct)).ToHttp())
             .WithSummary("The job's lineage: root, retries in order, latest, effective and in-flight job.")
-            .Produces<LineageDto>().Produces<ApiError>(404);
+            .Produces<LineageDto>().Produces<ApiError>(404)
+            .Requires(TokenScopes.Read, "read lineages");
     }
 
     /// <summary>A JSON body that may be left out (no body: the defaults).</summary>

@@ -6,6 +6,7 @@ using Workflows.Api.Contracts;
 using Workflows.Api.Http;
 using Workflows.Api.Operations;
 using Workflows.Api.Security;
+using Workflows.Marten.Tokens;
 
 namespace Workflows.Api.Endpoints;
 
@@ -23,17 +24,20 @@ internal static class TokenEndpoints
                 ? (await operations.CreateTokenAsync(TokenAuthenticationHandler.Caller(context.User), body.Value!, context.RequestAborted)).ToHttp()
                 : body.As<TokenDto>().ToHttp();
         })
-        .WithSummary("Create a token {\"name\", \"admin\"}; the answer holds the token, shown once (admin).")
-        .Produces<TokenDto>(201).Produces<ApiError>(403).Produces<ApiError>(409);
+        .WithSummary("Create a token {\"name\", \"scopes\": [\"read\", \"submit\", …]} (or \"admin\": true); the answer holds the token, shown once (admin).")
+        .Produces<TokenDto>(201).Produces<ApiError>(403).Produces<ApiError>(409)
+        .Requires(TokenScopes.Admin, "create tokens");
 
         group.MapGet("", async (HttpContext context, WorkflowsOperations operations) =>
                 (await operations.ListTokensAsync(TokenAuthenticationHandler.Caller(context.User), context.RequestAborted)).ToHttp())
             .WithSummary("List tokens, without secrets (admin).")
-            .Produces<IReadOnlyList<TokenDto>>().Produces<ApiError>(403);
+            .Produces<IReadOnlyList<TokenDto>>().Produces<ApiError>(403)
+            .Requires(TokenScopes.Admin, "list tokens");
 
         group.MapDelete("/{nameOrId}", async (string nameOrId, HttpContext context, WorkflowsOperations operations) =>
                 (await operations.RevokeTokenAsync(TokenAuthenticationHandler.Caller(context.User), nameOrId, context.RequestAborted)).ToHttp())
             .WithSummary("Revoke a token by name or id (admin).")
-            .Produces<TokenDto>().Produces<ApiError>(403).Produces<ApiError>(404);
+            .Produces<TokenDto>().Produces<ApiError>(403).Produces<ApiError>(404)
+            .Requires(TokenScopes.Admin, "revoke tokens");
     }
 }

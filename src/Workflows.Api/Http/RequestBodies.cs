@@ -31,7 +31,16 @@ internal static class RequestBodies
 
         if (request.ContentLength > limit)
         {
-            await DiscardAsync(request, limit).ConfigureAwait(false);
+            if (request.ContentLength > 16 * limit)
+            {
+                // Not worth reading (and Kestrel refuses bodies over its own limit when read): answer and close.
+                request.HttpContext.Response.Headers.Connection = "close";
+            }
+            else
+            {
+                await DiscardAsync(request, limit).ConfigureAwait(false);
+            }
+
             return TooLarge(request.ContentLength.Value, limit);
         }
 
@@ -91,9 +100,16 @@ internal static class RequestBodies
         var chunk = new byte[16 * 1024];
         long discarded = 0;
         int read;
-        while (discarded < 16 * limit && (read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        try
         {
-            discarded += read;
+            while (discarded < 16 * limit && (read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+            {
+                discarded += read;
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+            discarded = 16 * limit; // the server's own body limit: stop reading, close
         }
 
         if (discarded >= 16 * limit)

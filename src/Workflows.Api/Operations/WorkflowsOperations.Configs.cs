@@ -23,7 +23,7 @@ public sealed partial class WorkflowsOperations
         return ApiResult<IReadOnlyList<ConfigDto>>.Ok(own.Concat(host).OrderBy(c => c.Name, StringComparer.Ordinal).ToList());
     }
 
-    /// <summary>Sets a config of a job type (admin only): 201 created, 200 replaced; running attempts keep what they rendered, later ones see the new value.</summary>
+    /// <summary>Sets a config of a job type (define scope for the type): 201 created, 200 replaced; running attempts keep what they rendered, later ones see the new value.</summary>
     /// <param name="caller">Who asks.</param>
     /// <param name="jobType">The job type (stored or compiled).</param>
     /// <param name="name">The variable's name.</param>
@@ -33,7 +33,7 @@ public sealed partial class WorkflowsOperations
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(body);
-        if ((AdminOnly<ConfigDto>(caller, "set job configs") ?? await UnknownJobTypeAsync<ConfigDto>(jobType, cancellationToken).ConfigureAwait(false)) is { } refused)
+        if ((MayNotDefine<ConfigDto>(caller, jobType, "set configs") ?? await UnknownJobTypeAsync<ConfigDto>(jobType, cancellationToken).ConfigureAwait(false)) is { } refused)
         {
             return refused;
         }
@@ -54,7 +54,7 @@ public sealed partial class WorkflowsOperations
         }
     }
 
-    /// <summary>Deletes a config of a job type (admin only): 204, or 404 when there is none.</summary>
+    /// <summary>Deletes a config of a job type (define scope for the type): 204, or 404 when there is none.</summary>
     /// <param name="caller">Who asks.</param>
     /// <param name="jobType">The job type.</param>
     /// <param name="name">The config's name.</param>
@@ -62,7 +62,7 @@ public sealed partial class WorkflowsOperations
     public async Task<ApiResult<bool>> DeleteConfigAsync(ApiCaller caller, string jobType, string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (AdminOnly<bool>(caller, "delete job configs") is { } refused)
+        if (MayNotDefine<bool>(caller, jobType, "delete configs") is { } refused)
         {
             return refused;
         }

@@ -33,6 +33,12 @@ public sealed partial class WorkflowsOperations(
     private const int MaxParamLength = 64 * 1024;
     private const int MaxBulkRetry = 1000;
 
+    // Bounds on what one job carries, so that one list page (at most 500 jobs) stays a few MiB.
+    private const int MaxParamsChars = 64 * 1024;
+    private const int MaxDescription = 4096;
+    private const int MaxLockKey = 200;
+    private const int MaxPageChars = 4 * 1024 * 1024;
+
     // ------------------------------------------------------------------ definitions
 
     /// <summary>Validates and stores a YAML (or JSON) definition: 201 for a new version, 200 when the same text is stored already, 400 with every diagnostic.</summary>
@@ -58,6 +64,11 @@ public sealed partial class WorkflowsOperations(
         }
 
         var definition = loaded.Definition!;
+        if (MayNotDefine<DefinitionDto>(caller, definition.JobType, "upload definitions") is { } notAllowed)
+        {
+            return notAllowed;
+        }
+
         if (client.IsCompiled(definition.JobType))
         {
             return ApiResult<DefinitionDto>.Fail(409, "compiled_job_type",
@@ -122,7 +133,7 @@ public sealed partial class WorkflowsOperations(
             : ApiResult<DefinitionVersionDto>.Ok(ToDto(stored) with { Source = stored.Source });
     }
 
-    /// <summary>Disables (or enables) new jobs of a stored type; admin only.</summary>
+    /// <summary>Disables (or enables) new jobs of a stored type; needs the define scope for the type.</summary>
     /// <param name="caller">Who asks.</param>
     /// <param name="jobType">The job type.</param>
     /// <param name="disabled">True to disable.</param>
@@ -130,9 +141,9 @@ public sealed partial class WorkflowsOperations(
     public async Task<ApiResult<DefinitionDto>> SetDefinitionDisabledAsync(ApiCaller caller, string jobType, bool disabled, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        if (!caller.Admin)
+        if (MayNotDefine<DefinitionDto>(caller, jobType, disabled ? "disable jobs" : "enable jobs") is { } refused)
         {
-            return ApiResult<DefinitionDto>.Fail(403, "forbidden", $"Only an admin token may {(disabled ? "disable" : "enable")} a job type; token '{caller.Name}' is not one. Create one with `workflows tokens create NAME --admin`.");
+            return refused;
         }
 
         if (client.IsCompiled(jobType))
@@ -171,6 +182,11 @@ public sealed partial class WorkflowsOperations(
             return ApiResult<JobDto>.Fail(400, "bad_queue", "queue must have 1 to 100 characters (or be left out for 'default').");
         }
 
+        if (TooLong<JobDto>(body.Description, body.LockKey) is { } tooLong)
+        {
+            return tooLong;
+        }
+
         string id;
         try
         {
@@ -183,6 +199,7 @@ public sealed partial class WorkflowsOperations(
                     Description = body.Description,
                     ScheduledAt = body.ScheduledAt,
                     SubmittedBy = caller.Name,
+                    SubmitterId = caller.TokenId,
                     LockKey = string.IsNullOrWhiteSpace(body.LockKey) ? null : body.LockKey,
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -211,7 +228,21 @@ public sealed partial class WorkflowsOperations(
     {
         ArgumentNullException.ThrowIfNull(query);
         var (page, total) = await jobs.ListAsync(query, cancellationToken).ConfigureAwait(false);
-        return ApiResult<JobListDto>.Ok(new JobListDto(page.Select(v => JobMapping.ToDto(v)).ToList(), total, query.Offset, Math.Clamp(query.Limit, 1, 500)));
+        var listed = new List<JobDto>();
+        var chars = 0L;
+        foreach (var view in page)
+        {
+            chars += 1024 + (view.Description?.Length ?? 0) + view.Params.Sum(p => p.Key.Length + p.Value.Length);
+            if (listed.Count > 0 && chars > MaxPageChars)
+            {
+                break; // bounded answer: the rest is on the next page (next_offset)
+            }
+
+            listed.Add(JobMapping.ToDto(view));
+        }
+
+        var next = query.Offset + listed.Count;
+        return ApiResult<JobListDto>.Ok(new JobListDto(listed, total, query.Offset, Math.Clamp(query.Limit, 1, 500)) { NextOffset = next < total ? next : null });
     }
 
     /// <summary>One job with its tasks and every attempt.</summary>
@@ -259,6 +290,11 @@ public sealed partial class WorkflowsOperations(
         if (body.Priority is null && body.Description is null && body.ScheduledAt is null)
         {
             return ApiResult<JobDto>.Fail(400, "empty_update", "Nothing to change: send one or more of priority, description, scheduled_at.");
+        }
+
+        if (TooLong<JobDto>(body.Description, null) is { } tooLong)
+        {
+            return tooLong;
         }
 
         // The decider says whether the job may still change (only while queued); no events means it may not.
@@ -371,7 +407,7 @@ public sealed partial class WorkflowsOperations(
         var list = await artifacts.ListAsync(id, null, cancellationToken).ConfigureAwait(false);
         return ApiResult<IReadOnlyList<ArtifactDto>>.Ok(list
             .Select(a => new ArtifactDto(a.TaskType, a.Attempt, a.Name, a.Size, a.Sha256, a.CreatedAt, a.ExpiresAt,
-                $"/api/jobs/requests/{id}/artifacts/{Uri.EscapeDataString(a.TaskType)}/{a.Attempt}/{Uri.EscapeDataString(a.Name)}"))
+                $"/api/jobs/requests/{id}/artifacts/{Uri.EscapeDataString(a.TaskType)}/{a.Attempt}/{string.Join('/', a.Name.Split('/').Select(Uri.EscapeDataString))}"))
             .ToList());
     }
 
@@ -389,6 +425,8 @@ public sealed partial class WorkflowsOperations(
             return missing;
         }
 
+        // Routing leaves an escaped '/' (%2F) in a catch-all value as it was sent.
+        name = name.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
         var list = await artifacts.ListAsync(id, taskType, cancellationToken).ConfigureAwait(false);
         var info = list.FirstOrDefault(a => a.Attempt == attempt && a.Name == name);
         return info is null
@@ -422,7 +460,10 @@ public sealed partial class WorkflowsOperations(
             return ParamsError<JobDto>(body.Params!);
         }
 
-        var request = new RetryRequest(Guid.CreateVersion7().ToString("N"), caller.Name, caller.Admin, body.AsAdmin) { Params = parameters, Resume = body.Resume };
+        var request = new RetryRequest(Guid.CreateVersion7().ToString("N"), caller.Name, caller.Admin, body.AsAdmin)
+        {
+            RequesterId = caller.TokenId, Params = parameters, Resume = body.Resume,
+        };
         if (body.Resources is { Count: > 0 } resources)
         {
             if (resources.FirstOrDefault(r => r.Value is null || (r.Value.CpuLimit is null && r.Value.MemoryLimit is null)) is { Key: { } empty })
@@ -620,12 +661,14 @@ public sealed partial class WorkflowsOperations(
 
         try
         {
-            var (token, text) = await tokens.CreateAsync(body.Name ?? string.Empty, body.Admin, cancellationToken).ConfigureAwait(false);
+            var scopes = body.Admin ? [.. body.Scopes ?? [], TokenScopes.Admin] : body.Scopes;
+            var (token, text) = await tokens.CreateAsync(body.Name ?? string.Empty, scopes, cancellationToken).ConfigureAwait(false);
             return ApiResult<TokenDto>.Ok(ToDto(token) with { Token = text }, 201);
         }
         catch (ArgumentException e)
         {
-            return ApiResult<TokenDto>.Fail(e.Message.Contains("exists already", StringComparison.Ordinal) ? 409 : 400, "bad_token_name", e.Message.Split(" (Parameter", 2)[0]);
+            var taken = e.Message.Contains("exists already", StringComparison.Ordinal);
+            return ApiResult<TokenDto>.Fail(taken ? 409 : 400, e.ParamName == "requested" ? "bad_token_scope" : "bad_token_name", e.Message.Split(" (Parameter", 2)[0]);
         }
     }
 
@@ -685,7 +728,7 @@ public sealed partial class WorkflowsOperations(
             parameters[key] = text;
         }
 
-        return parameters.Count > MaxParams ? null : parameters;
+        return parameters.Count > MaxParams || parameters.Sum(p => (long)p.Key.Length + p.Value.Length) > MaxParamsChars ? null : parameters;
     }
 
     private static ApiResult<T> ParamsError<T>(Dictionary<string, JsonElement> values)
@@ -693,6 +736,13 @@ public sealed partial class WorkflowsOperations(
         if (values.Count > MaxParams)
         {
             return ApiResult<T>.Fail(400, "bad_params", $"The request has {values.Count} parameters; at most {MaxParams} are accepted.");
+        }
+
+        if (values.All(p => p.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False
+            && (p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()!.Length : p.Value.GetRawText().Length) <= MaxParamLength && p.Key.Length is > 0 and <= 200))
+        {
+            return ApiResult<T>.Fail(400, "bad_params",
+                $"The parameters take more than {MaxParamsChars} characters in all (names and values); keep large data out of parameters: store it where the job can fetch it and pass its address.");
         }
 
         var (key, value) = values.First(p => p.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
@@ -725,14 +775,26 @@ public sealed partial class WorkflowsOperations(
         _ => null,
     };
 
-    private static ApiResult<T>? Forbidden<T>(ApiCaller caller, JobView view, string verb) => caller.MayChange(view.SubmittedBy)
+    private static ApiResult<T>? Forbidden<T>(ApiCaller caller, JobView view, string verb) => caller.MayChange(view.SubmitterId)
         ? null
         : ApiResult<T>.Fail(403, "forbidden",
-            $"Token '{caller.Name}' may not {verb} job {view.Id}: it was submitted by {(view.SubmittedBy is { } by ? "'" + by + "'" : "the host itself")}. Use that token or an admin token.");
+            $"Token '{caller.Name}' may not {verb} job {view.Id}: it was submitted by {(view.SubmittedBy is { } by ? $"token '{by}'{(view.SubmitterId is { } tid ? $" (id {tid})" : string.Empty)}" : "the host itself")}. Use that token or an admin token.");
+
+    private static ApiResult<T>? MayNotDefine<T>(ApiCaller caller, string jobType, string verb) => caller.MayDefine(jobType)
+        ? null
+        : ApiResult<T>.Fail(403, "forbidden",
+            $"Token '{caller.Name}' may not {verb} of job type '{jobType}': that needs the 'define' scope for every job type or 'define:{jobType}', and the token has {string.Join(", ", caller.Scopes)}. An admin creates such a token with `workflows tokens create NAME --scope define:{jobType}`.");
 
     private static ApiResult<T>? AdminOnly<T>(ApiCaller caller, string verb) => caller.Admin
         ? null
         : ApiResult<T>.Fail(403, "forbidden", $"Only an admin token may {verb}; token '{caller.Name}' is not one. An admin creates one with `workflows tokens create NAME --admin`.");
+
+    private static ApiResult<T>? TooLong<T>(string? description, string? lockKey) =>
+        description?.Length > MaxDescription
+            ? ApiResult<T>.Fail(400, "bad_description", $"description has {description.Length} characters; at most {MaxDescription} are accepted. Shorten it.")
+            : lockKey?.Length > MaxLockKey
+                ? ApiResult<T>.Fail(400, "bad_lock_key", $"lock_key has {lockKey.Length} characters; at most {MaxLockKey} are accepted (a key names what must not run twice at once, e.g. 'deploy-prod').")
+                : null;
 
     private static ApiResult<JobDto> NotQueued(string id, JobStatus status) =>
         ApiResult<JobDto>.Fail(409, "job_not_queued", $"Job {id} is {Lower(status)}; only a queued job can be updated.");
@@ -750,5 +812,5 @@ public sealed partial class WorkflowsOperations(
     private static DefinitionVersionDto ToDto(StoredDefinition d) =>
         new(d.JobType, d.Version, d.CreatedAt, d.CreatedBy, d.Sha256, d.Definition.Tasks.Select(t => t.TaskType).ToList());
 
-    private static TokenDto ToDto(ApiToken t) => new(t.Id, t.Name, t.Admin, t.CreatedAt, t.RevokedAt);
+    private static TokenDto ToDto(ApiToken t) => new(t.Id, t.Name, t.Admin, t.CreatedAt, t.RevokedAt) { Scopes = TokenScopes.Of(t) };
 }

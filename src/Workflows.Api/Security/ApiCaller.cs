@@ -1,11 +1,29 @@
+using Workflows.Marten.Tokens;
+
 namespace Workflows.Api.Security;
 
-/// <summary>Who calls the API: the verified token's name, and whether it is an admin token.</summary>
-/// <param name="Name">The token's name (recorded on the jobs it submits).</param>
-/// <param name="Admin">True for an admin token.</param>
-public sealed record ApiCaller(string Name, bool Admin)
+/// <summary>Who calls the API: the verified token's name and id, and its scopes (<see cref="TokenScopes"/>).</summary>
+/// <param name="Name">The token's name (recorded on the jobs it submits, for people to read).</param>
+/// <param name="TokenId">The token's id (what owns the jobs it submits); null for the host's own operator (CLI on the database, definitions folder).</param>
+/// <param name="Scopes">What the token may do.</param>
+public sealed record ApiCaller(string Name, string? TokenId, IReadOnlyList<string> Scopes)
 {
-    /// <summary>True when the caller may change a job: it submitted it, or it is an admin.</summary>
-    /// <param name="submittedBy">Who submitted the job.</param>
-    public bool MayChange(string? submittedBy) => Admin || (submittedBy is not null && submittedBy == Name);
+    /// <summary>The host's own operator: the command line on the host's database, or its definitions folder (every scope).</summary>
+    /// <param name="name">Recorded as who did it, e.g. <c>cli:alice</c>.</param>
+    public static ApiCaller Operator(string name) => new(name, null, [TokenScopes.Admin]);
+
+    /// <summary>True for an admin caller.</summary>
+    public bool Admin => TokenScopes.Allows(Scopes, TokenScopes.Admin);
+
+    /// <summary>True when the caller has the scope (admin has all).</summary>
+    /// <param name="scope">A <see cref="TokenScopes"/> constant.</param>
+    public bool Has(string scope) => TokenScopes.Allows(Scopes, scope);
+
+    /// <summary>True when the caller may change job type <paramref name="jobType"/>'s definitions and configs.</summary>
+    /// <param name="jobType">The job type.</param>
+    public bool MayDefine(string jobType) => TokenScopes.AllowsDefining(Scopes, jobType);
+
+    /// <summary>True when the caller may change a job: the same token submitted it (by id, not name), or the caller is an admin.</summary>
+    /// <param name="submitterId">The id of the token that submitted the job; null for jobs of the host or from before ids were recorded.</param>
+    public bool MayChange(string? submitterId) => Admin || (submitterId is not null && submitterId == TokenId);
 }

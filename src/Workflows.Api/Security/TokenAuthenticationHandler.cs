@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Workflows.Api.Contracts;
+using Workflows.Api.Http;
 using Workflows.Marten.Tokens;
 
 namespace Workflows.Api.Security;
@@ -18,7 +19,10 @@ internal sealed class TokenAuthenticationHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "WorkflowsToken";
-    public const string AdminClaim = "workflows_admin";
+    public const string ScopeClaim = "workflows_scope";
+    public const string TokenIdClaim = "workflows_token_id";
+
+    private bool _databaseUnavailable;
 
     private string _problem = "The request has no Authorization header: send `Authorization: Bearer <token>`. Create a token with `workflows tokens create NAME`.";
 
@@ -36,21 +40,39 @@ internal sealed class TokenAuthenticationHandler(
             return AuthenticateResult.Fail(_problem);
         }
 
-        var token = await tokens.VerifyAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted).ConfigureAwait(false);
+        ApiToken? token;
+        try
+        {
+            token = await tokens.VerifyAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e) when (DatabaseUnavailable.Is(e))
+        {
+            _databaseUnavailable = true;
+            return AuthenticateResult.Fail(DatabaseUnavailable.Message);
+        }
+
         if (token is null)
         {
             _problem = "The bearer token is unknown, malformed or revoked. `workflows tokens list` shows the live tokens; create one with `workflows tokens create NAME`.";
             return AuthenticateResult.Fail(_problem);
         }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, token.Name), new Claim(AdminClaim, token.Admin ? "true" : "false"), new Claim("workflows_token_id", token.Id)],
-            SchemeName);
+        var claims = new List<Claim> { new(ClaimTypes.Name, token.Name), new(TokenIdClaim, token.Id) };
+        claims.AddRange(TokenScopes.Of(token).Select(scope => new Claim(ScopeClaim, scope)));
+        var identity = new ClaimsIdentity(claims, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (_databaseUnavailable)
+        {
+            // The token could not be checked: not the caller's fault, so no 401.
+            Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = "5";
+            return Response.WriteAsJsonAsync(new ApiError(DatabaseUnavailable.Message, "database_unavailable"), ApiJson.Options);
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         return Response.WriteAsJsonAsync(new ApiError(_problem, "unauthorized"), ApiJson.Options);
@@ -60,10 +82,10 @@ internal sealed class TokenAuthenticationHandler(
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
         return Response.WriteAsJsonAsync(
-            new ApiError("This endpoint needs an admin token. An admin creates one with `workflows tokens create NAME --admin`.", "forbidden"), ApiJson.Options);
+            new ApiError("This token may not use this endpoint. An admin creates a token with the scope it needs: `workflows tokens create NAME --scope SCOPE`.", "forbidden"), ApiJson.Options);
     }
 
     /// <summary>The caller of an authenticated request.</summary>
     public static ApiCaller Caller(ClaimsPrincipal user) =>
-        new(user.Identity?.Name ?? "?", user.FindFirst(AdminClaim)?.Value == "true");
+        new(user.Identity?.Name ?? "?", user.FindFirst(TokenIdClaim)?.Value, user.FindAll(ScopeClaim).Select(c => c.Value).ToList());
 }

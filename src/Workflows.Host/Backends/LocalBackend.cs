@@ -18,7 +18,7 @@ internal sealed class LocalBackend : IWorkflowsBackend
 {
     private readonly IHost _host;
     private readonly WorkflowsOperations _operations;
-    private readonly ApiCaller _caller = new("cli:" + Environment.UserName, Admin: true);
+    private readonly ApiCaller _caller = ApiCaller.Operator("cli:" + Environment.UserName);
     private readonly Task _ready;
     private bool _started;
 

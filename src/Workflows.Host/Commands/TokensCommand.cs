@@ -15,19 +15,25 @@ internal static class TokensCommand
         var tokens = new Command("tokens", "Create, list and revoke API tokens (stored hashed; a token is shown once).");
 
         var name = new Argument<string>("name") { Description = "A unique name for who or what uses the token." };
-        var admin = new Option<bool>("--admin") { Description = "An admin token: manages tokens and may act on others' jobs." };
-        var create = new Command("create", "Create a token; its last line of output is the token alone.") { name, admin };
+        var admin = new Option<bool>("--admin") { Description = "An admin token (scope admin): manages tokens and may act on others' jobs." };
+        var scope = new Option<string[]>("--scope")
+        {
+            Description = "What the token may do, repeatable: read, submit, retry, define (upload definitions, set configs, every job type), define:JOB_TYPE (one), admin. Default: read, submit, retry.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var create = new Command("create", "Create a token; its last line of output is the token alone.") { name, admin, scope };
         create.TreatUnmatchedTokensAsErrors = false;
         create.SetAction(async (parsed, ct) =>
         {
             await using var api = backend.Open(parsed);
-            var result = await api.CreateTokenAsync(new TokenRequestBody(parsed.GetValue(name), parsed.GetValue(admin)), ct);
+            var scopes = (parsed.GetValue(scope) ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+            var result = await api.CreateTokenAsync(new TokenRequestBody(parsed.GetValue(name), parsed.GetValue(admin), scopes.Count == 0 ? null : scopes), ct);
             if (!result.IsSuccess)
             {
                 return Printer.Fail(result, error);
             }
 
-            output.WriteLine($"created {(result.Value!.Admin ? "admin " : string.Empty)}token '{result.Value.Name}' (id {result.Value.Id}); it is shown once, keep it secret:");
+            output.WriteLine($"created {(result.Value!.Admin ? "admin " : string.Empty)}token '{result.Value.Name}' (id {result.Value.Id}, scopes {string.Join(", ", result.Value.Scopes)}); it is shown once, keep it secret:");
             output.WriteLine(result.Value.Token);
             return 0;
         });
@@ -44,8 +50,8 @@ internal static class TokensCommand
                 return Printer.Fail(result, error);
             }
 
-            Printer.Table(output, ["NAME", "ID", "ADMIN", "CREATED", "REVOKED"], result.Value!.Select(t => (IReadOnlyList<string>)
-                [t.Name, t.Id, t.Admin ? "yes" : "no", Printer.Time(t.CreatedAt), t.RevokedAt is null ? string.Empty : Printer.Time(t.RevokedAt)]));
+            Printer.Table(output, ["NAME", "ID", "SCOPES", "CREATED", "REVOKED"], result.Value!.Select(t => (IReadOnlyList<string>)
+                [t.Name, t.Id, string.Join(",", t.Scopes), Printer.Time(t.CreatedAt), t.RevokedAt is null ? string.Empty : Printer.Time(t.RevokedAt)]));
             return 0;
         });
         tokens.Subcommands.Add(list);

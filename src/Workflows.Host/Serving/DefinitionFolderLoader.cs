@@ -26,7 +26,7 @@ internal sealed partial class DefinitionFolderLoader(IConfiguration configuratio
             throw new InvalidOperationException($"Workflows:Definitions is '{folder}', which is not a folder. Point it at a folder of YAML job definitions, or remove the setting.");
         }
 
-        var caller = new ApiCaller("folder:" + Path.GetFullPath(folder), Admin: true);
+        var caller = ApiCaller.Operator("folder:" + Path.GetFullPath(folder));
         foreach (var file in Directory.EnumerateFiles(folder, "*.*", SearchOption.AllDirectories)
                      .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
                      .Order(StringComparer.Ordinal))

@@ -77,7 +77,7 @@ internal sealed class ForkJobExecutor(WorkflowClient client, JobStore jobs, Time
         try
         {
             childId = await client.SubmitAsync(
-                new JobSubmission(task.ForkJobType) { Params = parameters, ParentJobId = execution.JobId, ForkTask = task.TaskType, SubmittedBy = parent?.SubmittedBy },
+                new JobSubmission(task.ForkJobType) { Params = parameters, ParentJobId = execution.JobId, ForkTask = task.TaskType, SubmittedBy = parent?.SubmittedBy, SubmitterId = parent?.SubmitterId },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (ArgumentException e)

@@ -9,8 +9,11 @@ public sealed record ApiToken
     /// <summary>A unique name (who or what uses it); recorded on what the token does.</summary>
     public string Name { get; init; } = string.Empty;
 
-    /// <summary>Admin tokens manage tokens and may act on other tokens' jobs.</summary>
+    /// <summary>Admin tokens manage tokens and may act on other tokens' jobs (true when <see cref="Scopes"/> holds <c>admin</c>).</summary>
     public bool Admin { get; init; }
+
+    /// <summary>What the token may do (<see cref="TokenScopes"/>); empty for tokens made before scopes: see <see cref="TokenScopes.Of"/>.</summary>
+    public IReadOnlyList<string> Scopes { get; init; } = [];
 
     /// <summary>SHA-256 of the secret, hex.</summary>
     public string SecretSha256 { get; init; } = string.Empty;

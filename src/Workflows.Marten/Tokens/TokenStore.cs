@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Marten;
+using Marten.Exceptions;
+using Npgsql;
 
 namespace Workflows.Marten.Tokens;
 
@@ -16,11 +18,20 @@ public sealed class TokenStore(IDocumentStore store, TimeProvider time)
 
     /// <summary>Creates a token; the returned text is the only time the secret is seen.</summary>
     /// <param name="name">A unique name.</param>
-    /// <param name="admin">True for an admin token.</param>
+    /// <param name="admin">True for an admin token (scope <c>admin</c>), else the default scopes.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="ArgumentException">The name is empty, too long, or already used by a live token.</exception>
-    public async Task<(ApiToken Token, string Text)> CreateAsync(string name, bool admin, CancellationToken cancellationToken = default)
+    public Task<(ApiToken Token, string Text)> CreateAsync(string name, bool admin, CancellationToken cancellationToken = default) =>
+        CreateAsync(name, admin ? [TokenScopes.Admin] : TokenScopes.Defaults, cancellationToken);
+
+    /// <summary>Creates a token with these scopes; the returned text is the only time the secret is seen.</summary>
+    /// <param name="name">A unique name: the database refuses a second live token of the same name, even from concurrent calls.</param>
+    /// <param name="scopes">What it may do (<see cref="TokenScopes"/>); empty for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">The name is empty, too long, or already used by a live token; or a scope is unknown.</exception>
+    public async Task<(ApiToken Token, string Text)> CreateAsync(string name, IEnumerable<string>? scopes, CancellationToken cancellationToken = default)
     {
+        var granted = TokenScopes.Normalise(scopes);
         name = (name ?? string.Empty).Trim();
         if (name.Length is 0 or > 100)
         {
@@ -30,16 +41,41 @@ public sealed class TokenStore(IDocumentStore store, TimeProvider time)
         await using var session = store.LightweightSession();
         if (await session.Query<ApiToken>().AnyAsync(t => t.Name == name && t.RevokedAt == null, cancellationToken).ConfigureAwait(false))
         {
-            throw new ArgumentException($"A live token named '{name}' exists already. Revoke it first (workflows tokens revoke {name}) or choose another name.", nameof(name));
+            throw NameTaken(name);
         }
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var secret = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var token = new ApiToken { Id = id, Name = name, Admin = admin, SecretSha256 = Hash(secret), CreatedAt = time.GetUtcNow() };
+        var token = new ApiToken
+        {
+            Id = id, Name = name, Admin = granted.Contains(TokenScopes.Admin), Scopes = granted, SecretSha256 = Hash(secret), CreatedAt = time.GetUtcNow(),
+        };
         session.Insert(token);
-        await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsUniqueViolation(e))
+        {
+            // Another call created the name between the check above and this insert: the live-name index refused ours.
+            throw NameTaken(name);
+        }
+
         return (token, $"{Prefix}{id}_{secret}");
     }
+
+    /// <summary>The unique index on live tokens' names (see <c>WorkflowsMarten</c>): what makes a token name unique under concurrent creates.</summary>
+    internal const string LiveNameIndexPredicate = "(data ->> 'RevokedAt') is null";
+
+    private static ArgumentException NameTaken(string name) =>
+        new($"A live token named '{name}' exists already. Revoke it first (workflows tokens revoke {name}) or choose another name.", nameof(name));
+
+    private static bool IsUniqueViolation(Exception e) => e switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } => true,
+        MartenCommandException { InnerException: { } inner } => IsUniqueViolation(inner),
+        _ => e.InnerException is { } next && IsUniqueViolation(next),
+    };
 
     /// <summary>The live token the text stands for, or null (unknown, malformed, wrong secret or revoked).</summary>
     /// <param name="text">The bearer token as sent.</param>

@@ -19,6 +19,7 @@ public static partial class JobDecider
             Status = JobStatus.Queued,
             CreatedAt = e.At,
             SubmittedBy = e.SubmittedBy,
+            SubmitterId = e.SubmitterId,
             DefinitionVersion = e.DefinitionVersion,
             ScheduledAt = e.ScheduledAt,
             Description = e.Description,

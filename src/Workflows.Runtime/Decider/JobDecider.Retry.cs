@@ -5,6 +5,13 @@ namespace Workflows.Runtime;
 public static partial class JobDecider
 {
     /// <summary>
+    /// The same token submitted the job: by token id when the job has one (a token name can be reused after a revoke);
+    /// jobs of the host's own callers, which have no token id, compare by name.
+    /// </summary>
+    private static bool Owns(JobState job, RetryRequest request) =>
+        job.SubmitterId is { } owner ? owner == request.RequesterId : request.RequesterId is null && job.SubmittedBy == request.RequestedBy;
+
+    /// <summary>
     /// A manual retry: a new job with the retried job's definition version and params (overrides and a newer
     /// definition only when asked for), linked to the job asked for and to the lineage's root, and a
     /// <see cref="JobRetried"/> on the root, to be written in one transaction. Refused unless the job asked for ended
@@ -25,7 +32,8 @@ public static partial class JobDecider
             return new RetryDecision(null, null, refusal);
         }
 
-        if (asked.SubmittedBy != request.RequestedBy && !(request.IsAdmin && request.AsAdmin))
+        var own = Owns(asked, request);
+        if (!own && !(request.IsAdmin && request.AsAdmin))
         {
             var owner = asked.SubmittedBy is { } by ? $"token '{by}'" : "the host itself";
             return Refuse("forbidden", 403, request.IsAdmin
@@ -87,6 +95,7 @@ public static partial class JobDecider
         var newJob = new RequestJob(request.NewJobId, definition, parameters, asked.Priority, asked.Queue)
         {
             SubmittedBy = request.RequestedBy,
+            SubmitterId = request.RequesterId,
             DefinitionVersion = version,
             Description = asked.Description,
             RetryOf = asked.JobId,
@@ -97,7 +106,7 @@ public static partial class JobDecider
             ForkTask = asked.ForkTask,
             LockKey = asked.LockKey,
         };
-        var retried = new JobRetried(rootId, context.Now, request.NewJobId, asked.JobId, request.RequestedBy, asked.SubmittedBy != request.RequestedBy, changed, asked.DefinitionVersion, version)
+        var retried = new JobRetried(rootId, context.Now, request.NewJobId, asked.JobId, request.RequestedBy, !own, changed, asked.DefinitionVersion, version)
         {
             ResumeFrom = resumeFrom,
             ResourcesChanged = resourcesChanged,

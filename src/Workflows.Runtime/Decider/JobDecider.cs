@@ -23,6 +23,7 @@ public static partial class JobDecider
                 decision.Emit(new JobRequested(request.JobId, context.Now, request.Definition, request.Params, request.Priority, request.Queue)
                 {
                     SubmittedBy = request.SubmittedBy,
+                    SubmitterId = request.SubmitterId,
                     DefinitionVersion = request.DefinitionVersion,
                     ScheduledAt = request.ScheduledAt,
                     Description = request.Description,

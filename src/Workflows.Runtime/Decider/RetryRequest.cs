@@ -4,11 +4,14 @@ namespace Workflows.Runtime;
 
 /// <summary>A manual retry asked for, with everything the decider needs to accept or refuse it.</summary>
 /// <param name="NewJobId">The id the retry gets when accepted.</param>
-/// <param name="RequestedBy">Who asks (a token name).</param>
+/// <param name="RequestedBy">Who asks (a token name, recorded).</param>
 /// <param name="IsAdmin">True when the caller's token is an admin token.</param>
 /// <param name="AsAdmin">True when the caller explicitly acts as admin (needed to retry another token's job).</param>
 public sealed record RetryRequest(string NewJobId, string? RequestedBy, bool IsAdmin = false, bool AsAdmin = false)
 {
+    /// <summary>The id of the asking token: a token may retry the jobs its id submitted (null for the host's own callers, which compare by name).</summary>
+    public string? RequesterId { get; init; }
+
     /// <summary>Parameters to change against the retried job's (key → new value); the others are kept.</summary>
     public IReadOnlyDictionary<string, string> Params { get; init; } = new Dictionary<string, string>();
 

@@ -20,6 +20,9 @@ public sealed record JobRequested(string JobId, DateTimeOffset At, JobDefinition
     /// <summary>Who asked (the API token's name); null for jobs submitted in process.</summary>
     public string? SubmittedBy { get; init; }
 
+    /// <summary>The id of the API token that asked: what owns the job (names can be reused, ids cannot); null for jobs submitted in process or before ids were recorded.</summary>
+    public string? SubmitterId { get; init; }
+
     /// <summary>The stored definition version the job is pinned to; null for a compiled workflow or an unstored definition.</summary>
     public int? DefinitionVersion { get; init; }
 

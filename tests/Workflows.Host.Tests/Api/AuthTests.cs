@@ -68,7 +68,7 @@ public sealed class AuthTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         using (var forbidden = await bot.GetAsync("api/tokens"))
         {
             Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
-            Assert.Contains("admin token", (await ServedHost.ReadAsync<ApiError>(forbidden)).Error, StringComparison.Ordinal);
+            Assert.Contains("needs the 'admin' scope", (await ServedHost.ReadAsync<ApiError>(forbidden)).Error, StringComparison.Ordinal);
         }
 
         var listed = await ServedHost.ReadAsync<List<TokenDto>>(await admin.GetAsync("api/tokens"));

@@ -1,6 +1,7 @@
 using System.Net;
 using Workflows.Api.Contracts;
 using Workflows.Host.Tests.Support;
+using Workflows.Marten.Tokens;
 using Workflows.Runtime;
 
 namespace Workflows.Host.Tests.Api;
@@ -70,14 +71,17 @@ public sealed class ConfigApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Writes_need_an_admin_and_bad_names_values_bodies_and_job_types_are_refused_with_the_fix()
+    public async Task Writes_need_define_for_the_type_and_bad_names_values_bodies_and_job_types_are_refused_with_the_fix()
     {
         using var admin = _host.Client(_host.AdminToken);
         using var user = _host.Client(_host.UserToken);
+        using var otherType = _host.Client(await _host.TokenAsync("define-other", TokenScopes.Read, "define:some-other-type"));
+        using var plain = _host.Client(await _host.TokenAsync("plain-configs"));
         Assert.Equal(HttpStatusCode.Created, (await user.PostAsync("api/jobs/definitions", ServedHost.Yaml(Job.Replace("api-configs", "api-configs-bad", StringComparison.Ordinal)))).StatusCode);
         const string Url = "api/jobs/definitions/api-configs-bad/configs/";
 
-        await Refused(await user.PutAsync(Url + "REGION", ServedHost.Json("""{"value": "x"}""")), HttpStatusCode.Forbidden, "Only an admin token may set job configs");
+        await Refused(await otherType.PutAsync(Url + "REGION", ServedHost.Json("""{"value": "x"}""")), HttpStatusCode.Forbidden, "may not set configs of job type 'api-configs-bad'");
+        await Refused(await plain.PutAsync(Url + "REGION", ServedHost.Json("""{"value": "x"}""")), HttpStatusCode.Forbidden, "needs the 'define' scope");
         await Refused(await admin.PutAsync(Url + "api-token", ServedHost.Json("""{"value": "x"}""")), HttpStatusCode.BadRequest, "Config name 'api-token' is not a template identifier");
         await Refused(await admin.PutAsync(Url + "REGION", ServedHost.Json("""{"secret": true}""")), HttpStatusCode.BadRequest, "Config 'REGION' has no \"value\"");
         await Refused(await admin.PutAsync(Url + "REGION", ServedHost.Json("""{"value": """)), HttpStatusCode.BadRequest, "not valid JSON");
@@ -86,7 +90,7 @@ public sealed class ConfigApiTests : IAsyncLifetime
         await Refused(await user.GetAsync("api/jobs/definitions/no-such-type/configs"), HttpStatusCode.NotFound, "No job type 'no-such-type'");
 
         Assert.Equal(HttpStatusCode.Created, (await admin.PutAsync(Url + "REGION", ServedHost.Json("""{"value": "x"}"""))).StatusCode);
-        await Refused(await user.DeleteAsync(Url + "REGION"), HttpStatusCode.Forbidden, "Only an admin token may delete job configs");
+        await Refused(await otherType.DeleteAsync(Url + "REGION"), HttpStatusCode.Forbidden, "may not delete configs of job type 'api-configs-bad'");
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(Url + "REGION")).StatusCode);
         await Refused(await admin.DeleteAsync(Url + "REGION"), HttpStatusCode.NotFound, "has no config named 'REGION'");
         Assert.Equal(["HOST_KEY"], (await ServedHost.ReadAsync<List<ConfigDto>>(await user.GetAsync("api/jobs/definitions/api-configs-bad/configs"))).Select(c => c.Name));

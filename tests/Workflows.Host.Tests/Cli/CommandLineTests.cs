@@ -175,7 +175,7 @@ public sealed class CommandLineTests : IAsyncLifetime
 
             (exit, stdout, _) = await Run("tokens", "list", "--server", url, "--token", token);
             Assert.Equal(0, exit);
-            Assert.Matches("ops +[0-9a-f]{16} +yes", stdout);
+            Assert.Matches("ops +[0-9a-f]{16} +admin", stdout);
         }
         finally
         {

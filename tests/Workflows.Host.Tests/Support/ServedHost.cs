@@ -14,7 +14,7 @@ namespace Workflows.Host.Tests.Support;
 
 /// <summary>
 /// The real served host (workers, API, OpenAPI, health) on 127.0.0.1 with a free port, on the test PostgreSQL in a
-/// schema of its own, with an admin token and a plain token; HTTP tasks to jsonplaceholder go to a local stand-in.
+/// schema of its own, with an admin token and a developer token (read, submit, retry, define); HTTP tasks to jsonplaceholder go to a local stand-in.
 /// Waits are bounded so a bug fails the test instead of hanging it; they are not timing assertions.
 /// </summary>
 internal sealed class ServedHost : IAsyncDisposable
@@ -72,9 +72,14 @@ internal sealed class ServedHost : IAsyncDisposable
         var host = new ServedHost(app, placeholder, schema, data, new Uri(WorkflowsWebApp.Addresses(app).Single()));
         var tokens = app.Services.GetRequiredService<TokenStore>();
         host.AdminToken = (await tokens.CreateAsync("admin", admin: true)).Text;
-        host.UserToken = (await tokens.CreateAsync("alice", admin: false)).Text;
+        // A developer's token: the default scopes and define (uploads definitions); SecurityTests makes narrower ones.
+        host.UserToken = (await tokens.CreateAsync("alice", [.. TokenScopes.Defaults, TokenScopes.Define])).Text;
         return host;
     }
+
+    /// <summary>Creates a token with exactly these scopes (none: the defaults read, submit, retry) and returns its text.</summary>
+    public async Task<string> TokenAsync(string name, params string[] scopes) =>
+        (await Services.GetRequiredService<TokenStore>().CreateAsync(name, scopes)).Text;
 
     /// <summary>A client of the API; with <paramref name="token"/> null, without Authorization.</summary>
     public HttpClient Client(string? token)
