@@ -312,7 +312,7 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
     }
 
     private static RetryDecision InFlight(string rootId, string inFlight) => new(null, null, new RetryRefusal(
-        "retry_in_flight", 409,
+        RetryRefusalReason.RetryInFlight,
         $"Retry {inFlight} of job {rootId} is still queued or running; at most one retry of a job is in flight. Wait for it to end (or cancel it), then retry again."));
 
     /// <summary>

@@ -76,7 +76,7 @@ public sealed class RetryStoreTests : IAsyncLifetime
         Assert.Null((await _jobs.RetryAsync("root", new RetryRequest("retry-1", "alice")))!.Refusal);
 
         var second = (await _jobs.RetryAsync("root", new RetryRequest("retry-2", "alice")))!.Refusal!;
-        Assert.Equal(("retry_in_flight", 409), (second.Code, second.Status));
+        Assert.Equal(RetryRefusalReason.RetryInFlight, second.Reason);
         Assert.StartsWith("Retry retry-1 of job root is still queued or running", second.Message, StringComparison.Ordinal);
         Assert.Empty(await _jobs.EventsAsync("retry-2"));
 

@@ -62,7 +62,7 @@ public class ManualRetryTests
 
         var completed = Ended("done", new ReportTaskResult("a", 1, 0));
         var refusal = JobDecider.Retry(completed, completed, new RetryRequest("r", "alice"), Now).Refusal!;
-        Assert.Equal(("not_retriable", 409), (refusal.Code, refusal.Status));
+        Assert.Equal(RetryRefusalReason.NotRetriable, refusal.Reason);
         Assert.Equal("Job done is completed; only a failed or cancelled job can be retried.", refusal.Message);
 
         var running = Ended("run", new StartJob());
@@ -76,11 +76,11 @@ public class ManualRetryTests
         var root = Failed("root", by: "alice");
 
         var plain = JobDecider.Retry(root, root, new RetryRequest("r", "bob"), Now).Refusal!;
-        Assert.Equal(("forbidden", 403), (plain.Code, plain.Status));
+        Assert.Equal(RetryRefusalReason.NotOwner, plain.Reason);
         Assert.Contains("a token may retry only its own jobs", plain.Message, StringComparison.Ordinal);
 
         var implicitAdmin = JobDecider.Retry(root, root, new RetryRequest("r", "ops", IsAdmin: true), Now).Refusal!;
-        Assert.Contains("\"as_admin\": true", implicitAdmin.Message, StringComparison.Ordinal);
+        Assert.Contains("say so explicitly (act as admin)", implicitAdmin.Message, StringComparison.Ordinal);
 
         var flagWithoutAdmin = JobDecider.Retry(root, root, new RetryRequest("r", "bob", IsAdmin: false, AsAdmin: true), Now).Refusal;
         Assert.NotNull(flagWithoutAdmin);
@@ -97,7 +97,7 @@ public class ManualRetryTests
         var root = Failed("root", by: "alice") with { SubmitterId = "id-old" };
 
         var sameName = JobDecider.Retry(root, root, new RetryRequest("r", "alice") { RequesterId = "id-new" }, Now).Refusal!;
-        Assert.Equal(("forbidden", 403), (sameName.Code, sameName.Status));
+        Assert.Equal(RetryRefusalReason.NotOwner, sameName.Reason);
 
         var owner = JobDecider.Retry(root, root, new RetryRequest("r", "alice") { RequesterId = "id-old" }, Now);
         Assert.Null(owner.Refusal);
@@ -180,7 +180,7 @@ public class ManualRetryTests
             new JobFailed("parent", Now.Now, "ERR_CHILD", "fork"),
         ]);
         var refusal = JobDecider.Retry(state, state, new RetryRequest("r", "alice"), Now).Refusal!;
-        Assert.Equal(("batch_parent", 409), (refusal.Code, refusal.Status));
+        Assert.Equal(RetryRefusalReason.BatchParent, refusal.Reason);
         Assert.Contains("task 'fork' forks child jobs", refusal.Message, StringComparison.Ordinal);
 
         var child = Failed("child") with { ParentJobId = "parent", ForkTask = "fork" };
@@ -203,7 +203,7 @@ public class ManualRetryTests
 
         var retry = Failed("r1", rootId: "root");
         var refusal = JobDecider.Retry(retry, root, new RetryRequest("r2", "alice"), Now).Refusal!;
-        Assert.Equal(("max_retries", 409), (refusal.Code, refusal.Status));
+        Assert.Equal(RetryRefusalReason.MaxRetries, refusal.Reason);
         Assert.Equal("Job root has been retried 1 time, the most its definition allows (max_manual_retries: 1). Fix the cause, then submit a new job.", refusal.Message);
     }
 
@@ -231,7 +231,7 @@ public class ManualRetryTests
         {
             Resources = new Dictionary<string, ContainerLimitsOverride> { ["note"] = new("2", null) },
         }, Now).Refusal!;
-        Assert.Equal(("bad_resources", 400), (refusal.Code, refusal.Status));
+        Assert.Equal(RetryRefusalReason.BadResources, refusal.Reason);
         Assert.Contains("'note'", refusal.Message, StringComparison.Ordinal);
     }
 }

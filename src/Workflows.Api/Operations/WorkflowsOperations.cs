@@ -504,7 +504,7 @@ public sealed partial class WorkflowsOperations(
 
         if (decision.Refusal is { } refusal)
         {
-            return ApiResult<JobDto>.Fail(refusal.Status, refusal.Code, refusal.Message);
+            return RetryRefusals.ToResult<JobDto>(refusal);
         }
 
         var retry = await GetJobAsync(request.NewJobId, cancellationToken).ConfigureAwait(false);

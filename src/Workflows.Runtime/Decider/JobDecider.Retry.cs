@@ -36,9 +36,9 @@ public static partial class JobDecider
         if (!own && !(request.IsAdmin && request.AsAdmin))
         {
             var owner = asked.SubmittedBy is { } by ? $"token '{by}'" : "the host itself";
-            return Refuse("forbidden", 403, request.IsAdmin
-                ? $"Job {asked.JobId} was submitted by {owner}; to retry another's job as an admin, say so explicitly with \"as_admin\": true (CLI: --as-admin)."
-                : $"Job {asked.JobId} was submitted by {owner}; a token may retry only its own jobs. Retrying another's job needs an admin token and \"as_admin\": true.");
+            return Refuse(RetryRefusalReason.NotOwner, request.IsAdmin
+                ? $"Job {asked.JobId} was submitted by {owner}; to retry another's job as an admin, say so explicitly (act as admin)."
+                : $"Job {asked.JobId} was submitted by {owner}; a token may retry only its own jobs. Retrying another's job needs an admin token acting explicitly as admin.");
         }
 
         var parameters = new Dictionary<string, string>(asked.Params, StringComparer.Ordinal);
@@ -59,7 +59,7 @@ public static partial class JobDecider
         {
             if (definition.FindTask(taskType) is not { } task || task.Container is not { } container)
             {
-                return Refuse("bad_resources", 400,
+                return Refuse(RetryRefusalReason.BadResources,
                     $"Container limits were asked for task '{taskType}', but {(definition.FindTask(taskType) is null ? "the job has no such task" : "it runs no container")}: resources apply to DOCKER tasks.");
             }
 
@@ -78,7 +78,7 @@ public static partial class JobDecider
                 ?? asked.Definition!.Tasks.Select(t => t.TaskType).FirstOrDefault(t => asked.Task(t).Status is TaskRunStatus.Failed or TaskRunStatus.Cancelled or TaskRunStatus.Started);
             if (resumeFrom is not null && definition.FindTask(resumeFrom) is null)
             {
-                return Refuse("cannot_resume", 409,
+                return Refuse(RetryRefusalReason.CannotResume,
                     $"Job {asked.JobId} would resume from task '{resumeFrom}', which the chosen definition does not have. Retry without resume, or with the pinned definition.");
             }
 
@@ -127,26 +127,26 @@ public static partial class JobDecider
         ArgumentNullException.ThrowIfNull(root);
         if (asked.Status is not (JobStatus.Failed or JobStatus.Cancelled))
         {
-            return new RetryRefusal("not_retriable", 409,
+            return new RetryRefusal(RetryRefusalReason.NotRetriable,
                 $"Job {asked.JobId} is {Lower(asked.Status)}; only a failed or cancelled job can be retried{(asked.Status is JobStatus.Completed ? string.Empty : ". Wait for it to end, or cancel it first")}.");
         }
 
         if (asked.Definition!.Tasks.FirstOrDefault(t => t.EffectiveMethod == Definitions.TaskMethod.ForkJob) is { } fork)
         {
-            return new RetryRefusal("batch_parent", 409,
+            return new RetryRefusal(RetryRefusalReason.BatchParent,
                 $"Job {asked.JobId} is a batch parent (task '{fork.TaskType}' forks {fork.ForkJobType} jobs); it cannot be retried as a whole. Retry its failed children instead: a child's retry joins this batch as a new child.");
         }
 
         if (root.Definition?.MaxManualRetries is { } max && root.RetryIds.Count >= max)
         {
-            return new RetryRefusal("max_retries", 409,
+            return new RetryRefusal(RetryRefusalReason.MaxRetries,
                 $"Job {root.JobId} has been retried {root.RetryIds.Count} time{(root.RetryIds.Count == 1 ? string.Empty : "s")}, the most its definition allows (max_manual_retries: {max}). Fix the cause, then submit a new job.");
         }
 
         return null;
     }
 
-    private static RetryDecision Refuse(string code, int status, string message) => new(null, null, new RetryRefusal(code, status, message));
+    private static RetryDecision Refuse(RetryRefusalReason reason, string message) => new(null, null, new RetryRefusal(reason, message));
 
     private static string Lower(JobStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
 }

@@ -28,11 +28,35 @@ public sealed record RetryRequest(string NewJobId, string? RequestedBy, bool IsA
     public (JobDefinition Definition, int? Version)? Definition { get; init; }
 }
 
-/// <summary>Why a retry was refused: a stable code, the HTTP status it maps to, and a message naming the fix.</summary>
-/// <param name="Code">e.g. <c>not_retriable</c>, <c>forbidden</c>.</param>
-/// <param name="Status">409 or 403.</param>
+/// <summary>Why a retry was refused, in the domain's words (each edge maps the reason to its own: an HTTP status, an exit code).</summary>
+public enum RetryRefusalReason
+{
+    /// <summary>The job has not ended failed or cancelled.</summary>
+    NotRetriable,
+
+    /// <summary>A batch parent is not retried as a whole; its children are.</summary>
+    BatchParent,
+
+    /// <summary>The root has been retried as often as its definition allows.</summary>
+    MaxRetries,
+
+    /// <summary>Another token's job, and the caller is not an admin acting explicitly as one.</summary>
+    NotOwner,
+
+    /// <summary>Container limits asked for a task that runs no container or does not exist.</summary>
+    BadResources,
+
+    /// <summary>The chosen definition lacks the task the retry would resume from.</summary>
+    CannotResume,
+
+    /// <summary>Another retry of the same root is still queued or running.</summary>
+    RetryInFlight,
+}
+
+/// <summary>Why a retry was refused, and a message naming the problem and the fix.</summary>
+/// <param name="Reason">The reason.</param>
 /// <param name="Message">The problem and the fix.</param>
-public sealed record RetryRefusal(string Code, int Status, string Message);
+public sealed record RetryRefusal(RetryRefusalReason Reason, string Message);
 
 /// <summary>The decider's answer to a retry: the new job's request and the root's event, or a refusal.</summary>
 /// <param name="NewJob">The retry's request (null when refused).</param>
