@@ -103,15 +103,19 @@ public sealed class EmbeddedPostgresTests(ITestOutputHelper output) : IAsyncLife
     }
 
     [Fact]
-    public async Task The_socket_folder_and_the_server_log_are_private_to_the_clusters_OS_owner()
+    public async Task The_data_folder_the_socket_folder_and_the_server_log_are_closed_to_other_users()
     {
+        Directory.CreateDirectory(_data);
+        File.SetUnixFileMode(_data, (UnixFileMode)0b111_101_101); // as the old version left it (umask 022)
         var pg = await StartAsync();
 
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         Assert.Equal(ownerOnly, File.GetUnixFileMode(pg.SocketDirectory));
         Assert.Equal(ownerOnly, File.GetUnixFileMode(Path.Combine(pg.SocketDirectory, $".s.PGSQL.{pg.Port}")));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_data, "pg.log")));
-        var clusterOwner = (await ClusterOwner.DetectAsync(CancellationToken.None)).IsRoot ? ClusterOwner.PostgresUser : Environment.UserName;
+        var root = (await ClusterOwner.DetectAsync(CancellationToken.None)).IsRoot;
+        Assert.Equal(root ? (UnixFileMode)0b111_001_001 : ownerOnly, File.GetUnixFileMode(_data)); // as root the postgres user traverses it
+        var clusterOwner = root ? ClusterOwner.PostgresUser : Environment.UserName;
         Assert.Equal(clusterOwner, await OwnerOfAsync(pg.SocketDirectory));
     }
 

@@ -367,9 +367,9 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     }
 
     /// <summary>
-    /// Creates the cluster, socket and log locations with owner-only modes (the socket folder 0700, the log 0600), also
-    /// fixing those made by older versions; as root, hands them to the <c>postgres</c> user and makes the data folder and
-    /// its parents traversable (o+x) for it.
+    /// Creates the cluster, socket and log locations with owner-only modes (the socket folder 0700, the log 0600) and
+    /// closes the data folder to other users (0700; 0711 as root), also fixing those made by older versions; as root,
+    /// hands them to the <c>postgres</c> user and makes the data folder and its parents traversable (o+x) for it.
     /// </summary>
     [UnsupportedOSPlatform("windows")]
     private static async Task PrepareFoldersAsync(string data, ClusterOwner owner, ILogger logger, CancellationToken cancellationToken)
@@ -391,6 +391,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         }
 
         File.SetUnixFileMode(log, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        CloseToOthers(data, owner, logger);
         if (!owner.IsRoot)
         {
             return;
@@ -398,6 +399,36 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
 
         MakeTraversable(data, logger);
         await ClusterOwner.GiveToPostgresAsync([cluster, socket, log], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The data folder also holds artifacts and task work folders: no listing or writing by group and others (and, when
+    /// the cluster runs as ourselves, no entering either; as root the <c>postgres</c> user must traverse it).
+    /// </summary>
+    [UnsupportedOSPlatform("windows")]
+    private static void CloseToOthers(string data, ClusterOwner owner, ILogger logger)
+    {
+        var closed = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        if (!owner.IsRoot)
+        {
+            closed |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        }
+
+        var mode = File.GetUnixFileMode(data);
+        if ((mode & closed) == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            File.SetUnixFileMode(data, mode & ~closed);
+            LogClosedToOthers(logger, data, mode & ~closed);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            LogCouldNotClose(logger, data, exception.Message);
+        }
     }
 
     [UnsupportedOSPlatform("windows")]
@@ -659,6 +690,12 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Made {Folder} traversable (o+x) so the postgres user can reach the embedded PostgreSQL data folder.")]
     private static partial void LogMadeTraversable(ILogger logger, string folder);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed the data folder {DataDirectory} to other users (mode now {Mode}).")]
+    private static partial void LogClosedToOthers(ILogger logger, string dataDirectory, UnixFileMode mode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not close the data folder {DataDirectory} to other users ({Reason}); chmod go-rw it yourself.")]
+    private static partial void LogCouldNotClose(ILogger logger, string dataDirectory, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{ClusterDirectory} was not a PostgreSQL cluster; moved it to {Aside} and initialising a new one.")]
     private static partial void LogMovedAside(ILogger logger, string clusterDirectory, string aside);
