@@ -168,6 +168,7 @@ public sealed class EmbeddedPostgresTests(ITestOutputHelper output) : IAsyncLife
         Assert.True(started.Succeeded, started.Output);
         var oldPid = int.Parse(PostmasterPid(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal([port], ListeningTcpPorts(oldPid));
+        Assert.True(EmbeddedPostgres.Status(_data).ListensOnTcp); // what `workflows db status` warns about
 
         var pg = await StartAsync();
 
