@@ -25,6 +25,11 @@ internal static class DbCommand
             var settings = Resolve(parsed);
             await NoteConnectionStringAsync(settings, output).ConfigureAwait(false);
             var state = EmbeddedPostgres.Status(settings.DataDirectory);
+            if (await UnreadableAsync(state, error).ConfigureAwait(false))
+            {
+                return 1;
+            }
+
             if (state.Running)
             {
                 await output.WriteLineAsync($"embedded PostgreSQL: running (pid {state.Pid})").ConfigureAwait(false);
@@ -77,6 +82,11 @@ internal static class DbCommand
         stop.SetAction(async (parsed, ct) =>
         {
             var settings = Resolve(parsed);
+            if (await UnreadableAsync(EmbeddedPostgres.Status(settings.DataDirectory), error).ConfigureAwait(false))
+            {
+                return 1;
+            }
+
             EmbeddedPostgresStatus before;
             try
             {
@@ -114,6 +124,31 @@ internal static class DbCommand
         if (!string.IsNullOrWhiteSpace(settings.ConnectionString))
         {
             await output.WriteLineAsync("note: ConnectionStrings:Workflows is set, so hosts with this configuration use that server, not the embedded one.").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A cluster of another OS user (e.g. root's /var/lib/workflows seen by a normal user) cannot be inspected: say so
+    /// rather than "not running".
+    /// </summary>
+    private static async Task<bool> UnreadableAsync(EmbeddedPostgresStatus state, TextWriter error)
+    {
+        if (state.Running || !Directory.Exists(state.ClusterDirectory))
+        {
+            return false;
+        }
+
+        try
+        {
+            _ = Directory.EnumerateFileSystemEntries(state.ClusterDirectory).Any();
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync(
+                $"error: {state.ClusterDirectory} belongs to another OS user and this one may not read it; run the command as the user that runs the host " +
+                "(for /var/lib/workflows: root), or point Workflows:DataDirectory at your own data folder.").ConfigureAwait(false);
+            return true;
         }
     }
 
