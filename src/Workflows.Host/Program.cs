@@ -4,5 +4,6 @@
 //   workflows run FILE.yaml|TYPE [-p key=value]… [--wait]
 //   workflows jobs list|show|events|logs|cancel …
 //   workflows tokens create|list|revoke …
+//   workflows db status|start|stop  the embedded default PostgreSQL (it keeps running after hosts exit)
 //   workflows validate PATH… | translate FILE.yaml
 return await Workflows.Host.Commands.HostCommand.RunAsync(args);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Text;
@@ -11,65 +10,80 @@ namespace Workflows.Hosting.Embedded;
 /// <summary>
 /// The embedded default database: a private PostgreSQL cluster in an application data folder, used when no
 /// <c>ConnectionStrings:Workflows</c> is configured. <see cref="StartAsync(string, ILogger, CancellationToken)"/>
-/// initialises the cluster on first use (in <c>{data folder}/pg</c>), starts it on a free loopback port, or reuses it when
-/// it already runs (another host process on the same folder), and creates the <c>workflows</c> database.
+/// initialises the cluster on first use (in <c>{data folder}/pg</c>), starts it, or reuses it when it already runs
+/// (another host process on the same folder), and creates the <c>workflows</c> database.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Layout of the data folder: <c>pg/</c> (the cluster), <c>pg.log</c> (the server log), <c>run/</c> (the Unix socket),
-/// <c>pg.port</c> (the last port, tried first on the next start) and <c>pg.lock</c> (serialises starts and stops of
-/// processes sharing the folder).
+/// Layout of the data folder: <c>pg/</c> (the cluster), <c>pg.log</c> (the server log, 0600), <c>run/</c> (the Unix
+/// socket, 0700) and <c>pg.lock</c> (serialises starts and stops of processes sharing the folder).
+/// </para>
+/// <para>
+/// Least privilege: the server has no TCP listener (<c>listen_addresses = ''</c>); it accepts connections only on its Unix
+/// socket in <c>run/</c>, a folder only the cluster's OS owner may enter, and only from that OS user (and root) by peer
+/// authentication as superuser <c>postgres</c>; <c>pg_hba.conf</c> rejects everything else. No password exists. These
+/// settings (<c>pg_hba.conf</c>, <c>pg_ident.conf</c>, <c>workflows.conf</c> included by <c>postgresql.conf</c>) are
+/// rewritten at every start, so a cluster made by an older version (trust authentication on 127.0.0.1) is locked down,
+/// and restarted if it was running, on the next start.
 /// </para>
 /// <para>
 /// The server programs are found through <c>WORKFLOWS_PG_BIN</c>, <c>pg_config --bindir</c>,
 /// <c>/usr/lib/postgresql/*/bin</c> (highest version) or PATH. As root, the cluster belongs to and runs as the
-/// <c>postgres</c> OS user. The server accepts connections on 127.0.0.1 only, as superuser <c>postgres</c> without a
-/// password (trust authentication): it is meant for one machine's development and small installations.
+/// <c>postgres</c> OS user. Unix only (Linux, macOS).
 /// </para>
 /// <para>
-/// Disposing does not stop the server (another process may share it, and the next start reuses it); call
-/// <see cref="StopAsync(CancellationToken)"/> to stop it.
+/// The server keeps running after the process that started it exits (another process may share it, and the next start
+/// reuses it). Disposing does not stop it; <see cref="StopAsync(CancellationToken)"/> or
+/// <see cref="StopAsync(string, ILogger, CancellationToken)"/> (<c>workflows db stop</c>) does.
 /// </para>
 /// </remarks>
 public sealed partial class EmbeddedPostgres : IAsyncDisposable
 {
-    /// <summary>The first TCP port tried for a new server.</summary>
-    internal const int DefaultFirstPort = 5433;
+    /// <summary>The port number of a new server: it names the socket file (<c>.s.PGSQL.5433</c>); no TCP port is opened.</summary>
+    internal const int DefaultPort = 5433;
 
     private const string Superuser = ClusterOwner.PostgresUser;
     private const string DatabaseName = "workflows";
-    private const int PortsToScan = 200;
-    private const int StartAttempts = 4;
+    private const string IdentMap = "workflows";
+    private const string IncludeFile = "workflows.conf";
+    private const string IncludeLine = "include_if_exists = '" + IncludeFile + "'\t# Workflows: the embedded server's least-privilege settings (rewritten at every start)";
+
+    // sun_path holds 108 bytes with the terminating zero.
+    private const int MaxSocketPath = 107;
 
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan InitdbTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan PgCtlTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly ClusterOwner _owner;
-    private readonly string _pgCtl;
     private readonly ILogger _logger;
 
-    private EmbeddedPostgres(string dataDirectory, int port, ClusterOwner owner, string pgCtl, ILogger logger)
+    private EmbeddedPostgres(string dataDirectory, int port, int pid, ILogger logger)
     {
         DataDirectory = dataDirectory;
         Port = port;
-        _owner = owner;
-        _pgCtl = pgCtl;
+        Pid = pid;
         _logger = logger;
-        ConnectionString = ConnectionStringFor(port, DatabaseName);
+        ConnectionString = ConnectionStringFor(dataDirectory, port, DatabaseName);
     }
 
     /// <summary>
-    /// Connects to the <c>workflows</c> database: <c>Host=127.0.0.1;Port=…;Username=postgres;Database=workflows</c>.
+    /// Connects to the <c>workflows</c> database over the Unix socket, without a password:
+    /// <c>Host={data folder}/run;Port=5433;Username=postgres;Database=workflows</c>.
     /// </summary>
     public string ConnectionString { get; }
 
     /// <summary>The data folder (full path); the cluster itself is in its <c>pg</c> sub-folder.</summary>
     public string DataDirectory { get; }
 
-    /// <summary>The server's TCP port on 127.0.0.1.</summary>
+    /// <summary>The server's port number: the suffix of its socket file. The server does not listen on TCP.</summary>
     public int Port { get; }
+
+    /// <summary>The process id of the server (the postmaster) when it was started or found.</summary>
+    public int Pid { get; }
+
+    /// <summary>The folder of the Unix socket (<c>{data folder}/run</c>, mode 0700).</summary>
+    public string SocketDirectory => SocketDirectoryOf(DataDirectory);
 
     /// <summary>The cluster folder (<c>PGDATA</c>).</summary>
     internal string ClusterDirectory => ClusterDirectoryOf(DataDirectory);
@@ -79,7 +93,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
 
     /// <summary>
     /// Starts (or reuses) the private PostgreSQL cluster in <paramref name="dataDirectory"/> and returns when the
-    /// <c>workflows</c> database accepts connections. Logs one Information line saying where it is.
+    /// <c>workflows</c> database accepts connections. Logs one Information line saying where it is and how to stop it.
     /// </summary>
     /// <param name="dataDirectory">The application data folder; created if missing.</param>
     /// <param name="logger">Receives the "Embedded PostgreSQL at …" line (and Debug details).</param>
@@ -90,15 +104,23 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     /// tried and how to fix it.
     /// </exception>
     public static Task<EmbeddedPostgres> StartAsync(string dataDirectory, ILogger logger, CancellationToken cancellationToken = default) =>
-        StartAsync(dataDirectory, binDirectory: null, DefaultFirstPort, logger, cancellationToken);
+        StartAsync(dataDirectory, binDirectory: null, DefaultPort, logger, cancellationToken);
 
-    /// <summary>As the public overload, with the bin folder (no search) and the first port to try given.</summary>
-    internal static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, string? binDirectory, int firstPort, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>As the public overload, with the bin folder (no search) and the port number of a new server given.</summary>
+    internal static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, string? binDirectory, int port, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         ArgumentNullException.ThrowIfNull(logger);
         var data = Path.GetFullPath(dataDirectory);
+        if (OperatingSystem.IsWindows())
+        {
+            throw new EmbeddedPostgresException(
+                $"The embedded PostgreSQL (data folder {data}) accepts connections only on a Unix socket, which this platform does not offer. " +
+                "Set ConnectionStrings:Workflows to use a PostgreSQL server.");
+        }
+
         var cluster = ClusterDirectoryOf(data);
+        RequireShortSocketPath(data);
         try
         {
             Directory.CreateDirectory(data);
@@ -114,28 +136,38 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         var owner = await ClusterOwner.DetectAsync(cancellationToken).ConfigureAwait(false);
         var pgCtl = Path.Combine(bin, PostgresBinaries.Exe("pg_ctl"));
 
-        int port;
+        (int Pid, int Port) server;
         await using (await AcquireLockAsync(data, logger, cancellationToken).ConfigureAwait(false))
         {
-            if (RunningServer(cluster) is { } running)
+            await PrepareFoldersAsync(data, owner, logger, cancellationToken).ConfigureAwait(false);
+            await InitialiseAsync(data, bin, owner, logger, cancellationToken).ConfigureAwait(false);
+            var running = RunningServer(cluster);
+            var changed = await LockDownAsync(data, running?.Port ?? port, owner, cancellationToken).ConfigureAwait(false);
+            if (running is { } old && (changed || !old.SocketOnly || old.SocketDirectory != SocketDirectoryOf(data)))
             {
-                LogReusing(logger, data, running.Pid, running.Port);
-                port = running.Port;
+                // Started by an older version (TCP, trust) or with other settings: restart it with the locked-down ones.
+                LogRestartingLockedDown(logger, data, old.Pid);
+                await StopServerAsync(data, pgCtl, owner, cancellationToken).ConfigureAwait(false);
+                running = null;
+            }
+
+            if (running is { } reused)
+            {
+                LogReusing(logger, data, reused.Pid);
+                server = (reused.Pid, reused.Port);
             }
             else
             {
-                await PrepareFoldersAsync(data, owner, logger, cancellationToken).ConfigureAwait(false);
-                await InitialiseAsync(data, bin, owner, logger, cancellationToken).ConfigureAwait(false);
-                port = await StartServerAsync(data, pgCtl, owner, firstPort, logger, cancellationToken).ConfigureAwait(false);
+                server = await StartServerAsync(data, pgCtl, owner, logger, cancellationToken).ConfigureAwait(false);
             }
 
-            await WaitUntilReadyAsync(data, port, cancellationToken).ConfigureAwait(false);
-            await EnsureDatabaseAsync(data, port, cancellationToken).ConfigureAwait(false);
+            await WaitUntilReadyAsync(data, server.Port, cancellationToken).ConfigureAwait(false);
+            await EnsureDatabaseAsync(data, server.Port, cancellationToken).ConfigureAwait(false);
         }
 
-        var server = new EmbeddedPostgres(data, port, owner, pgCtl, logger);
-        LogReady(logger, data, port, server.ConnectionString);
-        return server;
+        var started = new EmbeddedPostgres(data, server.Port, server.Pid, logger);
+        LogReady(logger, data, started.SocketDirectory, server.Pid, started.ConnectionString);
+        return started;
     }
 
     /// <summary>
@@ -147,24 +179,68 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     /// <exception cref="EmbeddedPostgresException">pg_ctl could not stop the server.</exception>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        await using (await AcquireLockAsync(DataDirectory, _logger, cancellationToken).ConfigureAwait(false))
-        {
-            if (RunningServer(ClusterDirectory) is null)
-            {
-                return;
-            }
-
-            LogStopping(_logger, DataDirectory);
-            var result = await _owner.RunAsync(_pgCtl, ["-D", ClusterDirectory, "-m", "fast", "-w", "-t", "60", "stop"], PgCtlTimeout, cancellationToken).ConfigureAwait(false);
-            if (!result.Succeeded && RunningServer(ClusterDirectory) is not null)
-            {
-                throw new EmbeddedPostgresException(
-                    $"Could not stop the embedded PostgreSQL in {ClusterDirectory} (pg_ctl exit {result.ExitCode}): {result.Output}{LogTail(LogPath)}");
-            }
-        }
-
+        await StopAsync(DataDirectory, _logger, cancellationToken).ConfigureAwait(false);
         using var connection = new NpgsqlConnection(ConnectionString);
         NpgsqlConnection.ClearPool(connection);
+    }
+
+    /// <summary>
+    /// Stops the embedded server of <paramref name="dataDirectory"/> if it runs (what <c>workflows db stop</c> does).
+    /// </summary>
+    /// <param name="dataDirectory">The application data folder.</param>
+    /// <param name="logger">Receives the "Stopping …" line.</param>
+    /// <param name="cancellationToken">Cancels waiting for the stop.</param>
+    /// <returns>The server as it was before the stop: <see cref="EmbeddedPostgresStatus.Running"/> false when there was nothing to stop.</returns>
+    /// <exception cref="EmbeddedPostgresException">pg_ctl could not stop the server, or was not found.</exception>
+    public static async Task<EmbeddedPostgresStatus> StopAsync(string dataDirectory, ILogger logger, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        ArgumentNullException.ThrowIfNull(logger);
+        var data = Path.GetFullPath(dataDirectory);
+        var before = Status(data);
+        if (!before.Running || !Directory.Exists(data))
+        {
+            return before;
+        }
+
+        var bin = await PostgresBinaries.LocateAsync(null, ReadClusterVersion(ClusterDirectoryOf(data)), cancellationToken).ConfigureAwait(false);
+        var owner = await ClusterOwner.DetectAsync(cancellationToken).ConfigureAwait(false);
+        await using (await AcquireLockAsync(data, logger, cancellationToken).ConfigureAwait(false))
+        {
+            if (RunningServer(ClusterDirectoryOf(data)) is null)
+            {
+                return before;
+            }
+
+            LogStopping(logger, data);
+            await StopServerAsync(data, Path.Combine(bin, PostgresBinaries.Exe("pg_ctl")), owner, cancellationToken).ConfigureAwait(false);
+        }
+
+        return before;
+    }
+
+    /// <summary>
+    /// Whether the embedded server of <paramref name="dataDirectory"/> runs, and where (what <c>workflows db status</c>
+    /// prints). Reads <c>postmaster.pid</c>; starts nothing.
+    /// </summary>
+    /// <param name="dataDirectory">The application data folder.</param>
+    /// <returns>The status.</returns>
+    public static EmbeddedPostgresStatus Status(string dataDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
+        var data = Path.GetFullPath(dataDirectory);
+        var cluster = ClusterDirectoryOf(data);
+        var running = RunningServer(cluster);
+        return new EmbeddedPostgresStatus(
+            data,
+            cluster,
+            SocketDirectoryOf(data),
+            LogPathOf(data),
+            File.Exists(Path.Combine(cluster, "PG_VERSION")) || running is not null,
+            running?.Pid,
+            running?.Port,
+            running is { } server ? ConnectionStringFor(data, server.Port, DatabaseName) : null,
+            running is { } listening && !listening.SocketOnly);
     }
 
     /// <summary>Releases nothing and leaves the server running (see <see cref="StopAsync(CancellationToken)"/>).</summary>
@@ -177,10 +253,25 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
 
     private static string SocketDirectoryOf(string data) => Path.Combine(data, "run");
 
-    private static string PortPathOf(string data) => Path.Combine(data, "pg.port");
+    private static string ConnectionStringFor(string data, int port, string database, string extra = "") =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = SocketDirectoryOf(data),
+            Port = port,
+            Username = Superuser,
+            Database = database,
+        }.ConnectionString + extra;
 
-    private static string ConnectionStringFor(int port, string database, string extra = "") =>
-        $"Host=127.0.0.1;Port={port.ToString(CultureInfo.InvariantCulture)};Username={Superuser};Database={database}{extra}";
+    private static void RequireShortSocketPath(string data)
+    {
+        var socket = Path.Combine(SocketDirectoryOf(data), ".s.PGSQL.65535");
+        if (Encoding.UTF8.GetByteCount(socket) > MaxSocketPath)
+        {
+            throw new EmbeddedPostgresException(
+                $"The data folder {data} is too long for the embedded PostgreSQL's Unix socket ({socket} is over {MaxSocketPath} bytes). " +
+                "Choose a shorter Workflows:DataDirectory, or set ConnectionStrings:Workflows.");
+        }
+    }
 
     private static string? ReadClusterVersion(string cluster)
     {
@@ -234,8 +325,11 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
-    /// <summary>The live postmaster of the cluster (from <c>postmaster.pid</c>: pid on line 1, port on line 4), or null.</summary>
-    private static (int Pid, int Port)? RunningServer(string cluster)
+    /// <summary>
+    /// The live postmaster of the cluster, from <c>postmaster.pid</c>: pid (line 1), port (line 4), first socket folder
+    /// (line 5) and first listen address (line 6, empty without TCP); or null.
+    /// </summary>
+    private static RunningPostmaster? RunningServer(string cluster)
     {
         string[] lines;
         try
@@ -257,47 +351,84 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         try
         {
             using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited && process.ProcessName is "postgres" or "postmaster" or "postgres.exe" ? (pid, port) : null;
+            if (process.HasExited || process.ProcessName is not ("postgres" or "postmaster"))
+            {
+                return null;
+            }
         }
         catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             return null; // a stale file left by a crash: pg_ctl start replaces it
         }
+
+        var socket = lines.Length > 4 ? lines[4].Trim() : "";
+        var listen = lines.Length > 5 ? lines[5].Trim() : "";
+        return new RunningPostmaster(pid, port, socket, listen.Length == 0);
     }
 
     /// <summary>
-    /// Creates the cluster, socket and log locations; as root, hands them to the <c>postgres</c> user and makes the data
-    /// folder and its parents traversable (o+x) for it.
+    /// Creates the cluster, socket and log locations with owner-only modes (the socket folder 0700, the log 0600) and
+    /// closes the data folder to other users (0700; 0711 as root), also fixing those made by older versions; as root,
+    /// hands them to the <c>postgres</c> user and makes the data folder and its parents traversable (o+x) for it.
     /// </summary>
+    [UnsupportedOSPlatform("windows")]
     private static async Task PrepareFoldersAsync(string data, ClusterOwner owner, ILogger logger, CancellationToken cancellationToken)
     {
         var cluster = ClusterDirectoryOf(data);
         var socket = SocketDirectoryOf(data);
         var log = LogPathOf(data);
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(cluster);
-            return;
-        }
-
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         if (!Directory.Exists(cluster))
         {
-            Directory.CreateDirectory(cluster, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Directory.CreateDirectory(cluster, ownerOnly);
         }
 
-        Directory.CreateDirectory(socket);
-        if (!owner.IsRoot)
-        {
-            return;
-        }
-
+        Directory.CreateDirectory(socket, ownerOnly);
+        File.SetUnixFileMode(socket, ownerOnly);
         if (!File.Exists(log))
         {
             await File.WriteAllBytesAsync(log, [], cancellationToken).ConfigureAwait(false);
         }
 
+        File.SetUnixFileMode(log, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        CloseToOthers(data, owner, logger);
+        if (!owner.IsRoot)
+        {
+            return;
+        }
+
         MakeTraversable(data, logger);
         await ClusterOwner.GiveToPostgresAsync([cluster, socket, log], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The data folder also holds artifacts and task work folders: no listing or writing by group and others (and, when
+    /// the cluster runs as ourselves, no entering either; as root the <c>postgres</c> user must traverse it).
+    /// </summary>
+    [UnsupportedOSPlatform("windows")]
+    private static void CloseToOthers(string data, ClusterOwner owner, ILogger logger)
+    {
+        var closed = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        if (!owner.IsRoot)
+        {
+            closed |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        }
+
+        var mode = File.GetUnixFileMode(data);
+        if ((mode & closed) == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            File.SetUnixFileMode(data, mode & ~closed);
+            LogClosedToOthers(logger, data, mode & ~closed);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            LogCouldNotClose(logger, data, exception.Message);
+        }
     }
 
     [UnsupportedOSPlatform("windows")]
@@ -314,6 +445,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
+    [UnsupportedOSPlatform("windows")]
     private static async Task InitialiseAsync(string data, string bin, ClusterOwner owner, ILogger logger, CancellationToken cancellationToken)
     {
         var cluster = ClusterDirectoryOf(data);
@@ -333,7 +465,8 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
 
         LogInitialising(logger, cluster, bin);
         var initdb = Path.Combine(bin, PostgresBinaries.Exe("initdb"));
-        string[] arguments = ["-D", cluster, "-U", Superuser, "--auth=trust", "-E", "UTF8", "--no-locale"];
+        // pg_hba.conf is rewritten before the first start (LockDownAsync); these only keep initdb's own file closed.
+        string[] arguments = ["-D", cluster, "-U", Superuser, "--auth-local=peer", "--auth-host=reject", "-E", "UTF8", "--no-locale"];
         var result = await owner.RunAsync(initdb, arguments, InitdbTimeout, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
@@ -343,118 +476,107 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the server on a free port (the last one first), retrying another port if it was taken meanwhile.</summary>
-    private static async Task<int> StartServerAsync(string data, string pgCtl, ClusterOwner owner, int firstPort, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the least-privilege settings into the cluster: <c>pg_hba.conf</c> (peer over the Unix socket, mapped to
+    /// <c>postgres</c> for the cluster's OS owner and root; TCP rejected), <c>pg_ident.conf</c>, and <c>workflows.conf</c>
+    /// (no TCP listener, the socket folder, socket mode 0700), included at the end of <c>postgresql.conf</c>.
+    /// </summary>
+    /// <returns>True when a file changed (a running server must be restarted to use it).</returns>
+    [UnsupportedOSPlatform("windows")]
+    private static async Task<bool> LockDownAsync(string data, int port, ClusterOwner owner, CancellationToken cancellationToken)
     {
         var cluster = ClusterDirectoryOf(data);
-        var log = LogPathOf(data);
-        var socketOption = SocketOption(SocketDirectoryOf(data));
-        var taken = new HashSet<int>();
-        for (var attempt = 1; ; attempt++)
+        var osUsers = owner.IsRoot ? new[] { "root", Superuser } : [Environment.UserName];
+        var hba = new StringBuilder()
+            .Append("# Written by Workflows at every start of its embedded PostgreSQL (edits are overwritten).\n")
+            .Append("# Only the cluster's OS owner (and root), over the Unix socket in a 0700 folder; nothing over TCP.\n")
+            .Append("# TYPE  DATABASE  USER  ADDRESS  METHOD\n")
+            .Append(CultureInfo.InvariantCulture, $"local   all       all            peer map={IdentMap}\n")
+            .Append("host    all       all   all      reject\n")
+            .ToString();
+        var ident = new StringBuilder()
+            .Append("# Written by Workflows at every start of its embedded PostgreSQL (edits are overwritten).\n")
+            .Append("# MAPNAME  SYSTEM-USERNAME  PG-USERNAME\n");
+        foreach (var user in osUsers.Distinct(StringComparer.Ordinal))
         {
-            var port = ChoosePort(data, firstPort, taken);
-            var logLength = LengthOf(log);
-            LogStarting(logger, cluster, port, log);
-            string[] arguments = ["-D", cluster, "-l", log, "-w", "-t", "60", "-o", $"-p {port.ToString(CultureInfo.InvariantCulture)} -c listen_addresses=127.0.0.1{socketOption}", "start"];
-            var result = await owner.RunAsync(pgCtl, arguments, PgCtlTimeout, cancellationToken).ConfigureAwait(false);
-            if (result.Succeeded || RunningServer(cluster) is not null)
-            {
-                // A server that came up after pg_ctl stopped waiting counts too: use the port it really has.
-                var running = RunningServer(cluster)?.Port ?? port;
-                await TryWritePortAsync(data, running, cancellationToken).ConfigureAwait(false);
-                return running;
-            }
-
-            var newLog = ReadFrom(log, logLength);
-            if (attempt < StartAttempts && (newLog.Contains("could not bind", StringComparison.OrdinalIgnoreCase) || newLog.Contains("already in use", StringComparison.OrdinalIgnoreCase)))
-            {
-                taken.Add(port); // another program took the port between our check and the server's bind
-                continue;
-            }
-
-            throw new EmbeddedPostgresException(
-                $"The embedded PostgreSQL in {cluster} did not start on 127.0.0.1:{port} (pg_ctl exit {result.ExitCode}): {result.Output}{LogTail(log)}");
+            ident.Append(CultureInfo.InvariantCulture, $"{IdentMap}  \"{user}\"  {Superuser}\n");
         }
+
+        var settings = new StringBuilder()
+            .Append("# Written by Workflows at every start of its embedded PostgreSQL (edits are overwritten).\n")
+            .Append("listen_addresses = ''\n")
+            .Append(CultureInfo.InvariantCulture, $"port = {port}\n")
+            .Append(CultureInfo.InvariantCulture, $"unix_socket_directories = '{SocketDirectoryOf(data).Replace("'", "''", StringComparison.Ordinal)}'\n")
+            .Append("unix_socket_permissions = 0700\n")
+            .ToString();
+
+        var changed = await WriteIfChangedAsync(Path.Combine(cluster, "pg_hba.conf"), hba, owner, cancellationToken).ConfigureAwait(false);
+        changed |= await WriteIfChangedAsync(Path.Combine(cluster, "pg_ident.conf"), ident.ToString(), owner, cancellationToken).ConfigureAwait(false);
+        changed |= await WriteIfChangedAsync(Path.Combine(cluster, IncludeFile), settings, owner, cancellationToken).ConfigureAwait(false);
+        var conf = Path.Combine(cluster, "postgresql.conf");
+        var text = await File.ReadAllTextAsync(conf, cancellationToken).ConfigureAwait(false);
+        if (!text.Split('\n').Contains(IncludeLine, StringComparer.Ordinal))
+        {
+            // Last, so its settings win over earlier lines (postgresql.auto.conf, ALTER SYSTEM, still comes after).
+            changed |= await WriteIfChangedAsync(conf, text.TrimEnd('\n') + "\n" + IncludeLine + "\n", owner, cancellationToken).ConfigureAwait(false);
+        }
+
+        return changed;
     }
 
-    /// <summary>
-    /// <c> -k 'dir'</c> for a Unix socket in the data folder; <c> -k ''</c> (no Unix socket) where the socket path would
-    /// exceed the 107-byte limit; nothing on Windows.
-    /// </summary>
-    private static string SocketOption(string socketDirectory)
+    [UnsupportedOSPlatform("windows")]
+    private static async Task<bool> WriteIfChangedAsync(string path, string content, ClusterOwner owner, CancellationToken cancellationToken)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return "";
-        }
-
-        const int maxSocketPath = 107;
-        var fits = Encoding.UTF8.GetByteCount(socketDirectory + "/.s.PGSQL.65535") <= maxSocketPath;
-        return " -k " + (fits ? Commands.ShellQuote(socketDirectory) : "''");
-    }
-
-    private static int ChoosePort(string data, int firstPort, HashSet<int> taken)
-    {
-        var candidates = Enumerable.Range(firstPort, PortsToScan);
-        if (ReadStoredPort(data) is { } stored)
-        {
-            candidates = candidates.Prepend(stored);
-        }
-
-        foreach (var port in candidates)
-        {
-            if (!taken.Contains(port) && IsFree(port))
-            {
-                return port;
-            }
-        }
-
-        throw new EmbeddedPostgresException(
-            $"No free TCP port on 127.0.0.1 in {firstPort}..{firstPort + PortsToScan - 1} for the embedded PostgreSQL in {data}. Free one, or set ConnectionStrings:Workflows.");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            return true;
-        }
-        catch (SocketException)
+        var exists = File.Exists(path);
+        if (exists && await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false) == content)
         {
             return false;
         }
+
+        // Truncating an existing file keeps its owner (postgres when we are root).
+        await File.WriteAllTextAsync(path, content, cancellationToken).ConfigureAwait(false);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!exists && owner.IsRoot)
+        {
+            await ClusterOwner.GiveToPostgresAsync([path], cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
-    private static int? ReadStoredPort(string data)
+    private static async Task<(int Pid, int Port)> StartServerAsync(string data, string pgCtl, ClusterOwner owner, ILogger logger, CancellationToken cancellationToken)
     {
-        try
+        var cluster = ClusterDirectoryOf(data);
+        var log = LogPathOf(data);
+        LogStarting(logger, cluster, log);
+        // The settings are in workflows.conf; "-c listen_addresses=" again here so no other file can open TCP.
+        string[] arguments = ["-D", cluster, "-l", log, "-w", "-t", "60", "-o", "-c listen_addresses=''", "start"];
+        var result = await owner.RunAsync(pgCtl, arguments, PgCtlTimeout, cancellationToken).ConfigureAwait(false);
+        if (RunningServer(cluster) is { } running)
         {
-            return int.TryParse(File.ReadAllText(PortPathOf(data)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536 ? port : null;
+            // A server that came up after pg_ctl stopped waiting counts too.
+            return (running.Pid, running.Port);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
+
+        throw new EmbeddedPostgresException(
+            $"The embedded PostgreSQL in {cluster} did not start (pg_ctl exit {result.ExitCode}): {result.Output}{LogTail(log)}");
     }
 
-    private static async Task TryWritePortAsync(string data, int port, CancellationToken cancellationToken)
+    private static async Task StopServerAsync(string data, string pgCtl, ClusterOwner owner, CancellationToken cancellationToken)
     {
-        try
+        var cluster = ClusterDirectoryOf(data);
+        var result = await owner.RunAsync(pgCtl, ["-D", cluster, "-m", "fast", "-w", "-t", "60", "stop"], PgCtlTimeout, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded && RunningServer(cluster) is not null)
         {
-            await File.WriteAllTextAsync(PortPathOf(data), port.ToString(CultureInfo.InvariantCulture) + "\n", cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // Only a hint for the next start.
+            throw new EmbeddedPostgresException(
+                $"Could not stop the embedded PostgreSQL in {cluster} (pg_ctl exit {result.ExitCode}): {result.Output}{LogTail(LogPathOf(data))}");
         }
     }
 
     private static async Task WaitUntilReadyAsync(string data, int port, CancellationToken cancellationToken)
     {
         var started = TimeProvider.System.GetTimestamp();
-        var connectionString = ConnectionStringFor(port, "postgres", ";Pooling=false;Timeout=3");
+        var connectionString = ConnectionStringFor(data, port, "postgres", ";Pooling=false;Timeout=3");
         while (true)
         {
             Exception failure;
@@ -472,7 +594,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             if (TimeProvider.System.GetElapsedTime(started) > ReadyTimeout)
             {
                 throw new EmbeddedPostgresException(
-                    $"The embedded PostgreSQL in {ClusterDirectoryOf(data)} did not accept connections on 127.0.0.1:{port} within {ReadyTimeout.TotalSeconds:0} s ({failure.Message}).{LogTail(LogPathOf(data))}",
+                    $"The embedded PostgreSQL in {ClusterDirectoryOf(data)} did not accept connections on its socket in {SocketDirectoryOf(data)} within {ReadyTimeout.TotalSeconds:0} s ({failure.Message}).{LogTail(LogPathOf(data))}",
                     failure);
             }
 
@@ -484,7 +606,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     {
         try
         {
-            await using var connection = new NpgsqlConnection(ConnectionStringFor(port, "postgres", ";Pooling=false;Timeout=10"));
+            await using var connection = new NpgsqlConnection(ConnectionStringFor(data, port, "postgres", ";Pooling=false;Timeout=10"));
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = @name", connection);
             exists.Parameters.AddWithValue("name", DatabaseName);
@@ -503,7 +625,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         catch (NpgsqlException exception)
         {
             throw new EmbeddedPostgresException(
-                $"Could not create the '{DatabaseName}' database in the embedded PostgreSQL in {ClusterDirectoryOf(data)} (port {port}): {exception.Message}{LogTail(LogPathOf(data))}",
+                $"Could not create the '{DatabaseName}' database in the embedded PostgreSQL in {ClusterDirectoryOf(data)}: {exception.Message}{LogTail(LogPathOf(data))}",
                 exception);
         }
     }
@@ -545,17 +667,20 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             : $"{Environment.NewLine}Last lines of {log}:{Environment.NewLine}{string.Join(Environment.NewLine, tail)}";
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded PostgreSQL at {DataDirectory} (port {Port}): {ConnectionString}")]
-    private static partial void LogReady(ILogger logger, string dataDirectory, int port, string connectionString);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded PostgreSQL at {DataDirectory} (pid {Pid}, Unix socket in {SocketDirectory}, no TCP): {ConnectionString}. It keeps running after this process exits; stop it with `workflows db stop` (same configuration).")]
+    private static partial void LogReady(ILogger logger, string dataDirectory, string socketDirectory, int pid, string connectionString);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Reusing the embedded PostgreSQL already running in {DataDirectory} (pid {Pid}, port {Port}).")]
-    private static partial void LogReusing(ILogger logger, string dataDirectory, int pid, int port);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reusing the embedded PostgreSQL already running in {DataDirectory} (pid {Pid}).")]
+    private static partial void LogReusing(ILogger logger, string dataDirectory, int pid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Restarting the embedded PostgreSQL in {DataDirectory} (pid {Pid}) with the locked-down settings: Unix socket only, peer authentication, no TCP listener.")]
+    private static partial void LogRestartingLockedDown(ILogger logger, string dataDirectory, int pid);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Initialising a new embedded PostgreSQL cluster in {ClusterDirectory} with {BinDirectory}.")]
     private static partial void LogInitialising(ILogger logger, string clusterDirectory, string binDirectory);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Starting the embedded PostgreSQL in {ClusterDirectory} on 127.0.0.1:{Port} (log: {LogPath}).")]
-    private static partial void LogStarting(ILogger logger, string clusterDirectory, int port, string logPath);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Starting the embedded PostgreSQL in {ClusterDirectory}, Unix socket only (log: {LogPath}).")]
+    private static partial void LogStarting(ILogger logger, string clusterDirectory, string logPath);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping the embedded PostgreSQL in {DataDirectory}.")]
     private static partial void LogStopping(ILogger logger, string dataDirectory);
@@ -566,6 +691,15 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Made {Folder} traversable (o+x) so the postgres user can reach the embedded PostgreSQL data folder.")]
     private static partial void LogMadeTraversable(ILogger logger, string folder);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed the data folder {DataDirectory} to other users (mode now {Mode}).")]
+    private static partial void LogClosedToOthers(ILogger logger, string dataDirectory, UnixFileMode mode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not close the data folder {DataDirectory} to other users ({Reason}); chmod go-rw it yourself.")]
+    private static partial void LogCouldNotClose(ILogger logger, string dataDirectory, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{ClusterDirectory} was not a PostgreSQL cluster; moved it to {Aside} and initialising a new one.")]
     private static partial void LogMovedAside(ILogger logger, string clusterDirectory, string aside);
+
+    /// <summary>What <c>postmaster.pid</c> says of a live server.</summary>
+    private readonly record struct RunningPostmaster(int Pid, int Port, string SocketDirectory, bool SocketOnly);
 }
