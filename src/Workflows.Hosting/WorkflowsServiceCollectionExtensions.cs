@@ -22,6 +22,13 @@ namespace Workflows;
 public static class WorkflowsServiceCollectionExtensions
 {
     /// <summary>
+    /// The service key of Workflows' own Marten store: <c>[FromKeyedServices(WorkflowsServiceCollectionExtensions.StoreKey)] IDocumentStore</c>.
+    /// It is keyed so that an application's own <c>services.AddMarten(...)</c> (its <see cref="IDocumentStore"/>) and
+    /// Workflows live side by side on one database, each in its own schema.
+    /// </summary>
+    public const string StoreKey = "Workflows";
+
+    /// <summary>
     /// Adds the job store on PostgreSQL (the configured server, or the embedded default cluster), the executors
     /// (DOCKER, SHELL, HTTP_*, C#), task logs, the artifact store, the workers and <see cref="WorkflowClient"/>.
     /// Register workflows too, e.g. with the generated <c>services.AddWorkflowsFromAssembly()</c>. Options are
@@ -35,7 +42,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.AddOptions<WorkflowsOptions>().Configure(configure).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WorkflowsDatabase>();
-        services.TryAddSingleton<IDocumentStore>(provider =>
+        services.TryAddKeyedSingleton<IDocumentStore>(StoreKey, (provider, _) =>
         {
             var options = provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value;
             var connection = provider.GetRequiredService<WorkflowsDatabase>().ConnectionString;
@@ -48,18 +55,18 @@ public static class WorkflowsServiceCollectionExtensions
             });
         });
         services.TryAddSingleton<LocalWork>();
-        services.TryAddSingleton<JobStore>();
+        services.TryAddSingleton(provider => new JobStore(Store(provider), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<LocalWork>()));
         services.TryAddSingleton<WorkflowClient>();
-        services.TryAddSingleton<DefinitionStore>();
-        services.TryAddSingleton<TokenStore>();
+        services.TryAddSingleton(provider => new DefinitionStore(Store(provider), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new TokenStore(Store(provider), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(provider => new Marten.Configs.JobConfigs(
-            provider.GetRequiredService<IDocumentStore>(),
+            Store(provider),
             provider.GetRequiredService<TimeProvider>(),
             new Dictionary<string, string>(provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value.Secrets, StringComparer.Ordinal)));
         services.TryAddSingleton<RunningAttempts>();
-        services.TryAddSingleton(provider => new TaskLogs(provider.GetRequiredService<IDocumentStore>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new TaskLogs(Store(provider), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IArtifactStore>(provider => new FileArtifactStore(
-            provider.GetRequiredService<IDocumentStore>(),
+            Store(provider),
             Path.Combine(provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value.DataDirectory, "artifacts"),
             provider.GetRequiredService<TimeProvider>()));
         AddExecutors(services);
@@ -87,6 +94,8 @@ public static class WorkflowsServiceCollectionExtensions
             configure?.Invoke(options);
         });
     }
+
+    private static IDocumentStore Store(IServiceProvider provider) => provider.GetRequiredKeyedService<IDocumentStore>(StoreKey);
 
     private static void AddExecutors(IServiceCollection services)
     {

@@ -1,10 +1,11 @@
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Workflows.Host.Serving;
 
 /// <summary><c>/health</c>: healthy when the job store's database answers.</summary>
-internal sealed class DatabaseHealthCheck(IDocumentStore store) : IHealthCheck
+internal sealed class DatabaseHealthCheck([FromKeyedServices(WorkflowsServiceCollectionExtensions.StoreKey)] IDocumentStore store) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

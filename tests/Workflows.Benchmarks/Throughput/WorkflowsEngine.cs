@@ -56,7 +56,7 @@ internal sealed class WorkflowsEngine(string connectionString, string schema) : 
 
     public override async Task<long> CountDoneAsync()
     {
-        await using var session = _host!.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        await using var session = _host!.Services.GetRequiredKeyedService<IDocumentStore>(WorkflowsServiceCollectionExtensions.StoreKey).QuerySession();
         return await session.Query<JobView>().LongCountAsync(v => v.Status == JobStatus.Completed);
     }
 
