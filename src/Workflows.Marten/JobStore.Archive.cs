@@ -1,0 +1,85 @@
+using JasperFx.Events;
+using Marten;
+using Marten.Exceptions;
+using Marten.Services;
+using Workflows.Executors.Artifacts;
+using Workflows.Runtime;
+
+namespace Workflows.Marten;
+
+/// <summary>Archiving: a deleted or expired job's stream is archived, not destroyed.</summary>
+public sealed partial class JobStore
+{
+    /// <summary>
+    /// Deletes a finished job from view: its stream is archived (kept in the database, no longer listed) and its view
+    /// marked. False when the job is not finished (nothing changes).
+    /// </summary>
+    /// <param name="jobId">The job run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<bool> ArchiveAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.LightweightSession();
+        var view = await session.LoadAsync<JobView>(jobId, cancellationToken).ConfigureAwait(false);
+        if (view is null || view.Status is not (JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled))
+        {
+            return false;
+        }
+
+        if (view.ArchivedAt is null)
+        {
+            session.Events.ArchiveStream(jobId);
+            session.Store(view with { ArchivedAt = time.GetUtcNow() });
+            await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Archives finished jobs that ended before <paramref name="endedBefore"/>: of one job type, or (with
+    /// <paramref name="jobType"/> null) of every type except <paramref name="except"/>. At most <paramref name="max"/>
+    /// per call; returns how many were archived.
+    /// </summary>
+    /// <param name="jobType">The job type, or null for all but <paramref name="except"/>.</param>
+    /// <param name="except">Job types with a retention of their own.</param>
+    /// <param name="endedBefore">The cut-off.</param>
+    /// <param name="max">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<int> ArchiveEndedBeforeAsync(string? jobType, IReadOnlyCollection<string> except, DateTimeOffset endedBefore, int max = 500, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(except);
+        await using var session = store.LightweightSession();
+        var views = session.Query<JobView>().Where(v => v.ArchivedAt == null && v.EndedAt < endedBefore
+            && (v.Status == JobStatus.Completed || v.Status == JobStatus.Failed || v.Status == JobStatus.Cancelled));
+        views = jobType is null ? views.Where(v => !v.JobType.IsOneOf(except.ToArray())) : views.Where(v => v.JobType == jobType);
+        var due = await views.OrderBy(v => v.EndedAt).Take(max).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        foreach (var view in due)
+        {
+            session.Events.ArchiveStream(view.Id);
+            session.Store(view with { ArchivedAt = now });
+        }
+
+        await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return due.Count;
+    }
+
+    /// <summary>Archives finished jobs whose definition's retention ran out before <paramref name="now"/>; returns how many (at most <paramref name="max"/>).</summary>
+    /// <param name="now">The time.</param>
+    /// <param name="max">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<int> ArchiveExpiredAsync(DateTimeOffset now, int max = 500, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.LightweightSession();
+        var due = await session.Query<JobView>().Where(v => v.ArchivedAt == null && v.RetainUntil != null && v.RetainUntil < now)
+            .OrderBy(v => v.RetainUntil).Take(max).ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var view in due)
+        {
+            session.Events.ArchiveStream(view.Id);
+            session.Store(view with { ArchivedAt = now });
+        }
+
+        await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return due.Count;
+    }
+}
