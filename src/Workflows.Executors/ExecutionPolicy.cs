@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Workflows.Definitions;
 
 namespace Workflows.Executors;
 
@@ -41,6 +42,39 @@ public sealed class ExecutionPolicy
     /// <summary>Run containers of tasks with <c>host_network: true</c> or <c>network_mode: host</c> (they reach the host's local services).</summary>
     /// <value>Default: false (the task fails with <c>ERR_CONTAINER_NOT_ALLOWED</c>).</value>
     public bool AllowHostNetwork { get; set; }
+
+    /// <summary>
+    /// What this policy refuses in a definition, one sentence per task that names the option to set: for an upload or a
+    /// submit to answer with a warning (another host with another policy may still run the job, so it is not an error).
+    /// </summary>
+    /// <param name="definition">The definition.</param>
+    public IReadOnlyList<string> Refusals(JobDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var refusals = new List<string>();
+        foreach (var task in definition.Tasks)
+        {
+            if (task.EffectiveMethod == TaskMethod.Shell && !AllowShell)
+            {
+                refusals.Add($"Task '{task.TaskType}' uses SHELL, which this host does not allow: it fails with {ExecutorErrors.MethodNotAllowed} here unless Workflows:Execution:AllowShell=true.");
+            }
+
+            if (task.EffectiveMethod is TaskMethod.Docker or TaskMethod.Kubernetes)
+            {
+                if (task.Privileged && !AllowPrivilegedContainers)
+                {
+                    refusals.Add($"Task '{task.TaskType}' asks for a privileged container, which this host does not allow: it fails with {ExecutorErrors.ContainerNotAllowed} here unless Workflows:Execution:AllowPrivilegedContainers=true.");
+                }
+
+                if ((task.HostNetwork || string.Equals(task.NetworkMode?.Trim(), "host", StringComparison.OrdinalIgnoreCase)) && !AllowHostNetwork)
+                {
+                    refusals.Add($"Task '{task.TaskType}' asks for the host's network, which this host does not allow: it fails with {ExecutorErrors.ContainerNotAllowed} here unless Workflows:Execution:AllowHostNetwork=true.");
+                }
+            }
+        }
+
+        return refusals;
+    }
 
     /// <summary>Every problem of the settings, as sentences that name the option and the fix; empty when valid.</summary>
     public IReadOnlyList<string> Problems()

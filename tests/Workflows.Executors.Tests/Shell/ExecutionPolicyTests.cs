@@ -188,3 +188,44 @@ public sealed class ExecutionPolicyTests : IDisposable
             base.ReadAsync(buffer[..Math.Min(buffer.Length, 4099)], cancellationToken);
     }
 }
+
+/// <summary>What a host's policy refuses in a definition, for uploads and submits to warn about.</summary>
+public sealed class ExecutionPolicyRefusalTests
+{
+    private static readonly JobDefinition Job = new()
+    {
+        JobType = "risky",
+        Tasks = EquatableArray.Create(
+            new TaskDefinition { TaskType = "sh", Method = TaskMethod.Shell, Script = EquatableArray.Create("true") },
+            new TaskDefinition { TaskType = "priv", Container = new ContainerSpec("alpine"), Privileged = true, Script = EquatableArray.Create("true") },
+            new TaskDefinition { TaskType = "net", Container = new ContainerSpec("alpine"), NetworkMode = "host", Script = EquatableArray.Create("true") },
+            new TaskDefinition { TaskType = "fine", Container = new ContainerSpec("alpine"), Script = EquatableArray.Create("true") }),
+    };
+
+    [Fact]
+    public void The_default_policy_names_each_refused_task_and_the_option()
+    {
+        Assert.Equal(
+        [
+            "Task 'sh' uses SHELL, which this host does not allow: it fails with ERR_METHOD_NOT_ALLOWED here unless Workflows:Execution:AllowShell=true.",
+            "Task 'priv' asks for a privileged container, which this host does not allow: it fails with ERR_CONTAINER_NOT_ALLOWED here unless Workflows:Execution:AllowPrivilegedContainers=true.",
+            "Task 'net' asks for the host's network, which this host does not allow: it fails with ERR_CONTAINER_NOT_ALLOWED here unless Workflows:Execution:AllowHostNetwork=true.",
+        ], new ExecutionPolicy().Refusals(Job));
+        Assert.Empty(new ExecutionPolicy { AllowShell = true, AllowPrivilegedContainers = true, AllowHostNetwork = true }.Refusals(Job));
+    }
+
+    [Theory]
+    [InlineData("", "Execution:RunAs is required")]
+    [InlineData("Bad User", "Execution:RunAs must be a user name")]
+    [InlineData("no-such-user-wf", "Execution:RunAs is 'no-such-user-wf', which is not a user of this machine")]
+    public void A_bad_run_as_user_is_named_at_start(string runAs, string problem)
+    {
+        var problems = new ExecutionPolicy { RunAs = runAs }.Problems();
+        if (ProcessUser.IsRoot || !problem.Contains("not a user", StringComparison.Ordinal))
+        {
+            Assert.Contains(problems, p => p.StartsWith(problem, StringComparison.Ordinal));
+        }
+
+        Assert.Empty(new ExecutionPolicy().Problems());
+    }
+}
