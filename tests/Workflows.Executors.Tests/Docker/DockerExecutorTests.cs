@@ -352,7 +352,7 @@ public sealed class DockerExecutorTests(DockerExecutorFixture fixture, ITestOutp
     [Fact]
     public async Task The_script_and_its_secrets_are_not_in_the_containers_command()
     {
-        var outcome = await RunAsync(DockerTask("echo \"CMD:$(tr '\\0' ' ' < /proc/1/cmdline)\"", ": s3cr3t-in-script"));
+        var outcome = await RunAsync(DockerTask("echo \"CMD:$(tr '\\0\\n' '  ' < /proc/1/cmdline)\"", ": s3cr3t-in-script"));
 
         Assert.Equal(TaskOutcome.Exited(0), outcome);
         var cmdline = Assert.Single(StdoutLines(), l => l.StartsWith("CMD:", StringComparison.Ordinal));
