@@ -101,6 +101,32 @@ public sealed class ExecutionPolicyTests : IDisposable
     }
 
     [Fact]
+    public async Task Artifacts_never_follow_a_symbolic_link_to_a_file_the_task_could_not_read()
+    {
+        var secretFolder = Directory.CreateTempSubdirectory("wf-host-only-").FullName; // 0700, the host's
+        try
+        {
+            var secret = Path.Combine(secretFolder, "key.txt");
+            File.WriteAllText(secret, "host-only-content");
+            var task = Task("ln -s " + secret + " leak.txt", "mkdir out", "ln -s " + secretFolder + " out/dir", "echo fine > out/ok.txt") with
+            {
+                Artifacts = new ArtifactsSpec(new[] { "leak.txt", "out" }.ToEquatableArray()),
+            };
+
+            Assert.Equal(0, (await Shell().RunAsync(Executions.For(task, _log, _artifacts), default)).ExitCode);
+
+            var saved = await _artifacts.ListAsync("job-1", "build", default);
+            Assert.Equal(["out/ok.txt"], saved.Select(a => a.Name));
+            Assert.Contains((LogSource.System, "artifact 'leak.txt' skipped: it is, or is inside, a symbolic link (artifacts are collected from regular files and folders only)"), _log.Lines);
+            Assert.Contains(_log.Lines, l => l.Line.StartsWith("artifact 'out/dir/key.txt' skipped", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(secretFolder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_hosts_own_environment_does_not_reach_the_task()
     {
         Environment.SetEnvironmentVariable("Workflows__Secrets__POLICY_TEST", "host-secret-value");
