@@ -27,6 +27,12 @@ public static class ExecutorErrors
     /// <summary>No executor runs the task's method in this host (KUBERNETES without a cluster, MESSAGING, …).</summary>
     public const string MethodNotSupported = "ERR_METHOD_NOT_SUPPORTED";
 
+    /// <summary>The host runs the task's method but its <see cref="ExecutionPolicy"/> does not allow it (SHELL without <c>AllowShell</c>).</summary>
+    public const string MethodNotAllowed = "ERR_METHOD_NOT_ALLOWED";
+
+    /// <summary>The task's container asks for what the host's <see cref="ExecutionPolicy"/> does not allow (privileged, host network).</summary>
+    public const string ContainerNotAllowed = "ERR_CONTAINER_NOT_ALLOWED";
+
     /// <summary>A template of the task (script line, URL, environment value) failed to render.</summary>
     public const string TemplateFailed = "ERR_TEMPLATE";
 

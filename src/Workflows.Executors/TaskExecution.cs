@@ -34,6 +34,9 @@ public sealed record TaskExecution
     /// <summary>Configs, request params, job variables, the outputs of earlier tasks and task variables (later ones winning): in-process context and, without <see cref="Secrets"/>, HTTP bodies.</summary>
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The job's request params: exported to scripts as <c>WORKFLOWS_PARAM_{name}</c> (<see cref="ProcessEnvironment"/>).</summary>
+    public IReadOnlyDictionary<string, string> Params { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The names in <see cref="Variables"/> that hold secret configs: HTTP bodies and forked jobs' params leave them out (a template may still use them, e.g. in a header).</summary>
     public IReadOnlySet<string> Secrets { get; init; } = new HashSet<string>();
 
@@ -70,10 +73,25 @@ public sealed record TaskExecution
         ["WORKFLOWS_JOB_ATTEMPT"] = JobAttempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    /// <summary>The environment of the attempt's process or container: the runtime variables, then the task's environment (which wins).</summary>
+    /// <summary>The prefix of the environment variables that hold the request params (<c>WORKFLOWS_PARAM_Target</c>).</summary>
+    public const string ParamPrefix = "WORKFLOWS_PARAM_";
+
+    /// <summary>
+    /// The environment of the attempt's process or container: the runtime variables, then each request param whose name
+    /// is an identifier (<c>[A-Za-z_][A-Za-z0-9_]*</c>) as <c>WORKFLOWS_PARAM_{name}</c> (a script reads it quoted,
+    /// <c>"$WORKFLOWS_PARAM_Target"</c>, which the shell never parses as code), then the task's environment (which wins).
+    /// </summary>
     public IReadOnlyDictionary<string, string> ProcessEnvironment()
     {
         var environment = new Dictionary<string, string>(RuntimeEnvironment(), StringComparer.Ordinal);
+        foreach (var (name, value) in Params)
+        {
+            if (IsIdentifier(name) && value.IndexOf('\0', StringComparison.Ordinal) < 0)
+            {
+                environment[ParamPrefix + name] = value;
+            }
+        }
+
         foreach (var (name, value) in Rendered.Environment)
         {
             environment[name] = value;
@@ -81,4 +99,7 @@ public sealed record TaskExecution
 
         return environment;
     }
+
+    private static bool IsIdentifier(string name) =>
+        name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 }

@@ -70,9 +70,10 @@ public sealed class TaskRunner(TaskExecutors executors, TimeProvider time)
             JobAttempt = request.JobAttempt,
             Rendered = rendered,
             Variables = variables,
+            Params = request.Params,
             Secrets = request.Configs.Secrets,
             Log = log,
-            Artifacts = artifacts,
+            Artifacts = request.Configs.SecretValues.Count > 0 ? new Secrets.MaskingArtifactStore(artifacts, request.Configs.SecretValues) : artifacts,
             Inputs = inputs,
         };
 

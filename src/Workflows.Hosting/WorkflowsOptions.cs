@@ -54,6 +54,14 @@ public sealed class WorkflowsOptions
     public Uri DockerEndpoint { get; set; } = new("unix:///var/run/docker.sock");
 
     /// <summary>
+    /// What tasks may do on this machine (<c>Workflows:Execution</c>): SHELL tasks are off unless <c>AllowShell</c>; on a
+    /// root host they run as <c>RunAs</c> (<c>nobody</c>) unless <c>AllowRoot</c>; containers are not privileged and not
+    /// on the host's network unless <c>AllowPrivilegedContainers</c> / <c>AllowHostNetwork</c>. See docs/executors.md.
+    /// </summary>
+    /// <value>Default: least privilege (every Allow… false, RunAs <c>nobody</c>).</value>
+    public Workflows.Executors.ExecutionPolicy Execution { get; set; } = new();
+
+    /// <summary>
     /// Run KUBERNETES tasks as DOCKER containers (no cluster executor is built in; for local runs). When false, a job
     /// that reaches a KUBERNETES task fails it with <c>ERR_METHOD_NOT_SUPPORTED</c>.
     /// </summary>

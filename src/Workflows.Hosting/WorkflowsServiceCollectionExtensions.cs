@@ -40,6 +40,7 @@ public static class WorkflowsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<WorkflowsOptions>().Configure(configure).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WorkflowsOptions>, ExecutionPolicyValidation>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WorkflowsDatabase>();
         services.TryAddKeyedSingleton<IDocumentStore>(StoreKey, (provider, _) =>
@@ -104,6 +105,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.AddSingleton<ITaskExecutor>(provider => new ShellExecutor(new ShellExecutorOptions
         {
             WorkRoot = Path.Combine(provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value.DataDirectory, "work"),
+            Policy = provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value.Execution,
         }));
         services.AddSingleton<ITaskExecutor>(provider =>
         {
@@ -118,7 +120,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.AddSingleton<ITaskExecutor>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value;
-            var docker = new DockerExecutorOptions { Endpoint = options.DockerEndpoint, RunKubernetesAsDocker = options.KubernetesAsDocker };
+            var docker = new DockerExecutorOptions { Endpoint = options.DockerEndpoint, RunKubernetesAsDocker = options.KubernetesAsDocker, Policy = options.Execution };
             foreach (var (image, fallback) in options.ImageFallbacks)
             {
                 docker.ImageFallbacks[image] = fallback;

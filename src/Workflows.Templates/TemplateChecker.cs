@@ -9,8 +9,9 @@ namespace Workflows.Templates
 {
     /// <summary>
     /// Parses every templated string of a definition (script lines, URLs, environment and variable values, headers,
-    /// <c>except</c>, <c>skip_if</c>) with Scriban and reports syntax errors (WF3001), unknown variables (WF3002) and
-    /// unknown functions (WF3003), naming the task and the template.
+    /// <c>except</c>, <c>skip_if</c>) with Scriban and reports syntax errors (WF3001), unknown variables (WF3002),
+    /// unknown functions (WF3003) and request params rendered unquoted into SHELL or container script lines (WF3004),
+    /// naming the task and the template.
     /// </summary>
     public static class TemplateChecker
     {
@@ -20,6 +21,9 @@ namespace Workflows.Templates
         {
             var problems = new List<Problem>();
             var jobNames = new HashSet<string>(job.JobVariables.Select(v => v.Name).Concat(job.RequiredParams).Concat(TaskOutputs.DeclaredBy(job)), StringComparer.Ordinal);
+
+            // Request params the definition declares: an undeclared name is WF3002 first (declaring it is the fix), then this.
+            var requestParams = new HashSet<string>(job.RequiredParams, StringComparer.Ordinal);
             if (job.SkipIf is { } skipIf)
             {
                 Check(problems, $"Job '{job.JobType}'", DefinitionPointer.Job("skip_if"), "skip_if", skipIf, jobNames);
@@ -38,6 +42,24 @@ namespace Workflows.Templates
                 foreach (var (key, item, text) in Templated(task))
                 {
                     Check(problems, subject, new DefinitionPointer(task.TaskType, key, item, i), key, text, names);
+                }
+
+                if (task.EffectiveMethod is TaskMethod.Shell or TaskMethod.Docker or TaskMethod.Kubernetes && requestParams.Count > 0)
+                {
+                    // Job variables win over request params of the same name; task variables and the fan-out item too.
+                    var set = new HashSet<string>(requestParams.Except(job.JobVariables.Select(v => v.Name).Concat(task.Variables.Select(v => v.Name))), StringComparer.Ordinal);
+                    if (task.FanOut is { } items)
+                    {
+                        set.Remove(items.ItemVariable);
+                    }
+
+                    foreach (var (key, lines) in new[] { ("before_script", task.BeforeScript), ("script", task.Script), ("after_script", task.AfterScript) })
+                    {
+                        foreach (var line in lines)
+                        {
+                            CheckQuoting(problems, subject, new DefinitionPointer(task.TaskType, key, line, i), key, line, set);
+                        }
+                    }
                 }
             }
 
@@ -100,6 +122,26 @@ namespace Workflows.Templates
             }
         }
 
+        /// <summary>WF3004: request params read into the script's text, unless a shell-safe function wraps them.</summary>
+        private static void CheckQuoting(List<Problem> problems, string subject, DefinitionPointer at, string key, string text, HashSet<string> requestParams)
+        {
+            if (text.IndexOf("{{", StringComparison.Ordinal) < 0)
+            {
+                return;
+            }
+
+            var (error, names) = Parse(text);
+            if (error is not null)
+            {
+                return;
+            }
+
+            foreach (var name in names.Unquoted.Where(n => requestParams.Contains(n) && !TemplateVocabulary.Variables.Contains(n) && !names.Assigned.Contains(n)).Distinct())
+            {
+                problems.Add(WorkflowDiagnostics.UnquotedParamInScript.Create(at, subject, key, name));
+            }
+        }
+
         /// <summary>
         /// Parses a template once: the same lines recur across tasks and workflows, and the analyzer runs on every
         /// keystroke, so results are memoised (bounded; cleared when full).
@@ -149,6 +191,35 @@ namespace Workflows.Templates
 
             public HashSet<string> Assigned { get; } = new HashSet<string>(StringComparer.Ordinal);
 
+            /// <summary>Names read into the rendered text (an output statement), not through a shell-safe function.</summary>
+            public List<string> Unquoted { get; } = new List<string>();
+
+            private static bool IsRenderedUnquoted(ScriptNode node)
+            {
+                var child = node;
+                for (var parent = node.Parent; parent is not null; child = parent, parent = parent.Parent)
+                {
+                    switch (parent)
+                    {
+                        case ScriptFunctionCall call when call.Target is ScriptVariableGlobal f && TemplateVocabulary.ShellSafeFunctions.Contains(f.Name) && !ReferenceEquals(call.Target, child):
+                            return false;
+                        case ScriptPipeCall pipe when ReferenceEquals(pipe.From, child) && IsShellSafe(pipe.To):
+                            return false;
+                        case ScriptExpressionStatement statement:
+                            return !(statement.Expression is ScriptAssignExpression);
+                        case ScriptStatement _:
+                            return false; // a condition, loop source or other statement part: not written into the text
+                    }
+                }
+
+                return false;
+            }
+
+            private static bool IsShellSafe(ScriptExpression? to) =>
+                (to is ScriptVariableGlobal f && TemplateVocabulary.ShellSafeFunctions.Contains(f.Name))
+                || (to is ScriptFunctionCall call && call.Target is ScriptVariableGlobal g && TemplateVocabulary.ShellSafeFunctions.Contains(g.Name))
+                || (to is ScriptPipeCall pipe && (IsShellSafe(pipe.From) || IsShellSafe(pipe.To)));
+
             public override void Visit(ScriptVariableGlobal node)
             {
                 switch (node.Parent)
@@ -166,6 +237,11 @@ namespace Workflows.Templates
                         break;
                     default:
                         Reads.Add(node.Name);
+                        if (IsRenderedUnquoted(node))
+                        {
+                            Unquoted.Add(node.Name);
+                        }
+
                         break;
                 }
 

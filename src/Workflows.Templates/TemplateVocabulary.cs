@@ -22,7 +22,16 @@ namespace Workflows.Templates
             "Random", "Iterate", "Add", "Dict", "default", "trimPrefix", "trimSuffix", "hasPrefix", "hasSuffix", "lower", "upper",
             "contains", "replace", "Unescape", "MarkdownLink", "formatTime", "FormatTime", "Percent100", "CountByJobTypeAndState",
             "SubmitJob", "SubmitJobsFromJSON", "atoi", "atof", "urlquery", "printf", "print", "println", "len", "index", "slice",
-            "html", "js",
+            "html", "js", "shell_quote",
+        };
+
+        /// <summary>
+        /// Functions whose result the shell cannot read as code: <c>shell_quote</c> quotes, the others return numbers,
+        /// booleans or URL-escaped text. A request param passed through one of them is not reported by WF3004.
+        /// </summary>
+        public static IReadOnlyCollection<string> ShellSafeFunctions { get; } = new HashSet<string>
+        {
+            "shell_quote", "urlquery", "atoi", "atof", "Add", "len", "Random", "Percent100", "contains", "hasPrefix", "hasSuffix",
         };
 
         /// <summary>Scriban's built-in objects, reachable with a dot (<c>string.upcase</c>, <c>math.round</c>, …).</summary>

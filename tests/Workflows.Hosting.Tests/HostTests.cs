@@ -79,11 +79,13 @@ public sealed class HostTests : IAsyncLifetime
             options.DataDirectory = "";
             options.WorkerCount = -1;
             options.Schema = "Bad Schema";
+            options.Execution.RunAs = "Bad User";
         });
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains("DataDirectory is required", error.Message, StringComparison.Ordinal);
         Assert.Contains("WorkerCount must be between 0 (a submit-only host) and 256.", error.Message, StringComparison.Ordinal);
         Assert.Contains("Schema must be a lower-case PostgreSQL identifier", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Execution:RunAs must be a user name (e.g. 'nobody')", error.Message, StringComparison.Ordinal);
     }
 
     private static async Task<Marten.JobView> WaitForEndAsync(WorkflowClient client, string id)

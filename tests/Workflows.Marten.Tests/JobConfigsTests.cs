@@ -110,7 +110,7 @@ public sealed class JobConfigsTests : IAsyncLifetime
         var logs = new TaskLogs(_documents, _clock);
         var worker = new TaskWorker(
             _jobs,
-            new TaskRunner(new TaskExecutors([new ShellExecutor(new ShellExecutorOptions { WorkRoot = Path.Combine(Path.GetTempPath(), "wf-work-" + _schema) })]), _clock),
+            new TaskRunner(new TaskExecutors([new ShellExecutor(new ShellExecutorOptions { WorkRoot = Path.Combine(Path.GetTempPath(), "wf-work-" + _schema), Policy = new ExecutionPolicy { AllowShell = true } })]), _clock),
             logs,
             new FileArtifactStore(_documents, Path.Combine(Path.GetTempPath(), "wf-artifacts-" + _schema), _clock),
             new RunningAttempts(),

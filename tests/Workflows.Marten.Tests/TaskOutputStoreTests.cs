@@ -47,7 +47,7 @@ public sealed class TaskOutputStoreTests : IAsyncLifetime
         var worker = new TaskWorker(
             _jobs,
             new TaskRunner(new TaskExecutors([
-                new ShellExecutor(new ShellExecutorOptions { WorkRoot = Path.Combine(Path.GetTempPath(), "wf-work-" + _schema) }),
+                new ShellExecutor(new ShellExecutorOptions { WorkRoot = Path.Combine(Path.GetTempPath(), "wf-work-" + _schema), Policy = new ExecutionPolicy { AllowShell = true } }),
                 new InProcessExecutor([workflow]),
                 new ExpireArtifactsExecutor()]), _clock),
             logs, artifacts, new RunningAttempts(), "worker-1");

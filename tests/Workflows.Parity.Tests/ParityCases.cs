@@ -542,6 +542,21 @@ internal static class ParityCases
                 - exit {{ Randm 0 3 }}
             """),
 
+        new("WF3004",
+            Define("""
+                .RequiredParams("Target")
+                .Task("deploy").Shell().Script("./deploy.sh {{ Target }}")
+                """),
+            """
+            job_type: ci
+            required_params: [Target]
+            tasks:
+            - task_type: deploy
+              method: SHELL
+              script:
+                - ./deploy.sh {{ .Target }}
+            """),
+
         // ---- WF5xxx executors ----
         new("WF5001",
             Define("""

@@ -49,9 +49,52 @@ public class TemplateCheckerTests
     [Fact]
     public void WF3002_declared_variables_and_required_params_are_known()
     {
-        Assert.Empty(Check(Job("deploy {{ Region }} {{ Target }} {{ Size }}",
+        Assert.DoesNotContain(UnknownTemplateVariableId, Check(Job("deploy {{ Region }} {{ Target }} {{ Size }}",
+            task => task with { Variables = EquatableArray.Create(new NamedValue("Size", "2")) },
+            job => job with { JobVariables = EquatableArray.Create(new NamedValue("Region", "eu")), RequiredParams = EquatableArray.Create("Target") })).Select(p => p.Id));
+    }
+
+    [Theory]
+    [InlineData("echo {{ Target }}")]
+    [InlineData("echo \"{{ Target }}\"")]
+    [InlineData("echo '{{ Target | lower }}'")]
+    [InlineData("{{ if JobRetry > 0 }}deploy {{ Target }}{{ end }}")]
+    public void WF3004_a_request_param_rendered_unquoted_into_a_script_line_warns(string line)
+    {
+        var problem = Assert.Single(Check(Job(line, job: j => j with { RequiredParams = EquatableArray.Create("Target") })));
+        Assert.Equal(UnquotedParamInScriptId, problem.Id);
+        Assert.Equal(ProblemSeverity.Warning, problem.Severity);
+        Assert.StartsWith("Task 'run' renders 'Target' unquoted into a shell script line in script:", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("{{ Target | shell_quote }}", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("\"$WORKFLOWS_PARAM_Target\"", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(new DefinitionPointer("run", "script", line, 0), problem.Location);
+    }
+
+    [Theory]
+    [InlineData("echo {{ Target | shell_quote }}")]
+    [InlineData("echo {{ shell_quote Target }}")]
+    [InlineData("echo {{ shell_quote (lower Target) }}")]
+    [InlineData("exit {{ atoi Target }}")]
+    [InlineData("{{ if Target == \"prod\" }}echo prod{{ end }}")]
+    [InlineData("echo \"$WORKFLOWS_PARAM_Target\"")]
+    [InlineData("echo {{ JobID }} {{ TaskRetry }} {{ Nonce }} {{ Region }} {{ Size }}")]
+    public void WF3004_quoted_params_conditions_runtime_and_definition_variables_pass(string line) =>
+        Assert.Empty(Check(Job(line,
             task => task with { Variables = EquatableArray.Create(new NamedValue("Size", "2")) },
             job => job with { JobVariables = EquatableArray.Create(new NamedValue("Region", "eu")), RequiredParams = EquatableArray.Create("Target") })));
+
+    [Fact]
+    public void WF3004_applies_to_shell_and_container_scripts_only()
+    {
+        static JobDefinition With(TaskDefinition task) =>
+            new() { JobType = "t", RequiredParams = EquatableArray.Create("Target"), Tasks = EquatableArray.Create(task) };
+        var docker = new TaskDefinition { TaskType = "run", Container = new ContainerSpec("alpine"), AfterScript = EquatableArray.Create("echo {{ Target }}") };
+        var http = new TaskDefinition { TaskType = "run", Method = TaskMethod.HttpGet, Url = "https://example.com/{{ Target }}" };
+        var environment = new TaskDefinition { TaskType = "run", Method = TaskMethod.Shell, Environment = EquatableArray.Create(new NamedValue("T", "{{ Target }}")) };
+        Assert.Equal([UnquotedParamInScriptId], Check(With(docker)).Select(p => p.Id));
+        Assert.Equal(new DefinitionPointer("run", "after_script", "echo {{ Target }}", 0), Check(With(docker))[0].Location);
+        Assert.Empty(Check(With(http)));
+        Assert.Empty(Check(With(environment)));
     }
 
     [Fact]

@@ -295,6 +295,22 @@ public class TemplateRendererTests
         Assert.Equal(expected, Render(template, ("Branch", "main"), ("Count", "3")));
 
     [Theory]
+    [InlineData("echo {{ shell_quote Name }}", "echo '$(id -un); rm -rf ~'")]
+    [InlineData("echo {{ Name | shell_quote }}", "echo '$(id -un); rm -rf ~'")]
+    [InlineData("echo {{ Quote | shell_quote }}", "echo 'it'\\''s \"$HOME\" `x`'")]
+    [InlineData("echo {{ shell_quote Missing }} {{ shell_quote 42 }}", "echo '' '42'")]
+    public void Shell_quote_makes_one_sh_word_of_any_value(string template, string expected) =>
+        Assert.Equal(expected, Render(template, ("Name", "$(id -un); rm -rf ~"), ("Quote", "it's \"$HOME\" `x`")));
+
+    [Fact]
+    public void Shell_quote_refuses_a_line_break_it_cannot_keep_on_one_line()
+    {
+        var e = Assert.Throws<TemplateRenderException>(() => Render("echo {{ shell_quote Name }}", ("Name", "a\nrm -rf ~")));
+        Assert.Contains("'shell_quote' cannot quote a value with a line break", e.Message, StringComparison.Ordinal);
+        Assert.Contains("$WORKFLOWS_PARAM_X", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("{{ Dict \"a\" }}", "'Dict' needs key/value pairs")]
     [InlineData("{{ index (Iterate 2) 5 }}", "'index' out of range: 5 of length 2")]
     [InlineData("{{ len 5 }}", "'len' of a int value")]

@@ -75,7 +75,7 @@ public class TemplateCheckTests
     public void Declared_variables_and_built_ins_are_known()
     {
         var yaml = "job_type: ci\njob_variables:\n  Region: eu\nrequired_params: [Target]\ntasks:\n- task_type: roll\n  method: SHELL\n"
-            + "  variables:\n    Shard: 1\n  script:\n    - echo {{ .Region }} {{ .Target }} {{ .Shard }} {{ .Nonce }} {{ Random 0 3 }}\n";
+            + "  variables:\n    Shard: 1\n  script:\n    - echo {{ .Region }} {{ .Target | shell_quote }} {{ .Shard }} {{ .Nonce }} {{ Random 0 3 }}\n";
         Assert.Empty(Problems(yaml));
     }
 

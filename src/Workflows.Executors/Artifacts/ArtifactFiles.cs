@@ -56,6 +56,13 @@ public static class ArtifactFiles
             foreach (var file in files)
             {
                 var name = Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/');
+                if (ThroughLink(root, file))
+                {
+                    // The host reads artifacts with its own rights: a link could hand a task (run as nobody) any file of the host's.
+                    execution.Log.Write(Logs.LogSource.System, $"artifact '{name}' skipped: it is, or is inside, a symbolic link (artifacts are collected from regular files and folders only)");
+                    continue;
+                }
+
                 await using var content = File.OpenRead(file);
                 saved.Add(await execution.Artifacts.SaveAsync(
                     execution.JobId, execution.Task.TaskType, execution.Attempt, name, content, execution.Task.Artifacts?.ExpiresAfter, cancellationToken).ConfigureAwait(false));
@@ -74,6 +81,20 @@ public static class ArtifactFiles
         Workflows.Definitions.ArtifactsWhen.OnFailure => exitCode != 0,
         _ => true,
     };
+
+    /// <summary>True when <paramref name="file"/>, or a folder between <paramref name="root"/> and it, is a symbolic link.</summary>
+    internal static bool ThroughLink(string root, string file)
+    {
+        for (var path = Path.GetFullPath(file); path.Length > root.Length && path.StartsWith(root, StringComparison.Ordinal); path = Path.GetDirectoryName(path)!)
+        {
+            if (new FileInfo(path).LinkTarget is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The full path of <paramref name="relative"/> under <paramref name="root"/>, or null when it escapes it.</summary>
     internal static string? Inside(string root, string relative)

@@ -17,7 +17,10 @@ namespace Workflows.Executors.Docker;
 
 /// <summary>
 /// Runs DOCKER tasks (and KUBERNETES ones when <see cref="DockerExecutorOptions.RunKubernetesAsDocker"/> is set): one
-/// container per attempt running the composed script with <c>sh -c</c>, its output streamed into the attempt's log.
+/// container per attempt running the composed script with <c>sh</c>, its output streamed into the attempt's log. The
+/// script is copied into the container as <see cref="ScriptPath"/> before it starts, never passed in its command (which
+/// <c>ps</c> on the host and <c>docker inspect</c> show). Privileged containers and the host's network are refused
+/// unless the host's <see cref="ExecutionPolicy"/> allows them.
 /// </summary>
 /// <remarks>
 /// Per attempt: the image is inspected (and pulled when absent, bounded by <see cref="DockerExecutorOptions.PullTimeout"/>);
@@ -38,6 +41,7 @@ public sealed class DockerExecutor : ITaskExecutor, IDisposable, IAsyncDisposabl
     private readonly TimeSpan _pullTimeout;
     private readonly string _defaultWorkingDirectory;
     private readonly Dictionary<string, string> _fallbacks;
+    private readonly ExecutionPolicy _policy;
     private readonly ConcurrentDictionary<string, string> _images = new(StringComparer.Ordinal);
     private int _disposed;
 
@@ -77,12 +81,16 @@ public sealed class DockerExecutor : ITaskExecutor, IDisposable, IAsyncDisposabl
         _pullTimeout = options.PullTimeout;
         _defaultWorkingDirectory = ContainerArchives.WorkingDirectory(null, options.DefaultWorkingDirectory);
         _fallbacks = new Dictionary<string, string>(options.ImageFallbacks!, StringComparer.Ordinal);
+        _policy = options.Policy ?? new ExecutionPolicy();
         Methods = options.RunKubernetesAsDocker ? [TaskMethod.Docker, TaskMethod.Kubernetes] : [TaskMethod.Docker];
         _client = new DockerClientBuilder().WithEndpoint(_endpoint).Build();
     }
 
     /// <inheritdoc />
     public IReadOnlyCollection<TaskMethod> Methods { get; }
+
+    /// <summary>Where the composed script is placed in each container (and run from with <c>sh</c>).</summary>
+    public const string ScriptPath = "/.workflows-script.sh";
 
     /// <inheritdoc />
     public async Task<TaskOutcome> RunAsync(TaskExecution execution, CancellationToken cancellationToken)
@@ -105,6 +113,11 @@ public sealed class DockerExecutor : ITaskExecutor, IDisposable, IAsyncDisposabl
             return TaskOutcome.Error(ExecutorErrors.ContainerFailed,
                 $"Task '{task.TaskType}' has method {MethodName(method)} but no container image, so there is nothing to run: " +
                 "add 'container: image: <image>' to the task (e.g. 'container: {image: alpine}').");
+        }
+
+        if (Refusal(task) is { } refused)
+        {
+            return refused;
         }
 
         if (method == TaskMethod.Kubernetes)
@@ -162,6 +175,7 @@ public sealed class DockerExecutor : ITaskExecutor, IDisposable, IAsyncDisposabl
             log.Write(LogSource.System, $"container {ShortId(id)} created ({name}), working directory {workingDirectory}");
             cancellationToken.ThrowIfCancellationRequested();
 
+            await CopyScriptAsync(execution, id, cancellationToken).ConfigureAwait(false);
             if (execution.Inputs.Count > 0 && await CopyInputsAsync(execution, id, workingDirectory, cancellationToken).ConfigureAwait(false) is { } inputFailure)
             {
                 return inputFailure;
@@ -302,7 +316,7 @@ public sealed class DockerExecutor : ITaskExecutor, IDisposable, IAsyncDisposabl
             Name = name,
             Image = image,
             Entrypoint = [],
-            Cmd = ["sh", "-c", ShellScript.Compose(execution.Rendered)],
+            Cmd = ["sh", ScriptPath],
             Env = execution.ProcessEnvironment().Select(p => p.Key + "=" + p.Value).ToList(),
             WorkingDir = workingDirectory,
             AttachStdout = true,
@@ -315,6 +329,45 @@ public sealed class DockerExecutor : ITaskExecutor, IDisposable, IAsyncDisposabl
             },
             HostConfig = host,
         };
+    }
+
+    /// <summary>The refusal of a container the policy does not allow (privileged, host network); null when allowed.</summary>
+    private TaskOutcome? Refusal(TaskDefinition task)
+    {
+        if (task.Privileged && !_policy.AllowPrivilegedContainers)
+        {
+            return TaskOutcome.Error(ExecutorErrors.ContainerNotAllowed,
+                $"Task '{task.TaskType}' asks for a privileged container, which this host does not allow: a privileged container is root on the host. " +
+                "Remove 'privileged: true' from the task, or set Workflows:Execution:AllowPrivilegedContainers=true on a host whose definition authors you trust with root.");
+        }
+
+        if ((task.HostNetwork || string.Equals(task.NetworkMode?.Trim(), "host", StringComparison.OrdinalIgnoreCase)) && !_policy.AllowHostNetwork)
+        {
+            return TaskOutcome.Error(ExecutorErrors.ContainerNotAllowed,
+                $"Task '{task.TaskType}' asks for the host's network ({(task.HostNetwork ? "host_network: true" : "network_mode: host")}), which this host does not allow: the container would reach the services listening on the host. " +
+                "Remove it from the task, or set Workflows:Execution:AllowHostNetwork=true.");
+        }
+
+        return null;
+    }
+
+    /// <summary>Places the composed script in the created container (readable by its user, whatever the image's user is).</summary>
+    private async Task CopyScriptAsync(TaskExecution execution, string id, CancellationToken cancellationToken)
+    {
+        using var tar = new MemoryStream();
+        var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true);
+        await using (writer.ConfigureAwait(false))
+        {
+            using var script = new MemoryStream(Encoding.UTF8.GetBytes(ShellScript.Compose(execution.Rendered)));
+            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, ScriptPath.TrimStart('/'))
+            {
+                Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                DataStream = script,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        tar.Position = 0;
+        await _client.Containers.ExtractArchiveToContainerAsync(id, new CopyToContainerParameters { Path = "/" }, tar, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ImageChoice> ResolveImageAsync(string requested, ITaskLog log, CancellationToken cancellationToken)

@@ -33,4 +33,8 @@ public sealed class DockerExecutorOptions
     /// </summary>
     /// <value>Default <c>/workspace</c>.</value>
     public string DefaultWorkingDirectory { get; set; } = "/workspace";
+
+    /// <summary>What containers may ask for: privileged mode and the host's network are refused unless allowed (<see cref="ExecutionPolicy"/>).</summary>
+    /// <value>Default: a new <see cref="ExecutionPolicy"/>: neither is allowed.</value>
+    public ExecutionPolicy Policy { get; set; } = new();
 }

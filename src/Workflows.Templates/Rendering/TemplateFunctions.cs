@@ -73,6 +73,7 @@ namespace Workflows.Templates
             functions.Import("index", new Func<object?, object?[], object?>(Index));
             functions.Import("slice", new Func<object?, object?[], object?>(Slice));
             functions.Import("js", new Func<object?[], string>(args => JsEscape(Sprint(args))));
+            functions.Import("shell_quote", new Func<object?, string>(ShellQuote));
             functions["html"] = new GoHtmlFunction();
             foreach (var (name, needs) in new[]
             {
@@ -95,6 +96,31 @@ namespace Workflows.Templates
 
         private static TemplateRenderException Unavailable(string name, string needs) =>
             new TemplateRenderException($"'{name}' is not available at run time yet (it needs {needs}, which template rendering does not have)");
+
+        /// <summary>
+        /// <c>shell_quote value</c> (or <c>value | shell_quote</c>): the value as one POSIX <c>sh</c> word, in single quotes
+        /// (<c>'</c> written <c>'\''</c>), so a script line never runs what a request param holds. A value with a line
+        /// break or NUL cannot be quoted on one script line and fails the render: read it from its environment variable.
+        /// </summary>
+        private static readonly char[] Unquotable = { '\n', '\r', '\0' };
+
+        private static string ShellQuote(object? value)
+        {
+            var text = value switch
+            {
+                null => string.Empty,
+                string s => s,
+                bool b => b ? "true" : "false",
+                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                _ => value.ToString() ?? string.Empty,
+            };
+            if (text.IndexOfAny(Unquotable) >= 0)
+            {
+                throw Error("'shell_quote' cannot quote a value with a line break or NUL on one script line: read it from the environment instead (a request param X is \"$WORKFLOWS_PARAM_X\")");
+            }
+
+            return "'" + text.Replace("'", "'\\''") + "'";
+        }
 
         /// <summary>An error of a function, reported with the template by the renderer.</summary>
         internal static TemplateRenderException Error(string problem) => new TemplateRenderException(problem);

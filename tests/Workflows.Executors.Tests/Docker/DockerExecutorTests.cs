@@ -322,6 +322,55 @@ public sealed class DockerExecutorTests(DockerExecutorFixture fixture, ITestOutp
         Assert.Contains("DefaultWorkingDirectory", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Privileged_containers_and_the_host_network_are_refused_unless_the_host_allows_them()
+    {
+        var privileged = await RunAsync(DockerTask("echo ran") with { Privileged = true });
+        Assert.Equal(ExecutorErrors.ContainerNotAllowed, privileged.ErrorCode);
+        Assert.Contains("Task 't' asks for a privileged container", privileged.Message, StringComparison.Ordinal);
+        Assert.Contains("Workflows:Execution:AllowPrivilegedContainers=true", privileged.Message, StringComparison.Ordinal);
+
+        var hostNetwork = await RunAsync(DockerTask("echo ran") with { HostNetwork = true });
+        Assert.Equal(ExecutorErrors.ContainerNotAllowed, hostNetwork.ErrorCode);
+        Assert.Contains("Workflows:Execution:AllowHostNetwork=true", hostNetwork.Message, StringComparison.Ordinal);
+
+        var networkMode = await RunAsync(DockerTask("echo ran") with { NetworkMode = "host" });
+        Assert.Equal(ExecutorErrors.ContainerNotAllowed, networkMode.ErrorCode);
+        Assert.Contains("network_mode: host", networkMode.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("ran", StdoutLines());
+
+        await using var allowing = new DockerExecutor(new DockerExecutorOptions
+        {
+            Endpoint = TestInfrastructure.DockerEndpoint,
+            Policy = new ExecutionPolicy { AllowHostNetwork = true },
+        });
+        var allowed = await allowing.RunAsync(Executions.For(DockerTask("echo ran") with { HostNetwork = true }, _log, _artifacts, 1, _jobId), default);
+        Assert.Equal(TaskOutcome.Exited(0), allowed);
+        Assert.Contains("ran", StdoutLines());
+    }
+
+    [Fact]
+    public async Task The_script_and_its_secrets_are_not_in_the_containers_command()
+    {
+        var outcome = await RunAsync(DockerTask("echo \"CMD:$(tr '\\0\\n' '  ' < /proc/1/cmdline)\"", ": s3cr3t-in-script"));
+
+        Assert.Equal(TaskOutcome.Exited(0), outcome);
+        var cmdline = Assert.Single(StdoutLines(), l => l.StartsWith("CMD:", StringComparison.Ordinal));
+        Assert.Contains("sh", cmdline, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t-in-script", cmdline, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Request_params_reach_the_container_as_WORKFLOWS_PARAM_variables()
+    {
+        var execution = Executions.For(DockerTask("printf '%s\\n' \"P:$WORKFLOWS_PARAM_Target\""), _log, _artifacts, 1, _jobId) with
+        {
+            Params = new Dictionary<string, string> { ["Target"] = "$(id -un)" },
+        };
+        Assert.Equal(TaskOutcome.Exited(0), await fixture.Executor.RunAsync(execution, default));
+        Assert.Contains("P:$(id -un)", StdoutLines());
+    }
+
     private static TaskDefinition DockerTask(params string[] script) => new()
     {
         TaskType = "t",

@@ -14,7 +14,7 @@ public sealed class OutputTailTests : IDisposable
 
     private async Task<AttemptResult> RunAsync(TaskDefinition task)
     {
-        var runner = new TaskRunner(new TaskExecutors([new ShellExecutor(new ShellExecutorOptions { WorkRoot = _work })]), TimeProvider.System);
+        var runner = new TaskRunner(new TaskExecutors([new ShellExecutor(new ShellExecutorOptions { WorkRoot = _work, Policy = new ExecutionPolicy { AllowShell = true } })]), TimeProvider.System);
         var request = new AttemptRequest("job-tail", new JobDefinition { JobType = "tail", Tasks = EquatableArray.Create(task) }, new Dictionary<string, string>(), task, 1, 0, null);
         return await runner.RunAsync(request, new MemoryTaskLog(), new MemoryArtifactStore(), CancellationToken.None, CancellationToken.None);
     }

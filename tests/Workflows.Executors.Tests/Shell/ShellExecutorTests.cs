@@ -13,7 +13,7 @@ public sealed class ShellExecutorTests : IDisposable
     private readonly MemoryArtifactStore _artifacts = new();
     private readonly ShellExecutor _shell;
 
-    public ShellExecutorTests() => _shell = new ShellExecutor(new ShellExecutorOptions { WorkRoot = _work });
+    public ShellExecutorTests() => _shell = new ShellExecutor(new ShellExecutorOptions { WorkRoot = _work, Policy = new ExecutionPolicy { AllowShell = true } });
 
     private static TaskDefinition Task(params string[] script) => new()
     {

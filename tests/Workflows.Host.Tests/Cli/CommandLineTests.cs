@@ -27,6 +27,12 @@ public sealed class CommandLineTests : IAsyncLifetime
 
     public CommandLineTests(ITestOutputHelper log)
     {
+        // A temp subdirectory is 0700; the host (root here) runs SHELL tasks as 'nobody', who must pass through it to the work folder.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
+
         _workflows = new WorkflowsProcess(log, WorkflowsProcess.Environment(_schema, Path.Combine(_dir, "data")));
         File.WriteAllText(Path.Combine(_dir, "hello.yaml"), Hello.Replace("{{.Code}}", "{{.Code}}", StringComparison.Ordinal));
     }

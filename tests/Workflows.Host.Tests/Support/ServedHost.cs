@@ -47,6 +47,7 @@ internal sealed class ServedHost : IAsyncDisposable
         "--Workflows:PollInterval=00:00:00.050",
         "--Workflows:DockerEndpoint=" + TestInfrastructure.DockerEndpoint,
         "--Workflows:ImageFallbacks:alpine=" + TestInfrastructure.TestImage,
+        "--Workflows:Execution:AllowShell=true",
     ];
 
     public static async Task<ServedHost> StartAsync(string name, params string[] extraArgs)

@@ -24,6 +24,7 @@ internal sealed class WorkflowsProcess(ITestOutputHelper log, IReadOnlyDictionar
         ["Workflows__PollInterval"] = "00:00:00.050",
         ["Workflows__DockerEndpoint"] = TestInfrastructure.DockerEndpoint.ToString(),
         ["Workflows__ImageFallbacks__alpine"] = TestInfrastructure.TestImage,
+        ["Workflows__Execution__AllowShell"] = "true",
     };
 
     public ProcessStartInfo StartInfo(string workingDirectory, params string[] args) => StartInfoOf(Executable, workingDirectory, args);

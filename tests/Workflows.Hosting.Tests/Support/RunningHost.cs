@@ -39,6 +39,7 @@ internal sealed class RunningHost : IAsyncDisposable
             options.DataDirectory = data;
             options.PollInterval = TimeSpan.FromMilliseconds(50);
             options.DockerEndpoint = TestInfrastructure.DockerEndpoint;
+            options.Execution.AllowShell = true;
             configure?.Invoke(options);
         });
         services?.Invoke(builder.Services);
