@@ -33,4 +33,7 @@ public sealed record DefinitionDto(string JobType, string Source, bool Disabled,
 
     /// <summary>Warnings and infos of the upload (an upload with errors is refused).</summary>
     public IReadOnlyList<DiagnosticDto>? Diagnostics { get; init; }
+
+    /// <summary>What this host's execution policy refuses to run in the uploaded definition (e.g. SHELL when it is off): stored anyway, since another host may run it.</summary>
+    public IReadOnlyList<string>? HostWarnings { get; init; }
 }

@@ -26,8 +26,10 @@ namespace Workflows.Api.Operations;
 /// <param name="artifacts">Artifacts.</param>
 /// <param name="workflows">This host's compiled workflows.</param>
 /// <param name="configs">Job configs and the host's secrets.</param>
+/// <param name="options">The host's options (its execution policy, for upload warnings).</param>
 public sealed partial class WorkflowsOperations(
-    JobStore jobs, WorkflowClient client, DefinitionStore definitions, TokenStore tokens, TaskLogs logs, IArtifactStore artifacts, IEnumerable<Workflow> workflows, JobConfigs configs)
+    JobStore jobs, WorkflowClient client, DefinitionStore definitions, TokenStore tokens, TaskLogs logs, IArtifactStore artifacts, IEnumerable<Workflow> workflows, JobConfigs configs,
+    Microsoft.Extensions.Options.IOptions<WorkflowsOptions> options)
 {
     private const int MaxParams = 256;
     private const int MaxParamLength = 64 * 1024;
@@ -86,7 +88,10 @@ public sealed partial class WorkflowsOperations(
         }
 
         var result = await GetDefinitionAsync(definition.JobType, cancellationToken).ConfigureAwait(false);
-        return ApiResult<DefinitionDto>.Ok(result.Value! with { Created = saved.Created, Diagnostics = diagnostics.Count == 0 ? null : diagnostics }, saved.Created ? 201 : 200);
+        var refused = options.Value.Execution.Refusals(definition);
+        return ApiResult<DefinitionDto>.Ok(
+            result.Value! with { Created = saved.Created, Diagnostics = diagnostics.Count == 0 ? null : diagnostics, HostWarnings = refused.Count == 0 ? null : refused },
+            saved.Created ? 201 : 200);
     }
 
     /// <summary>Every job type: the stored ones and this host's compiled workflows.</summary>
