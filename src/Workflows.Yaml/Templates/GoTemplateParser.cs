@@ -27,8 +27,12 @@ internal sealed record GoCommand(IReadOnlyList<GoNode> Arguments);
 /// <summary>Parses the tokens of one action into a pipeline, following Go's text/template grammar.</summary>
 internal sealed class GoTemplateParser
 {
+    /// <summary>Parentheses nest by recursion; Scriban rejects deeper expressions anyway (its limit is 250).</summary>
+    private const int MaxParenthesisDepth = 64;
+
     private readonly List<GoToken> _tokens;
     private int _position;
+    private int _depth;
 
     private GoTemplateParser(List<GoToken> tokens, int start)
     {
@@ -149,7 +153,13 @@ internal sealed class GoTemplateParser
 
     private GoPipeline ParseParenthesized()
     {
+        if (++_depth > MaxParenthesisDepth)
+        {
+            throw new GoTemplateException($"parentheses nested more than {MaxParenthesisDepth} deep cannot be translated; name inner values with variables ($x := …) instead");
+        }
+
         var inner = ParsePipeline(allowTwoVariables: false);
+        _depth--;
         if (Peek()?.Kind != GoTokenKind.RightParen)
         {
             throw GoTemplateException.Syntax("unclosed '('");
