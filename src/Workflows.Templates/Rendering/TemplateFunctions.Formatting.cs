@@ -11,6 +11,12 @@ namespace Workflows.Templates
     /// <summary>Go's formatting functions: <c>print</c>, <c>println</c>, <c>printf</c>, <c>html</c>, <c>js</c>, <c>urlquery</c>.</summary>
     internal static partial class TemplateFunctions
     {
+        /// <summary>
+        /// The most characters one template may render to, and so the widest printf field: Scriban's own default string
+        /// limit (1 Mi), far above a script line or URL, and small enough that a hostile width cannot exhaust memory.
+        /// </summary>
+        internal const int MaxTextLength = 1024 * 1024;
+
         /// <summary>A value as Go's <c>%v</c> prints it (nothing prints as the empty string, not <c>&lt;nil&gt;</c>).</summary>
         internal static string GoValue(object? value) => value switch
         {
@@ -148,12 +154,12 @@ namespace Workflows.Templates
                     plus |= format[i] == '+';
                 }
 
-                var width = ReadNumber(format, ref i);
+                var width = ReadNumber(format, ref i, "width");
                 int? precision = null;
                 if (i < format.Length && format[i] == '.')
                 {
                     i++;
-                    precision = ReadNumber(format, ref i) ?? 0;
+                    precision = ReadNumber(format, ref i, "precision") ?? 0;
                 }
 
                 if (i >= format.Length)
@@ -194,6 +200,11 @@ namespace Workflows.Templates
                 {
                     text.Append(zero && verb is 'd' or 'f' or 'F' or 'g' or 'x' or 'X' ? '0' : ' ', pad).Append(formatted);
                 }
+
+                if (text.Length > MaxTextLength)
+                {
+                    throw Error($"'printf' renders more than the limit of {MaxTextLength.ToString("N0", CultureInfo.InvariantCulture)} characters");
+                }
             }
 
             if (next < args.Length)
@@ -204,7 +215,8 @@ namespace Workflows.Templates
             return text.ToString();
         }
 
-        private static int? ReadNumber(string format, ref int i)
+        /// <summary>A printf width or precision; one past <see cref="MaxTextLength"/> fails the render before anything is allocated.</summary>
+        private static int? ReadNumber(string format, ref int i, string what)
         {
             var start = i;
             while (i < format.Length && format[i] >= '0' && format[i] <= '9')
@@ -212,7 +224,18 @@ namespace Workflows.Templates
                 i++;
             }
 
-            return i == start ? null : int.Parse(format.Substring(start, i - start), CultureInfo.InvariantCulture);
+            if (i == start)
+            {
+                return null;
+            }
+
+            var digits = format.Substring(start, i - start);
+            if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > MaxTextLength)
+            {
+                throw Error($"the printf {what} {digits} in '{format}' exceeds the limit of {MaxTextLength.ToString("N0", CultureInfo.InvariantCulture)} characters a template may render; use a smaller {what}");
+            }
+
+            return number;
         }
 
         private static string FormatVerb(char verb, object? arg, int? precision, bool plus)
