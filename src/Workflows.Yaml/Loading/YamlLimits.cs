@@ -14,6 +14,9 @@ internal static class YamlLimits
     /// <summary>A job needs about six levels (job, tasks, task, variables, value…); 64 leaves room for nested data and keeps every recursive walk far from the end of the stack.</summary>
     public const int MaxDepth = 64;
 
+    /// <summary>How deep the message says text goes, at most: finding out costs YamlDotNet time that grows with the square of the depth.</summary>
+    public const int MaxReportedDepth = 1_000;
+
     /// <summary>Lists, mappings, keys and values with aliases expanded: a large real job has a few thousand; the bound keeps a billion-laughs upload from filling memory.</summary>
     public const int MaxNodes = 100_000;
 

@@ -200,7 +200,8 @@ internal static class YamlTreeReader
 
     /// <summary>
     /// The error for a list or mapping nested past <see cref="YamlLimits.MaxDepth"/>, at its start, naming how deep the
-    /// text goes: the rest is scanned without recursion (and without building nodes) to find that out.
+    /// text goes: the deep part is scanned without recursion (and without building nodes) to find that out, up to
+    /// <see cref="YamlLimits.MaxReportedDepth"/> levels (YamlDotNet's cost per event grows with the depth).
     /// </summary>
     private static YamlLimitException TooDeep(IParser parser, int depth)
     {
@@ -224,14 +225,15 @@ internal static class YamlTreeReader
                         break;
                 }
             }
-            while (level > 0 && parser.MoveNext());
+            while (level >= depth && deepest <= YamlLimits.MaxReportedDepth && parser.MoveNext());
         }
         catch (YamlException)
         {
             // Unclosed brackets after the deep part: the depth read so far is the answer.
         }
 
-        return new YamlLimitException(WorkflowDiagnostics.NestingTooDeep, at, YamlLimits.Number(deepest), YamlLimits.MaxDepth);
+        var levels = deepest > YamlLimits.MaxReportedDepth ? "more than " + YamlLimits.Number(YamlLimits.MaxReportedDepth) : YamlLimits.Number(deepest);
+        return new YamlLimitException(WorkflowDiagnostics.NestingTooDeep, at, levels, YamlLimits.MaxDepth);
     }
 
     private static T Anchor<T>(T node, AnchorName anchor, Dictionary<string, YamlNode> anchors)
