@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Workflows.Api.Contracts;
 using Workflows.Host.Tests.Support;
+using Workflows.Testing;
 
 namespace Workflows.Host.Tests.Api;
 
@@ -51,6 +52,27 @@ public sealed class HostileDefinitionTests(ApiFixture fixture) : IClassFixture<A
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         var types = await ServedHost.ReadAsync<List<DefinitionSummaryDto>>(list);
         Assert.DoesNotContain(types, t => t.JobType.StartsWith("hostile-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_hostile_file_in_the_definitions_folder_is_skipped_and_the_host_starts()
+    {
+        // The same 40 KB in Workflows:Definitions stopped the host from starting (a stack overflow, exit 134).
+        var folder = Directory.CreateTempSubdirectory("workflows-hostile-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "deep.yaml"), new string('[', 20_000) + new string(']', 20_000));
+            File.Copy(Path.Combine(TestInfrastructure.RepoRoot, "samples", "legacy-yaml", "retry-job.yaml"), Path.Combine(folder, "retry-job.yaml"));
+
+            await using var host = await ServedHost.StartAsync("hostile", "--Workflows:Definitions=" + folder);
+            using var client = host.Client(host.UserToken);
+            var types = await ServedHost.ReadAsync<List<DefinitionSummaryDto>>(await client.GetAsync("api/jobs/definitions"));
+            Assert.Equal(["retry-job"], types.Select(t => t.JobType));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
