@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Workflows.Api.Contracts;
 using Workflows.Host.Tests.Support;
+using Workflows.Runtime;
 using Workflows.Testing;
 
 namespace Workflows.Host.Tests.Api;
@@ -73,6 +74,29 @@ public sealed class HostileDefinitionTests(ApiFixture fixture) : IClassFixture<A
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task A_template_that_renders_past_the_limit_fails_its_attempt_naming_the_task_and_the_limit()
+    {
+        // A printf width of 2e9 grew the host to 5 GB; 2e6 is enough to pass the limit without risking that on old code.
+        using var client = Host.Client(Host.UserToken);
+        const string Yaml = "job_type: hostile-printf\ntasks:\n- task_type: wide\n  method: SHELL\n  script:\n    - echo {{ printf \"%2000000d\" 1 }}\n";
+        using (var upload = await client.PostAsync("api/jobs/definitions", ServedHost.Yaml(Yaml)))
+        {
+            Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        }
+
+        using var submit = await client.PostAsync("api/jobs/requests", ServedHost.Json("""{"job_type": "hostile-printf"}"""));
+        Assert.Equal(HttpStatusCode.Created, submit.StatusCode);
+        var job = await ServedHost.WaitEndedAsync(client, (await ServedHost.ReadAsync<JobDto>(submit)).Id);
+
+        Assert.Equal((JobStatus.Failed, "ERR_TEMPLATE", "wide"), (job.Status, job.ErrorCode, job.FailedTask));
+        var lines = await ServedHost.ReadAsync<List<LogLineDto>>(await client.GetAsync($"api/jobs/requests/{job.Id}/logs?task=wide"));
+        Assert.Contains(lines, l => l.Line.Contains("the printf width 2000000 in '%2000000d' exceeds the limit of 1,048,576 characters", StringComparison.Ordinal));
+
+        using var list = await client.GetAsync("api/jobs/definitions");
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
     }
 
     [Fact]
