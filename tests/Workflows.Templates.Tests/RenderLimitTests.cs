@@ -80,4 +80,28 @@ public class RenderLimitTests
         var e = Assert.Throws<TemplateRenderException>(() => Render("{{ s = \"xxxxxxxxxxxxxxxx\"; for i in 1..40; s = s + s; end; s | string.size }}"));
         Assert.Contains("passes the limit of 1,048,576 characters a template may render", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{{ a = {y: 1}; a.x = a; printf \"%v\" a }}")]
+    [InlineData("{{ a = {y: 1}; a.x = a; print a }}")]
+    public void A_map_that_contains_itself_fails_to_print_instead_of_overflowing_the_stack(string template)
+    {
+        // The old %v followed the map into itself until the stack overflowed, killing the worker process.
+        var e = Assert.Throws<TemplateRenderException>(() => Render(template));
+        Assert.Contains("a map or list nested more than 20 levels deep, or one that contains itself, cannot be printed", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_map_that_shares_its_parts_cannot_print_exponentially_much()
+    {
+        // Each level holds the one below four times: 4^15 leaves from a few lines of template.
+        var e = Assert.Throws<TemplateRenderException>(() => Render("{{ a = {v: 'xxxxxxxx'}; for i in 1..15; a = {p: a, q: a, r: a, s: a}; end; printf \"%v\" a }}"));
+        Assert.Contains("passes the limit of 1,048,576 characters", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Maps_and_lists_still_print_as_go_does()
+    {
+        Assert.Equal("map[a:1 b:map[c:x]]", Render("{{ printf \"%v\" {b: {c: 'x'}, a: 1} }}"));
+    }
 }

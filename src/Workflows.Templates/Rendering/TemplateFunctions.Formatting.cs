@@ -17,21 +17,109 @@ namespace Workflows.Templates
         /// </summary>
         internal const int MaxTextLength = 1024 * 1024;
 
-        /// <summary>A value as Go's <c>%v</c> prints it (nothing prints as the empty string, not <c>&lt;nil&gt;</c>).</summary>
-        internal static string GoValue(object? value) => value switch
+        /// <summary>How deep <see cref="GoValue"/> follows maps and lists: Scriban's own limit for printing objects (20); a map that contains itself stops here instead of overflowing the stack.</summary>
+        internal const int MaxValueDepth = 20;
+
+        /// <summary>
+        /// A value as Go's <c>%v</c> prints it (nothing prints as the empty string, not <c>&lt;nil&gt;</c>). Bounded: a map
+        /// or list nested past <see cref="MaxValueDepth"/> (or containing itself), or printing past
+        /// <see cref="MaxTextLength"/> characters, fails the render.
+        /// </summary>
+        internal static string GoValue(object? value)
         {
-            null => string.Empty,
-            string s => s,
-            IJsonText json => json.Json,
-            bool b => b ? "true" : "false",
-            double d => GoFloat(d),
-            float f => GoFloat(f),
-            IScriptObject o => "map[" + string.Join(" ", o.GetMembers().OrderBy(k => k, StringComparer.Ordinal).Select(k => k + ":" + GoValue(o.TryGetValue(k, out var v) ? v : null))) + "]",
-            IDictionary d => "map[" + string.Join(" ", d.Keys.Cast<object>().Select(k => (Key: GoValue(k), Value: d[k])).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + ":" + GoValue(p.Value))) + "]",
-            IEnumerable e => "[" + string.Join(" ", e.Cast<object?>().Select(GoValue)) + "]",
-            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-            _ => value.ToString() ?? string.Empty,
-        };
+            if (value is string s)
+            {
+                return s;
+            }
+
+            var text = new StringBuilder();
+            WriteGoValue(text, value, 0);
+            return text.ToString();
+        }
+
+        private static void WriteGoValue(StringBuilder text, object? value, int depth)
+        {
+            if (depth > MaxValueDepth)
+            {
+                throw Error($"a map or list nested more than {MaxValueDepth} levels deep, or one that contains itself, cannot be printed");
+            }
+
+            switch (value)
+            {
+                case null:
+                    break;
+                case string s:
+                    text.Append(s);
+                    break;
+                case IJsonText json:
+                    text.Append(json.Json);
+                    break;
+                case bool b:
+                    text.Append(b ? "true" : "false");
+                    break;
+                case double d:
+                    text.Append(GoFloat(d));
+                    break;
+                case float f:
+                    text.Append(GoFloat(f));
+                    break;
+                case IScriptObject o:
+                    text.Append("map[");
+                    var firstMember = true;
+                    foreach (var key in o.GetMembers().OrderBy(k => k, StringComparer.Ordinal))
+                    {
+                        text.Append(firstMember ? string.Empty : " ").Append(key).Append(':');
+                        firstMember = false;
+                        WriteGoValue(text, o.TryGetValue(key, out var member) ? member : null, depth + 1);
+                    }
+
+                    text.Append(']');
+                    break;
+                case IDictionary d:
+                    text.Append("map[");
+                    var firstEntry = true;
+                    foreach (var (key, entry) in d.Keys.Cast<object>().Select(k => (Key: GoValueAt(k, depth + 1), Value: d[k])).OrderBy(p => p.Key, StringComparer.Ordinal))
+                    {
+                        text.Append(firstEntry ? string.Empty : " ").Append(key).Append(':');
+                        firstEntry = false;
+                        WriteGoValue(text, entry, depth + 1);
+                    }
+
+                    text.Append(']');
+                    break;
+                case IEnumerable e:
+                    text.Append('[');
+                    var firstItem = true;
+                    foreach (var item in e)
+                    {
+                        text.Append(firstItem ? string.Empty : " ");
+                        firstItem = false;
+                        WriteGoValue(text, item, depth + 1);
+                    }
+
+                    text.Append(']');
+                    break;
+                case IFormattable f:
+                    text.Append(f.ToString(null, CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    text.Append(value.ToString() ?? string.Empty);
+                    break;
+            }
+
+            // Shared maps can print exponentially more than they hold: stop at the limit, not at the end.
+            if (text.Length > MaxTextLength)
+            {
+                throw Error($"printing the value passes the limit of {MaxTextLength.ToString("N0", CultureInfo.InvariantCulture)} characters a template may render");
+            }
+        }
+
+        private static string GoValueAt(object? value, int depth)
+        {
+            var text = new StringBuilder();
+            WriteGoValue(text, value, depth);
+            return text.ToString();
+        }
 
         /// <summary>A value as text for the string functions: nothing is the empty string.</summary>
         private static string Text(object? value) => GoValue(value);
