@@ -104,4 +104,14 @@ public class RenderLimitTests
     {
         Assert.Equal("map[a:1 b:map[c:x]]", Render("{{ printf \"%v\" {b: {c: 'x'}, a: 1} }}"));
     }
+
+    [Fact]
+    public void Deep_parentheses_and_blocks_do_not_parse_instead_of_overflowing_the_stack()
+    {
+        // Scriban's parser stops at 250 levels (ParserOptions.ExpressionDepthLimit); this pins that it still does.
+        var parens = Assert.Throws<TemplateRenderException>(() => Render("{{ " + new string('(', 20_000) + "1" + new string(')', 20_000) + " }}"));
+        Assert.Contains("does not parse", parens.Message, StringComparison.Ordinal);
+        var blocks = Assert.Throws<TemplateRenderException>(() => Render(string.Concat(Enumerable.Repeat("{{ if true }}", 20_000)) + "x" + string.Concat(Enumerable.Repeat("{{ end }}", 20_000))));
+        Assert.Contains("does not parse", blocks.Message, StringComparison.Ordinal);
+    }
 }

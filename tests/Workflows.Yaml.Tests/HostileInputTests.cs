@@ -194,4 +194,13 @@ public class HostileInputTests
         Assert.True(result.Succeeded, string.Join("\n", result.Problems));
         Assert.Equal("bom", result.Definition!.JobType);
     }
+
+    [Fact]
+    public void Go_blocks_nested_20000_deep_are_a_diagnostic_not_a_stack_overflow()
+    {
+        var blocks = string.Concat(Enumerable.Repeat("{{ if .A }}", 20_000)) + "x" + string.Concat(Enumerable.Repeat("{{ end }}", 20_000));
+        var result = Load($"job_type: blocks\ntasks:\n- task_type: t\n  method: SHELL\n  script:\n    - echo '{blocks}'\n");
+
+        Assert.Contains(result.Problems, p => p.IsError && p.Line == 6);
+    }
 }
