@@ -178,12 +178,27 @@ public class HostileInputTests
     }
 
     [Fact]
-    public void A_go_template_with_a_long_pipeline_is_a_diagnostic_not_a_crash()
+    public void A_go_template_pipeline_of_more_than_64_commands_is_WF4006()
     {
+        // The translation nests each command in a call, so its text grew with the square of the pipeline: 800 KB took 80 s.
         var pipeline = "1" + string.Concat(Enumerable.Repeat(" | print", 2_000));
         var result = Load($"job_type: pipes\ntasks:\n- task_type: t\n  method: SHELL\n  script:\n    - echo {{{{ {pipeline} }}}}\n");
 
-        Assert.Contains(result.Problems, p => p.IsError && p.Line == 6);
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(("WF4006", 6), (problem.Id, problem.Line));
+        Assert.Contains("a pipeline of more than 64 commands cannot be translated", problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unclosed_go_blocks_by_the_thousand_give_at_most_ten_problems()
+    {
+        // Each problem quotes the whole template: 100,000 unclosed blocks (1 MB) took the old loader past 24 GB.
+        var blocks = string.Concat(Enumerable.Repeat("{{ if 1 }}", 2_000));
+        var result = Load($"job_type: blocks\ntasks:\n- task_type: t\n  method: SHELL\n  script:\n    - \"{blocks}\"\n");
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(10, result.Problems.Count);
+        Assert.Contains("blocks nested more than 64 deep cannot be translated", result.Problems[0].ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
