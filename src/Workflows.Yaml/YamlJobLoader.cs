@@ -16,12 +16,19 @@ namespace Workflows.Yaml;
 /// </remarks>
 public static partial class YamlJobLoader
 {
-    /// <summary>Loads one job definition from YAML text. Never throws for bad input: everything wrong is a problem.</summary>
+    /// <summary>
+    /// Loads one job definition from YAML text. Never throws for bad input: everything wrong is a problem. Hostile text
+    /// is bounded: nesting deeper than 64 levels is WF4010, more than 100,000 nodes or 4 Mi characters once aliases are
+    /// expanded is WF4011 (no definition either way); a leading byte order mark is ignored.
+    /// </summary>
     /// <param name="yamlText">The YAML, e.g. the content of <c>samples/legacy-yaml/retry-job.yaml</c>.</param>
     /// <param name="path">The file it came from, shown in <see cref="LocatedProblem.ToString"/>; optional.</param>
     public static YamlLoadResult Load(string yamlText, string? path = null)
     {
         ArgumentNullException.ThrowIfNull(yamlText);
+
+        // A byte order mark (Windows editors save one) would otherwise become part of the first key.
+        yamlText = yamlText.TrimStart('\uFEFF');
         var context = new LoadContext(path);
         var lineProblems = new List<TemplateLines.LineProblem>();
         var prepared = TemplateLines.Prepare(yamlText, lineProblems);
@@ -30,6 +37,11 @@ public static partial class YamlJobLoader
         try
         {
             root = YamlTreeReader.Read(prepared);
+        }
+        catch (YamlLimitException e)
+        {
+            var problem = e.Rule.Create(DefinitionPointer.Job("(yaml)"), e.Arguments);
+            return Result(null, new List<LocatedProblem> { new(problem, path, (int)Math.Max(1, e.At.Line), (int)Math.Max(1, e.At.Column)) });
         }
         catch (YamlException e)
         {

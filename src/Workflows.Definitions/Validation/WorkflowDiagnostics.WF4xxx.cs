@@ -32,6 +32,12 @@ namespace Workflows.Definitions
         /// <summary>Id of <see cref="MissingRequiredKey"/>.</summary>
         public const string MissingRequiredKeyId = "WF4009";
 
+        /// <summary>Id of <see cref="NestingTooDeep"/>.</summary>
+        public const string NestingTooDeepId = "WF4010";
+
+        /// <summary>Id of <see cref="ExpansionTooLarge"/>.</summary>
+        public const string ExpansionTooLargeId = "WF4011";
+
         /// <summary>WF4001: the text is not well-formed YAML (the parser's own message, at its line and column).</summary>
         public static readonly ProblemDescriptor MalformedYaml = Rule(MalformedYamlId, "Malformed YAML",
             "The YAML is malformed: {0} Fix the syntax here: check the indentation, and quote a value that starts with '{{{{', '*', '&', '!', '%' or '@', or that holds ': '.",
@@ -75,6 +81,16 @@ namespace Workflows.Definitions
         /// <summary>WF4009: a block without a key it needs (<c>fan_out</c> without <c>source</c>, a service without <c>image</c>).</summary>
         public static readonly ProblemDescriptor MissingRequiredKey = Rule(MissingRequiredKeyId, "Required key missing",
             "{0} has '{1}' without '{2}', which it needs. Add it, e.g. '{3}'.",
+            ProblemSeverity.Error, Yaml);
+
+        /// <summary>WF4010: lists and mappings nested deeper than the loader reads (aliases counted where they are used); nothing is loaded.</summary>
+        public static readonly ProblemDescriptor NestingTooDeep = Rule(NestingTooDeepId, "Nesting too deep",
+            "The YAML is nested {0} levels deep here; at most {1} are allowed. Flatten it: a job needs a few levels (tasks, a task's keys, a value); keep deeply nested data in a JSON string or an artifact instead.",
+            ProblemSeverity.Error, Yaml);
+
+        /// <summary>WF4011: the definition grows past the loader's bounds once its aliases are expanded (a "billion laughs"); nothing is loaded.</summary>
+        public static readonly ProblemDescriptor ExpansionTooLarge = Rule(ExpansionTooLargeId, "Definition too large",
+            "The YAML expands to more than {0} here, counting an anchored value again at each alias (*name) that uses it; at most {1} are allowed. Use fewer aliases or smaller anchored values, or split the job.",
             ProblemSeverity.Error, Yaml);
     }
 }

@@ -11,21 +11,115 @@ namespace Workflows.Templates
     /// <summary>Go's formatting functions: <c>print</c>, <c>println</c>, <c>printf</c>, <c>html</c>, <c>js</c>, <c>urlquery</c>.</summary>
     internal static partial class TemplateFunctions
     {
-        /// <summary>A value as Go's <c>%v</c> prints it (nothing prints as the empty string, not <c>&lt;nil&gt;</c>).</summary>
-        internal static string GoValue(object? value) => value switch
+        /// <summary>
+        /// The most characters one template may render to, and so the widest printf field: Scriban's own default string
+        /// limit (1 Mi), far above a script line or URL, and small enough that a hostile width cannot exhaust memory.
+        /// </summary>
+        internal const int MaxTextLength = 1024 * 1024;
+
+        /// <summary>How deep <see cref="GoValue"/> follows maps and lists: Scriban's own limit for printing objects (20); a map that contains itself stops here instead of overflowing the stack.</summary>
+        internal const int MaxValueDepth = 20;
+
+        /// <summary>
+        /// A value as Go's <c>%v</c> prints it (nothing prints as the empty string, not <c>&lt;nil&gt;</c>). Bounded: a map
+        /// or list nested past <see cref="MaxValueDepth"/> (or containing itself), or printing past
+        /// <see cref="MaxTextLength"/> characters, fails the render.
+        /// </summary>
+        internal static string GoValue(object? value)
         {
-            null => string.Empty,
-            string s => s,
-            IJsonText json => json.Json,
-            bool b => b ? "true" : "false",
-            double d => GoFloat(d),
-            float f => GoFloat(f),
-            IScriptObject o => "map[" + string.Join(" ", o.GetMembers().OrderBy(k => k, StringComparer.Ordinal).Select(k => k + ":" + GoValue(o.TryGetValue(k, out var v) ? v : null))) + "]",
-            IDictionary d => "map[" + string.Join(" ", d.Keys.Cast<object>().Select(k => (Key: GoValue(k), Value: d[k])).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + ":" + GoValue(p.Value))) + "]",
-            IEnumerable e => "[" + string.Join(" ", e.Cast<object?>().Select(GoValue)) + "]",
-            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-            _ => value.ToString() ?? string.Empty,
-        };
+            if (value is string s)
+            {
+                return s;
+            }
+
+            var text = new StringBuilder();
+            WriteGoValue(text, value, 0);
+            return text.ToString();
+        }
+
+        private static void WriteGoValue(StringBuilder text, object? value, int depth)
+        {
+            if (depth > MaxValueDepth)
+            {
+                throw Error($"a map or list nested more than {MaxValueDepth} levels deep, or one that contains itself, cannot be printed");
+            }
+
+            switch (value)
+            {
+                case null:
+                    break;
+                case string s:
+                    text.Append(s);
+                    break;
+                case IJsonText json:
+                    text.Append(json.Json);
+                    break;
+                case bool b:
+                    text.Append(b ? "true" : "false");
+                    break;
+                case double d:
+                    text.Append(GoFloat(d));
+                    break;
+                case float f:
+                    text.Append(GoFloat(f));
+                    break;
+                case IScriptObject o:
+                    text.Append("map[");
+                    var firstMember = true;
+                    foreach (var key in o.GetMembers().OrderBy(k => k, StringComparer.Ordinal))
+                    {
+                        text.Append(firstMember ? string.Empty : " ").Append(key).Append(':');
+                        firstMember = false;
+                        WriteGoValue(text, o.TryGetValue(key, out var member) ? member : null, depth + 1);
+                    }
+
+                    text.Append(']');
+                    break;
+                case IDictionary d:
+                    text.Append("map[");
+                    var firstEntry = true;
+                    foreach (var (key, entry) in d.Keys.Cast<object>().Select(k => (Key: GoValueAt(k, depth + 1), Value: d[k])).OrderBy(p => p.Key, StringComparer.Ordinal))
+                    {
+                        text.Append(firstEntry ? string.Empty : " ").Append(key).Append(':');
+                        firstEntry = false;
+                        WriteGoValue(text, entry, depth + 1);
+                    }
+
+                    text.Append(']');
+                    break;
+                case IEnumerable e:
+                    text.Append('[');
+                    var firstItem = true;
+                    foreach (var item in e)
+                    {
+                        text.Append(firstItem ? string.Empty : " ");
+                        firstItem = false;
+                        WriteGoValue(text, item, depth + 1);
+                    }
+
+                    text.Append(']');
+                    break;
+                case IFormattable f:
+                    text.Append(f.ToString(null, CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    text.Append(value.ToString() ?? string.Empty);
+                    break;
+            }
+
+            // Shared maps can print exponentially more than they hold: stop at the limit, not at the end.
+            if (text.Length > MaxTextLength)
+            {
+                throw Error($"printing the value passes the limit of {MaxTextLength.ToString("N0", CultureInfo.InvariantCulture)} characters a template may render");
+            }
+        }
+
+        private static string GoValueAt(object? value, int depth)
+        {
+            var text = new StringBuilder();
+            WriteGoValue(text, value, depth);
+            return text.ToString();
+        }
 
         /// <summary>A value as text for the string functions: nothing is the empty string.</summary>
         private static string Text(object? value) => GoValue(value);
@@ -148,12 +242,12 @@ namespace Workflows.Templates
                     plus |= format[i] == '+';
                 }
 
-                var width = ReadNumber(format, ref i);
+                var width = ReadNumber(format, ref i, "width");
                 int? precision = null;
                 if (i < format.Length && format[i] == '.')
                 {
                     i++;
-                    precision = ReadNumber(format, ref i) ?? 0;
+                    precision = ReadNumber(format, ref i, "precision") ?? 0;
                 }
 
                 if (i >= format.Length)
@@ -194,6 +288,11 @@ namespace Workflows.Templates
                 {
                     text.Append(zero && verb is 'd' or 'f' or 'F' or 'g' or 'x' or 'X' ? '0' : ' ', pad).Append(formatted);
                 }
+
+                if (text.Length > MaxTextLength)
+                {
+                    throw Error($"'printf' renders more than the limit of {MaxTextLength.ToString("N0", CultureInfo.InvariantCulture)} characters");
+                }
             }
 
             if (next < args.Length)
@@ -204,7 +303,8 @@ namespace Workflows.Templates
             return text.ToString();
         }
 
-        private static int? ReadNumber(string format, ref int i)
+        /// <summary>A printf width or precision; one past <see cref="MaxTextLength"/> fails the render before anything is allocated.</summary>
+        private static int? ReadNumber(string format, ref int i, string what)
         {
             var start = i;
             while (i < format.Length && format[i] >= '0' && format[i] <= '9')
@@ -212,7 +312,18 @@ namespace Workflows.Templates
                 i++;
             }
 
-            return i == start ? null : int.Parse(format.Substring(start, i - start), CultureInfo.InvariantCulture);
+            if (i == start)
+            {
+                return null;
+            }
+
+            var digits = format.Substring(start, i - start);
+            if (!int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > MaxTextLength)
+            {
+                throw Error($"the printf {what} {digits} in '{format}' exceeds the limit of {MaxTextLength.ToString("N0", CultureInfo.InvariantCulture)} characters a template may render; use a smaller {what}");
+            }
+
+            return number;
         }
 
         private static string FormatVerb(char verb, object? arg, int? precision, bool plus)

@@ -37,7 +37,17 @@ namespace Workflows.Templates
         /// <summary>The most iterations of one loop (and the most items <c>Iterate</c> returns).</summary>
         public const int LoopLimit = TemplateFunctions.MaxItems;
 
+        /// <summary>
+        /// The most characters one template renders to (1 Mi), and the longest text any step of it may build (a printf
+        /// width, <c>string.pad_left</c>, a format precision…): past it the render fails with a
+        /// <see cref="TemplateRenderException"/> naming the limit, never an unbounded allocation.
+        /// </summary>
+        public const int OutputLimit = TemplateFunctions.MaxTextLength;
+
         private const int CacheLimit = 1024;
+
+        private static readonly string OutputLimitProblem =
+            $"the text it renders, or builds on the way, passes the limit of {OutputLimit.ToString("N0", CultureInfo.InvariantCulture)} characters a template may render; render less, e.g. split it into several values";
 
         private static readonly ConcurrentDictionary<string, Template> Parsed = new ConcurrentDictionary<string, Template>(StringComparer.Ordinal);
 
@@ -93,6 +103,12 @@ namespace Workflows.Templates
                     }
                 }
 
+                if (e.OriginalMessage.IndexOf("LimitToString", StringComparison.Ordinal) >= 0 || e.OriginalMessage.IndexOf("OutputLimit", StringComparison.Ordinal) >= 0)
+                {
+                    // Scriban names its own setting (one past ours); say what the limit is and what to do.
+                    throw new TemplateRenderException(template, At(e.Span) + OutputLimitProblem, e);
+                }
+
                 throw new TemplateRenderException(template, At(e.Span) + e.OriginalMessage, e);
             }
             catch (TemplateRenderException e)
@@ -142,6 +158,13 @@ namespace Workflows.Templates
                 EnableNullIndexer = true;
                 LoopLimit = TemplateRenderer.LoopLimit;
                 RecursiveLimit = 64;
+
+                // Fail the render, naming the limit, rather than run a silently truncated script. Scriban stops when a
+                // string reaches its limit, so one more lets exactly OutputLimit characters through.
+                LimitToString = TemplateRenderer.OutputLimit + 1;
+                OutputLimit = TemplateRenderer.OutputLimit + 1;
+                OnStringLimit = ScriptLimitBehavior.Throw;
+                OnOutputLimit = ScriptLimitBehavior.Throw;
                 NewLine = "\n";
 
                 var globals = new Scriban.Runtime.ScriptObject();

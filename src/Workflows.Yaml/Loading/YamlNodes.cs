@@ -16,6 +16,18 @@ internal abstract class YamlNode
 
     public int Column { get; }
 
+    /// <summary>Lists and mappings nested in this node, itself included (0 for a scalar), with aliases expanded.</summary>
+    public int Height { get; set; }
+
+    /// <summary>Nodes in this node, itself included, with aliases expanded (an anchored node counts at each use).</summary>
+    public long Size { get; set; }
+
+    /// <summary>Characters of the scalars in this node, with aliases expanded.</summary>
+    public long TextLength { get; set; }
+
+    /// <summary>False while the reader is still inside this node: an alias to it would make the node contain itself.</summary>
+    public bool IsComplete { get; set; }
+
     /// <summary>How the node reads in a message: the scalar quoted, or "a mapping" / "a list".</summary>
     public abstract string Describe();
 }

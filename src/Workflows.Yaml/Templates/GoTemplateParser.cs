@@ -27,8 +27,12 @@ internal sealed record GoCommand(IReadOnlyList<GoNode> Arguments);
 /// <summary>Parses the tokens of one action into a pipeline, following Go's text/template grammar.</summary>
 internal sealed class GoTemplateParser
 {
+    /// <summary>Parentheses nest by recursion, pipeline commands nest as calls; Scriban rejects deeper expressions anyway (its limit is 250).</summary>
+    private const int MaxParenthesisDepth = 64;
+
     private readonly List<GoToken> _tokens;
     private int _position;
+    private int _depth;
 
     private GoTemplateParser(List<GoToken> tokens, int start)
     {
@@ -80,6 +84,13 @@ internal sealed class GoTemplateParser
         var commands = new List<GoCommand> { ParseCommand() };
         while (Peek()?.Kind == GoTokenKind.Pipe)
         {
+            // Each command nests the ones before it in a call: past Scriban's depth limit it could not parse, and the
+            // nested text grows with the square of the length.
+            if (commands.Count >= MaxParenthesisDepth)
+            {
+                throw new GoTemplateException($"a pipeline of more than {MaxParenthesisDepth} commands cannot be translated; split it with variables ($x := …) instead");
+            }
+
             _position++;
             commands.Add(ParseCommand());
         }
@@ -149,7 +160,13 @@ internal sealed class GoTemplateParser
 
     private GoPipeline ParseParenthesized()
     {
+        if (++_depth > MaxParenthesisDepth)
+        {
+            throw new GoTemplateException($"parentheses nested more than {MaxParenthesisDepth} deep cannot be translated; name inner values with variables ($x := …) instead");
+        }
+
         var inner = ParsePipeline(allowTwoVariables: false);
+        _depth--;
         if (Peek()?.Kind != GoTokenKind.RightParen)
         {
             throw GoTemplateException.Syntax("unclosed '('");

@@ -43,6 +43,11 @@ public static partial class GoTemplateTranslator
 
             var keyword = tokens[0].Kind == GoTokenKind.Identifier ? tokens[0].Text : null;
             var depth = _frames.Count;
+            if (keyword is "if" or "range" or "with" && depth >= MaxBlockDepth)
+            {
+                throw new GoTemplateException($"blocks nested more than {MaxBlockDepth} deep cannot be translated; flatten the conditions with and/or");
+            }
+
             try
             {
                 return Statement(keyword, tokens, offset);

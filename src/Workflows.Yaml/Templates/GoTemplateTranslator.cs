@@ -29,6 +29,15 @@ namespace Workflows.Yaml;
 /// </remarks>
 public static partial class GoTemplateTranslator
 {
+    /// <summary>
+    /// The most problems reported for one template: each names the whole template, so a hostile one with 100,000
+    /// unclosed blocks would otherwise produce gigabytes of messages. Fixing the first ten shows the rest.
+    /// </summary>
+    private const int MaxErrors = 10;
+
+    /// <summary>Blocks nested deeper cannot be translated: Scriban rejects statements nested past 250, and no real template nests this far.</summary>
+    private const int MaxBlockDepth = 64;
+
     /// <summary>True when <paramref name="text"/> holds a template action (<c>{{</c>).</summary>
     /// <param name="text">Any text.</param>
     public static bool ContainsTemplate(string? text) => text is not null && text.Contains("{{", StringComparison.Ordinal);
@@ -50,6 +59,11 @@ public static partial class GoTemplateTranslator
         var output = new StringBuilder();
         foreach (var segment in segments)
         {
+            if (errors.Count >= MaxErrors)
+            {
+                break;
+            }
+
             if (segment.IsText)
             {
                 output.Append(segment.Content);
@@ -70,7 +84,7 @@ public static partial class GoTemplateTranslator
             }
         }
 
-        foreach (var open in translator.Unclosed())
+        foreach (var open in translator.Unclosed().Take(Math.Max(0, MaxErrors - errors.Count)))
         {
             var raw = segments.First(s => !s.IsText && s.Offset == open).Raw;
             errors.Add(new TemplateTranslationError(open, raw, "the block has no matching '{{ end }}'", IsSyntaxError: true));

@@ -139,6 +139,22 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Validate_reports_hostile_nesting_and_an_alias_bomb_as_diagnostics_and_exits_1()
+    {
+        // 40 KB of brackets overflowed the stack and crashed the command (exit 134) before WF4010.
+        var deep = Write("deep.yaml", new string('[', 20_000) + new string(']', 20_000));
+        var laughs = Write("laughs.yml", "job_type: lol\njob_variables:\n  a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol,lol]\n"
+            + string.Concat(Enumerable.Range(1, 8).Select(i => $"  l{i}: &l{i} [" + string.Join(",", Enumerable.Repeat(i == 1 ? "*a" : $"*l{i - 1}", 10)) + "]\n"))
+            + "tasks:\n- task_type: a\n  method: SHELL\n  script: [true]\n");
+        var (exit, stdout, stderr) = Run("validate", deep, laughs);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"{deep}(1,65): error WF4010: The YAML is nested more than 1,000 levels deep here; at most 64 are allowed.", stderr, StringComparison.Ordinal);
+        Assert.Contains($"{laughs}(7,7): error WF4011: The YAML expands to more than 100,000 nodes", stderr, StringComparison.Ordinal);
+        Assert.Equal("2 files checked: 0 valid, 2 with errors; 2 errors, 0 warnings, 0 info.\n", stdout);
+    }
+
+    [Fact]
     public void Validate_reports_a_job_type_defined_twice_and_paths_that_do_not_exist()
     {
         Write("one.yaml", Repo.Read("samples", "legacy-yaml", "retry-job.yaml"));
