@@ -114,4 +114,18 @@ public class RenderLimitTests
         var blocks = Assert.Throws<TemplateRenderException>(() => Render(string.Concat(Enumerable.Repeat("{{ if true }}", 20_000)) + "x" + string.Concat(Enumerable.Repeat("{{ end }}", 20_000))));
         Assert.Contains("does not parse", blocks.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{{ replace (printf \"%1000000d\" 1) \"\" (printf \"%1000000d\" 1) }}")] // empty old: ~10^12 characters asked for
+    [InlineData("{{ replace (printf \"%1000000d\" 1) \" \" \"ab\" }}")] // every blank doubled past the limit
+    public void A_replace_that_would_render_past_the_limit_fails_before_building_it(string template)
+    {
+        var e = Assert.Throws<TemplateRenderException>(() => Render(template));
+        Assert.Contains("'replace' would render", e.Message, StringComparison.Ordinal);
+        Assert.Contains("1,048,576", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_replace_within_the_limit_still_renders_as_go_does() =>
+        Assert.Equal("-a-b-", Render("{{ replace \"ab\" \"\" \"-\" }}"));
 }

@@ -201,6 +201,15 @@ namespace Workflows.Templates
         {
             s ??= string.Empty;
             replacement ??= string.Empty;
+            // Bounded before anything is built: an empty or frequent 'old' multiplies the text.
+            var length = string.IsNullOrEmpty(old)
+                ? s.Length + ((long)new System.Globalization.StringInfo(s).LengthInTextElements + 1) * replacement.Length
+                : s.Length + (long)Occurrences(s, old!) * (replacement.Length - old!.Length);
+            if (length > MaxTextLength)
+            {
+                throw Error($"'replace' would render {length.ToString("N0", CultureInfo.InvariantCulture)} characters, more than the limit of {MaxTextLength.ToString("N0", CultureInfo.InvariantCulture)} a template may render; replace in less text");
+            }
+
             if (!string.IsNullOrEmpty(old))
             {
                 return s.Replace(old, replacement);
@@ -213,6 +222,17 @@ namespace Workflows.Templates
             }
 
             return result.ToString();
+        }
+
+        private static int Occurrences(string s, string old)
+        {
+            var count = 0;
+            for (var at = s.IndexOf(old, StringComparison.Ordinal); at >= 0; at = s.IndexOf(old, at + old.Length, StringComparison.Ordinal))
+            {
+                count++;
+            }
+
+            return count;
         }
 
         private static IEnumerable<string> TextElements(string s)
