@@ -89,7 +89,7 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
         StepAsync(jobId, known, command, worker, lease, null, cancellationToken);
 
     /// <summary>As <see cref="StepAsync(string, JobSnapshot?, JobCommand, string?, TimeSpan, CancellationToken)"/>, with an attempt's last log lines written in the same transaction.</summary>
-    internal async Task<JobStep> StepAsync(string jobId, JobSnapshot? known, JobCommand command, string? worker, TimeSpan lease, Logs.LogTail? log, CancellationToken cancellationToken)
+    public async Task<JobStep> StepAsync(string jobId, JobSnapshot? known, JobCommand command, string? worker, TimeSpan lease, Logs.LogTail? log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         for (var attempt = 0; ; attempt++)

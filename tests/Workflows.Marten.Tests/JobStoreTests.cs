@@ -2,6 +2,7 @@ using Marten;
 using Microsoft.Extensions.Time.Testing;
 using Workflows.Executors;
 using Workflows.Executors.InProcess;
+using Workflows.Hosting;
 using Workflows.Marten.Artifacts;
 using Workflows.Marten.Logs;
 using Workflows.Runtime;

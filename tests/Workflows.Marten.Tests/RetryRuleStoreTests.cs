@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Workflows.Definitions;
 using Workflows.Executors;
 using Workflows.Executors.InProcess;
+using Workflows.Hosting;
 using Workflows.Marten.Artifacts;
 using Workflows.Marten.Logs;
 using Workflows.Runtime;

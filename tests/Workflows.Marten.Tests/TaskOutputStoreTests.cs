@@ -5,6 +5,7 @@ using Workflows.Executors;
 using Workflows.Executors.Artifacts;
 using Workflows.Executors.InProcess;
 using Workflows.Executors.Shell;
+using Workflows.Hosting;
 using Workflows.Marten.Artifacts;
 using Workflows.Marten.Logs;
 using Workflows.Runtime;

@@ -90,7 +90,7 @@ public sealed class DurableTaskLog : ITaskLog, IAsyncDisposable
     /// to write in the transaction that records the attempt's result (one transaction less per attempt); null when
     /// closed already. Write them with <see cref="WriteAsync(LogTail)"/> if that write fails.
     /// </summary>
-    internal async ValueTask<LogTail?> CloseAsync()
+    public async ValueTask<LogTail?> CloseAsync()
     {
         if (Interlocked.Exchange(ref _closed, 1) == 1)
         {
@@ -116,7 +116,7 @@ public sealed class DurableTaskLog : ITaskLog, IAsyncDisposable
 
     /// <summary>Writes lines this log returned from <see cref="CloseAsync"/> in a transaction of their own.</summary>
     /// <param name="rest">The lines.</param>
-    internal Task WriteAsync(LogTail rest) =>
+    public Task WriteAsync(LogTail rest) =>
         rest.Lines.Count == 0 ? Task.CompletedTask : _logs.WriteAsync(rest.JobId, rest.TaskType, rest.Attempt, rest.Lines, CancellationToken.None);
 
     /// <summary>Flushes every <see cref="FlushEvery"/> until the timer is disposed (the final flush follows).</summary>
@@ -163,4 +163,4 @@ public sealed class DurableTaskLog : ITaskLog, IAsyncDisposable
 /// <param name="TaskType">The task.</param>
 /// <param name="Attempt">The attempt.</param>
 /// <param name="Lines">The lines, in order.</param>
-internal sealed record LogTail(string JobId, string TaskType, int Attempt, IReadOnlyList<(int Seq, DateTimeOffset At, LogSource Source, string Line)> Lines);
+public sealed record LogTail(string JobId, string TaskType, int Attempt, IReadOnlyList<(int Seq, DateTimeOffset At, LogSource Source, string Line)> Lines);

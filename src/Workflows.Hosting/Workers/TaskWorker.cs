@@ -3,11 +3,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Workflows.Executors;
 using Workflows.Executors.Artifacts;
 using Workflows.Executors.Secrets;
+using Workflows.Marten;
 using Workflows.Marten.Configs;
 using Workflows.Marten.Logs;
 using Workflows.Runtime;
 
-namespace Workflows.Marten;
+namespace Workflows.Hosting;
 
 /// <summary>
 /// Claims due work from the store and runs it: a queued job's row starts the job; a task's row runs the attempt on
@@ -76,7 +77,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     {
         ArgumentNullException.ThrowIfNull(item);
         var claim = item.Claim;
-        if (claim.TaskType == DueTasks.JobTimeout)
+        if (claim.Kind == ClaimKind.JobTimeout)
         {
             try
             {
@@ -96,7 +97,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         {
             JobStep? step;
             var takenOver = false;
-            if (claim.TaskType == DueTasks.StartJob)
+            if (claim.Kind == ClaimKind.StartJob)
             {
                 step = await jobs.StepAsync(claim.JobId, item.Known, new StartJob(), name, Lease, cancellationToken).ConfigureAwait(false);
             }

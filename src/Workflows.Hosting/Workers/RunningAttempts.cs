@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Workflows.Marten;
+namespace Workflows.Hosting;
 
 /// <summary>
 /// The attempts this process is running, by job: a cancellation notification (or a worker that sees the job
