@@ -1,0 +1,226 @@
+using System.Text.Json;
+using Workflows.Api.Contracts;
+using Workflows.Api.Security;
+using Workflows.Definitions;
+using Workflows.Executors.Artifacts;
+using Workflows.Marten;
+using Workflows.Marten.Configs;
+using Workflows.Marten.Definitions;
+using Workflows.Marten.Logs;
+using Workflows.Marten.Tokens;
+using Workflows.Runtime;
+using Workflows.Yaml;
+
+namespace Workflows.Api.Operations;
+
+/// <summary>Manual retries and lineage (docs/retries.md).</summary>
+public sealed partial class WorkflowsOperations
+{
+    /// <summary>
+    /// Retries a failed or cancelled job: a new job linked to it and to its lineage's root (201), written with the
+    /// root's <c>job_retried</c> event in one transaction. 409 while it runs or while another retry of the root is in
+    /// flight (naming it); 403 for another token's job unless an admin says <c>as_admin</c>.
+    /// </summary>
+    /// <param name="caller">Who asks (recorded on the retry).</param>
+    /// <param name="id">The job to retry.</param>
+    /// <param name="body">Overrides and the admin flag.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<ApiResult<JobDto>> RetryAsync(ApiCaller caller, string id, RetryBody body, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(body);
+        var view = await jobs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (Missing<JobDto>(id, view) is { } missing)
+        {
+            return missing;
+        }
+
+        if (ParseParams(body.Params) is not { } parameters)
+        {
+            return ParamsError<JobDto>(body.Params!);
+        }
+
+        var request = new RetryRequest(Guid.CreateVersion7().ToString("N"), caller.Name, caller.Admin, body.AsAdmin)
+        {
+            RequesterId = caller.TokenId, Params = parameters, Resume = body.Resume,
+        };
+        if (body.Resources is { Count: > 0 } resources)
+        {
+            if (resources.FirstOrDefault(r => r.Value is null || (r.Value.CpuLimit is null && r.Value.MemoryLimit is null)) is { Key: { } empty })
+            {
+                return ApiResult<JobDto>.Fail(400, "bad_resources", $"resources for task '{empty}' change nothing: give cpu_limit (e.g. \"2\") or memory_limit (e.g. \"1Gi\").");
+            }
+
+            request = request with { Resources = resources.ToDictionary(r => r.Key, r => new ContainerLimitsOverride(r.Value.CpuLimit, r.Value.MemoryLimit)) };
+        }
+        switch (body.Definition)
+        {
+            case null or "pinned":
+                break;
+            case "latest":
+                try
+                {
+                    request = request with { Definition = await client.ResolveAsync(view!.JobType, cancellationToken).ConfigureAwait(false) };
+                }
+                catch (UnknownJobTypeException e)
+                {
+                    return ApiResult<JobDto>.Fail(409, "unknown_job_type", e.Message);
+                }
+                catch (JobTypeDisabledException e)
+                {
+                    return ApiResult<JobDto>.Fail(409, "job_type_disabled", e.Message);
+                }
+
+                break;
+            default:
+                return ApiResult<JobDto>.Fail(400, "bad_definition_choice", $"definition '{body.Definition}' is neither 'pinned' (the retried job's version, the default) nor 'latest'.");
+        }
+
+        var decision = await jobs.RetryAsync(id, request, cancellationToken).ConfigureAwait(false);
+        if (decision is null)
+        {
+            return Missing<JobDto>(id, null)!;
+        }
+
+        if (decision.Refusal is { } refusal)
+        {
+            return RetryRefusals.ToResult<JobDto>(refusal);
+        }
+
+        var retry = await GetJobAsync(request.NewJobId, cancellationToken).ConfigureAwait(false);
+        return retry.IsSuccess ? ApiResult<JobDto>.Ok(retry.Value!, 201) : retry;
+    }
+
+    /// <summary>Retries a retry of a job (<c>POST …/{id}/retries/{retryId}/retry</c>); the new job lands on the root.</summary>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="id">A job of the lineage.</param>
+    /// <param name="retryId">One of the root's retries.</param>
+    /// <param name="body">Overrides and the admin flag.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<ApiResult<JobDto>> RetryRetryAsync(ApiCaller caller, string id, string retryId, RetryBody body, CancellationToken cancellationToken = default)
+    {
+        var view = await jobs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (Missing<JobDto>(id, view) is { } missing)
+        {
+            return missing;
+        }
+
+        var root = view!.RetryRoot is { } rootId ? await jobs.GetAsync(rootId, cancellationToken).ConfigureAwait(false) : view;
+        if (root is null || !root.RetryIds.Contains(retryId))
+        {
+            return ApiResult<JobDto>.Fail(404, "not_a_retry", $"Job {retryId} is not a retry of job {id}'s lineage (root {root?.Id ?? id}). GET /api/jobs/requests/{id}/lineage lists its retries.");
+        }
+
+        return await RetryAsync(caller, retryId, body, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Retries the failed and cancelled retries of a job's lineage (<c>PUT …/{id}/retries/retry</c>), answered per
+    /// retry, with the body's admin flag and resume choice.
+    /// </summary>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="id">A job of the lineage.</param>
+    /// <param name="body">as_admin and resume (params and definition do not apply to many).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<ApiResult<BulkRetryDto>> RetryFailedRetriesAsync(ApiCaller caller, string id, RetryBody body, CancellationToken cancellationToken = default)
+    {
+        var view = await jobs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (Missing<BulkRetryDto>(id, view) is { } missing)
+        {
+            return missing;
+        }
+
+        var root = view!.RetryRoot is { } rootId ? await jobs.GetAsync(rootId, cancellationToken).ConfigureAwait(false) : view;
+        var failed = new List<string>();
+        foreach (var retryId in root?.RetryIds ?? [])
+        {
+            if ((await jobs.GetAsync(retryId, cancellationToken).ConfigureAwait(false))?.Status is JobStatus.Failed or JobStatus.Cancelled)
+            {
+                failed.Add(retryId);
+            }
+        }
+
+        ArgumentNullException.ThrowIfNull(body);
+        return await RetryManyAsync(caller, new BulkRetryBody { Ids = failed, AsAdmin = body.AsAdmin, Resume = body.Resume }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Retries many jobs (<c>POST /api/jobs/requests/retry</c>), each on its own as <see cref="RetryAsync"/> would, and
+    /// answers per id in the order asked: never all-or-nothing. Retries only queue new jobs, so the call returns once
+    /// they are queued, whatever they run.
+    /// </summary>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="body">The ids.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<ApiResult<BulkRetryDto>> RetryManyAsync(ApiCaller caller, BulkRetryBody body, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (body.Ids is null)
+        {
+            return ApiResult<BulkRetryDto>.Fail(400, "missing_ids", "The request has no ids: send {\"ids\": [\"<job id>\", …]}.");
+        }
+
+        if (body.Ids.Count > MaxBulkRetry)
+        {
+            return ApiResult<BulkRetryDto>.Fail(400, "too_many_ids", $"The request has {body.Ids.Count} ids; at most {MaxBulkRetry} are retried at once. Split the list.");
+        }
+
+        var results = new BulkRetryItemDto[body.Ids.Count];
+        await Parallel.ForAsync(0, body.Ids.Count, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var id = body.Ids[i] ?? string.Empty;
+            var result = await RetryAsync(caller, id, new RetryBody { AsAdmin = body.AsAdmin, Resume = body.Resume }, ct).ConfigureAwait(false);
+            results[i] = result.IsSuccess
+                ? new BulkRetryItemDto(id, result.Status) { RetryId = result.Value!.Id }
+                : new BulkRetryItemDto(id, result.Status) { Error = result.Error };
+        }).ConfigureAwait(false);
+        var retried = results.Count(r => r.RetryId is not null);
+        return ApiResult<BulkRetryDto>.Ok(new BulkRetryDto(results, retried, results.Length - retried));
+    }
+
+    /// <summary>A job's lineage: its root and every retry of the root, in order, with pointers to the latest, effective and in-flight job.</summary>
+    /// <param name="id">Any job of the lineage.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<ApiResult<LineageDto>> LineageAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var view = await jobs.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (view is null)
+        {
+            return Missing<LineageDto>(id, view)!;
+        }
+
+        var rootId = view.RetryRoot ?? id;
+        var rootEvents = await jobs.EventsAsync(rootId, cancellationToken).ConfigureAwait(false);
+        var retried = rootEvents.OfType<JobRetried>().ToDictionary(e => e.RetryJobId);
+        var lineage = new List<LineageJobDto>();
+        foreach (var jobId in new[] { rootId }.Concat(retried.Keys))
+        {
+            var events = jobId == rootId ? rootEvents : await jobs.EventsAsync(jobId, cancellationToken).ConfigureAwait(false);
+            var state = JobDecider.Fold(events);
+            var retry = retried.GetValueOrDefault(jobId);
+            lineage.Add(new LineageJobDto
+            {
+                Id = jobId,
+                RetryOf = state.RetryOf,
+                Status = state.Status,
+                ErrorCode = state.ErrorCode,
+                SubmittedBy = state.SubmittedBy,
+                DefinitionVersion = state.DefinitionVersion,
+                JobAttempts = events.OfType<JobStarted>().Count() + events.OfType<JobRetryScheduled>().Count(),
+                TaskAttempts = events.OfType<TaskExited>().Count(),
+                Attempts = JobMapping.Attempts(events),
+                ParamsChanged = retry?.ParamsChanged,
+                AsAdmin = retry?.AsAdmin,
+                ResumedFrom = retry?.ResumeFrom,
+                ResourcesChanged = retry?.ResourcesChanged,
+                CreatedAt = state.CreatedAt,
+                EndedAt = state.EndedAt,
+            });
+        }
+
+        var latest = lineage[^1].Id;
+        var effective = lineage.LastOrDefault(j => j.Status == JobStatus.Completed)?.Id ?? latest;
+        var inFlight = await jobs.InFlightRetryAsync(rootId, cancellationToken).ConfigureAwait(false);
+        return ApiResult<LineageDto>.Ok(new LineageDto(rootId, retried.Count, latest, effective, inFlight, lineage));
+    }
+}
