@@ -1,3 +1,4 @@
+// Over 400 lines (~700): one cluster's life (initdb, the locked-down settings rewritten at every start, start, reuse, stop, status) shares its locking and paths; the programs it runs are in Commands.cs.
 using System.Globalization;
 using System.Net.Sockets;
 using System.Runtime.Versioning;

@@ -1,3 +1,4 @@
+// One file on purpose (~520 lines): Go's fmt verbs, flags, widths and value printing are one algorithm; split, its bounds (MaxTextLength) would be checked in several places.
 using System;
 using System.Collections;
 using System.Collections.Generic;

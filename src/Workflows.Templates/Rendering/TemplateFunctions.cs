@@ -1,3 +1,4 @@
+// One file on purpose (~470 lines): the whole function table a template can call, with each function beside its registration, so the vocabulary the checker knows is read in one place.
 using System;
 using System.Collections;
 using System.Collections.Generic;

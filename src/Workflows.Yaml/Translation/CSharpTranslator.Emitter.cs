@@ -1,3 +1,4 @@
+// One file on purpose (~510 lines): the emitter writes one DSL call per model key, in the order the DSL reads them; the parallel with DslCall is easier to check in one file.
 using System.Collections;
 using System.Globalization;
 using Workflows.Definitions;

@@ -1,3 +1,4 @@
+// One file on purpose (~510 lines): one writer per model key in formicary's key order (a test utility mirroring the loader).
 using System.Globalization;
 using System.Text.Json;
 using Workflows.Definitions;
