@@ -424,7 +424,8 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         try
         {
             File.SetUnixFileMode(data, mode & ~closed);
-            LogClosedToOthers(logger, data, mode & ~closed);
+            var octal = Convert.ToString((int)(mode & ~closed), 8).PadLeft(4, '0');
+            LogClosedToOthers(logger, data, octal);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -693,7 +694,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     private static partial void LogMadeTraversable(ILogger logger, string folder);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Closed the data folder {DataDirectory} to other users (mode now {Mode}).")]
-    private static partial void LogClosedToOthers(ILogger logger, string dataDirectory, UnixFileMode mode);
+    private static partial void LogClosedToOthers(ILogger logger, string dataDirectory, string mode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not close the data folder {DataDirectory} to other users ({Reason}); chmod go-rw it yourself.")]
     private static partial void LogCouldNotClose(ILogger logger, string dataDirectory, string reason);
