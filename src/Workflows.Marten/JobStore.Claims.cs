@@ -68,7 +68,7 @@ public sealed partial class JobStore
         {
             // One statement, atomic on its own: no transaction round trips around it. Constrained starts are left to
             // the serialized query below; everything else is claimed here.
-            command.CommandText = ClaimSql(table, withStreams ? schema + ".mt_events" : null);
+            command.CommandText = ClaimSql(table, withStreams ? schema + "." + Writing.MartenTables.Events : null);
             AddClaimParameters(command, now, lease, worker, max, queueArray);
             command.Parameters.AddWithValue("attempts", Math.Max(0, maxAttempts));
             constrained = await ReadClaimsAsync(command, claimed, streams, cancellationToken).ConfigureAwait(false);

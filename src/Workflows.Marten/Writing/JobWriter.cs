@@ -20,7 +20,7 @@ internal sealed class JobWriter
     private const string DefaultTenant = "*DEFAULT*";
 
     /// <summary>Marten's document table of <see cref="JobView"/>.</summary>
-    internal const string ViewTable = "mt_doc_jobview";
+    internal const string ViewTable = MartenTables.JobViews;
 
     private readonly IDocumentStore _store;
     private readonly ISerializer _serializer;
@@ -115,7 +115,7 @@ internal sealed class JobWriter
         if (streams.ExistingCount > 0)
         {
             versions = Add(batch, $"""
-                update {_schema}.mt_streams s set version = v.version, timestamp = now()
+                update {_schema}.{MartenTables.Streams} s set version = v.version, timestamp = now()
                 from unnest(?::varchar[], ?::bigint[], ?::bigint[]) v(id, expected, version)
                 where s.id = v.id and s.version = v.expected and s.is_archived = false
                 """, streams.ExistingIds.ToArray(), streams.ExistingExpected.ToArray(), streams.ExistingVersion.ToArray());
@@ -125,7 +125,7 @@ internal sealed class JobWriter
         {
             // A second start of the same stream breaks the primary key: the write fails as stale.
             Add(batch, $"""
-                insert into {_schema}.mt_streams (id, type, version, timestamp, created, tenant_id)
+                insert into {_schema}.{MartenTables.Streams} (id, type, version, timestamp, created, tenant_id)
                 select v.id, null, v.version, now(), now(), '{DefaultTenant}' from unnest(?::varchar[], ?::bigint[]) v(id, version)
                 """, streams.NewIds.ToArray(), streams.NewVersion.ToArray());
         }
@@ -133,8 +133,8 @@ internal sealed class JobWriter
         if (events.Ids.Count > 0)
         {
             Add(batch, $"""
-                insert into {_schema}.mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived)
-                select nextval('{_schema}.mt_events_sequence'), e.id, e.stream_id, e.version, e.data, e.type, '{DefaultTenant}', e.ts, e.dotnet_type, false
+                insert into {_schema}.{MartenTables.Events} (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, is_archived)
+                select nextval('{_schema}.{MartenTables.EventSequence}'), e.id, e.stream_id, e.version, e.data, e.type, '{DefaultTenant}', e.ts, e.dotnet_type, false
                 from unnest(?::uuid[], ?::varchar[], ?::bigint[], ?::jsonb[], ?::varchar[], ?::timestamptz[], ?::varchar[]) e(id, stream_id, version, data, type, ts, dotnet_type)
                 """, events.Ids.ToArray(), events.StreamIds.ToArray(), events.Versions.ToArray(), Jsonb(events.Bodies), events.Types.ToArray(), events.Timestamps.ToArray(), events.DotNetTypes.ToArray());
         }
@@ -211,7 +211,7 @@ internal sealed class JobWriter
     /// <summary>True when the exception is the database refusing a stale write: a stream started twice, or an event version taken.</summary>
     /// <param name="e">The exception.</param>
     public static bool IsStale(Exception e) =>
-        e is StaleGroupException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "pkey_mt_streams_id" or "pk_mt_events_stream_and_version" };
+        e is StaleGroupException or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: MartenTables.StreamsPrimaryKey or MartenTables.EventsStreamAndVersion };
 
     private static NpgsqlParameter Jsonb(List<string> bodies) => new() { Value = bodies.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb };
 
