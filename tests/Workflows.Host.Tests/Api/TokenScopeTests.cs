@@ -6,6 +6,7 @@ using Npgsql;
 using Workflows.Api.Contracts;
 using Workflows.Host.Tests.Support;
 using Workflows.Marten.Tokens;
+using Workflows.Runtime;
 using Workflows.Testing;
 
 namespace Workflows.Host.Tests.Api;
@@ -117,6 +118,29 @@ public sealed class TokenScopeTests(ApiFixture fixture) : IClassFixture<ApiFixtu
     }
 
     [Fact]
+    public async Task Sixty_four_concurrent_clients_submitting_get_no_5xx()
+    {
+        // A seeded sample of the probe's load run (64 clients for 20 s, no 5xx); the long run is a benchmark command.
+        using var admin = Host.Client(Host.AdminToken);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("api/jobs/definitions", ServedHost.Yaml(SecretJob.Replace("scope-secret-holder", "scope-load", StringComparison.Ordinal)))).StatusCode);
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 64).Select(async _ =>
+        {
+            using var client = Host.Client(Host.UserToken);
+            var seen = new List<HttpStatusCode>();
+            for (var i = 0; i < 10; i++)
+            {
+                using var response = await client.PostAsync("api/jobs/requests", ServedHost.Json("""{"job_type": "scope-load", "scheduled_at": "2099-01-01T00:00:00Z"}"""));
+                seen.Add(response.StatusCode);
+            }
+
+            return seen;
+        }));
+        Assert.All(statuses.SelectMany(s => s), status => Assert.Equal(HttpStatusCode.Created, status));
+        var page = await ServedHost.ReadAsync<JobListDto>(await admin.GetAsync("api/jobs/requests?job_type=scope-load&limit=1"));
+        Assert.Equal(640, page.Total);
+    }
+
+    [Fact]
     public async Task A_content_length_over_the_servers_own_limit_is_413_even_without_a_body()
     {
         // Finding: any Content-Length over 30,000,000 (Kestrel's limit) was a 500.
@@ -210,5 +234,78 @@ public sealed class DatabaseAwayTests
         }
         while (status != HttpStatusCode.OK && DateTime.UtcNow < until);
         Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
+    public async Task Jobs_running_while_the_database_goes_away_twice_all_complete_and_each_result_is_recorded_once()
+    {
+        var real = new NpgsqlConnectionStringBuilder(TestInfrastructure.PostgresConnectionString);
+        await using var proxy = new TcpProxy(real.Host!, real.Port);
+        var viaProxy = new NpgsqlConnectionStringBuilder(real.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 }.ConnectionString;
+        await using var host = await ServedHost.StartAsync("dbflaps", "--ConnectionStrings:Workflows=" + viaProxy, "--Workflows:Lease=00:00:05");
+        using var client = host.Client(host.AdminToken);
+        const string Yaml = """
+            job_type: dbflaps
+            tasks:
+            - task_type: a
+              method: SHELL
+              script: [sleep 0.2]
+              on_completed: b
+            - task_type: b
+              method: SHELL
+              script: [sleep 0.2]
+            """;
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("api/jobs/definitions", ServedHost.Yaml(Yaml))).StatusCode);
+        var ids = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            ids.Add((await ServedHost.ReadAsync<JobDto>(await client.PostAsync("api/jobs/requests", ServedHost.Json("""{"job_type": "dbflaps"}""")))).Id);
+        }
+
+        // Two outages while the jobs run: every open connection is dropped and new ones are refused for a while.
+        for (var outage = 0; outage < 2; outage++)
+        {
+            await Task.Delay(400);
+            proxy.Cut();
+            await Task.Delay(1500);
+            proxy.Restore();
+        }
+
+        foreach (var id in ids)
+        {
+            var job = await WaitEndedThroughOutagesAsync(client, id);
+            Assert.Equal(JobStatus.Completed, job.Status);
+            var events = await ServedHost.ReadAsync<List<EventDto>>(await client.GetAsync($"api/jobs/requests/{id}/events"));
+            Assert.Single(events, e => e.Type == "job_completed");
+            foreach (var task in new[] { "a", "b" })
+            {
+                // An attempt may run again after an outage (its lease ran out), but each attempt's result is recorded once.
+                var exits = events.Where(e => e.Type == "task_exited" && e.Data.GetProperty("task_type").GetString() == task).Select(e => e.Data.GetProperty("attempt").GetInt32()).ToList();
+                Assert.Equal(exits.Distinct().Count(), exits.Count);
+                Assert.Contains(exits, _ => true);
+            }
+        }
+    }
+
+    private static async Task<JobDto> WaitEndedThroughOutagesAsync(HttpClient client, string id)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        JobDto? last = null;
+        while (DateTime.UtcNow < until)
+        {
+            using var response = await client.GetAsync($"api/jobs/requests/{id}");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                last = await ServedHost.ReadAsync<JobDto>(response);
+                if (last.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled)
+                {
+                    return last;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Job {id} did not end within 90 s after the outages; last seen {last?.Status}.");
     }
 }
