@@ -151,21 +151,6 @@ internal static class DueTasks
           where excluded.owner is not null
              or (t.attempt, t.due_at, t.priority, t.queue) is distinct from (excluded.attempt, excluded.due_at, excluded.priority, excluded.queue)
         """;
-
-    /// <summary>Queues, in a Marten session's transaction, the SQL that brings the job's rows in line with its new state (<see cref="Plan"/>).</summary>
-    /// <param name="session">The session whose transaction writes the job's events.</param>
-    /// <param name="schema">The store's schema.</param>
-    /// <param name="state">The job's new state.</param>
-    public static void Sync(IDocumentSession session, string schema, JobState state)
-    {
-        var plan = Plan(state);
-        var parameters = new Writing.DueParameters();
-        parameters.Add(plan);
-        foreach (var (sql, values) in parameters.Statements(schema))
-        {
-            session.QueueSqlCommand(sql, values);
-        }
-    }
 }
 
 /// <summary>What one write does to a job's due rows.</summary>

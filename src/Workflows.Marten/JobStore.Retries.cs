@@ -23,10 +23,9 @@ public sealed partial class JobStore
     public async Task<RetryDecision?> RetryAsync(string jobId, RetryRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var schema = store.Options.DatabaseSchemaName;
         for (var attempt = 0; ; attempt++)
         {
-            await using var session = store.LightweightSession();
+            await using var session = store.QuerySession();
             var askedStream = await session.Events.FetchStreamAsync(jobId, token: cancellationToken).ConfigureAwait(false);
             if (askedStream.Count == 0)
             {
@@ -50,30 +49,29 @@ public sealed partial class JobStore
                 return InFlight(rootId, inFlight);
             }
 
+            // The same writer as every other job write: the new job's stream, view, due rows and in-flight row, and the
+            // root's event and view, in one transaction (the root at its expected version).
             var newEvents = JobDecider.Decide(decision.NewJob!, JobState.Initial, context);
             var newState = JobDecider.Fold(newEvents);
-            session.Events.StartStream(request.NewJobId, newEvents);
-            session.Store(JobView.From(newState, newEvents.Count));
-            DueTasks.Sync(session, schema, newState);
-            var rootVersion = rootStream.Count + 1;
-            session.Events.Append(rootId, rootVersion, decision.RootEvent!);
-            var rootView = await session.LoadAsync<JobView>(rootId, cancellationToken).ConfigureAwait(false);
-            session.Store(JobView.From(JobDecider.Evolve(root, decision.RootEvent!), rootVersion) with { ArchivedAt = rootView?.ArchivedAt });
-            RetryLocks.Take(session, schema, rootId, request.NewJobId, context.Now);
+            IReadOnlyList<(string Id, string Json)> carriedArtifacts = [];
             if (decision.NewJob!.Carried is { Count: > 0 } carried)
             {
                 // A resumed retry keeps its carried tasks' artifacts: new records of the same content-addressed blobs.
                 var tasks = carried.Select(c => c.TaskType).ToArray();
                 var artifacts = await session.Query<ArtifactInfo>().Where(a => a.JobId == jobId && a.TaskType.IsOneOf(tasks)).ToListAsync(cancellationToken).ConfigureAwait(false);
-                foreach (var artifact in artifacts)
-                {
-                    session.Store(artifact with { Id = $"{request.NewJobId}/{artifact.TaskType}/{artifact.Attempt}/{artifact.Name}", JobId = request.NewJobId });
-                }
+                carriedArtifacts = _writer.Serialize(artifacts.Select(a => a with { Id = $"{request.NewJobId}/{a.TaskType}/{a.Attempt}/{a.Name}", JobId = request.NewJobId }));
             }
 
+            var newWrite = _writer.Prepare(request.NewJobId, 0, newEvents, context.Now, JobView.From(newState, newEvents.Count), DueTasks.Plan(newState, isNew: true), null, false)
+                with { TakeRetryRoot = rootId, Artifacts = carriedArtifacts };
+            var rootNext = JobDecider.Evolve(root, decision.RootEvent!);
+            var rootVersion = rootStream.Count + 1;
+            var rootView = await session.LoadAsync<JobView>(rootId, cancellationToken).ConfigureAwait(false);
+            var rootWrite = _writer.Prepare(
+                rootId, rootStream.Count, [decision.RootEvent!], context.Now, JobView.From(rootNext, rootVersion) with { ArchivedAt = rootView?.ArchivedAt }, DueTasks.Plan(rootNext), null, false);
             try
             {
-                await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                await _writer.CommitTogetherAsync([newWrite, rootWrite]).ConfigureAwait(false);
                 return decision;
             }
             catch (Exception e) when (attempt < 5 && (RetryLocks.IsConflict(e) || IsConcurrencyConflict(e)))

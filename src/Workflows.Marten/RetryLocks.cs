@@ -22,8 +22,9 @@ internal static class RetryLocks
         return table;
     }
 
-    public static void Take(IDocumentSession session, string schema, string rootId, string jobId, DateTimeOffset at) =>
-        session.QueueSqlCommand($"insert into {schema}.{TableName} (root_id, job_id, created_at) values (?, ?, ?)", rootId, jobId, at);
+    /// <summary>Starts retries in flight (a second one of the same root breaks the primary key). Parameters, in order (<c>?</c>): the roots, the retries' job ids, and when.</summary>
+    public static string TakeSql(string schema) =>
+        $"insert into {schema}.{TableName} (root_id, job_id, created_at) select v.root_id, v.job_id, v.at from unnest(?::varchar[], ?::varchar[], ?::timestamptz[]) v(root_id, job_id, at)";
 
     /// <summary>Ends retries (their roots may be retried again). Parameters, in order (<c>?</c>): the roots, and the retries' job ids.</summary>
     public static string ReleaseSql(string schema) =>

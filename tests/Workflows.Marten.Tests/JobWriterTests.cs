@@ -79,6 +79,9 @@ public sealed class JobWriterTests : IAsyncLifetime
         Assert.Equal(
             ["compacted_version", "created", "id", "is_archived", "tenant_id", "timestamp", "type", "version"],
             await ColumnsAsync("mt_streams"));
+        Assert.Equal(
+            ["data", "id", "mt_dotnet_type", "mt_last_modified", "mt_version"],
+            await ColumnsAsync(MartenTables.Artifacts)); // a resumed retry's carried artifact records
     }
 
     private const string DueTasksTable = "wf_due_tasks";

@@ -14,7 +14,14 @@ namespace Workflows.Marten.Writing;
 /// <param name="Log">The last lines of the attempt whose result this writes, if any (they commit with it).</param>
 internal sealed record JobWrite(
     string JobId, long ExpectedVersion, IReadOnlyList<SerializedEvent> Events, SerializedView View, DuePlan Due, string? ReleaseRetryRoot, bool NotifyCancel,
-    Logs.LogTail? Log = null);
+    Logs.LogTail? Log = null)
+{
+    /// <summary>A manual retry that starts here: its root, whose in-flight row it takes (the database refuses a second one).</summary>
+    public string? TakeRetryRoot { get; init; }
+
+    /// <summary>Artifact records the job gets (a resumed retry's carried artifacts), serialized: id and document.</summary>
+    public IReadOnlyList<(string Id, string Json)> Artifacts { get; init; } = [];
+}
 
 /// <summary>An event as stored in Marten's events table.</summary>
 /// <param name="Id">The event's id.</param>

@@ -27,6 +27,7 @@ internal sealed class JobWriter
     private readonly Serialization.EventNames _eventNames;
     private readonly string _schema;
     private readonly string _viewDotNetType = typeof(JobView).FullName!;
+    private readonly string _artifactDotNetType = typeof(Executors.Artifacts.ArtifactInfo).FullName!;
     private readonly GroupCommit<JobWrite> _group;
     private Task? _schemaReady;
 
@@ -72,6 +73,18 @@ internal sealed class JobWriter
     /// <exception cref="JobConcurrencyException">The job's stream is not at the version the write expected.</exception>
     public Task CommitAsync(JobWrite write) => _group.CommitAsync(write);
 
+    /// <summary>
+    /// Serializes artifact records for <see cref="JobWrite.Artifacts"/> (written as Marten's own documents, so its
+    /// queries read them).
+    /// </summary>
+    /// <param name="artifacts">The records.</param>
+    public IReadOnlyList<(string Id, string Json)> Serialize(IEnumerable<Executors.Artifacts.ArtifactInfo> artifacts) =>
+        artifacts.Select(a => (a.Id, _serializer.ToJson(a))).ToList();
+
+    /// <summary>Commits writes that belong together (a manual retry's new job and its root) in one transaction of their own, or none of them.</summary>
+    /// <param name="writes">The writes.</param>
+    public Task CommitTogetherAsync(IReadOnlyList<JobWrite> writes) => CommitGroupAsync(writes);
+
     /// <summary>Commits the writes in one transaction, or none of them.</summary>
     /// <param name="writes">The writes (of different jobs, for them all to commit).</param>
     /// <exception cref="JobConcurrencyException">A job's stream is not at the version its write expected (thrown for a lone write; a group throws <see cref="StaleGroupException"/>).</exception>
@@ -83,6 +96,8 @@ internal sealed class JobWriter
         var views = new ViewColumns();
         var due = new DueParameters();
         var releases = new List<(string Root, string Job)>();
+        var takes = new List<(string Root, string Job, DateTimeOffset At)>();
+        var artifacts = new List<(string Id, string Json)>();
         var cancels = new List<string>();
         var logs = new LogColumns();
         foreach (var write in writes)
@@ -96,6 +111,13 @@ internal sealed class JobWriter
             {
                 releases.Add((root, write.JobId));
             }
+
+            if (write.TakeRetryRoot is { } retried)
+            {
+                takes.Add((retried, write.JobId, write.Events[0].Timestamp));
+            }
+
+            artifacts.AddRange(write.Artifacts);
 
             if (write.NotifyCancel)
             {
@@ -149,6 +171,22 @@ internal sealed class JobWriter
         foreach (var (sql, values) in due.Statements(_schema))
         {
             Add(batch, sql, values);
+        }
+
+        if (takes.Count > 0)
+        {
+            // New retries in flight: a second retry of the same root breaks the table's primary key.
+            Add(batch, RetryLocks.TakeSql(_schema), takes.Select(t => t.Root).ToArray(), takes.Select(t => t.Job).ToArray(), takes.Select(t => t.At).ToArray());
+        }
+
+        if (artifacts.Count > 0)
+        {
+            Add(batch, $"""
+                insert into {_schema}.{MartenTables.Artifacts} as d (id, data, mt_last_modified, mt_version, mt_dotnet_type)
+                select a.id, a.data, transaction_timestamp(), a.mt_version, '{_artifactDotNetType}'
+                from unnest(?::varchar[], ?::jsonb[], ?::uuid[]) a(id, data, mt_version)
+                on conflict (id) do update set data = excluded.data, mt_last_modified = excluded.mt_last_modified, mt_version = excluded.mt_version
+                """, artifacts.Select(a => a.Id).ToArray(), Jsonb(artifacts.Select(a => a.Json).ToList()), artifacts.Select(_ => Guid.CreateVersion7()).ToArray());
         }
 
         if (releases.Count > 0)

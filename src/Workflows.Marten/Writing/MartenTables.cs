@@ -18,6 +18,9 @@ internal static class MartenTables
     /// <summary>The job view documents.</summary>
     public const string JobViews = "mt_doc_jobview";
 
+    /// <summary>The artifact records.</summary>
+    public const string Artifacts = "mt_doc_artifactinfo";
+
     /// <summary>A stream id written twice.</summary>
     public const string StreamsPrimaryKey = "pkey_mt_streams_id";
 
