@@ -18,8 +18,12 @@ public sealed partial class JobStore
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<bool> ArchiveAsync(string jobId, CancellationToken cancellationToken = default)
     {
-        await using var session = store.LightweightSession();
-        var view = await session.LoadAsync<JobView>(jobId, cancellationToken).ConfigureAwait(false);
+        JobView? view;
+        await using (var session = store.QuerySession())
+        {
+            view = await session.LoadAsync<JobView>(jobId, cancellationToken).ConfigureAwait(false);
+        }
+
         if (view is null || view.Status is not (JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled))
         {
             return false;
@@ -27,9 +31,7 @@ public sealed partial class JobStore
 
         if (view.ArchivedAt is null)
         {
-            session.Events.ArchiveStream(jobId);
-            session.Store(view with { ArchivedAt = time.GetUtcNow() });
-            await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await _writer.ArchiveAsync([view with { ArchivedAt = time.GetUtcNow() }]).ConfigureAwait(false);
         }
 
         return true;
@@ -48,19 +50,13 @@ public sealed partial class JobStore
     public async Task<int> ArchiveEndedBeforeAsync(string? jobType, IReadOnlyCollection<string> except, DateTimeOffset endedBefore, int max = 500, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(except);
-        await using var session = store.LightweightSession();
+        await using var session = store.QuerySession();
         var views = session.Query<JobView>().Where(v => v.ArchivedAt == null && v.EndedAt < endedBefore
             && (v.Status == JobStatus.Completed || v.Status == JobStatus.Failed || v.Status == JobStatus.Cancelled));
         views = jobType is null ? views.Where(v => !v.JobType.IsOneOf(except.ToArray())) : views.Where(v => v.JobType == jobType);
         var due = await views.OrderBy(v => v.EndedAt).Take(max).ToListAsync(cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        foreach (var view in due)
-        {
-            session.Events.ArchiveStream(view.Id);
-            session.Store(view with { ArchivedAt = now });
-        }
-
-        await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await _writer.ArchiveAsync(due.Select(v => v with { ArchivedAt = now }).ToList()).ConfigureAwait(false);
         return due.Count;
     }
 
@@ -70,16 +66,10 @@ public sealed partial class JobStore
     /// <param name="cancellationToken">Cancels the call.</param>
     public async Task<int> ArchiveExpiredAsync(DateTimeOffset now, int max = 500, CancellationToken cancellationToken = default)
     {
-        await using var session = store.LightweightSession();
+        await using var session = store.QuerySession();
         var due = await session.Query<JobView>().Where(v => v.ArchivedAt == null && v.RetainUntil != null && v.RetainUntil < now)
             .OrderBy(v => v.RetainUntil).Take(max).ToListAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var view in due)
-        {
-            session.Events.ArchiveStream(view.Id);
-            session.Store(view with { ArchivedAt = now });
-        }
-
-        await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        await _writer.ArchiveAsync(due.Select(v => v with { ArchivedAt = now }).ToList()).ConfigureAwait(false);
         return due.Count;
     }
 }

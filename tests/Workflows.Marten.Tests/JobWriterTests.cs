@@ -43,6 +43,22 @@ public sealed class JobWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Marten_sees_a_stream_the_writer_archived_as_archived_and_a_later_write_to_it_is_refused()
+    {
+        var (write, _, state) = Submit("job-old");
+        await _writer.CommitAsync(write);
+
+        await _writer.ArchiveAsync([JobView.From(state, 1) with { ArchivedAt = Now }]);
+
+        await using var session = _documents.QuerySession();
+        Assert.True((await session.Events.FetchStreamStateAsync("job-old"))!.IsArchived);
+        Assert.Empty(await session.Events.FetchStreamAsync("job-old")); // archived events are not read by default
+        Assert.Equal(Now, (await session.LoadAsync<JobView>("job-old"))!.ArchivedAt);
+        var after = Submit("job-old").Write with { ExpectedVersion = 1 };
+        await Assert.ThrowsAsync<JobConcurrencyException>(() => _writer.CommitAsync(after));
+    }
+
+    [Fact]
     public async Task A_group_with_a_stale_write_commits_nothing_and_alone_only_the_stale_write_fails()
     {
         await _writer.CommitAsync(Submit("job-x").Write); // job-x is at version 1

@@ -161,13 +161,7 @@ internal sealed class JobWriter
                 """, events.Ids.ToArray(), events.StreamIds.ToArray(), events.Versions.ToArray(), Jsonb(events.Bodies), events.Types.ToArray(), events.Timestamps.ToArray(), events.DotNetTypes.ToArray());
         }
 
-        Add(batch, $"""
-            insert into {_schema}.{ViewTable} as d (id, data, mt_last_modified, mt_version, mt_dotnet_type, job_type, status, parent_job_id)
-            select v.id, v.data, transaction_timestamp(), v.mt_version, '{_viewDotNetType}', v.job_type, v.status, v.parent_job_id
-            from unnest(?::varchar[], ?::jsonb[], ?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[]) v(id, data, mt_version, job_type, status, parent_job_id)
-            on conflict (id) do update set data = excluded.data, mt_last_modified = excluded.mt_last_modified, mt_version = excluded.mt_version,
-              mt_dotnet_type = excluded.mt_dotnet_type, job_type = excluded.job_type, status = excluded.status, parent_job_id = excluded.parent_job_id
-            """, views.Ids.ToArray(), Jsonb(views.Bodies), views.Versions.ToArray(), views.JobTypes.ToArray(), views.Statuses.ToArray(), views.Parents.ToArray());
+        AddViews(batch, views);
         foreach (var (sql, values) in due.Statements(_schema))
         {
             Add(batch, sql, values);
@@ -215,6 +209,47 @@ internal sealed class JobWriter
 
         await transaction.CommitAsync().ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Archives finished jobs: their streams and events are flagged archived (as Marten's <c>ArchiveStream</c> does: kept,
+    /// no longer read by default) and their views rewritten (with <see cref="JobView.ArchivedAt"/>), in one transaction.
+    /// </summary>
+    /// <param name="archived">The jobs' views, already marked archived.</param>
+    public async Task ArchiveAsync(IReadOnlyList<JobView> archived)
+    {
+        if (archived.Count == 0)
+        {
+            return;
+        }
+
+        await EnsureSchemaAsync().ConfigureAwait(false);
+        var views = new ViewColumns();
+        foreach (var view in archived)
+        {
+            views.Add(view.Id, new SerializedView(_serializer.ToJson(view), view.JobType, view.Status.ToString(), view.ParentJobId));
+        }
+
+        var ids = archived.Select(v => v.Id).ToArray();
+        await using var connection = _store.Storage.Database.CreateConnection();
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        Add(batch, $"update {_schema}.{MartenTables.Streams} set is_archived = true where id = any(?::varchar[])", (object)ids);
+        Add(batch, $"update {_schema}.{MartenTables.Events} set is_archived = true where stream_id = any(?::varchar[])", (object)ids);
+        AddViews(batch, views);
+        await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
+        await transaction.CommitAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Upserts job views as Marten's documents, with their duplicated columns.</summary>
+    private void AddViews(NpgsqlBatch batch, ViewColumns views) =>
+        Add(batch, $"""
+            insert into {_schema}.{ViewTable} as d (id, data, mt_last_modified, mt_version, mt_dotnet_type, job_type, status, parent_job_id)
+            select v.id, v.data, transaction_timestamp(), v.mt_version, '{_viewDotNetType}', v.job_type, v.status, v.parent_job_id
+            from unnest(?::varchar[], ?::jsonb[], ?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[]) v(id, data, mt_version, job_type, status, parent_job_id)
+            on conflict (id) do update set data = excluded.data, mt_last_modified = excluded.mt_last_modified, mt_version = excluded.mt_version,
+              mt_dotnet_type = excluded.mt_dotnet_type, job_type = excluded.job_type, status = excluded.status, parent_job_id = excluded.parent_job_id
+            """, views.Ids.ToArray(), Jsonb(views.Bodies), views.Versions.ToArray(), views.JobTypes.ToArray(), views.Statuses.ToArray(), views.Parents.ToArray());
 
     /// <summary>
     /// Marten creates its tables lazily on a session's first write when the store may change the schema; this writer
@@ -367,14 +402,16 @@ internal sealed class JobWriter
         public List<string> Statuses { get; } = [];
         public List<string?> Parents { get; } = [];
 
-        public void Add(JobWrite write)
+        public void Add(JobWrite write) => Add(write.JobId, write.View);
+
+        public void Add(string id, SerializedView view)
         {
-            Ids.Add(write.JobId);
-            Bodies.Add(write.View.Json);
+            Ids.Add(id);
+            Bodies.Add(view.Json);
             Versions.Add(Guid.CreateVersion7());
-            JobTypes.Add(write.View.JobType);
-            Statuses.Add(write.View.Status);
-            Parents.Add(write.View.ParentJobId);
+            JobTypes.Add(view.JobType);
+            Statuses.Add(view.Status);
+            Parents.Add(view.ParentJobId);
         }
     }
 }
