@@ -1,6 +1,4 @@
-using JasperFx.Events;
 using Marten;
-using Marten.Exceptions;
 using Marten.Services;
 using Workflows.Executors.Artifacts;
 using Workflows.Runtime;

@@ -1,4 +1,3 @@
-using JasperFx.Events;
 using Marten;
 using Marten.Exceptions;
 using Marten.Services;

@@ -1,7 +1,6 @@
 using JasperFx.Events;
 using Marten;
 using Marten.Exceptions;
-using Marten.Services;
 using Workflows.Executors.Artifacts;
 using Workflows.Runtime;
 

@@ -3,7 +3,6 @@ using JasperFx.Events;
 using Marten;
 using Weasel.Core;
 using Workflows.Executors.Artifacts;
-using Workflows.Runtime;
 using Workflows.Marten.Definitions;
 using Workflows.Marten.Tokens;
 

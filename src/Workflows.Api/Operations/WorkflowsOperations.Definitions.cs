@@ -1,12 +1,9 @@
-using System.Text.Json;
 using Workflows.Api.Contracts;
 using Workflows.Api.Security;
-using Workflows.Definitions;
 using Workflows.Executors.Artifacts;
 using Workflows.Marten;
 using Workflows.Marten.Configs;
 using Workflows.Marten.Definitions;
-using Workflows.Marten.Logs;
 using Workflows.Marten.Tokens;
 using Workflows.Runtime;
 using Workflows.Yaml;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Workflows.Api.Contracts;
 using Workflows.Api.Security;
-using Workflows.Definitions;
 using Workflows.Executors.Artifacts;
 using Workflows.Marten;
 using Workflows.Marten.Configs;

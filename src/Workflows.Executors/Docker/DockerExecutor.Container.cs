@@ -1,12 +1,9 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Formats.Tar;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Workflows.Definitions;

@@ -1,9 +1,7 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Formats.Tar;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -11,7 +9,6 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Workflows.Definitions;
 using Workflows.Executors.Logs;
-using Workflows.Executors.Scripts;
 
 namespace Workflows.Executors.Docker;
 

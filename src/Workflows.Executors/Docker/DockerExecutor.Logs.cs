@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Formats.Tar;
 using System.Globalization;
 using System.Net;
@@ -8,10 +7,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Docker.DotNet;
-using Docker.DotNet.Models;
 using Workflows.Definitions;
 using Workflows.Executors.Logs;
-using Workflows.Executors.Scripts;
 
 namespace Workflows.Executors.Docker;
 

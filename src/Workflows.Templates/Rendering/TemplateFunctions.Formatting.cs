@@ -1,7 +1,6 @@
 // One file on purpose (~520 lines): Go's fmt verbs, flags, widths and value printing are one algorithm; split, its bounds (MaxTextLength) would be checked in several places.
 using System;
 using System.Collections;
-using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
