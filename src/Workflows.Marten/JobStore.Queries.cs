@@ -106,4 +106,49 @@ public sealed partial class JobStore
         var stream = await session.Events.FetchStreamAsync(jobId, token: cancellationToken).ConfigureAwait(false);
         return stream.Select(e => (JobEvent)e.Data).ToList();
     }
+
+    /// <summary>
+    /// The lineages of these roots from the job views, in ONE query (the views carry their root in an indexed column):
+    /// each root's jobs, the root first, then its retries in the order they were made.
+    /// </summary>
+    /// <param name="rootIds">The lineages' roots.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<JobView>>> LineagesAsync(IReadOnlyCollection<string> rootIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rootIds);
+        var roots = rootIds.ToArray();
+        await using var session = store.QuerySession();
+        var views = await session.Query<JobView>().Where(v => v.Id.IsOneOf(roots) || v.RetryRoot.IsOneOf(roots)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return views.GroupBy(v => v.RetryRoot ?? v.Id).ToDictionary(
+            g => g.Key,
+            g => (IReadOnlyList<JobView>)g.OrderBy(v => v.RetryRoot is null ? 0 : 1).ThenBy(v => v.CreatedAt).ThenBy(v => v.Id, StringComparer.Ordinal).ToList(),
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>A page of the roots that have been retried, the most recently changed lineage first, and how many there are.</summary>
+    /// <param name="offset">Lineages to skip.</param>
+    /// <param name="limit">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<(IReadOnlyList<string> Roots, long Total)> RetriedRootsAsync(int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        var table = $"{store.Options.DatabaseSchemaName}.{Writing.MartenTables.JobViews}";
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new Npgsql.NpgsqlBatch(connection);
+        var page = new Npgsql.NpgsqlBatchCommand($"select retry_root from {table} where retry_root is not null group by retry_root order by max(mt_last_modified) desc, retry_root offset $1 limit $2");
+        page.Parameters.Add(new Npgsql.NpgsqlParameter { Value = offset });
+        page.Parameters.Add(new Npgsql.NpgsqlParameter { Value = limit });
+        batch.BatchCommands.Add(page);
+        batch.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand($"select count(distinct retry_root) from {table} where retry_root is not null"));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var roots = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            roots.Add(reader.GetString(0));
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (roots, reader.GetInt64(0));
+    }
 }

@@ -14,6 +14,15 @@ public sealed partial class JobStore
     /// when the store itself never changes the schema at run time (the hosts' setting: see AddWorkflows).
     /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public Task EnsureSchemaAsync(CancellationToken cancellationToken = default) =>
-        store.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate, ct: cancellationToken);
+    public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
+    {
+        await store.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate, ct: cancellationToken).ConfigureAwait(false);
+
+        // Views written before the lineage column existed: fill it from the document (a no-op once done).
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"update {store.Options.DatabaseSchemaName}.{Writing.MartenTables.JobViews} set retry_root = data ->> 'RetryRoot' where retry_root is null and data ? 'RetryRoot' and data ->> 'RetryRoot' is not null";
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

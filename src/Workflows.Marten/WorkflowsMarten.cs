@@ -58,6 +58,7 @@ public static class WorkflowsMarten
             .Duplicate(v => v.JobType)
             .Duplicate(v => v.Status)
             .Duplicate(v => v.ParentJobId!)
+            .Duplicate(v => v.RetryRoot!)
             .Index(v => v.RetainUntil!);
         options.Schema.For<StoredDefinition>().Identity(d => d.Id).UniqueIndex(d => d.JobType, d => d.Version);
         options.Schema.For<DefinitionType>().Identity(t => t.Id);

@@ -87,7 +87,7 @@ public sealed class JobWriterTests : IAsyncLifetime
         // A new duplicated field on JobView, or a new column in Marten's event tables, must be written by the writer too.
         await _writer.CommitAsync(Submit("job-c").Write);
         Assert.Equal(
-            ["data", "id", "job_type", "mt_dotnet_type", "mt_last_modified", "mt_version", "parent_job_id", "status"],
+            ["data", "id", "job_type", "mt_dotnet_type", "mt_last_modified", "mt_version", "parent_job_id", "retry_root", "status"],
             await ColumnsAsync(JobWriter.ViewTable));
         Assert.Equal(
             ["bdata", "data", "id", "is_archived", "mt_dotnet_type", "seq_id", "stream_id", "tenant_id", "timestamp", "type", "version"],

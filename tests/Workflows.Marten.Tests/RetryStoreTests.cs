@@ -70,6 +70,34 @@ public sealed class RetryStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Lineages_are_read_from_the_views_in_one_query_and_views_written_before_the_lineage_column_are_filled_at_start()
+    {
+        await _jobs.EnsureSchemaAsync();
+        await FailedJobAsync("root");
+        Assert.Null((await _jobs.RetryAsync("root", new RetryRequest("retry-1", "alice")))!.Refusal);
+        await FailedJobAsync("alone");
+
+        var lineages = await _jobs.LineagesAsync(["root", "alone"]);
+        Assert.Equal(["root", "retry-1"], lineages["root"].Select(v => v.Id));
+        Assert.Equal(["alone"], lineages["alone"].Select(v => v.Id));
+        var (roots, total) = await _jobs.RetriedRootsAsync(0, 10);
+        Assert.Equal(["root"], roots);
+        Assert.Equal(1, total);
+
+        // A view written before the column existed has it empty: the next start fills it from the document.
+        await using (var connection = new Npgsql.NpgsqlConnection(TestInfrastructure.PostgresConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var clear = new Npgsql.NpgsqlCommand($"update {_schema}.mt_doc_jobview set retry_root = null", connection);
+            await clear.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(["root"], (await _jobs.LineagesAsync(["root"]))["root"].Select(v => v.Id));
+        await _jobs.EnsureSchemaAsync();
+        Assert.Equal(["root", "retry-1"], (await _jobs.LineagesAsync(["root"]))["root"].Select(v => v.Id));
+    }
+
+    [Fact]
     public async Task A_retry_holds_its_roots_slot_until_it_ends_then_the_root_may_be_retried_again()
     {
         await FailedJobAsync("root");

@@ -124,3 +124,31 @@ public sealed record LineageJobDto
 /// <param name="ErrorCode">Its error code.</param>
 /// <param name="EndedAt">When it ended.</param>
 public sealed record LineageAttemptDto(int JobAttempt, string TaskType, int Attempt, int? ExitCode, string Action, string? ErrorCode, DateTimeOffset EndedAt);
+
+/// <summary>A page of lineages (roots that have been retried), the most recently changed first.</summary>
+/// <param name="Lineages">The lineages of this page.</param>
+/// <param name="Total">How many lineages there are.</param>
+/// <param name="Offset">The page's offset.</param>
+/// <param name="Limit">The page size asked for.</param>
+public sealed record LineageListDto(IReadOnlyList<LineageSummaryDto> Lineages, long Total, int Offset, int Limit);
+
+/// <summary>One lineage in a list: its root, where it stands, and each of its jobs in brief.</summary>
+/// <param name="RootId">The root job.</param>
+/// <param name="JobType">The job type.</param>
+/// <param name="RetryCount">How many retries the root has.</param>
+/// <param name="LatestId">The newest job of the lineage.</param>
+/// <param name="LatestStatus">Its state.</param>
+/// <param name="EffectiveId">The job whose result counts: the last completed one, else the latest.</param>
+/// <param name="InFlightId">The retry still queued or running, if any.</param>
+/// <param name="Jobs">The root, then its retries in the order they were made.</param>
+public sealed record LineageSummaryDto(
+    string RootId, string JobType, int RetryCount, string LatestId, Runtime.JobStatus LatestStatus, string EffectiveId, string? InFlightId, IReadOnlyList<LineageJobBriefDto> Jobs);
+
+/// <summary>One job of a listed lineage.</summary>
+/// <param name="Id">The job.</param>
+/// <param name="RetryOf">The job it retried (null for the root).</param>
+/// <param name="Status">Its state.</param>
+/// <param name="ErrorCode">Its error code.</param>
+/// <param name="CreatedAt">When it was submitted.</param>
+/// <param name="EndedAt">When it ended.</param>
+public sealed record LineageJobBriefDto(string Id, string? RetryOf, Runtime.JobStatus Status, string? ErrorCode, DateTimeOffset? CreatedAt, DateTimeOffset? EndedAt);

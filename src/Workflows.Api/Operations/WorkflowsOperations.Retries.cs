@@ -220,4 +220,39 @@ public sealed partial class WorkflowsOperations
         var inFlight = await jobs.InFlightRetryAsync(rootId, cancellationToken).ConfigureAwait(false);
         return ApiResult<LineageDto>.Ok(new LineageDto(rootId, retried.Count, latest, effective, inFlight, lineage));
     }
+
+    /// <summary>
+    /// A page of lineages (roots that have been retried), the most recently changed first, read from the job views:
+    /// two queries whatever the page holds (the page of roots, then all their jobs).
+    /// </summary>
+    /// <param name="offset">Lineages to skip.</param>
+    /// <param name="limit">At most this many (1 to 200).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<ApiResult<LineageListDto>> ListLineagesAsync(int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        if (offset < 0 || limit is < 1 or > 200)
+        {
+            return ApiResult<LineageListDto>.Fail(400, "bad_query", "offset must be 0 or more and limit from 1 to 200.");
+        }
+
+        var (roots, total) = await jobs.RetriedRootsAsync(offset, limit, cancellationToken).ConfigureAwait(false);
+        var lineages = await jobs.LineagesAsync(roots, cancellationToken).ConfigureAwait(false);
+        var page = new List<LineageSummaryDto>();
+        foreach (var root in roots)
+        {
+            if (!lineages.TryGetValue(root, out var views) || views[0].Id != root)
+            {
+                continue; // the root's view is gone (never for a lineage written by the store)
+            }
+
+            var latest = views[^1];
+            var effective = views.LastOrDefault(v => v.Status == JobStatus.Completed) ?? latest;
+            var inFlight = views.Skip(1).FirstOrDefault(v => v.Status is not (JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled));
+            page.Add(new LineageSummaryDto(
+                root, views[0].JobType, views.Count - 1, latest.Id, latest.Status, effective.Id, inFlight?.Id,
+                views.Select(v => new LineageJobBriefDto(v.Id, v.RetryOf, v.Status, v.ErrorCode, v.CreatedAt, v.EndedAt)).ToList()));
+        }
+
+        return ApiResult<LineageListDto>.Ok(new LineageListDto(page, total, offset, limit));
+    }
 }

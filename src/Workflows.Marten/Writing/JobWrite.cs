@@ -36,4 +36,9 @@ internal sealed record SerializedEvent(Guid Id, string TypeName, string DotNetTy
 /// <param name="JobType">The <c>job_type</c> column.</param>
 /// <param name="Status">The <c>status</c> column.</param>
 /// <param name="ParentJobId">The <c>parent_job_id</c> column.</param>
-internal sealed record SerializedView(string Json, string JobType, string Status, string? ParentJobId);
+/// <param name="RetryRoot">The <c>retry_root</c> column (a lineage's jobs are found by it in one query).</param>
+internal sealed record SerializedView(string Json, string JobType, string Status, string? ParentJobId, string? RetryRoot)
+{
+    /// <summary>The view as stored, with its duplicated columns.</summary>
+    public static SerializedView Of(JobView view, string json) => new(json, view.JobType, view.Status.ToString(), view.ParentJobId, view.RetryRoot);
+}

@@ -64,7 +64,7 @@ internal sealed class JobWriter
         }
 
         return new JobWrite(
-            jobId, expectedVersion, serialized, new SerializedView(_serializer.ToJson(view), view.JobType, view.Status.ToString(), view.ParentJobId), due,
+            jobId, expectedVersion, serialized, SerializedView.Of(view, _serializer.ToJson(view)), due,
             releaseRetryRoot, notifyCancel, log);
     }
 
@@ -226,7 +226,7 @@ internal sealed class JobWriter
         var views = new ViewColumns();
         foreach (var view in archived)
         {
-            views.Add(view.Id, new SerializedView(_serializer.ToJson(view), view.JobType, view.Status.ToString(), view.ParentJobId));
+            views.Add(view.Id, SerializedView.Of(view, _serializer.ToJson(view)));
         }
 
         var ids = archived.Select(v => v.Id).ToArray();
@@ -244,12 +244,13 @@ internal sealed class JobWriter
     /// <summary>Upserts job views as Marten's documents, with their duplicated columns.</summary>
     private void AddViews(NpgsqlBatch batch, ViewColumns views) =>
         Add(batch, $"""
-            insert into {_schema}.{ViewTable} as d (id, data, mt_last_modified, mt_version, mt_dotnet_type, job_type, status, parent_job_id)
-            select v.id, v.data, transaction_timestamp(), v.mt_version, '{_viewDotNetType}', v.job_type, v.status, v.parent_job_id
-            from unnest(?::varchar[], ?::jsonb[], ?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[]) v(id, data, mt_version, job_type, status, parent_job_id)
+            insert into {_schema}.{ViewTable} as d (id, data, mt_last_modified, mt_version, mt_dotnet_type, job_type, status, parent_job_id, retry_root)
+            select v.id, v.data, transaction_timestamp(), v.mt_version, '{_viewDotNetType}', v.job_type, v.status, v.parent_job_id, v.retry_root
+            from unnest(?::varchar[], ?::jsonb[], ?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[]) v(id, data, mt_version, job_type, status, parent_job_id, retry_root)
             on conflict (id) do update set data = excluded.data, mt_last_modified = excluded.mt_last_modified, mt_version = excluded.mt_version,
-              mt_dotnet_type = excluded.mt_dotnet_type, job_type = excluded.job_type, status = excluded.status, parent_job_id = excluded.parent_job_id
-            """, views.Ids.ToArray(), Jsonb(views.Bodies), views.Versions.ToArray(), views.JobTypes.ToArray(), views.Statuses.ToArray(), views.Parents.ToArray());
+              mt_dotnet_type = excluded.mt_dotnet_type, job_type = excluded.job_type, status = excluded.status, parent_job_id = excluded.parent_job_id,
+              retry_root = excluded.retry_root
+            """, views.Ids.ToArray(), Jsonb(views.Bodies), views.Versions.ToArray(), views.JobTypes.ToArray(), views.Statuses.ToArray(), views.Parents.ToArray(), views.RetryRoots.ToArray());
 
     /// <summary>
     /// Marten creates its tables lazily on a session's first write when the store may change the schema; this writer
@@ -401,6 +402,7 @@ internal sealed class JobWriter
         public List<string> JobTypes { get; } = [];
         public List<string> Statuses { get; } = [];
         public List<string?> Parents { get; } = [];
+        public List<string?> RetryRoots { get; } = [];
 
         public void Add(JobWrite write) => Add(write.JobId, write.View);
 
@@ -412,6 +414,7 @@ internal sealed class JobWriter
             JobTypes.Add(view.JobType);
             Statuses.Add(view.Status);
             Parents.Add(view.ParentJobId);
+            RetryRoots.Add(view.RetryRoot);
         }
     }
 }

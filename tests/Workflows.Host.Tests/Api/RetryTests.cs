@@ -80,6 +80,13 @@ public sealed class RetryTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         Assert.Equal([(0, "work", 1, (int?)3, "ERR_THREE"), (0, "work", 1, 3, "ERR_THREE"), (0, "work", 1, 3, "ERR_THREE"), (0, "work", 1, 0, "COMPLETED")],
             lineage.Jobs.Select(j => Assert.Single(j.Attempts)).Select(a => (a.JobAttempt, a.TaskType, a.Attempt, a.ExitCode, a.Action)));
 
+        // The list of lineages (read from the job views, not by folding streams) says the same of this one.
+        var listed = await ServedHost.ReadAsync<LineageListDto>(await client.GetAsync("api/jobs/lineages?limit=200"));
+        var summary = Assert.Single(listed.Lineages, l => l.RootId == root);
+        Assert.Equal((3, r3.Id, JobStatus.Completed, r3.Id, (string?)null), (summary.RetryCount, summary.LatestId, summary.LatestStatus, summary.EffectiveId, summary.InFlightId));
+        Assert.Equal(lineage.Jobs.Select(j => (j.Id, j.RetryOf, j.Status)), summary.Jobs.Select(j => (j.Id, j.RetryOf, j.Status)));
+        Assert.True(listed.Total >= 1);
+
         using (var notOfLineage = await client.PostAsync($"api/jobs/requests/{root}/retries/nope/retry", null))
         {
             Assert.Equal(HttpStatusCode.NotFound, notOfLineage.StatusCode);
