@@ -94,7 +94,7 @@ internal static class DueTasks
         var active = Active(state).ToList();
         if (state.Status == JobStatus.Queued)
         {
-            active.Add(new TaskRun(StartJob, TaskRunStatus.Scheduled, 0, DueAt: state.ScheduledAt is { } at && at > state.CreatedAt ? at : state.CreatedAt));
+            active.Add(new TaskRun(StartJob, TaskRunStatus.Scheduled, 0, DueAt: state.EarliestStart));
         }
 
         if (state.Status is JobStatus.Running or JobStatus.Paused && state.Definition?.Timeout is { } timeout && state.StartedAt is { } started)

@@ -77,7 +77,7 @@ public sealed partial class JobStore
     {
         await using var session = store.QuerySession();
         return await session.Query<JobView>()
-            .Where(v => v.Status == JobStatus.Queued && ((v.ScheduledAt == null && v.CreatedAt < dueBefore) || v.ScheduledAt < dueBefore))
+            .Where(v => v.Status == JobStatus.Queued && v.CreatedAt < dueBefore && (v.ScheduledAt == null || v.ScheduledAt < dueBefore))
             .OrderBy(v => v.CreatedAt).Take(max).Select(v => v.Id)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -33,6 +33,8 @@ public sealed class ReaperTests : IAsyncLifetime
         await _jobs.ExecuteAsync("started", new StartJob());
         _clock.Advance(TimeSpan.FromDays(8));
         await _jobs.ExecuteAsync("young", new RequestJob("young", definition, new Dictionary<string, string>()));
+        // Submitted now with a scheduled_at long past: due from its submission, not from that date (it was reaped at once).
+        await _jobs.ExecuteAsync("backdated", new RequestJob("backdated", definition, new Dictionary<string, string>()) { ScheduledAt = _clock.GetUtcNow().AddDays(-30) });
 
         Assert.Equal(1, await reaper.SweepAsync(TimeSpan.FromDays(7), CancellationToken.None));
 
@@ -43,6 +45,7 @@ public sealed class ReaperTests : IAsyncLifetime
         Assert.Equal(JobStatus.Queued, (await _jobs.GetAsync("scheduled"))!.Status); // due 3 days ago only
         Assert.Equal(JobStatus.Running, (await _jobs.GetAsync("started"))!.Status);
         Assert.Equal(JobStatus.Queued, (await _jobs.GetAsync("young"))!.Status);
+        Assert.Equal(JobStatus.Queued, (await _jobs.GetAsync("backdated"))!.Status);
 
         _clock.Advance(TimeSpan.FromDays(5));
         Assert.Equal(1, await reaper.SweepAsync(TimeSpan.FromDays(7), CancellationToken.None));

@@ -219,6 +219,17 @@ public class RuleTests
     }
 
     [Fact]
+    public void Queue_time_counts_from_the_earliest_start_one_rule_for_state_due_rows_and_api()
+    {
+        var created = new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+        Assert.Equal(created, JobTimes.EarliestStart(created, created.AddHours(-1))); // a past scheduled_at: from submission
+        Assert.Equal(created.AddHours(1), JobTimes.EarliestStart(created, created.AddHours(1)));
+        Assert.Equal(TimeSpan.FromMinutes(5), JobTimes.QueueTime(created, created.AddHours(1), created.AddHours(1).AddMinutes(5)));
+        Assert.Equal(TimeSpan.Zero, JobTimes.QueueTime(created, created.AddHours(1), created.AddMinutes(1))); // never negative
+        Assert.Null(JobTimes.QueueTime(created, null, null));
+    }
+
+    [Fact]
     public void Timings_and_queue_time_are_kept()
     {
         var run = new JobRun(Workflow.Create("t", job => job.Task("a").Shell().Script("x")).Definition);
@@ -228,6 +239,7 @@ public class RuleTests
         run.Run("a", 0);
         Assert.Equal(TimeSpan.FromSeconds(3), run.State.QueueTime);
         Assert.NotNull(run.State.Task("a").StartedAt);
+        Assert.Equal(run.State.CreatedAt, run.State.EarliestStart);
         Assert.Equal(run.State.EndedAt, run.State.Task("a").EndedAt);
     }
 }

@@ -10,7 +10,6 @@ internal static class JobMapping
 {
     public static JobDto ToDto(JobView view, IReadOnlyList<JobEvent>? events = null)
     {
-        var start = view.ScheduledAt is { } at && at > view.CreatedAt ? at : view.CreatedAt;
         return new JobDto
         {
             Id = view.Id,
@@ -40,7 +39,7 @@ internal static class JobMapping
             ScheduledAt = view.ScheduledAt,
             StartedAt = view.StartedAt,
             EndedAt = view.EndedAt,
-            QueueTime = view.StartedAt - start is { } waited ? Math.Max(0, waited.TotalSeconds) : null,
+            QueueTime = JobTimes.QueueTime(view.CreatedAt, view.ScheduledAt, view.StartedAt)?.TotalSeconds,
             Tasks = events is null ? null : Tasks(view, events),
         };
     }

@@ -93,8 +93,11 @@ public sealed record JobState
     /// <summary>When it ended.</summary>
     public DateTimeOffset? EndedAt { get; init; }
 
-    /// <summary>How long it waited for a worker.</summary>
-    public TimeSpan? QueueTime => StartedAt - CreatedAt;
+    /// <summary>The earliest it may start (<see cref="JobTimes.EarliestStart"/>).</summary>
+    public DateTimeOffset? EarliestStart => JobTimes.EarliestStart(CreatedAt, ScheduledAt);
+
+    /// <summary>How long it waited for a worker after it could start (<see cref="JobTimes.QueueTime"/>).</summary>
+    public TimeSpan? QueueTime => JobTimes.QueueTime(CreatedAt, ScheduledAt, StartedAt);
 
     /// <summary>True for Completed, Failed and Cancelled.</summary>
     public bool IsFinished => Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
