@@ -19,6 +19,9 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
     private readonly Serialization.EventNames _eventNames = new(store);
     private readonly ISerializer _serializer = store.Options.Serializer();
 
+    /// <summary>The store's clock (workers read the end of an attempt from it, so its times agree with the store's).</summary>
+    public TimeProvider Clock => time;
+
     /// <summary>Applies a command to a job (submitting one with <see cref="RequestJob"/>) and returns the events recorded.</summary>
     /// <param name="jobId">The job run.</param>
     /// <param name="command">What is asked.</param>

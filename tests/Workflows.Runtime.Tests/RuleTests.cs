@@ -230,6 +230,25 @@ public class RuleTests
     }
 
     [Fact]
+    public void A_result_is_decided_as_of_when_its_attempt_ended_not_when_its_write_ran()
+    {
+        var run = new JobRun(Workflow.Create("t", job => job.Task("a").Shell().Script("x").OnCompleted("b").Task("b").Shell().Script("y")).Definition);
+        run.Decide(new StartJob());
+        run.Decide(new StartTask("a", 1));
+        run.Clock.Advance(TimeSpan.FromSeconds(2));
+        var ended = run.Clock.GetUtcNow();
+        run.Clock.Advance(TimeSpan.FromMilliseconds(300)); // the worker gave its slot back, then wrote the result
+        var events = run.Decide(new ReportTaskResult("a", 1, 0) { EndedAt = ended });
+        Assert.All(events, e => Assert.Equal(ended, e.At));
+        Assert.Equal(ended, run.State.Task("a").EndedAt);
+
+        // A clock that says the attempt ended after the decision is not believed.
+        run.Decide(new StartTask("b", 1));
+        var later = run.Decide(new ReportTaskResult("b", 1, 0) { EndedAt = run.Clock.GetUtcNow().AddMinutes(5) });
+        Assert.All(later, e => Assert.Equal(run.Clock.GetUtcNow(), e.At));
+    }
+
+    [Fact]
     public void Timings_and_queue_time_are_kept()
     {
         var run = new JobRun(Workflow.Create("t", job => job.Task("a").Shell().Script("x")).Definition);

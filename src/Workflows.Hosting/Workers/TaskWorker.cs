@@ -166,9 +166,11 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         var configs = Configs is null ? AttemptConfigs.Empty : await Configs.ForAttemptAsync(state.Definition!.JobType, cancellationToken).ConfigureAwait(false);
         var request = new AttemptRequest(claim.JobId, state.Definition!, state.Params, task, claim.Attempt, state.JobAttempt, state.StartedAt) { Configs = configs, Context = state.Context() };
         var log = await logs.OpenAsync(claim.JobId, claim.TaskType, claim.Attempt, configs.SecretValues, resume: takenOver, cancellationToken).ConfigureAwait(false);
+        DateTimeOffset endedAt;
         try
         {
             result = await runner.RunAsync(request, log, artifacts, cancelled.Token, cancellationToken).ConfigureAwait(false);
+            endedAt = jobs.Clock.GetUtcNow();
         }
         catch
         {
@@ -191,6 +193,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
             var report = await Strategies.ApplyAsync(
                 state, new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode)
                 {
+                    EndedAt = endedAt,
                     OutputTail = result.OutputTail is { } tail ? SecretMask.Apply(tail, configs.SecretValues) : null,
                     Outputs = result.Outputs?.ToDictionary(o => o.Key, o => SecretMask.Apply(o.Value, configs.SecretValues), StringComparer.Ordinal),
                 }, cancellationToken).ConfigureAwait(false);

@@ -16,6 +16,11 @@ public static partial class JobDecider
     /// <param name="context">The time and a jitter sample.</param>
     public static IReadOnlyList<JobEvent> Decide(JobCommand command, JobState state, DecisionContext context)
     {
+        if (command is ReportTaskResult { EndedAt: { } ended } && ended < context.Now)
+        {
+            context = context with { Now = ended };
+        }
+
         var decision = new Decision(state, context);
         switch (command)
         {

@@ -82,6 +82,12 @@ public sealed record ReportTaskResult(string TaskType, int Attempt, int? ExitCod
     /// </summary>
     public string? OutputTail { get; init; }
 
+    /// <summary>
+    /// When the attempt ended, as its worker saw it (before giving its execution slot back): the result is decided as of
+    /// then, so the recorded end is not the later moment its write happened to run. Ignored when later than the decision.
+    /// </summary>
+    public DateTimeOffset? EndedAt { get; init; }
+
     /// <summary>The task outputs the attempt set (recorded on <see cref="TaskExited.Outputs"/>).</summary>
     public IReadOnlyDictionary<string, string>? Outputs { get; init; }
 
