@@ -69,7 +69,7 @@ public sealed partial class JobStore
                 rootId, rootStream.Count, [decision.RootEvent!], context.Now, JobView.From(rootNext, rootVersion) with { ArchivedAt = rootView?.ArchivedAt }, DueTasks.Plan(rootNext), null, false);
             try
             {
-                await _writer.CommitTogetherAsync([newWrite, rootWrite]).ConfigureAwait(false);
+                await _writer.CommitGroupAsync([newWrite, rootWrite]).ConfigureAwait(false);
                 return decision;
             }
             catch (Exception e) when (attempt < 5 && (RetryLocks.IsConflict(e) || IsConcurrencyConflict(e)))

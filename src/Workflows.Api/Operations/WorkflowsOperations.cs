@@ -48,15 +48,7 @@ public sealed partial class WorkflowsOperations(
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in values ?? [])
         {
-            string? text = value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                _ => null,
-            };
-            if (text is null || text.Length > MaxParamLength || key.Length is 0 or > 200)
+            if (ParamText(value) is not { } text || !Acceptable(key, text))
             {
                 return null;
             }
@@ -64,9 +56,10 @@ public sealed partial class WorkflowsOperations(
             parameters[key] = text;
         }
 
-        return parameters.Count > MaxParams || parameters.Sum(p => (long)p.Key.Length + p.Value.Length) > MaxParamsChars ? null : parameters;
+        return parameters.Count > MaxParams || TotalChars(parameters) > MaxParamsChars ? null : parameters;
     }
 
+    /// <summary>Why <see cref="ParseParams"/> refused the parameters, in its order of checks.</summary>
     private static ApiResult<T> ParamsError<T>(Dictionary<string, JsonElement> values)
     {
         if (values.Count > MaxParams)
@@ -74,20 +67,37 @@ public sealed partial class WorkflowsOperations(
             return ApiResult<T>.Fail(400, "bad_params", $"The request has {values.Count} parameters; at most {MaxParams} are accepted.");
         }
 
-        if (values.All(p => p.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False
-            && (p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()!.Length : p.Value.GetRawText().Length) <= MaxParamLength && p.Key.Length is > 0 and <= 200))
+        foreach (var (key, value) in values)
         {
-            return ApiResult<T>.Fail(400, "bad_params",
-                $"The parameters take more than {MaxParamsChars} characters in all (names and values); keep large data out of parameters: store it where the job can fetch it and pass its address.");
+            if (ParamText(value) is not { } text)
+            {
+                return ApiResult<T>.Fail(400, "bad_params",
+                    $"Parameter '{key}' is {value.ValueKind.ToString().ToLowerInvariant()}; parameters must be strings, numbers or booleans (they fill template variables such as {{{{.{key}}}}}). Send it as a string, e.g. JSON-encoded.");
+            }
+
+            if (!Acceptable(key, text))
+            {
+                return ApiResult<T>.Fail(400, "bad_params", $"Parameter '{Truncate(key)}' is too long or has an empty name: names take 1 to 200 characters, values at most {MaxParamLength} characters.");
+            }
         }
 
-        var (key, value) = values.First(p => p.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
-            || (p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()!.Length : p.Value.GetRawText().Length) > MaxParamLength || p.Key.Length is 0 or > 200);
-        return value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False
-            ? ApiResult<T>.Fail(400, "bad_params", $"Parameter '{Truncate(key)}' is too long or has an empty name: names take 1 to 200 characters, values at most {MaxParamLength} characters.")
-            : ApiResult<T>.Fail(400, "bad_params",
-                $"Parameter '{key}' is {value.ValueKind.ToString().ToLowerInvariant()}; parameters must be strings, numbers or booleans (they fill template variables such as {{{{.{key}}}}}). Send it as a string, e.g. JSON-encoded.");
+        return ApiResult<T>.Fail(400, "bad_params",
+            $"The parameters take more than {MaxParamsChars} characters in all (names and values); keep large data out of parameters: store it where the job can fetch it and pass its address.");
     }
+
+    /// <summary>A parameter's text: strings as they are, numbers as written, booleans as true/false; null for anything else.</summary>
+    private static string? ParamText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        _ => null,
+    };
+
+    private static bool Acceptable(string key, string text) => text.Length <= MaxParamLength && key.Length is > 0 and <= 200;
+
+    private static long TotalChars(Dictionary<string, string> parameters) => parameters.Sum(p => (long)p.Key.Length + p.Value.Length);
 
     private async Task<IReadOnlyList<JobEvent>?> ExecuteAsync(string id, JobCommand command, CancellationToken cancellationToken)
     {
@@ -111,7 +121,7 @@ public sealed partial class WorkflowsOperations(
         _ => null,
     };
 
-    private static ApiResult<T>? Forbidden<T>(ApiCaller caller, JobView view, string verb) => caller.MayChange(view.SubmitterId)
+    private static ApiResult<T>? Forbidden<T>(ApiCaller caller, JobView view, string verb) => caller.MayChange(view.SubmitterId, view.SubmittedBy)
         ? null
         : ApiResult<T>.Fail(403, "forbidden",
             $"Token '{caller.Name}' may not {verb} job {view.Id}: it was submitted by {(view.SubmittedBy is { } by ? $"token '{by}'{(view.SubmitterId is { } tid ? $" (id {tid})" : string.Empty)}" : "the host itself")}. Use that token or an admin token.");

@@ -23,7 +23,8 @@ public sealed record ApiCaller(string Name, string? TokenId, IReadOnlyList<strin
     /// <param name="jobType">The job type.</param>
     public bool MayDefine(string jobType) => TokenScopes.AllowsDefining(Scopes, jobType);
 
-    /// <summary>True when the caller may change a job: the same token submitted it (by id, not name), or the caller is an admin.</summary>
+    /// <summary>True when the caller may change a job: it submitted it (<see cref="Runtime.JobDecider.IsSubmitter"/>: by token id), or it is an admin.</summary>
     /// <param name="submitterId">The id of the token that submitted the job; null for jobs of the host or from before ids were recorded.</param>
-    public bool MayChange(string? submitterId) => Admin || (submitterId is not null && submitterId == TokenId);
+    /// <param name="submittedBy">The name recorded as its submitter.</param>
+    public bool MayChange(string? submitterId, string? submittedBy) => Admin || Runtime.JobDecider.IsSubmitter(submitterId, submittedBy, TokenId, Name);
 }

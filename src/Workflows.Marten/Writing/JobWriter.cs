@@ -81,11 +81,7 @@ internal sealed class JobWriter
     public IReadOnlyList<(string Id, string Json)> Serialize(IEnumerable<Executors.Artifacts.ArtifactInfo> artifacts) =>
         artifacts.Select(a => (a.Id, _serializer.ToJson(a))).ToList();
 
-    /// <summary>Commits writes that belong together (a manual retry's new job and its root) in one transaction of their own, or none of them.</summary>
-    /// <param name="writes">The writes.</param>
-    public Task CommitTogetherAsync(IReadOnlyList<JobWrite> writes) => CommitGroupAsync(writes);
-
-    /// <summary>Commits the writes in one transaction, or none of them.</summary>
+    /// <summary>Commits the writes in one transaction, or none of them (a group commit's, or writes that belong together: a manual retry's new job and its root).</summary>
     /// <param name="writes">The writes (of different jobs, for them all to commit).</param>
     /// <exception cref="JobConcurrencyException">A job's stream is not at the version its write expected (thrown for a lone write; a group throws <see cref="StaleGroupException"/>).</exception>
     internal async Task CommitGroupAsync(IReadOnlyList<JobWrite> writes)

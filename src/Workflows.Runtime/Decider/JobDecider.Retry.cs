@@ -5,11 +5,18 @@ namespace Workflows.Runtime;
 public static partial class JobDecider
 {
     /// <summary>
-    /// The same token submitted the job: by token id when the job has one (a token name can be reused after a revoke);
-    /// jobs of the host's own callers, which have no token id, compare by name.
+    /// True when the caller submitted the job: by token id when the job has one (a token name can be reused after a
+    /// revoke); jobs of the host's own callers, which have no token id, compare by name. The one ownership rule: retries
+    /// here, and the API's update, cancel and delete.
     /// </summary>
-    private static bool Owns(JobState job, RetryRequest request) =>
-        job.SubmitterId is { } owner ? owner == request.RequesterId : request.RequesterId is null && job.SubmittedBy == request.RequestedBy;
+    /// <param name="submitterId">The id of the token that submitted the job, if any.</param>
+    /// <param name="submittedBy">The name recorded as its submitter.</param>
+    /// <param name="callerId">The caller's token id (null for the host's own callers).</param>
+    /// <param name="callerName">The caller's name.</param>
+    public static bool IsSubmitter(string? submitterId, string? submittedBy, string? callerId, string? callerName) =>
+        submitterId is { } owner ? owner == callerId : callerId is null && submittedBy == callerName;
+
+    private static bool Owns(JobState job, RetryRequest request) => IsSubmitter(job.SubmitterId, job.SubmittedBy, request.RequesterId, request.RequestedBy);
 
     /// <summary>
     /// A manual retry: a new job with the retried job's definition version and params (overrides and a newer
