@@ -101,5 +101,5 @@ public sealed record TaskExecution
     }
 
     private static bool IsIdentifier(string name) =>
-        name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+        name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(Definitions.VariableNames.IsNameChar);
 }

@@ -197,20 +197,8 @@ internal static class JobRequestEndpoints
             }
         }
 
-        foreach (var (name, min, max) in new[] { ("offset", 0, int.MaxValue), ("limit", 1, 500) })
-        {
-            if (query[name].ToString() is { Length: > 0 } text)
-            {
-                if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-                {
-                    return ApiResult<JobQuery>.Fail(400, "bad_query", $"{name} '{text}' must be a whole number from {min} to {max}.");
-                }
-
-                result = name == "offset" ? result with { Offset = value } : result with { Limit = value };
-            }
-        }
-
-        return ApiResult<JobQuery>.Ok(result);
+        var page = QueryPaging.Read(query, result.Limit, 500);
+        return page.IsSuccess ? ApiResult<JobQuery>.Ok(result with { Offset = page.Value.Offset, Limit = page.Value.Limit }) : page.As<JobQuery>();
     }
 
     private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() is { Length: > 0 } text ? text : null;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,15 +16,10 @@ internal static class LineageEndpoints
     {
         api.MapGet("/jobs/lineages", async (HttpRequest request, WorkflowsOperations operations, CancellationToken ct) =>
         {
-            var offset = 0;
-            var limit = 50;
-            if ((request.Query["offset"].ToString() is { Length: > 0 } o && !int.TryParse(o, NumberStyles.None, CultureInfo.InvariantCulture, out offset))
-                || (request.Query["limit"].ToString() is { Length: > 0 } l && !int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit)))
-            {
-                return ApiResult<LineageListDto>.Fail(400, "bad_query", "offset and limit must be whole numbers, e.g. ?offset=0&limit=50.").ToHttp();
-            }
-
-            return (await operations.ListLineagesAsync(offset, limit, ct)).ToHttp();
+            var page = QueryPaging.Read(request.Query, 50, 200);
+            return page.IsSuccess
+                ? (await operations.ListLineagesAsync(page.Value.Offset, page.Value.Limit, ct)).ToHttp()
+                : page.As<LineageListDto>().ToHttp();
         })
         .WithTags("Jobs")
         .WithSummary("Lineages of retried jobs, the most recently changed first (?offset=&limit=, at most 200): each root, its retries, latest, effective and in-flight job.")
