@@ -35,7 +35,7 @@ public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflow
         }
 
         var id = Guid.CreateVersion7().ToString("N");
-        await jobs.ExecuteAsync(id, new RequestJob(id, workflow.Definition, parameters ?? new Dictionary<string, string>(), priority), cancellationToken).ConfigureAwait(false);
+        await jobs.ExecuteAsync(id, new RequestJob(id, workflow.Definition, new JobRequest { Params = parameters ?? new Dictionary<string, string>(), Priority = priority }), cancellationToken).ConfigureAwait(false);
         return id;
     }
 
@@ -67,17 +67,7 @@ public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflow
         }
 
         var id = Guid.CreateVersion7().ToString("N");
-        var request = new RequestJob(id, definition, submission.Params, submission.Priority, submission.Queue)
-        {
-            SubmittedBy = submission.SubmittedBy,
-            SubmitterId = submission.SubmitterId,
-            DefinitionVersion = version,
-            ScheduledAt = submission.ScheduledAt,
-            Description = submission.Description,
-            ParentJobId = submission.ParentJobId,
-            ForkTask = submission.ForkTask,
-            LockKey = submission.LockKey,
-        };
+        var request = new RequestJob(id, definition, submission.AsRequest() with { DefinitionVersion = version, RetryOf = null, RetryRoot = null });
         await jobs.ExecuteAsync(id, request, cancellationToken).ConfigureAwait(false);
         return id;
     }
@@ -138,7 +128,7 @@ public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflow
         }
 
         var id = Guid.CreateVersion7().ToString("N");
-        await jobs.ExecuteAsync(id, new RequestJob(id, definition, parameters ?? new Dictionary<string, string>(), priority), cancellationToken).ConfigureAwait(false);
+        await jobs.ExecuteAsync(id, new RequestJob(id, definition, new JobRequest { Params = parameters ?? new Dictionary<string, string>(), Priority = priority }), cancellationToken).ConfigureAwait(false);
         return id;
     }
 

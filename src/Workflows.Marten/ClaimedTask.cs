@@ -15,18 +15,23 @@ public enum ClaimKind
 
 /// <summary>A due row a worker claimed: it works on it until its lease ends.</summary>
 /// <param name="JobId">The job run.</param>
-/// <param name="TaskType">The task (for an attempt; see <see cref="Kind"/>).</param>
+/// <param name="Kind">What the row asks for.</param>
+/// <param name="TaskType">The task, for an attempt; empty for a job's start or timeout.</param>
 /// <param name="Attempt">The attempt.</param>
 /// <param name="LeaseUntil">When the claim expires and another worker may take the attempt.</param>
-public sealed record ClaimedTask(string JobId, string TaskType, int Attempt, DateTimeOffset LeaseUntil)
+public sealed record ClaimedTask(string JobId, ClaimKind Kind, string TaskType, int Attempt, DateTimeOffset LeaseUntil)
 {
-    /// <summary>What the row asks for (the store marks job rows with reserved task names, which stay inside it).</summary>
-    public ClaimKind Kind => TaskType switch
-    {
-        DueTasks.StartJob => ClaimKind.StartJob,
-        DueTasks.JobTimeout => ClaimKind.JobTimeout,
-        _ => ClaimKind.Attempt,
-    };
+    /// <summary>A queued job's start.</summary>
+    /// <param name="jobId">The job run.</param>
+    /// <param name="leaseUntil">When the claim expires.</param>
+    public static ClaimedTask Start(string jobId, DateTimeOffset leaseUntil) => new(jobId, ClaimKind.StartJob, string.Empty, 0, leaseUntil);
+
+    /// <summary>A task attempt.</summary>
+    /// <param name="jobId">The job run.</param>
+    /// <param name="taskType">The task.</param>
+    /// <param name="attempt">The attempt.</param>
+    /// <param name="leaseUntil">When the claim expires.</param>
+    public static ClaimedTask ForAttempt(string jobId, string taskType, int attempt, DateTimeOffset leaseUntil) => new(jobId, ClaimKind.Attempt, taskType, attempt, leaseUntil);
 
     /// <summary>True for a job's start or timeout row (quick to process), false for a task attempt.</summary>
     public bool IsJobRow => Kind != ClaimKind.Attempt;

@@ -20,29 +20,45 @@ internal static class DueTasks
     /// <param name="schema">The store's schema.</param>
     public static string CancelChannel(string schema) => "workflows_cancel_" + schema;
 
-    /// <summary>The task name of a queued job's row: claiming it means starting the job.</summary>
-    public const string StartJob = "";
+    /// <summary>The <c>kind</c> column's values: what claiming the row means.</summary>
+    /// <param name="kind">The row's kind.</param>
+    public static string KindName(ClaimKind kind) => kind switch
+    {
+        ClaimKind.Attempt => "attempt",
+        ClaimKind.StartJob => "start",
+        ClaimKind.JobTimeout => "timeout",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
 
-    /// <summary>
-    /// The task name of a running job's timeout row (due at its start plus the job's <c>timeout</c>): claiming it times
-    /// the job out. Task names cannot hold control characters, so it never clashes with a task.
-    /// </summary>
-    public const string JobTimeout = "\u0001timeout";
+    /// <summary>The kind stored as <paramref name="name"/>.</summary>
+    /// <param name="name">The <c>kind</c> column.</param>
+    public static ClaimKind KindOf(string name) => name switch
+    {
+        "attempt" => ClaimKind.Attempt,
+        "start" => ClaimKind.StartJob,
+        "timeout" => ClaimKind.JobTimeout,
+        _ => throw new InvalidOperationException($"Unknown due-row kind '{name}' in {TableName}: is this host older than the one that wrote it?"),
+    };
 
-    /// <summary>True for the rows that are not task attempts (a job start or a job timeout): quick to process.</summary>
-    public static bool IsJobRow(string taskType) => taskType is StartJob or JobTimeout;
-
-    /// <summary><see cref="IsJobRow"/> in SQL, as the claim index's predicate and the claim query spell it.</summary>
-    public const string IsJobRowSql = "task_type = '' or task_type = chr(1) || 'timeout'";
+    /// <summary>The rows that are not task attempts (a job's start or timeout: quick to process), in SQL.</summary>
+    public const string IsJobRowSql = "kind <> 'attempt'";
 
     /// <summary>The rows that are task attempts, in SQL.</summary>
-    public const string IsAttemptRowSql = "task_type <> '' and task_type <> chr(1) || 'timeout'";
+    public const string IsAttemptRowSql = "kind = 'attempt'";
+
+    /// <summary>The rows that start a queued job, in SQL.</summary>
+    public const string IsStartRowSql = "kind = 'start'";
+
+    /// <summary>The primary key's name: job, kind, task (a job's own rows have no task name).</summary>
+    public const string PrimaryKeyName = "pkey_" + TableName;
 
     public static Table Table(string schema)
     {
         var table = new Table(new PostgresqlObjectName(schema, TableName, SchemaUtils.IdentifierUsage.General));
         table.AddColumn<string>("job_id").AsPrimaryKey();
+        table.AddColumn<string>("kind").AsPrimaryKey();
         table.AddColumn<string>("task_type").AsPrimaryKey();
+        table.PrimaryKeyName = PrimaryKeyName;
         table.AddColumn<int>("attempt").NotNull();
         table.AddColumn<DateTimeOffset>("due_at").NotNull();
         table.AddColumn<int>("priority").NotNull();
@@ -54,9 +70,8 @@ internal static class DueTasks
         table.AddColumn<string>("owner");
 
         // Claims walk these in claim order and stop at their limit, however long the backlog (a sequential scan and
-        // sort of every due row per claim made PostgreSQL the bottleneck). The predicates spell the timeout row's name
-        // as chr(1) || 'timeout' so that PostgreSQL's own rendering of them matches ours and the schema check keeps
-        // them; the claim queries use the same text so the planner can prove they apply.
+        // sort of every due row per claim made PostgreSQL the bottleneck). The claim queries use the predicates' own
+        // text so the planner can prove they apply.
         table.Indexes.Add(new IndexDefinition(TableName + "_claim_jobs")
         {
             Columns = ["priority DESC", "due_at", "job_id"],
@@ -70,7 +85,7 @@ internal static class DueTasks
         table.Indexes.Add(new IndexDefinition(TableName + "_claim_constrained")
         {
             Columns = ["due_at"],
-            Predicate = "task_type = '' and (max_concurrency is not null or lock_key is not null)",
+            Predicate = $"{IsStartRowSql} and (max_concurrency is not null or lock_key is not null)",
         });
         return table;
     }
@@ -91,23 +106,23 @@ internal static class DueTasks
     /// <param name="isNew">True when the job's stream starts in this write (it has no rows yet).</param>
     public static DuePlan Plan(JobState state, RowLease? leased = null, bool isNew = false)
     {
-        var active = Active(state).ToList();
+        var active = Active(state).Select(t => (Kind: ClaimKind.Attempt, Run: t)).ToList();
         if (state.Status == JobStatus.Queued)
         {
-            active.Add(new TaskRun(StartJob, TaskRunStatus.Scheduled, 0, DueAt: state.EarliestStart));
+            active.Add((ClaimKind.StartJob, new TaskRun(string.Empty, TaskRunStatus.Scheduled, 0, DueAt: state.EarliestStart)));
         }
 
         if (state.Status is JobStatus.Running or JobStatus.Paused && state.Definition?.Timeout is { } timeout && state.StartedAt is { } started)
         {
             // The whole job, job retries included, has `timeout` from its first start.
-            active.Add(new TaskRun(JobTimeout, TaskRunStatus.Scheduled, 0, DueAt: started + timeout));
+            active.Add((ClaimKind.JobTimeout, new TaskRun(string.Empty, TaskRunStatus.Scheduled, 0, DueAt: started + timeout)));
         }
 
         var rows = new List<DueRow>(active.Count);
         var wake = false;
-        foreach (var task in active)
+        foreach (var (kind, task) in active)
         {
-            var isLeased = leased is not null && leased.TaskType == task.TaskType;
+            var isLeased = leased is not null && leased.Kind == kind && leased.TaskType == task.TaskType;
             if (task.Status == TaskRunStatus.Started && !isLeased)
             {
                 continue;
@@ -115,24 +130,24 @@ internal static class DueTasks
 
             // A retry strategy may move one attempt to another priority or queue (TaskScheduled.Priority/Queue).
             rows.Add(new DueRow(
-                task.TaskType, task.Attempt, (task.DueAt ?? state.CreatedAt ?? DateTimeOffset.MinValue).ToUniversalTime(), task.Priority ?? state.Priority,
-                task.Queue ?? state.Queue, state.Definition?.JobType ?? string.Empty, state.Definition?.MaxConcurrency, state.LockKey,
+                kind, task.TaskType, task.Attempt, (task.DueAt ?? state.CreatedAt ?? DateTimeOffset.MinValue).ToUniversalTime(), task.Priority ?? state.Request.Priority,
+                task.Queue ?? state.Request.Queue, state.Definition?.JobType ?? string.Empty, state.Definition?.MaxConcurrency, state.Request.LockKey,
                 isLeased ? leased!.Until.ToUniversalTime() : null, isLeased ? leased!.Owner : null));
-            wake |= !isLeased && task.TaskType != JobTimeout;
+            wake |= !isLeased && kind != ClaimKind.JobTimeout;
         }
 
-        return new DuePlan(state.JobId, isNew, [.. active.Select(t => t.TaskType)], rows, wake);
+        return new DuePlan(state.JobId, isNew, [.. active.Select(a => (a.Kind, a.Run.TaskType))], rows, wake);
     }
 
     /// <summary>
     /// Deletes the rows of the given jobs that their plans do not keep. Parameters, in order (<c>?</c>): the jobs, and
-    /// the rows kept as pairs (job ids, task names). It walks the primary key for the jobs (a join of the table with
+    /// the rows kept as triples (job ids, kinds, task names). It walks the primary key for the jobs (a join of the table with
     /// the jobs' array was planned as a scan of the whole table: 0.4 ms a call under load).
     /// </summary>
     public static string DeleteSql(string schema) => $"""
         delete from {schema}.{TableName} d
         where d.job_id = any(?::varchar[])
-          and (d.job_id, d.task_type) not in (select k.job_id, k.task_type from unnest(?::varchar[], ?::varchar[]) k(job_id, task_type))
+          and (d.job_id, d.kind, d.task_type) not in (select k.job_id, k.kind, k.task_type from unnest(?::varchar[], ?::varchar[], ?::varchar[]) k(job_id, kind, task_type))
         """;
 
     /// <summary>
@@ -141,10 +156,10 @@ internal static class DueTasks
     /// Parameters, in order (<c>?</c>): one array per column.
     /// </summary>
     public static string UpsertSql(string schema) => $"""
-        insert into {schema}.{TableName} as t (job_id, task_type, attempt, due_at, priority, queue, job_type, max_concurrency, lock_key, lease_until, owner)
-        select * from unnest(?::varchar[], ?::varchar[], ?::int[], ?::timestamptz[], ?::int[], ?::varchar[],
+        insert into {schema}.{TableName} as t (job_id, kind, task_type, attempt, due_at, priority, queue, job_type, max_concurrency, lock_key, lease_until, owner)
+        select * from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::int[], ?::timestamptz[], ?::int[], ?::varchar[],
                              ?::varchar[], ?::int[], ?::varchar[], ?::timestamptz[], ?::varchar[])
-        on conflict (job_id, task_type) do update
+        on conflict (job_id, kind, task_type) do update
           set attempt = excluded.attempt, due_at = excluded.due_at, priority = excluded.priority, queue = excluded.queue,
               lease_until = excluded.lease_until, owner = excluded.owner
           where excluded.owner is not null
@@ -155,12 +170,12 @@ internal static class DueTasks
 /// <summary>What one write does to a job's due rows.</summary>
 /// <param name="JobId">The job.</param>
 /// <param name="IsNew">The job has no rows yet (nothing to delete).</param>
-/// <param name="Keep">The task rows the job keeps; its others are deleted.</param>
+/// <param name="Keep">The rows the job keeps (kind and task name); its others are deleted.</param>
 /// <param name="Rows">The rows written.</param>
 /// <param name="Wake">True when a row is due for any worker (idle workers are notified on commit).</param>
-internal sealed record DuePlan(string JobId, bool IsNew, string[] Keep, IReadOnlyList<DueRow> Rows, bool Wake);
+internal sealed record DuePlan(string JobId, bool IsNew, (ClaimKind Kind, string TaskType)[] Keep, IReadOnlyList<DueRow> Rows, bool Wake);
 
 /// <summary>One due row as written.</summary>
 internal sealed record DueRow(
-    string TaskType, int Attempt, DateTimeOffset DueAt, int Priority, string Queue, string JobType, int? MaxConcurrency, string? LockKey,
+    ClaimKind Kind, string TaskType, int Attempt, DateTimeOffset DueAt, int Priority, string Queue, string JobType, int? MaxConcurrency, string? LockKey,
     DateTimeOffset? LeaseUntil, string? Owner);

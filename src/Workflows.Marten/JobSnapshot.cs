@@ -18,7 +18,12 @@ public sealed record JobSnapshot(JobState State, long Version)
 public sealed record JobStep(JobSnapshot Snapshot, IReadOnlyList<JobEvent> Events, ClaimedTask? Started);
 
 /// <summary>A due row written already leased: to a worker that starts the attempt in the same write, or to this process's local queue.</summary>
-/// <param name="TaskType">The row's task (<see cref="DueTasks.StartJob"/> for a job's start).</param>
+/// <param name="Kind">The row's kind.</param>
+/// <param name="TaskType">The row's task (empty for a job's start).</param>
 /// <param name="Owner">Who holds the lease.</param>
 /// <param name="Until">When the lease lapses (then any worker may claim the row).</param>
-internal sealed record RowLease(string TaskType, string Owner, DateTimeOffset Until);
+internal sealed record RowLease(ClaimKind Kind, string TaskType, string Owner, DateTimeOffset Until)
+{
+    /// <summary>The lease of a claimed row, held by <paramref name="owner"/>.</summary>
+    public static RowLease Of(ClaimedTask claim, string owner) => new(claim.Kind, claim.TaskType, owner, claim.LeaseUntil);
+}

@@ -10,37 +10,16 @@ public sealed partial class JobStore
 {
     /// <summary>
     /// Claims due rows not leased by a live worker, by priority then due time: up to <paramref name="max"/> job rows
-    /// (job timeouts, and starts of queued jobs) and ONE task attempt (job rows are quick; an attempt may take hours, so
-    /// a worker claims only the attempt it can run now). Rows without a
-    /// concurrency rule are claimed with <c>FOR UPDATE SKIP LOCKED</c> and no other serialization. Starts of jobs with a
-    /// <c>max_concurrency</c> or a queueing lock key are claimed under a transaction-scoped advisory lock, so the count
-    /// of a job type's running jobs (jobs with task rows, and starts claimed but not yet made) is exact: two workers
-    /// cannot both take the last slot, and a job with a lock key starts only when no other job with that key runs. A
-    /// lease that ran out (its worker died) makes the row claimable again.
-    /// </summary>
-    /// <param name="worker">The claiming worker's name.</param>
-    /// <param name="max">At most this many job rows.</param>
-    /// <param name="lease">How long the claim holds.</param>
-    /// <param name="queues">Only these named queues (null or empty: every queue).</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    public Task<IReadOnlyList<ClaimedTask>> ClaimDueAsync(string worker, int max, TimeSpan lease, IReadOnlyCollection<string>? queues = null, CancellationToken cancellationToken = default) =>
-        ClaimDueAsync(worker, max, 1, lease, queues, cancellationToken);
-
-    /// <summary>As <see cref="ClaimDueAsync(string, int, TimeSpan, IReadOnlyCollection{string}?, CancellationToken)"/>, with up to <paramref name="maxAttempts"/> task attempts (one per idle worker).</summary>
-    /// <param name="worker">The claiming worker's (or process's) name.</param>
-    /// <param name="max">At most this many job rows.</param>
-    /// <param name="maxAttempts">At most this many task attempts.</param>
-    /// <param name="lease">How long the claim holds.</param>
-    /// <param name="queues">Only these named queues (null or empty: every queue).</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    public async Task<IReadOnlyList<ClaimedTask>> ClaimDueAsync(string worker, int max, int maxAttempts, TimeSpan lease, IReadOnlyCollection<string>? queues, CancellationToken cancellationToken = default) =>
-        (await ClaimAsync(worker, max, maxAttempts, lease, queues, withStreams: false, cancellationToken).ConfigureAwait(false)).Select(i => i.Claim).ToList();
-
-    /// <summary>
-    /// As <see cref="ClaimDueAsync(string, int, int, TimeSpan, IReadOnlyCollection{string}?, CancellationToken)"/>, and
-    /// the same statement returns the claimed jobs' streams: a worker decides on them at once instead of reading each
-    /// stream again (one round trip less between a claim and a task's start). A stream that changed after the claim is
-    /// read again when its write finds it stale, as for any snapshot.
+    /// (job timeouts, and starts of queued jobs) and up to <paramref name="maxAttempts"/> task attempts (job rows are
+    /// quick; an attempt may take hours, so a worker claims only the attempts it can run now: one per idle worker).
+    /// Rows without a concurrency rule are claimed with <c>FOR UPDATE SKIP LOCKED</c> and no other serialization.
+    /// Starts of jobs with a <c>max_concurrency</c> or a queueing lock key are claimed under a transaction-scoped
+    /// advisory lock, so the count of a job type's running jobs (jobs with task rows, and starts claimed but not yet
+    /// made) is exact: two workers cannot both take the last slot, and a job with a lock key starts only when no other
+    /// job with that key runs. A lease that ran out (its worker died) makes the row claimable again. The same statement
+    /// returns the claimed jobs' streams: a worker decides on them at once instead of reading each stream again (one
+    /// round trip less between a claim and a task's start); a stream that changed after the claim is read again when
+    /// its write finds it stale, as for any snapshot.
     /// </summary>
     /// <param name="worker">The claiming worker's (or process's) name.</param>
     /// <param name="max">At most this many job rows.</param>
@@ -48,10 +27,7 @@ public sealed partial class JobStore
     /// <param name="lease">How long the claim holds.</param>
     /// <param name="queues">Only these named queues (null or empty: every queue).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    public Task<IReadOnlyList<WorkItem>> ClaimWorkAsync(string worker, int max, int maxAttempts, TimeSpan lease, IReadOnlyCollection<string>? queues, CancellationToken cancellationToken = default) =>
-        ClaimAsync(worker, max, maxAttempts, lease, queues, withStreams: true, cancellationToken);
-
-    private async Task<IReadOnlyList<WorkItem>> ClaimAsync(string worker, int max, int maxAttempts, TimeSpan lease, IReadOnlyCollection<string>? queues, bool withStreams, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WorkItem>> ClaimWorkAsync(string worker, int max, int maxAttempts, TimeSpan lease, IReadOnlyCollection<string>? queues, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         var schema = store.Options.DatabaseSchemaName;
@@ -66,7 +42,7 @@ public sealed partial class JobStore
         {
             // One statement, atomic on its own: no transaction round trips around it. Constrained starts are left to
             // the serialized query below; everything else is claimed here.
-            command.CommandText = ClaimSql(table, withStreams ? schema + "." + Writing.MartenTables.Events : null);
+            command.CommandText = ClaimSql(table, schema + "." + Writing.MartenTables.Events);
             AddClaimParameters(command, now, lease, worker, max, queueArray);
             command.Parameters.AddWithValue("attempts", Math.Max(0, maxAttempts));
             constrained = await ReadClaimsAsync(command, claimed, streams, cancellationToken).ConfigureAwait(false);
@@ -92,17 +68,17 @@ public sealed partial class JobStore
     /// walks its own partial index (<see cref="DueTasks.Table"/>) and stops at its limit.
     /// </summary>
     /// <param name="table">The schema-qualified due-work table.</param>
-    /// <param name="events">Marten's schema-qualified events table, to return the claimed jobs' events too (rows with no task name).</param>
-    internal static string ClaimSql(string table, string? events = null) => $"""
+    /// <param name="events">Marten's schema-qualified events table, to return the claimed jobs' events too (rows with no kind).</param>
+    internal static string ClaimSql(string table, string events) => $"""
             with jobs as (
-              select t.job_id, t.task_type from {table} t
-              where ({DueTasks.IsJobRowSql}) and t.max_concurrency is null and t.lock_key is null
+              select t.job_id, t.kind, t.task_type from {table} t
+              where {DueTasks.IsJobRowSql} and t.max_concurrency is null and t.lock_key is null
                 and t.due_at <= @now and (t.lease_until is null or t.lease_until <= @now)
                 and (cardinality(@queues) = 0 or t.queue = any(@queues))
               order by t.priority desc, t.due_at, t.job_id limit @max
               for update skip locked),
             attempts as (
-              select t.job_id, t.task_type from {table} t
+              select t.job_id, t.kind, t.task_type from {table} t
               where {DueTasks.IsAttemptRowSql}
                 and t.due_at <= @now and (t.lease_until is null or t.lease_until <= @now)
                 and (cardinality(@queues) = 0 or t.queue = any(@queues))
@@ -111,18 +87,16 @@ public sealed partial class JobStore
             next as (select * from jobs union all select * from attempts),
             updated as (
               update {table} t set lease_until = @until, owner = @worker
-              from next where t.job_id = next.job_id and t.task_type = next.task_type
-              returning t.job_id, t.task_type, t.attempt, t.lease_until)
-            select job_id, task_type, attempt, lease_until, null::boolean, null::bigint, null::varchar, null::jsonb from updated
+              from next where t.job_id = next.job_id and t.kind = next.kind and t.task_type = next.task_type
+              returning t.job_id, t.kind, t.task_type, t.attempt, t.lease_until)
+            select job_id, kind, task_type, attempt, lease_until, null::boolean, null::bigint, null::varchar, null::jsonb from updated
             union all
-            select null, null, null, null, exists (
-              select 1 from {table} c where c.task_type = '' and (c.max_concurrency is not null or c.lock_key is not null)
+            select null, null, null, null, null, exists (
+              select 1 from {table} c where c.{DueTasks.IsStartRowSql} and (c.max_concurrency is not null or c.lock_key is not null)
                 and c.due_at <= @now and (c.lease_until is null or c.lease_until <= @now)), null, null, null
-            {(events is null ? string.Empty : $"""
             union all
-            select e.stream_id, null, null, null, null, e.version, e.type, e.data from {events} e
+            select e.stream_id, null, null, null, null, null, e.version, e.type, e.data from {events} e
             where e.stream_id = any(array(select job_id from updated))
-            """)}
             """;
 
     private static void AddClaimParameters(Npgsql.NpgsqlCommand command, DateTimeOffset now, TimeSpan lease, string worker, int max, string[] queues)
@@ -136,9 +110,9 @@ public sealed partial class JobStore
 
     /// <summary>
     /// Reads claimed rows; a row without a job id carries the flag returned (whether constrained starts are due), a row
-    /// with a job id and no task name one event of that job's stream.
+    /// with a job id and no kind one event of that job's stream.
     /// </summary>
-    private async Task<bool> ReadClaimsAsync(Npgsql.NpgsqlCommand command, List<ClaimedTask> claimed, Dictionary<string, List<(long, JobEvent)>>? streams, CancellationToken cancellationToken)
+    private async Task<bool> ReadClaimsAsync(Npgsql.NpgsqlCommand command, List<ClaimedTask> claimed, Dictionary<string, List<(long, JobEvent)>> streams, CancellationToken cancellationToken)
     {
         var flag = false;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -146,24 +120,24 @@ public sealed partial class JobStore
         {
             if (reader.IsDBNull(0))
             {
-                flag = reader.GetBoolean(4);
+                flag = reader.GetBoolean(5);
                 continue;
             }
 
             if (reader.IsDBNull(1))
             {
                 var jobId = reader.GetString(0);
-                var type = _eventNames.TypeOf(reader.GetString(6));
-                if (!streams!.TryGetValue(jobId, out var events))
+                var type = _eventNames.TypeOf(reader.GetString(7));
+                if (!streams.TryGetValue(jobId, out var events))
                 {
                     streams[jobId] = events = [];
                 }
 
-                events.Add((reader.GetInt64(5), (JobEvent)_serializer.FromJson(type, reader, 7)));
+                events.Add((reader.GetInt64(6), (JobEvent)_serializer.FromJson(type, reader, 8)));
                 continue;
             }
 
-            claimed.Add(new ClaimedTask(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3)));
+            claimed.Add(ReadClaim(reader));
         }
 
         return flag;
@@ -186,35 +160,39 @@ public sealed partial class JobStore
         command.Transaction = transaction;
         command.CommandText = $"""
             with due as (
-              select t.job_id, t.task_type, t.priority, t.due_at, t.job_type, t.max_concurrency, t.lock_key,
+              select t.job_id, t.kind, t.task_type, t.priority, t.due_at, t.job_type, t.max_concurrency, t.lock_key,
                      row_number() over (partition by t.max_concurrency is not null, t.job_type order by t.priority desc, t.due_at, t.job_id) as nth,
                      row_number() over (partition by t.lock_key is not null, t.lock_key order by t.priority desc, t.due_at, t.job_id) as nth_locked
               from {table} t
-              where t.task_type = '' and (t.max_concurrency is not null or t.lock_key is not null)
+              where t.{DueTasks.IsStartRowSql} and (t.max_concurrency is not null or t.lock_key is not null)
                 and t.due_at <= @now and (t.lease_until is null or t.lease_until <= @now)
                 and (cardinality(@queues) = 0 or t.queue = any(@queues))),
             next as (
-              select d.job_id, d.task_type from due d
+              select d.job_id, d.kind, d.task_type from due d
               where (d.max_concurrency is null
                  or d.nth + (select count(distinct r.job_id) from {table} r
-                             where r.job_type = d.job_type and (r.task_type <> '' or r.lease_until > @now)) <= d.max_concurrency)
+                             where r.job_type = d.job_type and (not r.{DueTasks.IsStartRowSql} or r.lease_until > @now)) <= d.max_concurrency)
                 and (d.lock_key is null
                  or (d.nth_locked = 1 and not exists (select 1 from {table} r
-                             where r.lock_key = d.lock_key and r.job_id <> d.job_id and (r.task_type <> '' or r.lease_until > @now))))
+                             where r.lock_key = d.lock_key and r.job_id <> d.job_id and (not r.{DueTasks.IsStartRowSql} or r.lease_until > @now))))
               order by d.priority desc, d.due_at, d.job_id
               limit @max)
             update {table} t set lease_until = @until, owner = @worker
-            from next where t.job_id = next.job_id and t.task_type = next.task_type
+            from next where t.job_id = next.job_id and t.kind = next.kind and t.task_type = next.task_type
               and (t.lease_until is null or t.lease_until <= @now)
-            returning t.job_id, t.task_type, t.attempt, t.lease_until
+            returning t.job_id, t.kind, t.task_type, t.attempt, t.lease_until
             """;
         AddClaimParameters(command, now, lease, worker, max, queues);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            claimed.Add(new ClaimedTask(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetFieldValue<DateTimeOffset>(3)));
+            claimed.Add(ReadClaim(reader));
         }
     }
+
+    /// <summary>A claimed row as returned: job id, kind, task name, attempt, lease.</summary>
+    private static ClaimedTask ReadClaim(Npgsql.NpgsqlDataReader reader) =>
+        new(reader.GetString(0), DueTasks.KindOf(reader.GetString(1)), reader.GetString(2), reader.GetInt32(3), reader.GetFieldValue<DateTimeOffset>(4));
 
     /// <summary>Extends a claim this worker still holds, while its task runs; false when the claim was lost or the attempt moved on.</summary>
     /// <param name="claim">The claim.</param>
@@ -228,9 +206,10 @@ public sealed partial class JobStore
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"update {store.Options.DatabaseSchemaName}.{DueTasks.TableName} set lease_until = @until " +
-            "where job_id = @job and task_type = @task and attempt = @attempt and owner = @worker";
+            "where job_id = @job and kind = @kind and task_type = @task and attempt = @attempt and owner = @worker";
         command.Parameters.AddWithValue("until", time.GetUtcNow() + lease);
         command.Parameters.AddWithValue("job", claim.JobId);
+        command.Parameters.AddWithValue("kind", DueTasks.KindName(claim.Kind));
         command.Parameters.AddWithValue("task", claim.TaskType);
         command.Parameters.AddWithValue("attempt", claim.Attempt);
         command.Parameters.AddWithValue("worker", worker);

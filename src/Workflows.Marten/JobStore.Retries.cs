@@ -31,7 +31,7 @@ public sealed partial class JobStore
             }
 
             var asked = JobDecider.Fold(askedStream.Select(e => (JobEvent)e.Data));
-            var rootId = asked.RetryRoot ?? jobId;
+            var rootId = asked.Request.RetryRoot ?? jobId;
             var rootStream = rootId == jobId ? askedStream : await session.Events.FetchStreamAsync(rootId, token: cancellationToken).ConfigureAwait(false);
             var root = JobDecider.Fold(rootStream.Select(e => (JobEvent)e.Data));
             var context = new DecisionContext(time.GetUtcNow(), Random.Shared.NextDouble());

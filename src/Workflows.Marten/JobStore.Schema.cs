@@ -25,6 +25,7 @@ public sealed partial class JobStore
                and not exists (select 1 from information_schema.columns where table_schema = '{schema}' and table_name = '{Writing.MartenTables.JobViews}' and column_name = 'retry_root')
             """, cancellationToken).ConfigureAwait(false) is true;
 
+        await MarkDueRowKindsAsync(connection, schema, cancellationToken).ConfigureAwait(false);
         await store.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate, ct: cancellationToken).ConfigureAwait(false);
 
         if (viewsLackLineage)
@@ -34,6 +35,44 @@ public sealed partial class JobStore
                 $"update {schema}.{Writing.MartenTables.JobViews} set retry_root = data ->> 'RetryRoot' where data ->> 'RetryRoot' is not null",
                 cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A due-work table made before rows had a kind marked a job's start with the task name <c>''</c> and its timeout with
+    /// <c>chr(1) || 'timeout'</c>: those rows get their kind (and no task name), the key takes the kind, and the claim
+    /// indexes, whose predicates named the old marks, are dropped for the schema update to make again. Once, in one
+    /// transaction; hosts of the older layout must be stopped first (they would write rows without a kind).
+    /// </summary>
+    private static async Task MarkDueRowKindsAsync(System.Data.Common.DbConnection connection, string schema, CancellationToken cancellationToken)
+    {
+        var table = $"{schema}.{DueTasks.TableName}";
+        var oldKey = await ScalarAsync(connection,
+            $"""
+            select c.conname from pg_constraint c join pg_class t on t.oid = c.conrelid join pg_namespace n on n.oid = t.relnamespace
+            where n.nspname = '{schema}' and t.relname = '{DueTasks.TableName}' and c.contype = 'p'
+              and not exists (select 1 from information_schema.columns where table_schema = '{schema}' and table_name = '{DueTasks.TableName}' and column_name = 'kind')
+            """, cancellationToken).ConfigureAwait(false) as string;
+        if (oldKey is null)
+        {
+            return;
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            alter table {table} add column kind varchar;
+            update {table} set kind = case task_type when '' then 'start' when chr(1) || 'timeout' then 'timeout' else 'attempt' end;
+            update {table} set task_type = '' where kind = 'timeout';
+            alter table {table} alter column kind set not null;
+            alter table {table} drop constraint "{oldKey}";
+            alter table {table} add constraint {DueTasks.PrimaryKeyName} primary key (job_id, kind, task_type);
+            drop index if exists {table}_claim_jobs;
+            drop index if exists {table}_claim_attempts;
+            drop index if exists {table}_claim_constrained;
+            """;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<object?> ScalarAsync(System.Data.Common.DbConnection connection, string sql, CancellationToken cancellationToken)

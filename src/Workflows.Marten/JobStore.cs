@@ -36,7 +36,7 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
             JobStep step;
             try
             {
-                var lease = new RowLease(DueTasks.StartJob, local.Owner, time.GetUtcNow() + local.Lease);
+                var lease = RowLease.Of(ClaimedTask.Start(jobId, time.GetUtcNow() + local.Lease), local.Owner);
                 step = await WriteAsync(jobId, JobSnapshot.New, command, null, default, lease, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsConcurrencyConflict(e) || e is JobConcurrencyException)
@@ -57,7 +57,7 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
             else
             {
                 // Committed: the row is leased to this process and kept for recovery; a worker here starts it now.
-                local.PostReserved(new WorkItem(new ClaimedTask(jobId, DueTasks.StartJob, 0, time.GetUtcNow() + local.Lease), step.Snapshot));
+                local.PostReserved(new WorkItem(ClaimedTask.Start(jobId, time.GetUtcNow() + local.Lease), step.Snapshot));
             }
 
             return step.Events;
@@ -69,9 +69,9 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
 
     /// <summary>A submitted job this process's workers may start at once: due now, no concurrency rule, a queue they take.</summary>
     private bool RunsHere(RequestJob request) =>
-        request.Definition.MaxConcurrency is null && request.LockKey is null
-        && (request.ScheduledAt is null || request.ScheduledAt <= time.GetUtcNow())
-        && local!.Takes(request.Queue);
+        request.Definition.MaxConcurrency is null && request.Request.LockKey is null
+        && (request.Request.ScheduledAt is null || request.Request.ScheduledAt <= time.GetUtcNow())
+        && local!.Takes(request.Request.Queue);
 
     /// <summary>
     /// Applies a command to a job known at <paramref name="known"/> (null: read it first) and, when
@@ -142,25 +142,25 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
             {
                 events = [.. events, .. start];
                 next = start.Aggregate(next, JobDecider.Evolve);
-                started = new ClaimedTask(jobId, due.TaskType, due.Attempt, context.Now + lease);
+                started = ClaimedTask.ForAttempt(jobId, due.TaskType, due.Attempt, context.Now + lease);
             }
         }
 
         ClaimedTask? handedOver = null;
-        if (started is null && queuedLocally is null && next.Status == JobStatus.Running && local is { IsOpen: true } && local.Takes(next.Queue)
+        if (started is null && queuedLocally is null && next.Status == JobStatus.Running && local is { IsOpen: true } && local.Takes(next.Request.Queue)
             && NextDueAttempt(next, context.Now) is { } ready && local.TryReserveFollowUp())
         {
             // An attempt due now that no worker starts in this write (an immediate retry while every slot is busy): its
             // row is written leased to this process and the attempt queued for its workers, as a submitted job is.
-            handedOver = new ClaimedTask(jobId, ready.TaskType, ready.Attempt, context.Now + local.Lease);
-            queuedLocally = new RowLease(ready.TaskType, local.Owner, handedOver.LeaseUntil);
+            handedOver = ClaimedTask.ForAttempt(jobId, ready.TaskType, ready.Attempt, context.Now + local.Lease);
+            queuedLocally = RowLease.Of(handedOver, local.Owner);
         }
 
         var version = snapshot.Version + events.Count;
-        var leased = started is not null ? new RowLease(started.TaskType, worker!, started.LeaseUntil) : queuedLocally;
+        var leased = started is not null ? RowLease.Of(started, worker!) : queuedLocally;
         var notifyCancel = events.Any(e => e is JobCancellationRequested) || command is JobTimedOut;
         // A retry that ends frees its root to be retried again.
-        var releaseRoot = next.IsFinished && !state.IsFinished ? next.RetryRoot : null;
+        var releaseRoot = next.IsFinished && !state.IsFinished ? next.Request.RetryRoot : null;
         var write = _writer.Prepare(jobId, snapshot.Version, events, context.Now, JobView.From(next, version), DueTasks.Plan(next, leased, isNew: snapshot.Version == 0), releaseRoot, notifyCancel, log);
         try
         {

@@ -2,9 +2,23 @@ using Workflows.Runtime;
 
 namespace Workflows.Marten;
 
-/// <summary>The read model of one job run, stored with its events in the same transaction: what the API lists and shows.</summary>
-public sealed record JobView
+/// <summary>
+/// The read model of one job run, stored with its events in the same transaction: what the API lists and shows. It
+/// extends the job's <see cref="JobRequest"/>, carried whole, so the stored document keeps the request's fields at
+/// its top level, where queries and indexes find them.
+/// </summary>
+public sealed record JobView : JobRequest
 {
+    /// <summary>An empty view (for the serializer).</summary>
+    public JobView()
+    {
+    }
+
+    private JobView(JobRequest request)
+        : base(request)
+    {
+    }
+
     /// <summary>The job run's id (the stream key).</summary>
     public string Id { get; init; } = string.Empty;
 
@@ -14,50 +28,11 @@ public sealed record JobView
     /// <summary>Where the job is.</summary>
     public JobStatus Status { get; init; }
 
-    /// <summary>Higher runs first.</summary>
-    public int Priority { get; init; }
-
-    /// <summary>The named queue.</summary>
-    public string Queue { get; init; } = "default";
-
-    /// <summary>Request parameters.</summary>
-    public IReadOnlyDictionary<string, string> Params { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>Who asked (the API token's name); null for jobs submitted in process.</summary>
-    public string? SubmittedBy { get; init; }
-
-    /// <summary>The id of the API token that submitted the job (what owns it); null for the host's own jobs.</summary>
-    public string? SubmitterId { get; init; }
-
-    /// <summary>The stored definition version the job is pinned to, when it came from the definition store.</summary>
-    public int? DefinitionVersion { get; init; }
-
-    /// <summary>A free-text description.</summary>
-    public string? Description { get; init; }
-
-    /// <summary>Not started before this time.</summary>
-    public DateTimeOffset? ScheduledAt { get; init; }
-
-    /// <summary>For a manual retry: the job that was asked to be retried.</summary>
-    public string? RetryOf { get; init; }
-
-    /// <summary>For a manual retry: the lineage's root.</summary>
-    public string? RetryRoot { get; init; }
-
     /// <summary>For a root: its manual retries, oldest first.</summary>
     public IReadOnlyList<string> RetryIds { get; init; } = [];
 
     /// <summary>Why the system cancelled the job (e.g. the reaper), when it did.</summary>
     public string? CancelReason { get; init; }
-
-    /// <summary>For a forked (batch child) job: the job that forked it.</summary>
-    public string? ParentJobId { get; init; }
-
-    /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
-    public string? ForkTask { get; init; }
-
-    /// <summary>The job's queueing lock key.</summary>
-    public string? LockKey { get; init; }
 
     /// <summary>
     /// For a finished job whose definition sets <c>retention_days_for_completed</c>/<c>_failed</c>/<c>_cancelled</c>:
@@ -104,31 +79,18 @@ public sealed record JobView
     /// <summary>The view of a folded state.</summary>
     /// <param name="state">The job's state.</param>
     /// <param name="version">Its stream version.</param>
-    public static JobView From(JobState state, long version) => new()
+    public static JobView From(JobState state, long version) => new(state.Request)
     {
         Id = state.JobId,
         JobType = state.Definition?.JobType ?? string.Empty,
         Status = state.Status,
-        Priority = state.Priority,
-        Queue = state.Queue,
-        Params = state.Params,
-        SubmittedBy = state.SubmittedBy,
-        SubmitterId = state.SubmitterId,
-        DefinitionVersion = state.DefinitionVersion,
-        Description = state.Description,
-        ScheduledAt = state.ScheduledAt,
-        RetryOf = state.RetryOf,
-        RetryRoot = state.RetryRoot,
         RetryIds = state.RetryIds,
         CancelReason = state.CancelReason,
         RetainUntil = RetainUntilOf(state),
-        ParentJobId = state.ParentJobId,
-        ForkTask = state.ForkTask,
-        LockKey = state.LockKey,
         JobAttempt = state.JobAttempt,
         Succeeded = state.Succeeded,
-        Failed = state.FailedCount,
-        Ignored = state.IgnoredCount,
+        Failed = state.Failed,
+        Ignored = state.Ignored,
         ErrorCode = state.ErrorCode,
         FailedTask = state.FailedTask,
         CreatedAt = state.CreatedAt,

@@ -107,9 +107,9 @@ public sealed class ConcurrencyTests
         var cpu = await host.Client.SubmitAsync(definition);
         var jobs = host.Jobs;
         var gpuId = Guid.CreateVersion7().ToString("N");
-        await jobs.ExecuteAsync(gpuId, new RequestJob(gpuId, definition, new Dictionary<string, string>(), 0, "gpu"));
+        await jobs.ExecuteAsync(gpuId, new RequestJob(gpuId, definition, new JobRequest { Queue = "gpu" }));
         var cpuId = Guid.CreateVersion7().ToString("N");
-        await jobs.ExecuteAsync(cpuId, new RequestJob(cpuId, definition, new Dictionary<string, string>(), 0, "cpu"));
+        await jobs.ExecuteAsync(cpuId, new RequestJob(cpuId, definition, new JobRequest { Queue = "cpu" }));
 
         Assert.Equal(JobStatus.Completed, (await host.WaitForEndAsync(gpuId)).Status);
         Assert.Equal(JobStatus.Queued, (await host.Jobs.GetAsync(cpuId))!.Status);
@@ -124,7 +124,7 @@ public sealed class ConcurrencyTests
         async Task<string> SubmitAsync(string key)
         {
             var id = Guid.CreateVersion7().ToString("N");
-            await host.Jobs.ExecuteAsync(id, new RequestJob(id, definition, new Dictionary<string, string>()) { LockKey = key });
+            await host.Jobs.ExecuteAsync(id, new RequestJob(id, definition, new JobRequest { LockKey = key }));
             return id;
         }
 

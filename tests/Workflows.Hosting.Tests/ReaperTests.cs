@@ -27,14 +27,14 @@ public sealed class ReaperTests : IAsyncLifetime
     {
         var definition = Workflow.Create("reaped", job => job.Task("a").Shell().Script("true")).Definition;
         var reaper = new ReaperService(_jobs, Options.Create(new WorkflowsOptions()), _clock, NullLogger<ReaperService>.Instance);
-        await _jobs.ExecuteAsync("old", new RequestJob("old", definition, new Dictionary<string, string>()));
-        await _jobs.ExecuteAsync("scheduled", new RequestJob("scheduled", definition, new Dictionary<string, string>()) { ScheduledAt = _clock.GetUtcNow().AddDays(5) });
-        await _jobs.ExecuteAsync("started", new RequestJob("started", definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("old", new RequestJob("old", definition, new JobRequest()));
+        await _jobs.ExecuteAsync("scheduled", new RequestJob("scheduled", definition, new JobRequest { ScheduledAt = _clock.GetUtcNow().AddDays(5) }));
+        await _jobs.ExecuteAsync("started", new RequestJob("started", definition, new JobRequest()));
         await _jobs.ExecuteAsync("started", new StartJob());
         _clock.Advance(TimeSpan.FromDays(8));
-        await _jobs.ExecuteAsync("young", new RequestJob("young", definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("young", new RequestJob("young", definition, new JobRequest()));
         // Submitted now with a scheduled_at long past: due from its submission, not from that date (it was reaped at once).
-        await _jobs.ExecuteAsync("backdated", new RequestJob("backdated", definition, new Dictionary<string, string>()) { ScheduledAt = _clock.GetUtcNow().AddDays(-30) });
+        await _jobs.ExecuteAsync("backdated", new RequestJob("backdated", definition, new JobRequest { ScheduledAt = _clock.GetUtcNow().AddDays(-30) }));
 
         Assert.Equal(1, await reaper.SweepAsync(TimeSpan.FromDays(7), CancellationToken.None));
 

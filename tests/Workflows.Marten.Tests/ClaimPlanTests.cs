@@ -25,8 +25,8 @@ public sealed class ClaimPlanTests : IAsyncLifetime
         await connection.OpenAsync();
         var table = $"{_schema}.{DueTasks.TableName}";
         await ExecuteAsync(connection, $"""
-            insert into {table} (job_id, task_type, attempt, due_at, priority, queue, job_type, max_concurrency, lock_key)
-            select 'job-' || n, case n % 3 when 0 then '' when 1 then 'task' else chr(1) || 'timeout' end, 1,
+            insert into {table} (job_id, kind, task_type, attempt, due_at, priority, queue, job_type, max_concurrency, lock_key)
+            select 'job-' || n, case n % 3 when 0 then 'start' when 1 then 'attempt' else 'timeout' end, case n % 3 when 1 then 'task' else '' end, 1,
                    now() - make_interval(secs => n), n % 5, 'default', 'type', case when n % 7 = 0 then 2 end, null
             from generate_series(1, 5000) n;
             analyze {table}
@@ -34,7 +34,7 @@ public sealed class ClaimPlanTests : IAsyncLifetime
         await using var transaction = await connection.BeginTransactionAsync();
         // Only a plan that cannot use an index falls back to a sequential scan now.
         await ExecuteAsync(connection, "set local enable_seqscan = off");
-        await using var explain = new NpgsqlCommand("explain " + JobStore.ClaimSql(table), connection, transaction);
+        await using var explain = new NpgsqlCommand("explain " + JobStore.ClaimSql(table, $"{_schema}.{Writing.MartenTables.Events}"), connection, transaction);
         explain.Parameters.AddWithValue("now", DateTimeOffset.UtcNow);
         explain.Parameters.AddWithValue("until", DateTimeOffset.UtcNow.AddMinutes(1));
         explain.Parameters.AddWithValue("worker", "w");
@@ -63,16 +63,16 @@ public sealed class ClaimPlanTests : IAsyncLifetime
         await using var connection = new NpgsqlConnection(TestInfrastructure.PostgresConnectionString);
         await connection.OpenAsync();
         await using (var insert = new NpgsqlCommand(
-            $"insert into {_schema}.{DueTasks.TableName} (job_id, task_type, attempt, due_at, priority, queue, job_type) values ('j', @task, 0, now() - interval '1 second', 0, 'default', 'type')",
+            $"insert into {_schema}.{DueTasks.TableName} (job_id, kind, task_type, attempt, due_at, priority, queue, job_type) values ('j', @kind, '', 0, now() - interval '1 second', 0, 'default', 'type')",
             connection))
         {
-            insert.Parameters.AddWithValue("task", DueTasks.JobTimeout);
+            insert.Parameters.AddWithValue("kind", DueTasks.KindName(ClaimKind.JobTimeout));
             await insert.ExecuteNonQueryAsync();
         }
 
         var claimed = await new JobStore(_documents, TimeProvider.System).ClaimDueAsync("w", 10, 10, TimeSpan.FromMinutes(1), null);
 
-        Assert.Equal(("j", DueTasks.JobTimeout), Assert.Single(claimed) is var c ? (c.JobId, c.TaskType) : default);
+        Assert.Equal(("j", ClaimKind.JobTimeout, ""), Assert.Single(claimed) is var c ? (c.JobId, c.Kind, c.TaskType) : default);
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)

@@ -121,7 +121,7 @@ public sealed class JobConfigsTests : IAsyncLifetime
             Strategies = new RetryStrategies([new NamedRetryStrategy("spy", spy)], _clock),
         };
 
-        await _jobs.ExecuteAsync("job-1", new RequestJob("job-1", definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("job-1", new RequestJob("job-1", definition, new JobRequest()));
         for (var round = 0; round < 5 && (await _jobs.GetAsync("job-1"))!.Status is not JobStatus.Failed; round++)
         {
             await worker.RunOnceAsync();

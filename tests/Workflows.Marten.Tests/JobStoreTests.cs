@@ -28,7 +28,7 @@ public sealed class JobStoreTests : IAsyncLifetime
     public async Task The_seed_retry_job_runs_through_the_store_and_its_full_history_is_kept()
     {
         var definition = new Samples.RetryJob().Definition;
-        await _jobs.ExecuteAsync("job-1", new RequestJob("job-1", definition, new Dictionary<string, string> { ["Key"] = "Value" }));
+        await _jobs.ExecuteAsync("job-1", new RequestJob("job-1", definition, new JobRequest { Params = new Dictionary<string, string> { ["Key"] = "Value" } }));
         await _jobs.ExecuteAsync("job-1", new StartJob());
         foreach (var (task, code) in new[] { ("first", 0), ("second", 2), ("second", 0), ("third", 0) })
         {
@@ -45,7 +45,7 @@ public sealed class JobStoreTests : IAsyncLifetime
         Assert.Equal(done.Version, history.Count);
         var requested = Assert.IsType<JobRequested>(history[0]);
         Assert.Equal(definition, requested.Definition); // the pinned definition round-trips exactly through PostgreSQL
-        Assert.Equal("Value", requested.Params["Key"]);
+        Assert.Equal("Value", requested.Request.Params["Key"]);
         Assert.Equal(ExitAction.RestartTask, history.OfType<TaskExited>().Single(e => e.ExitCode == 2).Action);
         Assert.IsType<JobCompleted>(history[^1]);
         var rebuilt = JobView.From(JobDecider.Fold(history), history.Count); // the stream alone rebuilds the view
@@ -58,7 +58,7 @@ public sealed class JobStoreTests : IAsyncLifetime
     [Fact]
     public async Task A_result_reported_twice_concurrently_is_recorded_once()
     {
-        await _jobs.ExecuteAsync("job-2", new RequestJob("job-2", new Samples.RetryJob().Definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("job-2", new RequestJob("job-2", new Samples.RetryJob().Definition, new JobRequest()));
         await _jobs.ExecuteAsync("job-2", new StartJob());
         await _jobs.ExecuteAsync("job-2", new StartTask("first", 1));
 
@@ -85,7 +85,7 @@ public sealed class JobStoreTests : IAsyncLifetime
     [Fact]
     public async Task A_stale_decision_is_rejected_with_a_clear_concurrency_error()
     {
-        await _jobs.ExecuteAsync("job-3", new RequestJob("job-3", new Samples.RetryJob().Definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("job-3", new RequestJob("job-3", new Samples.RetryJob().Definition, new JobRequest()));
         await using (var session = _documents.LightweightSession())
         {
             // Another writer appends behind this store's back after it has read version 1.
@@ -107,15 +107,15 @@ public sealed class JobStoreTests : IAsyncLifetime
     public async Task Submitting_the_same_job_id_twice_keeps_the_first()
     {
         var definition = new Samples.SensorJob().Definition;
-        Assert.Single(await _jobs.ExecuteAsync("job-4", new RequestJob("job-4", definition, new Dictionary<string, string>())));
-        Assert.Empty(await _jobs.ExecuteAsync("job-4", new RequestJob("job-4", definition, new Dictionary<string, string>())));
+        Assert.Single(await _jobs.ExecuteAsync("job-4", new RequestJob("job-4", definition, new JobRequest())));
+        Assert.Empty(await _jobs.ExecuteAsync("job-4", new RequestJob("job-4", definition, new JobRequest())));
         Assert.Equal(JobStatus.Queued, (await _jobs.GetAsync("job-4"))!.Status);
     }
 
     [Fact]
     public async Task A_due_task_is_claimed_by_one_worker_until_its_lease_runs_out()
     {
-        await _jobs.ExecuteAsync("job-5", new RequestJob("job-5", new Samples.RetryJob().Definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("job-5", new RequestJob("job-5", new Samples.RetryJob().Definition, new JobRequest()));
         var start = Assert.Single(await _jobs.ClaimDueAsync("a", 10, TimeSpan.FromSeconds(30))); // a queued job: claim = start it
         Assert.Equal(("job-5", "", 0), (start.JobId, start.TaskType, start.Attempt));
         await _jobs.ExecuteAsync("job-5", new StartJob());
@@ -139,8 +139,8 @@ public sealed class JobStoreTests : IAsyncLifetime
     [Fact]
     public async Task A_claim_returns_each_claimed_jobs_stream_as_stored()
     {
-        await _jobs.ExecuteAsync("job-6", new RequestJob("job-6", new Samples.RetryJob().Definition, new Dictionary<string, string> { ["k"] = "v" }));
-        await _jobs.ExecuteAsync("job-7", new RequestJob("job-7", new Samples.RetryJob().Definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("job-6", new RequestJob("job-6", new Samples.RetryJob().Definition, new JobRequest { Params = new Dictionary<string, string> { ["k"] = "v" } }));
+        await _jobs.ExecuteAsync("job-7", new RequestJob("job-7", new Samples.RetryJob().Definition, new JobRequest()));
         await _jobs.ExecuteAsync("job-7", new StartJob());
 
         var items = await _jobs.ClaimWorkAsync("a", 10, 10, TimeSpan.FromSeconds(30), null);
@@ -153,7 +153,7 @@ public sealed class JobStoreTests : IAsyncLifetime
             var known = Assert.IsType<JobSnapshot>(item.Known);
             Assert.Equal(stored.Version, known.Version);
             Assert.Equal(JobView.From(stored.State, stored.Version) with { Params = null!, Tasks = [] }, JobView.From(known.State, known.Version) with { Params = null!, Tasks = [] });
-            Assert.Equal(stored.State.Params, known.State.Params);
+            Assert.Equal(stored.State.Request.Params, known.State.Request.Params);
             Assert.Equal(stored.State.Tasks.Values, known.State.Tasks.Values);
         }
     }
@@ -161,7 +161,7 @@ public sealed class JobStoreTests : IAsyncLifetime
     [Fact]
     public async Task A_renewed_lease_keeps_a_long_task_from_being_taken_over()
     {
-        await _jobs.ExecuteAsync("job-8", new RequestJob("job-8", new Samples.RetryJob().Definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("job-8", new RequestJob("job-8", new Samples.RetryJob().Definition, new JobRequest()));
         await _jobs.ExecuteAsync("job-8", new StartJob());
         var claim = Assert.Single(await _jobs.ClaimDueAsync("a", 10, TimeSpan.FromSeconds(30)));
         await _jobs.ExecuteAsync("job-8", new StartTask("first", 1));
@@ -181,7 +181,7 @@ public sealed class JobStoreTests : IAsyncLifetime
     public async Task A_delayed_retry_waits_in_the_database_and_survives_a_new_store()
     {
         var definition = Workflow.Create("delayed", job => job.Task("a").Shell().Script("x").Retry(1).DelayBetweenRetries(TimeSpan.FromMinutes(5))).Definition;
-        await _jobs.ExecuteAsync("job-6", new RequestJob("job-6", definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("job-6", new RequestJob("job-6", definition, new JobRequest()));
         await _jobs.ExecuteAsync("job-6", new StartJob());
         await _jobs.ClaimDueAsync("a", 1, TimeSpan.FromSeconds(30));
         await _jobs.ExecuteAsync("job-6", new StartTask("a", 1));
@@ -203,7 +203,7 @@ public sealed class JobStoreTests : IAsyncLifetime
         var definition = Workflow.Create("fan", job => job.Task("only").Shell().Script("x")).Definition;
         for (var i = 0; i < 40; i++)
         {
-            await _jobs.ExecuteAsync($"job-c{i}", new RequestJob($"job-c{i}", definition, new Dictionary<string, string>()));
+            await _jobs.ExecuteAsync($"job-c{i}", new RequestJob($"job-c{i}", definition, new JobRequest()));
             await _jobs.ExecuteAsync($"job-c{i}", new StartJob());
         }
 
@@ -233,7 +233,7 @@ public sealed class JobStoreTests : IAsyncLifetime
             .Task("flaky").Retry(1).Run((context, _) => ++calls == 1 ? throw new TimeoutException("first call fails") : ValueTask.FromResult(0)));
         var worker = Worker(workflow);
 
-        await _jobs.ExecuteAsync("job-7", new RequestJob("job-7", workflow.Definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("job-7", new RequestJob("job-7", workflow.Definition, new JobRequest()));
         for (var round = 0; round < 10 && (await _jobs.GetAsync("job-7"))!.Status != JobStatus.Completed; round++)
         {
             await worker.RunOnceAsync();

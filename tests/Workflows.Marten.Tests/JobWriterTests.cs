@@ -39,7 +39,7 @@ public sealed class JobWriterTests : IAsyncLifetime
         // The duplicated columns are filled: Marten's queries on them find the views.
         Assert.Equal(["job-a", "job-b"], (await session.Query<JobView>().Where(v => v.Status == JobStatus.Queued && v.JobType == "retry-job").ToListAsync()).Select(v => v.Id).Order());
         Assert.Equal(1, (await session.Events.FetchStreamStateAsync("job-a"))!.Version);
-        Assert.Equal(2, await CountAsync($"select count(*) from {_schema}.{DueTasksTable} where task_type = ''"));
+        Assert.Equal(2, await CountAsync($"select count(*) from {_schema}.{DueTasksTable} where kind = 'start' and task_type = ''"));
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class JobWriterTests : IAsyncLifetime
 
     private (JobWrite Write, IReadOnlyList<JobEvent> Events, JobState State) Submit(string jobId)
     {
-        var events = JobDecider.Decide(new RequestJob(jobId, new Samples.RetryJob().Definition, new Dictionary<string, string> { ["k"] = "v" }), JobState.Initial, new DecisionContext(Now, 0.5));
+        var events = JobDecider.Decide(new RequestJob(jobId, new Samples.RetryJob().Definition, new JobRequest { Params = new Dictionary<string, string> { ["k"] = "v" } }), JobState.Initial, new DecisionContext(Now, 0.5));
         var state = JobDecider.Fold(events);
         var write = _writer.Prepare(jobId, 0, events, Now, JobView.From(state, events.Count), DueTasks.Plan(state, isNew: true), null, false);
         return (write, events, state);

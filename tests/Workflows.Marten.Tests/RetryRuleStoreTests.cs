@@ -31,7 +31,7 @@ public sealed class RetryRuleStoreTests : IAsyncLifetime
         var definition = Workflow.Create("oom", job => job
             .Task("sync").Container(new ContainerSpec("alpine", MemoryLimit: "512Mi")).Script("sync").RetryStrategy("custom")
                 .RetryOn(Failure.ExitCode(137), rule => rule.Retry(2).MemoryFactor(2))).Definition;
-        await _jobs.ExecuteAsync("job-1", new RequestJob("job-1", definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("job-1", new RequestJob("job-1", definition, new JobRequest()));
         await _jobs.ExecuteAsync("job-1", new StartJob());
         await _jobs.ExecuteAsync("job-1", new StartTask("sync", 1));
         await _jobs.ExecuteAsync("job-1", new ReportTaskResult("sync", 1, 137)
@@ -60,7 +60,7 @@ public sealed class RetryRuleStoreTests : IAsyncLifetime
         var strategy = new CountingStrategy();
         var worker = Worker([new NamedRetryStrategy("patient", strategy)], workflow);
 
-        await _jobs.ExecuteAsync("job-2", new RequestJob("job-2", workflow.Definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("job-2", new RequestJob("job-2", workflow.Definition, new JobRequest()));
         for (var round = 0; round < 10 && (await _jobs.GetAsync("job-2"))!.Status != JobStatus.Completed; round++)
         {
             await worker.RunOnceAsync();
@@ -81,7 +81,7 @@ public sealed class RetryRuleStoreTests : IAsyncLifetime
             .Task("flaky").Retry(3).RetryStrategy("nobody").Run((_, _) => ValueTask.FromResult(1)));
         var worker = Worker([], workflow);
 
-        await _jobs.ExecuteAsync("job-3", new RequestJob("job-3", workflow.Definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("job-3", new RequestJob("job-3", workflow.Definition, new JobRequest()));
         for (var round = 0; round < 5 && (await _jobs.GetAsync("job-3"))!.Status != JobStatus.Failed; round++)
         {
             await worker.RunOnceAsync();

@@ -21,7 +21,7 @@ public sealed class RetryStoreTests : IAsyncLifetime
     private async Task FailedJobAsync(string id)
     {
         var definition = Workflow.Create("store-retry", job => job.Task("a").Shell().Script("exit 3")).Definition;
-        await _jobs.ExecuteAsync(id, new RequestJob(id, definition, new Dictionary<string, string>()) { SubmittedBy = "alice" });
+        await _jobs.ExecuteAsync(id, new RequestJob(id, definition, new JobRequest { SubmittedBy = "alice" }));
         await _jobs.ExecuteAsync(id, new StartJob());
         await _jobs.ExecuteAsync(id, new StartTask("a", 1));
         await _jobs.ExecuteAsync(id, new ReportTaskResult("a", 1, 3));

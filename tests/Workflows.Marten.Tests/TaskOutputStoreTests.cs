@@ -53,7 +53,7 @@ public sealed class TaskOutputStoreTests : IAsyncLifetime
                 new ExpireArtifactsExecutor()]), _clock),
             logs, artifacts, new RunningAttempts(), "worker-1");
 
-        await _jobs.ExecuteAsync("job-1", new RequestJob("job-1", workflow.Definition, new Dictionary<string, string>()));
+        await _jobs.ExecuteAsync("job-1", new RequestJob("job-1", workflow.Definition, new JobRequest()));
         for (var round = 0; round < 10 && (await _jobs.GetAsync("job-1"))!.Status is not (JobStatus.Completed or JobStatus.Failed); round++)
         {
             await worker.RunOnceAsync();

@@ -26,7 +26,7 @@ public sealed class WritePathTests : IAsyncLifetime
     public async Task A_jobs_start_and_its_first_attempt_are_one_write_leased_to_the_worker_and_recovered_when_the_lease_lapses()
     {
         var jobs = new JobStore(_documents, _clock);
-        await jobs.ExecuteAsync("j1", new RequestJob("j1", _twoTasks, new Dictionary<string, string>()));
+        await jobs.ExecuteAsync("j1", new RequestJob("j1", _twoTasks, new JobRequest()));
 
         var step = await jobs.StepAsync("j1", null, new StartJob(), "w1", Lease);
 
@@ -44,7 +44,7 @@ public sealed class WritePathTests : IAsyncLifetime
     public async Task A_result_starts_the_next_due_attempt_in_the_same_write()
     {
         var jobs = new JobStore(_documents, _clock);
-        await jobs.ExecuteAsync("j2", new RequestJob("j2", _twoTasks, new Dictionary<string, string>()));
+        await jobs.ExecuteAsync("j2", new RequestJob("j2", _twoTasks, new JobRequest()));
         var started = await jobs.StepAsync("j2", null, new StartJob(), "w1", Lease);
 
         var step = await jobs.StepAsync("j2", started.Snapshot, new ReportTaskResult("a", 1, 0), "w1", Lease);
@@ -62,7 +62,7 @@ public sealed class WritePathTests : IAsyncLifetime
     public async Task A_stale_snapshot_is_read_again_and_a_result_already_recorded_is_not_recorded_twice()
     {
         var jobs = new JobStore(_documents, _clock);
-        await jobs.ExecuteAsync("j3", new RequestJob("j3", _twoTasks, new Dictionary<string, string>()));
+        await jobs.ExecuteAsync("j3", new RequestJob("j3", _twoTasks, new JobRequest()));
         var started = await jobs.StepAsync("j3", null, new StartJob(), "w1", Lease);
         await jobs.ExecuteAsync("j3", new ReportTaskResult("a", 1, 0)); // another worker (a lease taken over) records it first
 
@@ -79,12 +79,12 @@ public sealed class WritePathTests : IAsyncLifetime
         local.Open(workers: 1, backlog: 1, "host-a", Lease, []);
         var jobs = new JobStore(_documents, _clock, local);
 
-        await jobs.ExecuteAsync("j4", new RequestJob("j4", _twoTasks, new Dictionary<string, string>()));
+        await jobs.ExecuteAsync("j4", new RequestJob("j4", _twoTasks, new JobRequest()));
         Assert.True(local.Reader.TryRead(out var item));
         Assert.Equal(("j4", "", JobStatus.Queued, 1L), (item.Claim.JobId, item.Claim.TaskType, item.Known!.State.Status, item.Known.Version));
         Assert.Empty(await jobs.ClaimDueAsync("host-b", 10, Lease)); // the row is kept, leased to this process
 
-        await jobs.ExecuteAsync("j5", new RequestJob("j5", _twoTasks, new Dictionary<string, string>())); // the backlog is full
+        await jobs.ExecuteAsync("j5", new RequestJob("j5", _twoTasks, new JobRequest())); // the backlog is full
         Assert.False(local.Reader.TryRead(out _));
         Assert.Equal("j5", Assert.Single(await jobs.ClaimDueAsync("host-b", 10, TimeSpan.FromHours(1))).JobId); // left to any worker's claim
 
@@ -99,9 +99,9 @@ public sealed class WritePathTests : IAsyncLifetime
         local.Open(workers: 1, backlog: 10, "host-a", Lease, []);
         var jobs = new JobStore(_documents, _clock, local);
 
-        await jobs.ExecuteAsync("j6", new RequestJob("j6", _twoTasks with { MaxConcurrency = 1 }, new Dictionary<string, string>()));
-        await jobs.ExecuteAsync("j7", new RequestJob("j7", _twoTasks, new Dictionary<string, string>()) { LockKey = "deploy" });
-        await jobs.ExecuteAsync("j8", new RequestJob("j8", _twoTasks, new Dictionary<string, string>()) { ScheduledAt = _clock.GetUtcNow().AddMinutes(5) });
+        await jobs.ExecuteAsync("j6", new RequestJob("j6", _twoTasks with { MaxConcurrency = 1 }, new JobRequest()));
+        await jobs.ExecuteAsync("j7", new RequestJob("j7", _twoTasks, new JobRequest { LockKey = "deploy" }));
+        await jobs.ExecuteAsync("j8", new RequestJob("j8", _twoTasks, new JobRequest { ScheduledAt = _clock.GetUtcNow().AddMinutes(5) }));
 
         Assert.False(local.Reader.TryRead(out _));
         Assert.Equal(["j6", "j7"], (await jobs.ClaimDueAsync("host-b", 10, Lease)).Select(c => c.JobId).Order());
@@ -113,7 +113,7 @@ public sealed class WritePathTests : IAsyncLifetime
         var local = new LocalWork();
         local.Open(workers: 1, backlog: 10, "host-a", Lease, []);
         var jobs = new JobStore(_documents, _clock, local);
-        await jobs.ExecuteAsync("j9", new RequestJob("j9", _twoTasks, new Dictionary<string, string>()));
+        await jobs.ExecuteAsync("j9", new RequestJob("j9", _twoTasks, new JobRequest()));
         Assert.True(local.Reader.TryRead(out _)); // the submitted job's start
         local.Taken();
         var started = await jobs.StepAsync("j9", null, new StartJob(), "host-a", Lease);
@@ -136,7 +136,7 @@ public sealed class WritePathTests : IAsyncLifetime
         var jobs = new JobStore(_documents, _clock);
         for (var i = 0; i < 5; i++)
         {
-            await jobs.ExecuteAsync($"k{i}", new RequestJob($"k{i}", _twoTasks, new Dictionary<string, string>()));
+            await jobs.ExecuteAsync($"k{i}", new RequestJob($"k{i}", _twoTasks, new JobRequest()));
             await jobs.ExecuteAsync($"k{i}", new StartJob());
         }
 

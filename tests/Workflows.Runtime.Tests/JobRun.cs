@@ -11,7 +11,7 @@ internal sealed class JobRun
     public JobRun(JobDefinition definition, double jitter = 0.5)
     {
         Jitter = jitter;
-        Decide(new RequestJob("job-1", definition, new Dictionary<string, string>()));
+        Decide(new RequestJob("job-1", definition, new JobRequest()));
     }
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero));

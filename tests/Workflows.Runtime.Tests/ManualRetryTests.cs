@@ -15,10 +15,11 @@ public class ManualRetryTests
         var state = JobState.Initial;
         foreach (var command in new JobCommand[]
         {
-            new RequestJob(id, Definition, new Dictionary<string, string> { ["Code"] = "3", ["Keep"] = "k" }, 2, "q")
+            new RequestJob(id, Definition, new JobRequest
             {
+                Params = new Dictionary<string, string> { ["Code"] = "3", ["Keep"] = "k" }, Priority = 2, Queue = "q",
                 SubmittedBy = by, DefinitionVersion = version, RetryOf = rootId, RetryRoot = rootId,
-            },
+            }),
             new StartJob(),
             new StartTask("a", 1),
             end,
@@ -43,8 +44,8 @@ public class ManualRetryTests
 
         Assert.Null(decision.Refusal);
         var job = decision.NewJob!;
-        Assert.Equal(("r1", "root", "root", "alice", 3, 2, "q"), (job.JobId, job.RetryOf, job.RetryRoot, job.SubmittedBy, job.DefinitionVersion, job.Priority, job.Queue));
-        Assert.Equal(root.Params, job.Params);
+        Assert.Equal(("r1", "root", "root", "alice", 3, 2, "q"), (job.JobId, job.Request.RetryOf, job.Request.RetryRoot, job.Request.SubmittedBy, job.Request.DefinitionVersion, job.Request.Priority, job.Request.Queue));
+        Assert.Equal(root.Request.Params, job.Request.Params);
         Assert.Same(root.Definition, job.Definition);
         var retried = decision.RootEvent!;
         Assert.Equal(("root", Now.Now, "r1", "root", "alice", false, 3, 3), (retried.JobId, retried.At, retried.RetryJobId, retried.RetryOf, retried.RequestedBy, retried.AsAdmin, retried.DefinitionVersionFrom, retried.DefinitionVersionTo));
@@ -88,20 +89,21 @@ public class ManualRetryTests
         var admin = JobDecider.Retry(root, root, new RetryRequest("r", "ops", IsAdmin: true, AsAdmin: true), Now);
         Assert.Null(admin.Refusal);
         Assert.Equal(("ops", true), (admin.RootEvent!.RequestedBy, admin.RootEvent.AsAdmin));
-        Assert.Equal("ops", admin.NewJob!.SubmittedBy);
+        Assert.Equal("ops", admin.NewJob!.Request.SubmittedBy);
     }
 
     [Fact]
     public void A_job_belongs_to_the_token_id_that_submitted_it_not_to_a_later_token_of_the_same_name()
     {
-        var root = Failed("root", by: "alice") with { SubmitterId = "id-old" };
+        var root = Failed("root", by: "alice");
+        root = root with { Request = root.Request with { SubmitterId = "id-old" } };
 
         var sameName = JobDecider.Retry(root, root, new RetryRequest("r", "alice") { RequesterId = "id-new" }, Now).Refusal!;
         Assert.Equal(RetryRefusalReason.NotOwner, sameName.Reason);
 
         var owner = JobDecider.Retry(root, root, new RetryRequest("r", "alice") { RequesterId = "id-old" }, Now);
         Assert.Null(owner.Refusal);
-        Assert.Equal(("alice", "id-old", false), (owner.NewJob!.SubmittedBy, owner.NewJob.SubmitterId, owner.RootEvent!.AsAdmin));
+        Assert.Equal(("alice", "id-old", false), (owner.NewJob!.Request.SubmittedBy, owner.NewJob.Request.SubmitterId, owner.RootEvent!.AsAdmin));
 
         // A job recorded before token ids (or by the host) is not owned by any token id: only its host callers or an admin.
         var legacy = Failed("legacy", by: "alice");
@@ -122,15 +124,15 @@ public class ManualRetryTests
             Definition = (newer, 4),
         }, Now);
 
-        Assert.Equal(("r1", "root"), (decision.NewJob!.RetryOf, decision.NewJob.RetryRoot));
+        Assert.Equal(("r1", "root"), (decision.NewJob!.Request.RetryOf, decision.NewJob.Request.RetryRoot));
         Assert.Equal("root", decision.RootEvent!.JobId);
         Assert.Equal(new Dictionary<string, string> { ["Code"] = "0", ["New"] = "n" }, decision.RootEvent.ParamsChanged);
         Assert.Equal((3, 4), (decision.RootEvent.DefinitionVersionFrom, decision.RootEvent.DefinitionVersionTo));
-        Assert.Equal(new Dictionary<string, string> { ["Code"] = "0", ["Keep"] = "k", ["New"] = "n" }, decision.NewJob.Params);
+        Assert.Equal(new Dictionary<string, string> { ["Code"] = "0", ["Keep"] = "k", ["New"] = "n" }, decision.NewJob.Request.Params);
         Assert.Same(newer, decision.NewJob.Definition);
 
         var requested = Assert.IsType<JobRequested>(Assert.Single(JobDecider.Decide(decision.NewJob, JobState.Initial, Now)));
-        Assert.Equal(("r1", "root"), (requested.RetryOf, requested.RetryRoot));
+        Assert.Equal(("r1", "root"), (requested.Request.RetryOf, requested.Request.RetryRoot));
     }
 
     [Fact]
@@ -143,7 +145,7 @@ public class ManualRetryTests
         var state = JobState.Initial;
         foreach (var command in new JobCommand[]
         {
-            new RequestJob("root", definition, new Dictionary<string, string>()) { SubmittedBy = "alice" },
+            new RequestJob("root", definition, new JobRequest { SubmittedBy = "alice" }),
             new StartJob(), new StartTask("a", 1), new ReportTaskResult("a", 1, 0), new StartTask("b", 1), new ReportTaskResult("b", 1, 3),
         })
         {
@@ -176,16 +178,17 @@ public class ManualRetryTests
         var parent = Workflow.Create("batch", job => job.Task("fork").ForkJob("child")).Definition;
         var state = JobDecider.Fold(
         [
-            new JobRequested("parent", Now.Now, parent, new Dictionary<string, string>(), 0, "default") { SubmittedBy = "alice" },
+            new JobRequested("parent", Now.Now, parent, new JobRequest { SubmittedBy = "alice" }),
             new JobFailed("parent", Now.Now, "ERR_CHILD", "fork"),
         ]);
         var refusal = JobDecider.Retry(state, state, new RetryRequest("r", "alice"), Now).Refusal!;
         Assert.Equal(RetryRefusalReason.BatchParent, refusal.Reason);
         Assert.Contains("task 'fork' forks child jobs", refusal.Message, StringComparison.Ordinal);
 
-        var child = Failed("child") with { ParentJobId = "parent", ForkTask = "fork" };
+        var child = Failed("child");
+        child = child with { Request = child.Request with { ParentJobId = "parent", ForkTask = "fork" } };
         var retry = JobDecider.Retry(child, child, new RetryRequest("r", "alice"), Now).NewJob!;
-        Assert.Equal(("parent", "fork"), (retry.ParentJobId, retry.ForkTask));
+        Assert.Equal(("parent", "fork"), (retry.Request.ParentJobId, retry.Request.ForkTask));
     }
 
     [Fact]
@@ -194,7 +197,7 @@ public class ManualRetryTests
         var limited = Workflow.Create("limited", job => job.MaxManualRetries(1).Task("a").Shell().Script("exit 3")).Definition;
         var root = JobDecider.Fold(
         [
-            new JobRequested("root", Now.Now, limited, new Dictionary<string, string>(), 0, "default") { SubmittedBy = "alice" },
+            new JobRequested("root", Now.Now, limited, new JobRequest { SubmittedBy = "alice" }),
             new JobFailed("root", Now.Now, "ERR_FAILED", "a"),
         ]);
         var first = JobDecider.Retry(root, root, new RetryRequest("r1", "alice"), Now);
@@ -213,7 +216,7 @@ public class ManualRetryTests
         var definition = Workflow.Create("oom", job => job.Task("build").Container("alpine").Script("make").OnCompleted("note").Task("note").Shell().Script("true")).Definition;
         var root = JobDecider.Fold(
         [
-            new JobRequested("root", Now.Now, definition, new Dictionary<string, string>(), 0, "default") { SubmittedBy = "alice", DefinitionVersion = 2 },
+            new JobRequested("root", Now.Now, definition, new JobRequest { SubmittedBy = "alice", DefinitionVersion = 2 }),
             new JobFailed("root", Now.Now, "ERR_FAILED", "build"),
         ]);
 
@@ -223,7 +226,7 @@ public class ManualRetryTests
         }, Now);
 
         Assert.Equal(("alpine", "1Gi", (string?)null), decision.NewJob!.Definition.FindTask("build")!.Container is { } c ? (c.Image, c.MemoryLimit, c.CpuLimit) : default);
-        Assert.Equal(2, decision.NewJob.DefinitionVersion);
+        Assert.Equal(2, decision.NewJob.Request.DefinitionVersion);
         Assert.Equal(new Dictionary<string, string> { ["build"] = "memory_limit=1Gi" }, decision.RootEvent!.ResourcesChanged);
         Assert.Null(root.Definition!.FindTask("build")!.Container!.MemoryLimit); // the retried job's definition is untouched
 

@@ -12,14 +12,14 @@ public class QueuedJobTests
     {
         var at = new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
         var events = JobDecider.Decide(
-            new RequestJob("job-1", Definition, new Dictionary<string, string>(), 3, "nightly") { SubmittedBy = "alice", DefinitionVersion = 7, ScheduledAt = at, Description = "d" },
+            new RequestJob("job-1", Definition, new JobRequest { Priority = 3, Queue = "nightly", SubmittedBy = "alice", DefinitionVersion = 7, ScheduledAt = at, Description = "d" }),
             JobState.Initial,
             new DecisionContext(at.AddHours(-1), 0.5));
 
         var requested = Assert.IsType<JobRequested>(Assert.Single(events));
         var state = JobDecider.Fold(events);
-        Assert.Equal(("alice", 7, at, "d"), (requested.SubmittedBy, requested.DefinitionVersion, requested.ScheduledAt, requested.Description));
-        Assert.Equal((JobStatus.Queued, 3, "nightly", "alice", 7, at, "d"), (state.Status, state.Priority, state.Queue, state.SubmittedBy, state.DefinitionVersion, state.ScheduledAt, state.Description));
+        Assert.Equal(("alice", 7, at, "d"), (requested.Request.SubmittedBy, requested.Request.DefinitionVersion, requested.Request.ScheduledAt, requested.Request.Description));
+        Assert.Equal((JobStatus.Queued, 3, "nightly", "alice", 7, at, "d"), (state.Status, state.Request.Priority, state.Request.Queue, state.Request.SubmittedBy, state.Request.DefinitionVersion, state.Request.ScheduledAt, state.Request.Description));
     }
 
     [Fact]
@@ -30,11 +30,11 @@ public class QueuedJobTests
 
         Assert.IsType<JobUpdated>(Assert.Single(run.Decide(new UpdateQueuedJob(5, null, null))));
         Assert.IsType<JobUpdated>(Assert.Single(run.Decide(new UpdateQueuedJob(null, "now described", later))));
-        Assert.Equal((5, "now described", later), (run.State.Priority, run.State.Description, run.State.ScheduledAt));
+        Assert.Equal((5, "now described", later), (run.State.Request.Priority, run.State.Request.Description, run.State.Request.ScheduledAt));
         Assert.Empty(run.Decide(new UpdateQueuedJob(null, null, null)));
 
         run.Decide(new StartJob());
         Assert.Empty(run.Decide(new UpdateQueuedJob(9, "too late", null)));
-        Assert.Equal((5, "now described"), (run.State.Priority, run.State.Description));
+        Assert.Equal((5, "now described"), (run.State.Request.Priority, run.State.Request.Description));
     }
 }

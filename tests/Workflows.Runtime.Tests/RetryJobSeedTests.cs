@@ -25,7 +25,7 @@ public class RetryJobSeedTests
                 "Started third#1", "Exited third#1 0 COMPLETED", "Completed third", "JobCompleted",
             ],
             run.Trace());
-        Assert.Equal((JobStatus.Completed, 3, 0, 0), (run.State.Status, run.State.Succeeded, run.State.FailedCount, run.State.IgnoredCount));
+        Assert.Equal((JobStatus.Completed, 3, 0, 0), (run.State.Status, run.State.Succeeded, run.State.Failed, run.State.Ignored));
     }
 
     [Fact]

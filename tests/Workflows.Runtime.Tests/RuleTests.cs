@@ -58,7 +58,7 @@ public class RuleTests
             .Task("test").Shell().Script("y"));
         Assert.Equal(["Exited lint#1 1 FAILED", "Failed lint ERR_TASK_EXECUTE ignored", "Scheduled test#1 Reached"], run.Run("lint", 1).Select(Name(run)));
         run.Run("test", 0);
-        Assert.Equal((JobStatus.Completed, 1, 0, 1), (run.State.Status, run.State.Succeeded, run.State.FailedCount, run.State.IgnoredCount));
+        Assert.Equal((JobStatus.Completed, 1, 0, 1), (run.State.Status, run.State.Succeeded, run.State.Failed, run.State.Ignored));
     }
 
     [Fact]

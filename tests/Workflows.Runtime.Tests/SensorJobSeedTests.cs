@@ -36,7 +36,7 @@ public class SensorJobSeedTests
         Assert.Equal(["Exited first#1 404 FAILED", "Failed first ERR_TASK_TIMED_OUT ignored", "Scheduled second#1 Reached"], events.Select(Name(run)));
         run.Run("second", 0);
         run.Run("third", 0);
-        Assert.Equal((JobStatus.Completed, 2, 0, 1), (run.State.Status, run.State.Succeeded, run.State.FailedCount, run.State.IgnoredCount));
+        Assert.Equal((JobStatus.Completed, 2, 0, 1), (run.State.Status, run.State.Succeeded, run.State.Failed, run.State.Ignored));
     }
 
     [Theory]

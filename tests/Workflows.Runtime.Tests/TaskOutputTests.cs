@@ -52,7 +52,7 @@ public class TaskOutputTests
         var state = JobState.Initial;
         foreach (var command in new JobCommand[]
         {
-            new RequestJob("root", definition, new Dictionary<string, string>()) { SubmittedBy = "alice" },
+            new RequestJob("root", definition, new JobRequest { SubmittedBy = "alice" }),
             new StartJob(), new StartTask("a", 1), new ReportTaskResult("a", 1, 0) { Outputs = Outputs(("Version", "7")) },
             new StartTask("b", 1), new ReportTaskResult("b", 1, 3),
         })

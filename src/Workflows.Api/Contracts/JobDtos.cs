@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Workflows.Runtime;
 
 namespace Workflows.Api.Contracts;
@@ -85,14 +86,17 @@ public sealed record JobDto
     /// <summary>The job attempt, from 0 (job retries and RESTART_JOB add one).</summary>
     public int JobAttempt { get; init; }
 
-    /// <summary>Tasks that completed.</summary>
-    public int NumSuccess { get; init; }
+    /// <summary>Tasks that completed (<c>num_success</c>, as before: the Job API's numSuccess in this API's snake case).</summary>
+    [JsonPropertyName("num_success")]
+    public int Succeeded { get; init; }
 
-    /// <summary>Tasks that failed and fail the job.</summary>
-    public int NumError { get; init; }
+    /// <summary>Tasks that failed and fail the job (<c>num_error</c>).</summary>
+    [JsonPropertyName("num_error")]
+    public int Failed { get; init; }
 
-    /// <summary>Tasks that failed but allow_failure ignores.</summary>
-    public int NumIgnore { get; init; }
+    /// <summary>Tasks that failed but allow_failure ignores (<c>num_ignore</c>).</summary>
+    [JsonPropertyName("num_ignore")]
+    public int Ignored { get; init; }
 
     /// <summary>The job's error code (e.g. ERR_XYZ), once failed.</summary>
     public string? ErrorCode { get; init; }

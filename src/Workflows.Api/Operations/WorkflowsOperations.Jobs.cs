@@ -113,7 +113,7 @@ public sealed partial class WorkflowsOperations
 
         var events = await jobs.EventsAsync(id, cancellationToken).ConfigureAwait(false);
         var state = JobDecider.Fold(events);
-        var root = state.RetryRoot is { } rootId ? JobDecider.Fold(await jobs.EventsAsync(rootId, cancellationToken).ConfigureAwait(false)) : state;
+        var root = state.Request.RetryRoot is { } rootId ? JobDecider.Fold(await jobs.EventsAsync(rootId, cancellationToken).ConfigureAwait(false)) : state;
         var job = JobMapping.ToDto(view!, events) with
         {
             Retriable = JobDecider.CanRetry(state, root) is null

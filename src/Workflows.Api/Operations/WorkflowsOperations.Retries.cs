@@ -198,11 +198,11 @@ public sealed partial class WorkflowsOperations
             lineage.Add(new LineageJobDto
             {
                 Id = jobId,
-                RetryOf = state.RetryOf,
+                RetryOf = state.Request.RetryOf,
                 Status = state.Status,
                 ErrorCode = state.ErrorCode,
-                SubmittedBy = state.SubmittedBy,
-                DefinitionVersion = state.DefinitionVersion,
+                SubmittedBy = state.Request.SubmittedBy,
+                DefinitionVersion = state.Request.DefinitionVersion,
                 JobAttempts = events.OfType<JobStarted>().Count() + events.OfType<JobRetryScheduled>().Count(),
                 TaskAttempts = events.OfType<TaskExited>().Count(),
                 Attempts = JobMapping.Attempts(events),

@@ -121,7 +121,7 @@ public sealed partial class WorkflowsOperations(
         _ => null,
     };
 
-    private static ApiResult<T>? Forbidden<T>(ApiCaller caller, JobView view, string verb) => caller.MayChange(view.SubmitterId, view.SubmittedBy)
+    private static ApiResult<T>? Forbidden<T>(ApiCaller caller, JobView view, string verb) => caller.MayChange(view)
         ? null
         : ApiResult<T>.Fail(403, "forbidden",
             $"Token '{caller.Name}' may not {verb} job {view.Id}: it was submitted by {(view.SubmittedBy is { } by ? $"token '{by}'{(view.SubmitterId is { } tid ? $" (id {tid})" : string.Empty)}" : "the host itself")}. Use that token or an admin token.");

@@ -24,7 +24,6 @@ public sealed record ApiCaller(string Name, string? TokenId, IReadOnlyList<strin
     public bool MayDefine(string jobType) => TokenScopes.AllowsDefining(Scopes, jobType);
 
     /// <summary>True when the caller may change a job: it submitted it (<see cref="Runtime.JobDecider.IsSubmitter"/>: by token id), or it is an admin.</summary>
-    /// <param name="submitterId">The id of the token that submitted the job; null for jobs of the host or from before ids were recorded.</param>
-    /// <param name="submittedBy">The name recorded as its submitter.</param>
-    public bool MayChange(string? submitterId, string? submittedBy) => Admin || Runtime.JobDecider.IsSubmitter(submitterId, submittedBy, TokenId, Name);
+    /// <param name="job">The job's request (who submitted it).</param>
+    public bool MayChange(Runtime.JobRequest job) => Admin || Runtime.JobDecider.IsSubmitter(job, TokenId, Name);
 }

@@ -53,7 +53,7 @@ internal static class JobsCommand
 
             var job = result.Value!;
             output.WriteLine($"job {job.Id} ({job.JobType}{(job.DefinitionVersion is { } v ? " v" + v.ToString(CultureInfo.InvariantCulture) : string.Empty)}): {Printer.State(job.Status)}{(job.ErrorCode is { } code ? " " + code : string.Empty)}");
-            output.WriteLine($"  tasks succeeded {job.NumSuccess}, failed {job.NumError}, ignored {job.NumIgnore}; job attempt {job.JobAttempt + 1}; retriable {(job.Retriable == true ? "yes" : "no")}");
+            output.WriteLine($"  tasks succeeded {job.Succeeded}, failed {job.Failed}, ignored {job.Ignored}; job attempt {job.JobAttempt + 1}; retriable {(job.Retriable == true ? "yes" : "no")}");
             if (job.RetryRoot is { } root)
             {
                 output.WriteLine($"  retry of {job.RetryOf} (root {root})");

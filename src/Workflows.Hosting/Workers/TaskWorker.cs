@@ -164,7 +164,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         var activity = WorkflowsTelemetry.StartAttempt(claim.JobId, state.Definition!.JobType, claim.TaskType, claim.Attempt);
         var began = System.Diagnostics.Stopwatch.GetTimestamp();
         var configs = Configs is null ? AttemptConfigs.Empty : await Configs.ForAttemptAsync(state.Definition!.JobType, cancellationToken).ConfigureAwait(false);
-        var request = new AttemptRequest(claim.JobId, state.Definition!, state.Params, task, claim.Attempt, state.JobAttempt, state.StartedAt) { Configs = configs, Context = state.Context() };
+        var request = new AttemptRequest(claim.JobId, state.Definition!, state.Request.Params, task, claim.Attempt, state.JobAttempt, state.StartedAt) { Configs = configs, Context = state.Context() };
         var log = await logs.OpenAsync(claim.JobId, claim.TaskType, claim.Attempt, configs.SecretValues, resume: takenOver, cancellationToken).ConfigureAwait(false);
         DateTimeOffset endedAt;
         try

@@ -5,8 +5,10 @@ internal sealed class DueParameters
 {
     private readonly List<string> _jobs = [];
     private readonly List<string> _keepJobs = [];
+    private readonly List<string> _keepKinds = [];
     private readonly List<string> _keepTasks = [];
     private readonly List<string> _jobId = [];
+    private readonly List<string> _kind = [];
     private readonly List<string> _taskType = [];
     private readonly List<int> _attempt = [];
     private readonly List<DateTimeOffset> _dueAt = [];
@@ -28,16 +30,18 @@ internal sealed class DueParameters
         if (!plan.IsNew)
         {
             _jobs.Add(plan.JobId);
-            foreach (var keep in plan.Keep)
+            foreach (var (kind, taskType) in plan.Keep)
             {
                 _keepJobs.Add(plan.JobId);
-                _keepTasks.Add(keep);
+                _keepKinds.Add(DueTasks.KindName(kind));
+                _keepTasks.Add(taskType);
             }
         }
 
         foreach (var row in plan.Rows)
         {
             _jobId.Add(plan.JobId);
+            _kind.Add(DueTasks.KindName(row.Kind));
             _taskType.Add(row.TaskType);
             _attempt.Add(row.Attempt);
             _dueAt.Add(row.DueAt);
@@ -59,14 +63,14 @@ internal sealed class DueParameters
     {
         if (_jobs.Count > 0)
         {
-            yield return (DueTasks.DeleteSql(schema), [_jobs.ToArray(), _keepJobs.ToArray(), _keepTasks.ToArray()]);
+            yield return (DueTasks.DeleteSql(schema), [_jobs.ToArray(), _keepJobs.ToArray(), _keepKinds.ToArray(), _keepTasks.ToArray()]);
         }
 
         if (_jobId.Count > 0)
         {
             yield return (DueTasks.UpsertSql(schema),
             [
-                _jobId.ToArray(), _taskType.ToArray(), _attempt.ToArray(), _dueAt.ToArray(), _priority.ToArray(), _queue.ToArray(),
+                _jobId.ToArray(), _kind.ToArray(), _taskType.ToArray(), _attempt.ToArray(), _dueAt.ToArray(), _priority.ToArray(), _queue.ToArray(),
                 _jobType.ToArray(), _maxConcurrency.ToArray(), _lockKey.ToArray(), _leaseUntil.ToArray(), _owner.ToArray(),
             ]);
         }

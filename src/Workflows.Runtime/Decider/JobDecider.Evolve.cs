@@ -13,31 +13,22 @@ public static partial class JobDecider
         {
             JobId = e.JobId,
             Definition = e.Definition,
-            Params = e.Params,
-            Priority = e.Priority,
-            Queue = e.Queue,
+            Request = e.Request,
             Status = JobStatus.Queued,
             CreatedAt = e.At,
-            SubmittedBy = e.SubmittedBy,
-            SubmitterId = e.SubmitterId,
-            DefinitionVersion = e.DefinitionVersion,
-            ScheduledAt = e.ScheduledAt,
-            Description = e.Description,
-            RetryOf = e.RetryOf,
-            RetryRoot = e.RetryRoot,
             ResumeFrom = e.ResumeFrom,
             Carried = e.Carried ?? [],
-            ParentJobId = e.ParentJobId,
-            ForkTask = e.ForkTask,
-            LockKey = e.LockKey,
         },
         TaskCarried e => WithTask(state, e.TaskType, run => run with { Status = TaskRunStatus.Completed, ExitCode = e.ExitCode, StartedAt = e.At, EndedAt = e.At, Outputs = e.Outputs }),
         JobRetried e => state with { RetryIds = state.RetryIds.Add(e.RetryJobId) },
         JobUpdated e => state with
         {
-            Priority = e.Priority ?? state.Priority,
-            Description = e.Description ?? state.Description,
-            ScheduledAt = e.ScheduledAt ?? state.ScheduledAt,
+            Request = state.Request with
+            {
+                Priority = e.Priority ?? state.Request.Priority,
+                Description = e.Description ?? state.Request.Description,
+                ScheduledAt = e.ScheduledAt ?? state.Request.ScheduledAt,
+            },
         },
         JobStarted e => state with { Status = JobStatus.Running, JobAttempt = e.JobAttempt, StartedAt = state.StartedAt ?? e.At },
         TaskScheduled e => WithTask(state, e.TaskType, run => run with

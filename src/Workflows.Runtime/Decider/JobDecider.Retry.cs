@@ -9,14 +9,16 @@ public static partial class JobDecider
     /// revoke); jobs of the host's own callers, which have no token id, compare by name. The one ownership rule: retries
     /// here, and the API's update, cancel and delete.
     /// </summary>
-    /// <param name="submitterId">The id of the token that submitted the job, if any.</param>
-    /// <param name="submittedBy">The name recorded as its submitter.</param>
+    /// <param name="job">What the job's request recorded of its submitter.</param>
     /// <param name="callerId">The caller's token id (null for the host's own callers).</param>
     /// <param name="callerName">The caller's name.</param>
-    public static bool IsSubmitter(string? submitterId, string? submittedBy, string? callerId, string? callerName) =>
-        submitterId is { } owner ? owner == callerId : callerId is null && submittedBy == callerName;
+    public static bool IsSubmitter(JobRequest job, string? callerId, string? callerName)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return job.SubmitterId is { } owner ? owner == callerId : callerId is null && job.SubmittedBy == callerName;
+    }
 
-    private static bool Owns(JobState job, RetryRequest request) => IsSubmitter(job.SubmitterId, job.SubmittedBy, request.RequesterId, request.RequestedBy);
+    private static bool Owns(JobState job, RetryRequest request) => IsSubmitter(job.Request, request.RequesterId, request.RequestedBy);
 
     /// <summary>
     /// A manual retry: a new job with the retried job's definition version and params (overrides and a newer
@@ -42,13 +44,13 @@ public static partial class JobDecider
         var own = Owns(asked, request);
         if (!own && !(request.IsAdmin && request.AsAdmin))
         {
-            var owner = asked.SubmittedBy is { } by ? $"token '{by}'" : "the host itself";
+            var owner = asked.Request.SubmittedBy is { } by ? $"token '{by}'" : "the host itself";
             return Refuse(RetryRefusalReason.NotOwner, request.IsAdmin
                 ? $"Job {asked.JobId} was submitted by {owner}; to retry another's job as an admin, say so explicitly (act as admin)."
                 : $"Job {asked.JobId} was submitted by {owner}; a token may retry only its own jobs. Retrying another's job needs an admin token acting explicitly as admin.");
         }
 
-        var parameters = new Dictionary<string, string>(asked.Params, StringComparer.Ordinal);
+        var parameters = new Dictionary<string, string>(asked.Request.Params, StringComparer.Ordinal);
         var changed = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in request.Params)
         {
@@ -60,7 +62,7 @@ public static partial class JobDecider
             parameters[key] = value;
         }
 
-        var (definition, version) = request.Definition ?? (asked.Definition!, asked.DefinitionVersion);
+        var (definition, version) = request.Definition ?? (asked.Definition!, asked.Request.DefinitionVersion);
         Dictionary<string, string>? resourcesChanged = null;
         foreach (var (taskType, limits) in request.Resources)
         {
@@ -99,21 +101,23 @@ public static partial class JobDecider
         }
 
         var rootId = root.JobId;
-        var newJob = new RequestJob(request.NewJobId, definition, parameters, asked.Priority, asked.Queue)
+        // The retry asks what the retried job asked (its priority, queue, lock, batch parent, …), with the new parameters,
+        // definition and asker; it starts at once.
+        var newJob = new RequestJob(request.NewJobId, definition, asked.Request with
         {
+            Params = parameters,
             SubmittedBy = request.RequestedBy,
             SubmitterId = request.RequesterId,
             DefinitionVersion = version,
-            Description = asked.Description,
+            ScheduledAt = null,
             RetryOf = asked.JobId,
             RetryRoot = rootId,
+        })
+        {
             ResumeFrom = resumeFrom,
             Carried = carried,
-            ParentJobId = asked.ParentJobId,
-            ForkTask = asked.ForkTask,
-            LockKey = asked.LockKey,
         };
-        var retried = new JobRetried(rootId, context.Now, request.NewJobId, asked.JobId, request.RequestedBy, !own, changed, asked.DefinitionVersion, version)
+        var retried = new JobRetried(rootId, context.Now, request.NewJobId, asked.JobId, request.RequestedBy, !own, changed, asked.Request.DefinitionVersion, version)
         {
             ResumeFrom = resumeFrom,
             ResourcesChanged = resourcesChanged,

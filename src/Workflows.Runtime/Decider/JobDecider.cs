@@ -25,20 +25,10 @@ public static partial class JobDecider
         switch (command)
         {
             case RequestJob request when state.Status == JobStatus.None:
-                decision.Emit(new JobRequested(request.JobId, context.Now, request.Definition, request.Params, request.Priority, request.Queue)
+                decision.Emit(new JobRequested(request.JobId, context.Now, request.Definition, request.Request.AsRequest())
                 {
-                    SubmittedBy = request.SubmittedBy,
-                    SubmitterId = request.SubmitterId,
-                    DefinitionVersion = request.DefinitionVersion,
-                    ScheduledAt = request.ScheduledAt,
-                    Description = request.Description,
-                    RetryOf = request.RetryOf,
-                    RetryRoot = request.RetryRoot,
                     ResumeFrom = request.ResumeFrom,
                     Carried = request.Carried,
-                    ParentJobId = request.ParentJobId,
-                    ForkTask = request.ForkTask,
-                    LockKey = request.LockKey,
                 });
                 break;
             case UpdateQueuedJob update when state.Status == JobStatus.Queued && (update.Priority ?? update.Description ?? (object?)update.ScheduledAt) is not null:

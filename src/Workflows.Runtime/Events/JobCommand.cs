@@ -8,46 +8,14 @@ public abstract record JobCommand;
 /// <summary>Submit a job.</summary>
 /// <param name="JobId">The new job's id.</param>
 /// <param name="Definition">The validated definition (version pinned).</param>
-/// <param name="Params">Request parameters.</param>
-/// <param name="Priority">Higher runs first.</param>
-/// <param name="Queue">The named queue.</param>
-public sealed record RequestJob(string JobId, JobDefinition Definition, IReadOnlyDictionary<string, string> Params, int Priority = 0, string Queue = "default") : JobCommand
+/// <param name="Request">What is asked.</param>
+public sealed record RequestJob(string JobId, JobDefinition Definition, JobRequest Request) : JobCommand
 {
-    /// <summary>Who asked (the API token's name); null for jobs submitted in process.</summary>
-    public string? SubmittedBy { get; init; }
-
-    /// <summary>The id of the API token that asked: what owns the job (names can be reused, ids cannot); null for jobs submitted in process or before ids were recorded.</summary>
-    public string? SubmitterId { get; init; }
-
-    /// <summary>The stored definition version the job is pinned to; null for a compiled workflow or an unstored definition.</summary>
-    public int? DefinitionVersion { get; init; }
-
-    /// <summary>Not started before this time; null to start as soon as a worker is free.</summary>
-    public DateTimeOffset? ScheduledAt { get; init; }
-
-    /// <summary>A free-text description.</summary>
-    public string? Description { get; init; }
-
-    /// <summary>For a manual retry: the job the caller asked to retry.</summary>
-    public string? RetryOf { get; init; }
-
-    /// <summary>For a manual retry: the lineage's root.</summary>
-    public string? RetryRoot { get; init; }
-
     /// <summary>For a resumed retry: the task it starts from.</summary>
     public string? ResumeFrom { get; init; }
 
     /// <summary>For a resumed retry: the completed tasks it keeps.</summary>
     public IReadOnlyList<CarriedTask>? Carried { get; init; }
-
-    /// <summary>For a forked (batch child) job: the job that forked it.</summary>
-    public string? ParentJobId { get; init; }
-
-    /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
-    public string? ForkTask { get; init; }
-
-    /// <summary>A queueing lock: at most one job with this key runs at a time (others wait queued).</summary>
-    public string? LockKey { get; init; }
 }
 
 /// <summary>Change a queued job before it starts; a null field is left as it is.</summary>

@@ -7,51 +7,20 @@ namespace Workflows.Runtime;
 /// <param name="At">When it happened.</param>
 public abstract record JobEvent(string JobId, DateTimeOffset At);
 
-/// <summary>A job was submitted: the definition it is pinned to and its parameters.</summary>
+/// <summary>A job was submitted: the definition it is pinned to and what was asked.</summary>
 /// <param name="JobId">The job run.</param>
 /// <param name="At">When.</param>
 /// <param name="Definition">The definition version the job runs.</param>
-/// <param name="Params">Request parameters (template variables).</param>
-/// <param name="Priority">Higher runs first.</param>
-/// <param name="Queue">The named queue.</param>
-public sealed record JobRequested(string JobId, DateTimeOffset At, JobDefinition Definition, IReadOnlyDictionary<string, string> Params, int Priority, string Queue)
+/// <param name="Request">What was asked: parameters, priority, queue, who asked, lineage.</param>
+[System.Text.Json.Serialization.JsonConverter(typeof(JobRequestedJsonConverter))]
+public sealed record JobRequested(string JobId, DateTimeOffset At, JobDefinition Definition, JobRequest Request)
     : JobEvent(JobId, At)
 {
-    /// <summary>Who asked (the API token's name); null for jobs submitted in process.</summary>
-    public string? SubmittedBy { get; init; }
-
-    /// <summary>The id of the API token that asked: what owns the job (names can be reused, ids cannot); null for jobs submitted in process or before ids were recorded.</summary>
-    public string? SubmitterId { get; init; }
-
-    /// <summary>The stored definition version the job is pinned to; null for a compiled workflow or an unstored definition.</summary>
-    public int? DefinitionVersion { get; init; }
-
-    /// <summary>Not started before this time; null to start at once.</summary>
-    public DateTimeOffset? ScheduledAt { get; init; }
-
-    /// <summary>A free-text description.</summary>
-    public string? Description { get; init; }
-
-    /// <summary>For a manual retry: the job the caller asked to retry.</summary>
-    public string? RetryOf { get; init; }
-
-    /// <summary>For a manual retry: the lineage's root (a retry of a retry resolves to it).</summary>
-    public string? RetryRoot { get; init; }
-
     /// <summary>For a resumed retry: the task it starts from (the retried job's failed task).</summary>
     public string? ResumeFrom { get; init; }
 
     /// <summary>For a resumed retry: the retried job's completed tasks, kept with their results (not run again).</summary>
     public IReadOnlyList<CarriedTask>? Carried { get; init; }
-
-    /// <summary>For a forked (batch child) job: the job that forked it.</summary>
-    public string? ParentJobId { get; init; }
-
-    /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
-    public string? ForkTask { get; init; }
-
-    /// <summary>A queueing lock: at most one job with this key runs at a time (others wait queued).</summary>
-    public string? LockKey { get; init; }
 }
 
 /// <summary>A completed task a resumed retry keeps from the job it retried.</summary>

@@ -64,7 +64,7 @@ public sealed class RetryStrategies(IEnumerable<NamedRetryStrategy> strategies, 
         var run = started.Task(report.TaskType);
         var context = new RetryContext(
             state.JobId, state.Definition!.JobType, report.TaskType, report.Attempt, state.JobAttempt, report.ExitCode, preview.ErrorCode,
-            report.ExceptionType, report.OutputTail, run.RetriesUsed.Sum(c => c.Used), run.Priority ?? state.Priority, run.Queue ?? state.Queue, preview);
+            report.ExceptionType, report.OutputTail, run.RetriesUsed.Sum(c => c.Used), run.Priority ?? state.Request.Priority, run.Queue ?? state.Request.Queue, preview);
         RetryStrategyDecision decision;
         try
         {

@@ -15,38 +15,11 @@ public sealed record JobState
     /// <summary>The pinned definition.</summary>
     public JobDefinition? Definition { get; init; }
 
-    /// <summary>Request parameters.</summary>
-    public IReadOnlyDictionary<string, string> Params { get; init; } = ImmutableDictionary<string, string>.Empty;
-
-    /// <summary>Higher runs first.</summary>
-    public int Priority { get; init; }
-
-    /// <summary>The named queue.</summary>
-    public string Queue { get; init; } = "default";
+    /// <summary>What was asked (parameters, priority, queue, who asked, lineage); a queued job's update changes it.</summary>
+    public JobRequest Request { get; init; } = new();
 
     /// <summary>Where the job is.</summary>
     public JobStatus Status { get; init; }
-
-    /// <summary>Who asked (the API token's name); null for jobs submitted in process.</summary>
-    public string? SubmittedBy { get; init; }
-
-    /// <summary>The id of the API token that asked: what owns the job (names can be reused, ids cannot); null for jobs submitted in process or before ids were recorded.</summary>
-    public string? SubmitterId { get; init; }
-
-    /// <summary>The stored definition version the job is pinned to, when it came from the definition store.</summary>
-    public int? DefinitionVersion { get; init; }
-
-    /// <summary>Not started before this time.</summary>
-    public DateTimeOffset? ScheduledAt { get; init; }
-
-    /// <summary>A free-text description.</summary>
-    public string? Description { get; init; }
-
-    /// <summary>For a manual retry: the job the caller asked to retry.</summary>
-    public string? RetryOf { get; init; }
-
-    /// <summary>For a manual retry: the lineage's root.</summary>
-    public string? RetryRoot { get; init; }
 
     /// <summary>For a root: its manual retries, oldest first.</summary>
     public ImmutableList<string> RetryIds { get; init; } = [];
@@ -59,15 +32,6 @@ public sealed record JobState
 
     /// <summary>For a resumed retry: the completed tasks it keeps.</summary>
     public IReadOnlyList<CarriedTask> Carried { get; init; } = [];
-
-    /// <summary>For a forked (batch child) job: the job that forked it.</summary>
-    public string? ParentJobId { get; init; }
-
-    /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
-    public string? ForkTask { get; init; }
-
-    /// <summary>A queueing lock: at most one job with this key runs at a time.</summary>
-    public string? LockKey { get; init; }
 
     /// <summary>The job attempt, from 0; job retries and RESTART_JOB add one.</summary>
     public int JobAttempt { get; init; }
@@ -94,10 +58,10 @@ public sealed record JobState
     public DateTimeOffset? EndedAt { get; init; }
 
     /// <summary>The earliest it may start (<see cref="JobTimes.EarliestStart"/>).</summary>
-    public DateTimeOffset? EarliestStart => JobTimes.EarliestStart(CreatedAt, ScheduledAt);
+    public DateTimeOffset? EarliestStart => JobTimes.EarliestStart(CreatedAt, Request.ScheduledAt);
 
     /// <summary>How long it waited for a worker after it could start (<see cref="JobTimes.QueueTime"/>).</summary>
-    public TimeSpan? QueueTime => JobTimes.QueueTime(CreatedAt, ScheduledAt, StartedAt);
+    public TimeSpan? QueueTime => JobTimes.QueueTime(CreatedAt, Request.ScheduledAt, StartedAt);
 
     /// <summary>True for Completed, Failed and Cancelled.</summary>
     public bool IsFinished => Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
@@ -106,10 +70,10 @@ public sealed record JobState
     public int Succeeded => Tasks.Values.Count(t => t.Status == TaskRunStatus.Completed);
 
     /// <summary>Tasks that failed and fail the job.</summary>
-    public int FailedCount => Tasks.Values.Count(t => t.Status == TaskRunStatus.Failed && !t.Ignored);
+    public int Failed => Tasks.Values.Count(t => t.Status == TaskRunStatus.Failed && !t.Ignored);
 
     /// <summary>Tasks that failed but allow_failure ignores.</summary>
-    public int IgnoredCount => Tasks.Values.Count(t => t.Status == TaskRunStatus.Failed && t.Ignored);
+    public int Ignored => Tasks.Values.Count(t => t.Status == TaskRunStatus.Failed && t.Ignored);
 
     /// <summary>
     /// The task as its current attempt runs: the pinned definition's, with the container limits a retry rule changed

@@ -231,7 +231,7 @@ public sealed class DockerExecutorTests(DockerExecutorFixture fixture, ITestOutp
         var definition = new JobDefinition { JobType = "oom", Tasks = EquatableArray.Create(task) };
         var state = JobState.Initial;
         var now = new DecisionContext(DateTimeOffset.UnixEpoch);
-        foreach (JobCommand command in new JobCommand[] { new RequestJob(_jobId, definition, new Dictionary<string, string>()), new StartJob(), new StartTask(task.TaskType, 1), new ReportTaskResult(task.TaskType, 1, 137) })
+        foreach (JobCommand command in new JobCommand[] { new RequestJob(_jobId, definition, new JobRequest()), new StartJob(), new StartTask(task.TaskType, 1), new ReportTaskResult(task.TaskType, 1, 137) })
         {
             state = JobDecider.Decide(command, state, now).Aggregate(state, JobDecider.Evolve);
         }

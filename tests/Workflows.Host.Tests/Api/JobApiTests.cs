@@ -77,11 +77,13 @@ public sealed class JobApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         Assert.Equal("hello", created.Params["Greeting"]);
 
         var job = await ServedHost.WaitEndedAsync(client, created.Id);
+        var raw = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync($"api/jobs/requests/{created.Id}")).RootElement;
+        Assert.Equal((1, 1, 0), (raw.GetProperty("num_success").GetInt32(), raw.GetProperty("num_error").GetInt32(), raw.GetProperty("num_ignore").GetInt32()));
 
         Assert.Equal(JobStatus.Failed, job.Status);
         Assert.Equal("ERR_THREE", job.ErrorCode);
         Assert.Equal("check", job.FailedTask);
-        Assert.Equal((1, 1, 0), (job.NumSuccess, job.NumError, job.NumIgnore));
+        Assert.Equal((1, 1, 0), (job.Succeeded, job.Failed, job.Ignored));
         Assert.True(job.Retriable);
         Assert.NotNull(job.QueueTime);
         var tasks = job.Tasks!.ToDictionary(t => t.TaskType);
