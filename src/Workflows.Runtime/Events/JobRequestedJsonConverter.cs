@@ -13,23 +13,64 @@ internal sealed class JobRequestedJsonConverter : JsonConverter<JobRequested>
 {
     public override JobRequested Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        using var document = JsonDocument.ParseValue(ref reader);
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
-            throw new JsonException($"A job_requested event is a JSON object, not {root.ValueKind}.");
+            throw new JsonException($"A job_requested event is a JSON object, not {reader.TokenType}.");
         }
 
-        // The request's own fields are read from the same object; the others (id, time, definition) are skipped there.
-        var request = root.Deserialize<JobRequest>(options) ?? new JobRequest();
-        return new JobRequested(
-            Required<string>(root, nameof(JobRequested.JobId), options),
-            Required<DateTimeOffset>(root, nameof(JobRequested.At), options),
-            Required<JobDefinition>(root, nameof(JobRequested.Definition), options),
-            request)
+        // One pass: the event's own fields are read where they stand; the others, the request's, are copied into an
+        // object of their own and read as a JobRequest (a few small values beside the definition).
+        string? jobId = null, resumeFrom = null;
+        DateTimeOffset? at = null;
+        JobDefinition? definition = null;
+        IReadOnlyList<CarriedTask>? carried = null;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var request = new Utf8JsonWriter(buffer))
         {
-            ResumeFrom = Optional<string>(root, nameof(JobRequested.ResumeFrom), options),
-            Carried = Optional<IReadOnlyList<CarriedTask>>(root, nameof(JobRequested.Carried), options),
+            request.WriteStartObject();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString()!;
+                reader.Read();
+                if (Is(name, nameof(JobRequested.JobId), options))
+                {
+                    jobId = reader.GetString();
+                }
+                else if (Is(name, nameof(JobRequested.At), options))
+                {
+                    at = JsonSerializer.Deserialize<DateTimeOffset>(ref reader, options);
+                }
+                else if (Is(name, nameof(JobRequested.Definition), options))
+                {
+                    definition = JsonSerializer.Deserialize<JobDefinition>(ref reader, options);
+                }
+                else if (Is(name, nameof(JobRequested.ResumeFrom), options))
+                {
+                    resumeFrom = reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
+                }
+                else if (Is(name, nameof(JobRequested.Carried), options))
+                {
+                    carried = JsonSerializer.Deserialize<IReadOnlyList<CarriedTask>>(ref reader, options);
+                }
+                else
+                {
+                    request.WritePropertyName(name);
+                    using var value = JsonDocument.ParseValue(ref reader);
+                    value.RootElement.WriteTo(request);
+                }
+            }
+
+            request.WriteEndObject();
+        }
+
+        return new JobRequested(
+            jobId ?? throw Missing(nameof(JobRequested.JobId), options),
+            at ?? throw Missing(nameof(JobRequested.At), options),
+            definition ?? throw Missing(nameof(JobRequested.Definition), options),
+            JsonSerializer.Deserialize<JobRequest>(buffer.WrittenSpan, options) ?? new JobRequest())
+        {
+            ResumeFrom = resumeFrom,
+            Carried = carried,
         };
     }
 
@@ -60,36 +101,10 @@ internal sealed class JobRequestedJsonConverter : JsonConverter<JobRequested>
         JsonSerializer.Serialize(writer, value, options);
     }
 
-    private static T Required<T>(JsonElement root, string name, JsonSerializerOptions options) =>
-        Find(root, name, options) is { } element && element.Deserialize<T>(options) is { } value
-            ? value
-            : throw new JsonException($"A job_requested event has no '{NameOf(name, options)}'.");
+    private static bool Is(string stored, string name, JsonSerializerOptions options) =>
+        string.Equals(stored, NameOf(name, options), options.PropertyNameCaseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
-    private static T? Optional<T>(JsonElement root, string name, JsonSerializerOptions options)
-        where T : class =>
-        Find(root, name, options) is { ValueKind: not JsonValueKind.Null } element ? element.Deserialize<T>(options) : null;
-
-    private static JsonElement? Find(JsonElement root, string name, JsonSerializerOptions options)
-    {
-        var stored = NameOf(name, options);
-        if (root.TryGetProperty(stored, out var element))
-        {
-            return element;
-        }
-
-        if (options.PropertyNameCaseInsensitive)
-        {
-            foreach (var property in root.EnumerateObject())
-            {
-                if (string.Equals(property.Name, stored, StringComparison.OrdinalIgnoreCase))
-                {
-                    return property.Value;
-                }
-            }
-        }
-
-        return null;
-    }
+    private static JsonException Missing(string name, JsonSerializerOptions options) => new($"A job_requested event has no '{NameOf(name, options)}'.");
 
     private static string NameOf(string name, JsonSerializerOptions options) => options.PropertyNamingPolicy?.ConvertName(name) ?? name;
 }
