@@ -119,6 +119,7 @@ internal static class RunCommand
         TaskExited x => $"{x.TaskType}: attempt {x.Attempt} exited {(x.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-")} -> {x.Action}{(x.ErrorCode is { } c ? " (" + c + ")" : string.Empty)}",
         TaskFailed f => $"{f.TaskType}: failed {f.ErrorCode}{(f.Ignored ? " (ignored: allow_failure)" : string.Empty)}",
         JobRetryScheduled r => $"job retry {r.JobAttempt} from '{r.FromTask}'{(r.FullRestart ? " (full restart)" : string.Empty)} at +{(r.DueAt - r.At).TotalSeconds:0.#}s",
+        JobPaused p => $"job PAUSED by '{p.TaskType}' (PAUSE_JOB), resumes at +{(p.ResumeAt - p.At).TotalSeconds:0.#}s",
         JobCompleted => "job COMPLETED",
         JobFailed f => $"job FAILED {f.ErrorCode}{(f.TaskType is { } t ? " at '" + t + "'" : string.Empty)}",
         JobCancelled => "job CANCELLED",

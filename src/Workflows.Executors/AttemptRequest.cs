@@ -25,4 +25,16 @@ public sealed record AttemptRequest(
 
     /// <summary>The job context: the outputs of the tasks that ran before this attempt (later ones winning).</summary>
     public IReadOnlyDictionary<string, string> Context { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The <c>JobRetry</c> template variable: formicary's one <c>retried</c> counter, job retries and pauses (the
+    /// runtime's <c>JobState.JobRetry</c>); <see cref="JobAttempt"/> unless set.
+    /// </summary>
+    public int JobRetry
+    {
+        get => _jobRetry ?? JobAttempt;
+        init => _jobRetry = value;
+    }
+
+    private readonly int? _jobRetry;
 }

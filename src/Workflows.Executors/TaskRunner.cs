@@ -156,7 +156,7 @@ public sealed class TaskRunner(TaskExecutors executors, TimeProvider time)
         var now = time.GetUtcNow();
         variables["JobID"] = request.JobId;
         variables["JobType"] = request.Definition.JobType;
-        variables["JobRetry"] = Text(request.JobAttempt);
+        variables["JobRetry"] = Text(request.JobRetry);
         variables["JobElapsedSecs"] = Text((long)Math.Max(0, (now - (request.JobStartedAt ?? now)).TotalSeconds));
         variables["TaskType"] = request.Task.TaskType;
         variables["TaskRetry"] = Text(request.Attempt - 1);

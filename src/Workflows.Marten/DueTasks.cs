@@ -90,8 +90,11 @@ internal static class DueTasks
         return table;
     }
 
-    /// <summary>The rows a job's state asks for: every task attempt that is scheduled, polling or running.</summary>
-    public static IEnumerable<TaskRun> Active(JobState state) => state.IsFinished
+    /// <summary>
+    /// The rows a job's state asks for: every task attempt that is scheduled, polling or running; none while an operator
+    /// holds the job paused (its attempts keep their due times in its state, and get their rows back when it resumes).
+    /// </summary>
+    public static IEnumerable<TaskRun> Active(JobState state) => state.IsFinished || state.IsHeld
         ? []
         : state.Tasks.Values.Where(t => t.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing or TaskRunStatus.Started);
 

@@ -46,6 +46,15 @@ public sealed record JobView : JobRequest
     /// <summary>The job attempt, from 0.</summary>
     public int JobAttempt { get; init; }
 
+    /// <summary>Pauses so far (PAUSE_JOB and operators'); with <see cref="JobAttempt"/> they make the <c>JobRetry</c> template variable.</summary>
+    public int Pauses { get; init; }
+
+    /// <summary>Who paused the job, while an operator's pause holds it (it waits for a resume).</summary>
+    public string? PausedBy { get; init; }
+
+    /// <summary>Who asked to pause the job while its task runs: it pauses when that attempt ends.</summary>
+    public string? PauseRequestedBy { get; init; }
+
     /// <summary>Tasks that completed.</summary>
     public int Succeeded { get; init; }
 
@@ -88,6 +97,9 @@ public sealed record JobView : JobRequest
         CancelReason = state.CancelReason,
         RetainUntil = RetainUntilOf(state),
         JobAttempt = state.JobAttempt,
+        Pauses = state.Pauses,
+        PausedBy = state.IsHeld ? state.PausedBy : null,
+        PauseRequestedBy = state.Status == JobStatus.Running ? state.PauseRequestedBy : null,
         Succeeded = state.Succeeded,
         Failed = state.Failed,
         Ignored = state.Ignored,

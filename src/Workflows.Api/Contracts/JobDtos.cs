@@ -62,7 +62,7 @@ public sealed record JobDto
     /// <summary>The job type.</summary>
     public string JobType { get; init; } = string.Empty;
 
-    /// <summary>queued, running, paused (polling), ending (running cleanup), cancelling, completed, failed or cancelled.</summary>
+    /// <summary>queued, running, paused (by PAUSE_JOB, or by an operator: see <c>paused_by</c>), ending (running cleanup), cancelling, completed, failed or cancelled.</summary>
     public JobStatus Status { get; init; }
 
     /// <summary>Higher runs first.</summary>
@@ -85,6 +85,15 @@ public sealed record JobDto
 
     /// <summary>The job attempt, from 0 (job retries and RESTART_JOB add one).</summary>
     public int JobAttempt { get; init; }
+
+    /// <summary>Pauses so far (PAUSE_JOB and operators'); <c>job_attempt</c> plus <c>pauses</c> is the <c>JobRetry</c> template variable.</summary>
+    public int Pauses { get; init; }
+
+    /// <summary>Who paused the job, while an operator's pause holds it: it waits for <c>POST …/{id}/resume</c>.</summary>
+    public string? PausedBy { get; init; }
+
+    /// <summary>Who asked to pause the job while its task runs: it pauses when that attempt ends.</summary>
+    public string? PauseRequestedBy { get; init; }
 
     /// <summary>Tasks that completed (<c>num_success</c>, as before: the Job API's numSuccess in this API's snake case).</summary>
     [JsonPropertyName("num_success")]

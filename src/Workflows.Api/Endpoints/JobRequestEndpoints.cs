@@ -15,13 +15,14 @@ namespace Workflows.Api.Endpoints;
 
 /// <summary>
 /// <c>/api/jobs/requests</c> (and the seeds' <c>/jobs/requests</c>): submit, list, get, update a queued job, delete a
-/// finished one, cancel, events, logs, artifacts.
+/// finished one, cancel, pause and resume, events, logs, artifacts.
 /// </summary>
 internal static class JobRequestEndpoints
 {
     public static void Map(RouteGroupBuilder group, string prefix)
     {
         MapRetries(group);
+        PauseEndpoints.Map(group);
         group.MapPost("", async (HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
         {
             var body = await RequestBodies.ReadJsonAsync<JobRequestBody>(context.Request, options.Value.MaxBodyBytes);

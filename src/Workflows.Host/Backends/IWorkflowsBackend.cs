@@ -26,6 +26,10 @@ internal interface IWorkflowsBackend : IAsyncDisposable
 
     Task<ApiResult<JobDto>> CancelJobAsync(string id, CancellationToken cancellationToken);
 
+    Task<ApiResult<JobDto>> PauseJobAsync(string id, CancellationToken cancellationToken);
+
+    Task<ApiResult<JobDto>> ResumeJobAsync(string id, CancellationToken cancellationToken);
+
     Task<ApiResult<IReadOnlyList<EventDto>>> EventsAsync(string id, CancellationToken cancellationToken);
 
     Task<ApiResult<IReadOnlyList<LogLineDto>>> LogsAsync(string id, string? taskType, CancellationToken cancellationToken);

@@ -59,6 +59,12 @@ internal sealed class LocalBackend : IWorkflowsBackend
     public Task<ApiResult<JobDto>> CancelJobAsync(string id, CancellationToken cancellationToken) =>
         Ready(() => _operations.CancelJobAsync(_caller, id, cancellationToken));
 
+    public Task<ApiResult<JobDto>> PauseJobAsync(string id, CancellationToken cancellationToken) =>
+        Ready(() => _operations.PauseJobAsync(_caller, id, cancellationToken));
+
+    public Task<ApiResult<JobDto>> ResumeJobAsync(string id, CancellationToken cancellationToken) =>
+        Ready(() => _operations.ResumeJobAsync(_caller, id, cancellationToken));
+
     public Task<ApiResult<IReadOnlyList<EventDto>>> EventsAsync(string id, CancellationToken cancellationToken) =>
         Ready(() => _operations.EventsAsync(id, cancellationToken));
 

@@ -55,6 +55,12 @@ internal sealed class RemoteBackend : IWorkflowsBackend
     public Task<ApiResult<JobDto>> CancelJobAsync(string id, CancellationToken cancellationToken) =>
         SendAsync<JobDto>(HttpMethod.Post, $"api/jobs/requests/{Uri.EscapeDataString(id)}/cancel", null, cancellationToken);
 
+    public Task<ApiResult<JobDto>> PauseJobAsync(string id, CancellationToken cancellationToken) =>
+        SendAsync<JobDto>(HttpMethod.Post, $"api/jobs/requests/{Uri.EscapeDataString(id)}/pause", null, cancellationToken);
+
+    public Task<ApiResult<JobDto>> ResumeJobAsync(string id, CancellationToken cancellationToken) =>
+        SendAsync<JobDto>(HttpMethod.Post, $"api/jobs/requests/{Uri.EscapeDataString(id)}/resume", null, cancellationToken);
+
     public Task<ApiResult<IReadOnlyList<EventDto>>> EventsAsync(string id, CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<EventDto>>(HttpMethod.Get, $"api/jobs/requests/{Uri.EscapeDataString(id)}/events", null, cancellationToken);
 

@@ -7,12 +7,12 @@ using Workflows.Runtime;
 
 namespace Workflows.Host.Commands;
 
-/// <summary><c>workflows jobs list|show|events|logs|cancel</c>.</summary>
+/// <summary><c>workflows jobs list|show|events|logs|retry|lineage|cancel|pause|resume</c>.</summary>
 internal static class JobsCommand
 {
     public static Command Create(BackendOptions backend, TextWriter output, TextWriter error)
     {
-        var jobs = new Command("jobs", "List and inspect jobs, read their events and logs, cancel them.");
+        var jobs = new Command("jobs", "List and inspect jobs, read their events and logs, cancel, pause and resume them.");
 
         var status = new Option<string?>("--status") { Description = "Only jobs in this state (queued, running, completed, failed, cancelled, …)." };
         var type = new Option<string?>("--type") { Description = "Only jobs of this job type." };
@@ -53,7 +53,15 @@ internal static class JobsCommand
 
             var job = result.Value!;
             output.WriteLine($"job {job.Id} ({job.JobType}{(job.DefinitionVersion is { } v ? " v" + v.ToString(CultureInfo.InvariantCulture) : string.Empty)}): {Printer.State(job.Status)}{(job.ErrorCode is { } code ? " " + code : string.Empty)}");
-            output.WriteLine($"  tasks succeeded {job.Succeeded}, failed {job.Failed}, ignored {job.Ignored}; job attempt {job.JobAttempt + 1}; retriable {(job.Retriable == true ? "yes" : "no")}");
+            output.WriteLine($"  tasks succeeded {job.Succeeded}, failed {job.Failed}, ignored {job.Ignored}; job attempt {job.JobAttempt + 1}{(job.Pauses > 0 ? $"; paused {job.Pauses} time{(job.Pauses == 1 ? string.Empty : "s")}" : string.Empty)}; retriable {(job.Retriable == true ? "yes" : "no")}");
+            if (job.PausedBy is { } pausedBy)
+            {
+                output.WriteLine($"  paused by {pausedBy}: it waits for `workflows jobs resume {job.Id}`");
+            }
+            else if (job.PauseRequestedBy is { } askedBy)
+            {
+                output.WriteLine($"  {askedBy} asked to pause it: it pauses when its running task ends");
+            }
             if (job.RetryRoot is { } root)
             {
                 output.WriteLine($"  retry of {job.RetryOf} (root {root})");
@@ -192,6 +200,32 @@ internal static class JobsCommand
         jobs.Subcommands.Add(WithId("cancel", "Cancel a job: running tasks are stopped and its cleanup tasks run.", backend, error, async (api, id, ct) =>
         {
             var result = await api.CancelJobAsync(id, ct);
+            if (!result.IsSuccess)
+            {
+                return Printer.Fail(result, error);
+            }
+
+            output.WriteLine($"job {id} {Printer.State(result.Value!.Status)}");
+            return 0;
+        }));
+
+        jobs.Subcommands.Add(WithId("pause", "Pause a running job until it is resumed (its running task finishes first).", backend, error, async (api, id, ct) =>
+        {
+            var result = await api.PauseJobAsync(id, ct);
+            if (!result.IsSuccess)
+            {
+                return Printer.Fail(result, error);
+            }
+
+            output.WriteLine(result.Value!.PauseRequestedBy is not null
+                ? $"job {id} {Printer.State(result.Value.Status)}: pauses when its running task ends"
+                : $"job {id} {Printer.State(result.Value.Status)}");
+            return 0;
+        }));
+
+        jobs.Subcommands.Add(WithId("resume", "Resume a paused job where it stopped.", backend, error, async (api, id, ct) =>
+        {
+            var result = await api.ResumeJobAsync(id, ct);
             if (!result.IsSuccess)
             {
                 return Printer.Fail(result, error);

@@ -21,7 +21,8 @@ internal static class JobFollower
             return await LiveAsync(backend, id, error, cancellationToken).ConfigureAwait(false);
         }
 
-        var printed = new HashSet<(string Task, int JobAttempt, int Attempt)>();
+        // A resumed attempt (after a pause) keeps its number: each run is told apart by when it ended.
+        var printed = new HashSet<(string Task, int JobAttempt, int Attempt, DateTimeOffset EndedAt)>();
         var lastStatus = JobStatus.None;
         while (true)
         {
@@ -35,7 +36,7 @@ internal static class JobFollower
             var job = result.Value!;
             foreach (var task in job.Tasks ?? [])
             {
-                foreach (var attempt in task.Attempts.Where(a => printed.Add((task.TaskType, a.JobAttempt, a.Attempt))))
+                foreach (var attempt in task.Attempts.Where(a => printed.Add((task.TaskType, a.JobAttempt, a.Attempt, a.EndedAt))))
                 {
                     output.WriteLine($"  {task.TaskType}: attempt {attempt.Attempt}{(attempt.JobAttempt > 0 ? $" (job attempt {attempt.JobAttempt + 1})" : string.Empty)} exited {Printer.Code(attempt.ExitCode)} -> {attempt.Action}{(attempt.ErrorCode is { } c && c != attempt.Action ? " (" + c + ")" : string.Empty)}");
                 }

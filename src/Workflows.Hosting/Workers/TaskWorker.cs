@@ -164,8 +164,11 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         var activity = WorkflowsTelemetry.StartAttempt(claim.JobId, state.Definition!.JobType, claim.TaskType, claim.Attempt);
         var began = System.Diagnostics.Stopwatch.GetTimestamp();
         var configs = Configs is null ? AttemptConfigs.Empty : await Configs.ForAttemptAsync(state.Definition!.JobType, cancellationToken).ConfigureAwait(false);
-        var request = new AttemptRequest(claim.JobId, state.Definition!, state.Request.Params, task, claim.Attempt, state.JobAttempt, state.StartedAt) { Configs = configs, Context = state.Context() };
-        var log = await logs.OpenAsync(claim.JobId, claim.TaskType, claim.Attempt, configs.SecretValues, resume: takenOver, cancellationToken).ConfigureAwait(false);
+        var request = new AttemptRequest(claim.JobId, state.Definition!, state.Request.Params, task, claim.Attempt, state.JobAttempt, state.StartedAt) { Configs = configs, Context = state.Context(), JobRetry = state.JobRetry };
+        // A poll or a resume after a pause runs the same attempt again: its log goes on after the earlier runs' lines
+        // (from line 0 they would collide with them and be dropped), as a taken-over attempt's does.
+        var again = takenOver || state.Task(claim.TaskType).Reason is ScheduleReason.Poll or ScheduleReason.Resume;
+        var log = await logs.OpenAsync(claim.JobId, claim.TaskType, claim.Attempt, configs.SecretValues, resume: again, cancellationToken).ConfigureAwait(false);
         DateTimeOffset endedAt;
         try
         {

@@ -73,7 +73,17 @@ public static partial class JobDecider
                 ? ImmutableDictionary<string, TaskRun>.Empty
                 : state.Tasks.Where(t => t.Value.Status == TaskRunStatus.Completed).ToImmutableDictionary(),
         },
-        JobPaused => state with { Status = JobStatus.Paused },
+        JobPaused => state with { Status = JobStatus.Paused, Pauses = state.Pauses + 1 },
+        JobPauseRequested e => state with { PauseRequestedBy = e.By },
+        JobPausedByOperator e => state with
+        {
+            Status = JobStatus.Paused,
+            PausedBy = e.By,
+            PauseRequestedBy = null,
+            // Holding a job that PAUSE_JOB paused is the same pause: it counts once.
+            Pauses = state.Status == JobStatus.Paused ? state.Pauses : state.Pauses + 1,
+        },
+        JobResumed => state with { Status = state.Status == JobStatus.Paused ? JobStatus.Running : state.Status, PausedBy = null, PauseRequestedBy = null },
         JobCancellationRequested => state with { Status = JobStatus.Cancelling },
         JobEnding e => state with
         {

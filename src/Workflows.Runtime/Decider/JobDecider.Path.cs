@@ -21,11 +21,14 @@ public static partial class JobDecider
         decision.Emit(new JobCompleted(decision.JobId, decision.Now));
     }
 
-    /// <summary>The path ended in failure: a job retry resumes at the failed task while retries remain; else the job fails.</summary>
+    /// <summary>
+    /// The path ended in failure: a job retry resumes at the failed task while retries remain (pauses use them up, as
+    /// formicary's one <c>retried</c> counter does: <see cref="JobState.JobRetry"/>); else the job fails.
+    /// </summary>
     private static void FailPath(Decision decision, string errorCode, string taskType)
     {
         var definition = decision.Definition;
-        if (decision.State.JobAttempt < definition.Retry)
+        if (decision.State.JobRetry < definition.Retry)
         {
             var next = decision.State.JobAttempt + 1;
             var hard = definition.HardResetAfterRetries > 0 && next % (definition.HardResetAfterRetries + 1) == 0;

@@ -221,7 +221,7 @@ public static partial class JobDecider
                 decision.Schedule(task.TaskType, result.Attempt, decision.Now + poll, ScheduleReason.Poll);
                 break;
             case ExitActionKind.PauseJob:
-                var resumeAt = decision.Now + (decision.Definition.PauseTime ?? TimeSpan.FromSeconds(30));
+                var resumeAt = decision.Now + PauseTime(decision);
                 decision.Emit(new JobPaused(decision.JobId, decision.Now, task.TaskType, resumeAt));
                 decision.Schedule(task.TaskType, result.Attempt, resumeAt, ScheduleReason.Resume);
                 break;
@@ -230,7 +230,7 @@ public static partial class JobDecider
                 End(decision, JobEnd.Failed, ErrorCodes.Fatal, task.TaskType);
                 break;
             case ExitActionKind.RestartJob:
-                if (decision.State.JobAttempt < decision.Definition.Retry)
+                if (decision.State.JobRetry < decision.Definition.Retry)
                 {
                     RetryJob(decision, decision.Definition.Tasks[0].TaskType, fullRestart: true);
                 }

@@ -48,6 +48,7 @@ public static partial class JobDecider
                 break;
             case ReportTaskResult result when IsCurrent(state, result):
                 OnTaskResult(decision, result);
+                HoldIfAsked(decision);
                 break;
             case CancelJob cancel when state.Status == JobStatus.Queued:
                 decision.Emit(new JobCancelled(state.JobId, context.Now) { Reason = cancel.Reason });
@@ -66,14 +67,21 @@ public static partial class JobDecider
             case JobTimedOut when state.Status is JobStatus.Running or JobStatus.Paused:
                 End(decision, JobEnd.Failed, ErrorCodes.JobTimedOut, null);
                 break;
+            case PauseRunningJob pause when CanPause(state) is null:
+                Pause(decision, pause);
+                break;
+            case ResumePausedJob resume when CanResume(state) is null:
+                Resume(decision, resume);
+                break;
         }
 
         return decision.Events;
     }
 
-    /// <summary>A scheduled attempt may start while the job runs; once it is ending, only its cleanup tasks may.</summary>
+    /// <summary>A scheduled attempt may start while the job runs (not while an operator holds it paused); once it is ending, only its cleanup tasks may.</summary>
     private static bool CanStart(JobState state, StartTask start) =>
-        state.Tasks.TryGetValue(start.TaskType, out var run)
+        !state.IsHeld
+        && state.Tasks.TryGetValue(start.TaskType, out var run)
         && run.Attempt == start.Attempt
         && run.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing
         && (state.Status is JobStatus.Running or JobStatus.Paused || (state.Status == JobStatus.Ending && run.Reason == ScheduleReason.Cleanup));

@@ -36,6 +36,24 @@ public sealed record JobState
     /// <summary>The job attempt, from 0; job retries and RESTART_JOB add one.</summary>
     public int JobAttempt { get; init; }
 
+    /// <summary>Pauses so far (PAUSE_JOB and operators'); with <see cref="JobAttempt"/> they make <see cref="JobRetry"/>.</summary>
+    public int Pauses { get; init; }
+
+    /// <summary>
+    /// formicary's one <c>retried</c> counter, the <c>JobRetry</c> template variable: job retries, RESTART_JOB and pauses.
+    /// Job retries are allowed while it is below the definition's <c>retry</c>, so pauses use up job retries.
+    /// </summary>
+    public int JobRetry => JobAttempt + Pauses;
+
+    /// <summary>Who paused the job, when an operator did: it waits for a resume (see <see cref="IsHeld"/>).</summary>
+    public string? PausedBy { get; init; }
+
+    /// <summary>Who asked to pause the job while a task ran: it pauses when that attempt ends.</summary>
+    public string? PauseRequestedBy { get; init; }
+
+    /// <summary>True while an operator's pause holds the job: no attempt starts until it is resumed (a PAUSE_JOB pause resumes by itself).</summary>
+    public bool IsHeld => Status == JobStatus.Paused && PausedBy is not null;
+
     /// <summary>Each task's state in the current attempt, by name.</summary>
     public ImmutableDictionary<string, TaskRun> Tasks { get; init; } = ImmutableDictionary<string, TaskRun>.Empty;
 

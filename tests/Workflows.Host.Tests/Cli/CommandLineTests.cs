@@ -267,7 +267,7 @@ public sealed class CommandLineTests : IAsyncLifetime
     }
 
     /// <summary>The served host prints `workflows: listening on URL` once it listens (bounded wait).</summary>
-    private static async Task<string> ReadAddressAsync(Process server, string prefix = "workflows: listening on ")
+    internal static async Task<string> ReadAddressAsync(Process server, string prefix = "workflows: listening on ")
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         while (await server.StandardOutput.ReadLineAsync(limit.Token) is { } line)
