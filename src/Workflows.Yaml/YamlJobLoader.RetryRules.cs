@@ -46,6 +46,8 @@ public static partial class YamlJobLoader
                     "retry" => IsUnlimited(v) ? rule with { UnlimitedRetries = true } : rule with { Retry = context.Int(v, inner, k) ?? 0 },
                     "delay_between_retries" => rule with { DelayBetweenRetries = context.Duration(v, inner, k) },
                     "retry_backoff_policy" => rule with { Backoff = ReadBackoff(v, inner, k, context) },
+                    "linear_wait" => rule with { Backoff = Wait(BackoffPolicy.LinearWait, context.Duration(v, inner, k)) },
+                    "exponential_wait" => rule with { Backoff = Wait(BackoffPolicy.ExponentialWait, context.Duration(v, inner, k)) },
                     "memory_factor" => rule with { MemoryFactor = context.Double(v, inner, k) },
                     "memory_limit" => rule with { MemoryLimit = context.String(v, inner, k) },
                     _ => rule with { CpuLimit = context.String(v, inner, k) },

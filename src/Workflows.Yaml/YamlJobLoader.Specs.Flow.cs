@@ -182,6 +182,9 @@ public static partial class YamlJobLoader
         return spec;
     }
 
+    /// <summary>Procrastinate's <c>linear_wait</c> or <c>exponential_wait</c> (a Workflows extension), when its duration reads.</summary>
+    private static BackoffPolicy? Wait(Func<TimeSpan, BackoffPolicy> shape, TimeSpan? wait) => wait is { } value ? shape(value) : null;
+
     /// <summary><c>retry_backoff_policy</c>: factor 2 and no cap unless written (as the C# DSL's defaults).</summary>
     private static BackoffPolicy? ReadBackoff(YamlNode value, Scope scope, string key, LoadContext context)
     {
