@@ -143,6 +143,47 @@ public sealed class RetryTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         await ServedHost.WaitEndedAsync(client, r5.RetryId!);
     }
 
+    /// <summary>
+    /// The Job API seed: "A job can go to 'completed' state even though there are errors as some of the records in the
+    /// flow might have failed. In that event, failed records can be retried." Over HTTP, on the real store: the job
+    /// completed with a failed allow_failure task is retriable, and its retry runs that task only.
+    /// </summary>
+    [Fact]
+    public async Task A_job_that_completed_with_errors_is_retried_for_its_failed_task_only()
+    {
+        using var client = Host.Client(Host.UserToken);
+        (await client.PostAsync("api/jobs/definitions", ServedHost.Yaml("""
+            job_type: api-records
+            required_params: [Code]
+            tasks:
+            - task_type: extract
+              method: SHELL
+              script: [echo extracted]
+              on_completed: load
+            - task_type: load
+              method: SHELL
+              allow_failure: true
+              script: ["exit {{.Code}}"]
+              on_completed: report
+            - task_type: report
+              method: SHELL
+              script: [echo reported]
+            """))).Dispose();
+        using var submit = await client.PostAsync("api/jobs/requests", ServedHost.Json("""{"job_type": "api-records", "params": {"Code": "3"}}"""));
+        var root = (await ServedHost.ReadAsync<JobDto>(submit)).Id;
+        var ended = await ServedHost.WaitEndedAsync(client, root);
+        Assert.Equal((JobStatus.Completed, 2, 1), (ended.Status, ended.Succeeded, ended.Ignored));
+        Assert.True((await ServedHost.ReadAsync<JobDto>(await client.GetAsync($"api/jobs/requests/{root}"))).Retriable);
+
+        var retry = await RetryAsync(client, $"api/jobs/requests/{root}/retry", """{"params": {"Code": "0"}}""");
+        var done = await ServedHost.WaitEndedAsync(client, retry.Id);
+        Assert.Equal((JobStatus.Completed, 3, 0), (done.Status, done.Succeeded, done.Ignored));
+        var attempts = done.Tasks!.ToDictionary(t => t.TaskType, t => t.Attempts.Count);
+        Assert.Equal(new Dictionary<string, int> { ["extract"] = 0, ["load"] = 1, ["report"] = 0 }, attempts); // only the failed task ran
+        var lineage = await ServedHost.ReadAsync<LineageDto>(await client.GetAsync($"api/jobs/requests/{root}/lineage"));
+        Assert.Equal("load", lineage.Jobs[1].ResumedFrom);
+    }
+
     [Fact]
     public async Task Concurrent_retries_of_one_root_from_many_clients_create_exactly_one_job()
     {
