@@ -97,6 +97,19 @@ public class RetryDelayTests
         }
     }
 
+    /// <summary>The <see cref="IRetryStrategy"/> helpers: the failed attempt n retries after n × 5 s, or 5ⁿ s.</summary>
+    [Theory]
+    [InlineData(1, 5, 5)]
+    [InlineData(2, 10, 25)]
+    [InlineData(3, 15, 125)]
+    public void A_strategy_answers_with_linear_or_exponential_wait_for_the_failed_attempt(int attempt, int linear, int exponential)
+    {
+        var context = new RetryContext("job-1", "feed", "fetch", attempt, 0, 1, "ERR_TASK_EXECUTE", null, null, attempt - 1, 0, "default", RetryStrategyDecision.Stop());
+        var five = TimeSpan.FromSeconds(5);
+        Assert.Equal((true, TimeSpan.FromSeconds(linear)), RetryStrategyDecision.RetryAfterLinearWait(five, context) is var l ? (l.Retry, l.RetryIn!.Value) : default);
+        Assert.Equal((true, TimeSpan.FromSeconds(exponential), 3), RetryStrategyDecision.RetryAfterExponentialWait(five, context, priority: 3) is var e ? (e.Retry, e.RetryIn!.Value, e.Priority!.Value) : default);
+    }
+
     [Fact]
     public void Polls_never_spin_when_no_delay_is_set()
     {
