@@ -84,7 +84,7 @@ public static partial class JobDecider
         {
             // From the task that failed the job, else (completed with errors) the first task whose failure was
             // ignored, else (cancelled) the first task that did not complete. A completed job is always retried for its
-            // failed tasks only: the path skips the carried tasks (Advance).
+            // failed tasks only: the path passes the carried tasks (PastCarried).
             resumeFrom = asked.FailedTask
                 ?? asked.Definition!.Tasks.Select(t => asked.Task(t.TaskType)).Where(t => t.Status == TaskRunStatus.Failed && t.Ignored)
                     .OrderBy(t => t.EndedAt).Select(t => t.TaskType).FirstOrDefault()
