@@ -17,6 +17,11 @@ public static partial class YamlJobLoader
                 context.Report(WorkflowDiagnostics.NotRunYet, scope, key, keyNode, scope.Subject, key, reason);
             }
 
+            if (SecondWait(key, job.Backoff, keyNode, scope, context))
+            {
+                continue;
+            }
+
             job = key switch
             {
                 "job_type" => job with { JobType = context.String(value, scope, key) ?? string.Empty },

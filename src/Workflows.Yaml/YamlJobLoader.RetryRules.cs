@@ -34,8 +34,13 @@ public static partial class YamlJobLoader
 
             var inner = scope.Nested(key, i);
             var rule = new RetryRule();
-            foreach (var (k, _, v) in context.Entries(map, inner, KnownKeys.RetryRule))
+            foreach (var (k, kn, v) in context.Entries(map, inner, KnownKeys.RetryRule))
             {
+                if (SecondWait(k, rule.Backoff, kn, inner, context))
+                {
+                    continue;
+                }
+
                 rule = k switch
                 {
                     "exit_codes" => rule with { ExitCodes = Ints(v, inner, k, context) },

@@ -46,6 +46,11 @@ public static partial class YamlJobLoader
                 continue;
             }
 
+            if (SecondWait(key, task.Backoff, keyNode, scope, context))
+            {
+                continue;
+            }
+
             task = key switch
             {
                 "task_type" => task with { TaskType = context.String(value, scope, key) ?? string.Empty },

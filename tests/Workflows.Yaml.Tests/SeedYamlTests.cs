@@ -116,6 +116,28 @@ public class SeedYamlTests
         Assert.Equal((WorkflowDiagnostics.InvalidBackoffId, 18), (problem.Id, problem.Line));
     }
 
+    /// <summary>Two waits in one place would drop one in silence: WF4012 at the second, and the first is loaded.</summary>
+    [Fact]
+    public void Two_retry_waits_in_one_place_keep_the_first_and_report_the_second()
+    {
+        const string Yaml = """
+            job_type: feed
+            tasks:
+            - task_type: fetch
+              method: SHELL
+              script: [./fetch.sh]
+              retry: 3
+              linear_wait: 5s
+              exponential_wait: 5s
+            """;
+        var result = YamlJobLoader.Load(Yaml, "feed.yaml");
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(
+            "feed.yaml(8,3): error WF4012: Task 'fetch' has both 'linear_wait' and 'exponential_wait', which each set how the wait grows between retries. Keep one: only 'linear_wait', written first, is loaded.",
+            problem.ToString());
+        Assert.Equal(BackoffPolicy.LinearWait(TimeSpan.FromSeconds(5)), result.Definition!.Tasks[0].Backoff);
+    }
+
     [Fact]
     public void Seed_warnings_are_located_on_their_yaml_lines()
     {
