@@ -155,10 +155,11 @@ namespace Workflows.Templates
 
             var template = Template.Parse(text);
             var names = new NameCollector();
+            var unclosed = template.HasErrors ? null : Unclosed(text);
             var result = template.HasErrors
                 ? (string.Join("; ", template.Messages.Select(m => m.Message)), names)
-                : ((string?)null, names);
-            if (!template.HasErrors)
+                : (unclosed, names);
+            if (!template.HasErrors && unclosed is null)
             {
                 names.Visit(template.Page);
             }
@@ -170,6 +171,30 @@ namespace Workflows.Templates
 
             ParseCache[text] = result;
             return result;
+        }
+
+        /// <summary>
+        /// A <c>{{</c> never closed by <c>}}</c>: Scriban lets the end of the text close a code block, so
+        /// <c>exit {{ Random 0 3 </c> parses, yet it is a typo the YAML side (Go templates) rejects; both report WF3001.
+        /// </summary>
+        private static string? Unclosed(string text)
+        {
+            Scriban.Parsing.TextPosition? open = null;
+            foreach (var token in new Scriban.Parsing.Lexer(text))
+            {
+                if (token.Type == Scriban.Parsing.TokenType.CodeEnter)
+                {
+                    open = token.Start;
+                }
+                else if (token.Type == Scriban.Parsing.TokenType.CodeExit)
+                {
+                    open = null;
+                }
+            }
+
+            return open is { } at
+                ? $"the '{{{{' at column {at.Column + 1} has no closing '}}}}': '{text.Substring(at.Offset)}'"
+                : null;
         }
 
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string?, NameCollector)> ParseCache =

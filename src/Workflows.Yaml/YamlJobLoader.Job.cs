@@ -17,6 +17,11 @@ public static partial class YamlJobLoader
                 context.Report(WorkflowDiagnostics.NotRunYet, scope, key, keyNode, scope.Subject, key, reason);
             }
 
+            if (SecondWait(key, job.Backoff, keyNode, scope, context))
+            {
+                continue;
+            }
+
             job = key switch
             {
                 "job_type" => job with { JobType = context.String(value, scope, key) ?? string.Empty },
@@ -29,6 +34,8 @@ public static partial class YamlJobLoader
                 "retry" => job with { Retry = context.Int(value, scope, key) ?? 0 },
                 "delay_between_retries" => job with { DelayBetweenRetries = context.Duration(value, scope, key) },
                 "retry_backoff_policy" => job with { Backoff = ReadBackoff(value, scope, key, context) },
+                "linear_wait" => job with { Backoff = Wait(BackoffPolicy.LinearWait, context.Duration(value, scope, key)) },
+                "exponential_wait" => job with { Backoff = Wait(BackoffPolicy.ExponentialWait, context.Duration(value, scope, key)) },
                 "hard_reset_after_retries" => job with { HardResetAfterRetries = context.Int(value, scope, key) ?? 0 },
                 "pause_time" => job with { PauseTime = context.Duration(value, scope, key) },
                 "max_concurrency" => job with { MaxConcurrency = context.Int(value, scope, key) },

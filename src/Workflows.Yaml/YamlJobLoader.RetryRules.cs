@@ -34,8 +34,13 @@ public static partial class YamlJobLoader
 
             var inner = scope.Nested(key, i);
             var rule = new RetryRule();
-            foreach (var (k, _, v) in context.Entries(map, inner, KnownKeys.RetryRule))
+            foreach (var (k, kn, v) in context.Entries(map, inner, KnownKeys.RetryRule))
             {
+                if (SecondWait(k, rule.Backoff, kn, inner, context))
+                {
+                    continue;
+                }
+
                 rule = k switch
                 {
                     "exit_codes" => rule with { ExitCodes = Ints(v, inner, k, context) },
@@ -46,6 +51,8 @@ public static partial class YamlJobLoader
                     "retry" => IsUnlimited(v) ? rule with { UnlimitedRetries = true } : rule with { Retry = context.Int(v, inner, k) ?? 0 },
                     "delay_between_retries" => rule with { DelayBetweenRetries = context.Duration(v, inner, k) },
                     "retry_backoff_policy" => rule with { Backoff = ReadBackoff(v, inner, k, context) },
+                    "linear_wait" => rule with { Backoff = Wait(BackoffPolicy.LinearWait, context.Duration(v, inner, k)) },
+                    "exponential_wait" => rule with { Backoff = Wait(BackoffPolicy.ExponentialWait, context.Duration(v, inner, k)) },
                     "memory_factor" => rule with { MemoryFactor = context.Double(v, inner, k) },
                     "memory_limit" => rule with { MemoryLimit = context.String(v, inner, k) },
                     _ => rule with { CpuLimit = context.String(v, inner, k) },

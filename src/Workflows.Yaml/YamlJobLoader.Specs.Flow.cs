@@ -182,6 +182,24 @@ public static partial class YamlJobLoader
         return spec;
     }
 
+    /// <summary>
+    /// True (WF4012 reported) when <paramref name="key"/> is a second of <c>retry_backoff_policy</c>, <c>linear_wait</c> and
+    /// <c>exponential_wait</c> in one place: they set the same wait, so the first is kept, as for a repeated key.
+    /// </summary>
+    private static bool SecondWait(string key, BackoffPolicy? first, YamlNode keyNode, Scope scope, LoadContext context)
+    {
+        if (first is null || key is not ("retry_backoff_policy" or "linear_wait" or "exponential_wait"))
+        {
+            return false;
+        }
+
+        context.Report(WorkflowDiagnostics.TwoRetryWaits, scope, key, keyNode, scope.Subject, first.Key, key);
+        return true;
+    }
+
+    /// <summary>Procrastinate's <c>linear_wait</c> or <c>exponential_wait</c> (a Workflows extension), when its duration reads.</summary>
+    private static BackoffPolicy? Wait(Func<TimeSpan, BackoffPolicy> shape, TimeSpan? wait) => wait is { } value ? shape(value) : null;
+
     /// <summary><c>retry_backoff_policy</c>: factor 2 and no cap unless written (as the C# DSL's defaults).</summary>
     private static BackoffPolicy? ReadBackoff(YamlNode value, Scope scope, string key, LoadContext context)
     {

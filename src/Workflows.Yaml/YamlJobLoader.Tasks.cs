@@ -46,6 +46,11 @@ public static partial class YamlJobLoader
                 continue;
             }
 
+            if (SecondWait(key, task.Backoff, keyNode, scope, context))
+            {
+                continue;
+            }
+
             task = key switch
             {
                 "task_type" => task with { TaskType = context.String(value, scope, key) ?? string.Empty },
@@ -66,6 +71,8 @@ public static partial class YamlJobLoader
                 "retry_strategy" => task with { RetryStrategy = context.String(value, scope, key) },
                 "delay_between_retries" => task with { DelayBetweenRetries = context.Duration(value, scope, key) },
                 "retry_backoff_policy" => task with { Backoff = ReadBackoff(value, scope, key, context) },
+                "linear_wait" => task with { Backoff = Wait(BackoffPolicy.LinearWait, context.Duration(value, scope, key)) },
+                "exponential_wait" => task with { Backoff = Wait(BackoffPolicy.ExponentialWait, context.Duration(value, scope, key)) },
                 "allow_failure" => task with { AllowFailure = context.Bool(value, scope, key) ?? false },
                 "always_run" => task with { AlwaysRun = context.Bool(value, scope, key) ?? false },
                 "allow_start_if_completed" => task with { AllowStartIfCompleted = context.Bool(value, scope, key) ?? false },
@@ -76,6 +83,7 @@ public static partial class YamlJobLoader
                 "tags" => task with { Tags = context.Strings(value, scope, key).Select(t => t.ToLowerInvariant()).ToEquatableArray() },
                 "on_completed" => task with { OnCompleted = context.String(value, scope, key) },
                 "on_failed" => task with { OnFailed = context.String(value, scope, key) },
+                "on_exit" => task with { OnExit = context.String(value, scope, key) },
                 "on_exit_code" => task with { ExitCodes = ReadExitCodes(value, scope, key, context) },
                 "working_dir" => task with { WorkingDirectory = context.String(value, scope, key) },
                 "except" => task with { Except = context.String(value, scope, key) },

@@ -86,16 +86,22 @@ public static class CompiledDefinitions
     private static object ReadRecord(JsonElement element, Type type)
     {
         var constructor = Positional.GetOrAdd(type, t => t.GetConstructors().FirstOrDefault(c => c.GetParameters().Length > 0));
+        object record;
+        var parameters = constructor?.GetParameters() ?? [];
         if (constructor is not null)
         {
-            var arguments = constructor.GetParameters()
+            var arguments = parameters
                 .Select(p => element.TryGetProperty(p.Name!, out var value) ? Read(value, p.ParameterType) : p.HasDefaultValue ? p.DefaultValue : null)
                 .ToArray();
-            return constructor.Invoke(arguments);
+            record = constructor.Invoke(arguments);
+        }
+        else
+        {
+            record = Activator.CreateInstance(type)!;
         }
 
-        var record = Activator.CreateInstance(type)!;
-        foreach (var property in element.EnumerateObject())
+        // Properties beside a positional record's parameters (e.g. BackoffPolicy.Shape) are init-only: set them too.
+        foreach (var property in element.EnumerateObject().Where(p => !parameters.Any(c => c.Name == p.Name)))
         {
             var target = type.GetProperty(property.Name) ?? throw new JsonException($"{type.Name} has no property '{property.Name}'.");
             target.SetValue(record, Read(property.Value, target.PropertyType));

@@ -111,7 +111,7 @@ public class AnalyzerTests
             """,
             Verify.Diagnostic(DuplicateTaskId, 2, "Task name 'b' is used by 2 tasks of job 'graph'. Task names must be unique within a job: rename this one."),
             Verify.Diagnostic(CycleId, 0, "Task 'b' routes back to 'a' in on_failed, closing the cycle a → b → a. Routes must not loop: to run a task again, map its exit code to RESTART_TASK, RESTART_JOB or EXECUTING."),
-            Verify.Diagnostic(UnreachableTaskId, 1, "Task 'lonely' is never reached: no route leads to it from the first task 'a'. Route to it (on_completed, on_failed or on_exit_code), mark it always_run for cleanup, or remove it."));
+            Verify.Diagnostic(UnreachableTaskId, 1, "Task 'lonely' is never reached: no route leads to it from the first task 'a'. Route to it (on_completed, on_failed, on_exit or on_exit_code), mark it always_run for cleanup, or remove it."));
 
     [Fact]
     public async Task Two_executors_negative_retry_and_missing_executor() =>
@@ -240,4 +240,21 @@ public class AnalyzerTests
             Verify.Diagnostic(UnknownTemplateFunctionId, 0, "Task 'a' calls 'Randm' in a template in script, which is not a template function. Did you mean 'Random'? Functions: Random, Iterate, Add, Dict, default, lower, upper, contains, replace, trimPrefix, trimSuffix, hasPrefix, hasSuffix, and Scriban's string., math., array., date. members."),
             Verify.Diagnostic(UnknownTemplateVariableId, 1, "Task 'a' uses 'Nonec' in a template in script, which is not a built-in variable (JobID, JobRetry, TaskRetry, Nonce, JobElapsedSecs, …), a job or task variable, a task output (::set-output name=NAME::), or a required parameter. Did you mean 'Nonce'? Declare it with .Variable(\"Nonec\", …) or .RequiredParams(\"Nonec\") (YAML: job_variables / required_params), or it renders empty."),
             new Microsoft.CodeAnalysis.Testing.DiagnosticResult(TemplateSyntaxId, Microsoft.CodeAnalysis.DiagnosticSeverity.Error).WithLocation(2));
+
+    /// <summary>
+    /// Issue #24's found defect: the retry-job seed's <c>exit {{ Random 0 3 }}</c> with its <c>}}</c> left off compiled
+    /// with no diagnostic (Scriban lets the end of the text close a code block), while the YAML loader reports WF3001 for
+    /// the same text. Now both do.
+    /// </summary>
+    [Fact]
+    public async Task An_unclosed_template_is_a_syntax_error_at_compile_time_as_in_yaml() =>
+        await Verify.Analyzer("""
+            [Workflow("unclosed")]
+            public sealed partial class Unclosed : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Task("second").Container("alpine").Script({|#0:"exit {{ Random 0 3 "|}, "exit {{ Random 0 3 }}");
+            }
+            """,
+            Verify.Diagnostic(TemplateSyntaxId, 0, "Task 'second' has a template in script that does not parse: 'exit {{ Random 0 3 ' (the '{{' at column 6 has no closing '}}': '{{ Random 0 3 '). Fix the {{ … }} syntax, e.g. '{{ if JobRetry > 0 }}…{{ else }}…{{ end }}' in C#, or '{{ if gt .JobRetry 0 }}…{{ else }}…{{ end }}' in YAML."));
 }

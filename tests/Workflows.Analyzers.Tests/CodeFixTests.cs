@@ -50,7 +50,7 @@ public class CodeFixTests
             Typo,
             Typo.Replace("{|WF0101:\"stepp\"|}", "\"step2\"", StringComparison.Ordinal),
             UnknownTaskId + ":step2",
-            DiagnosticResult.CompilerError("WF0104").WithSpan(9, 15, 9, 22).WithArguments("Task 'step1' is never reached: no route leads to it from the first task 'start'. Route to it (on_completed, on_failed or on_exit_code), mark it always_run for cleanup, or remove it."));
+            DiagnosticResult.CompilerError("WF0104").WithSpan(9, 15, 9, 22).WithArguments("Task 'step1' is never reached: no route leads to it from the first task 'start'. Route to it (on_completed, on_failed, on_exit or on_exit_code), mark it always_run for cleanup, or remove it."));
 
     [Fact]
     public async Task Misspelt_action_word_is_replaced_by_the_word() =>

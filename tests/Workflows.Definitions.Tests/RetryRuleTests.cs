@@ -63,6 +63,18 @@ public class RetryRuleTests
     }
 
     [Fact]
+    public void WF2005_exponential_wait_under_a_second_would_shrink_and_linear_wait_needs_a_positive_wait()
+    {
+        var shrinking = Jobs.Linear().WithTask(0, t => t with { Backoff = BackoffPolicy.ExponentialWait(TimeSpan.FromMilliseconds(500)) });
+        var problem = Assert.Single(shrinking.Problems(InvalidBackoffId));
+        Assert.Contains("exponential_wait is 500ms", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("exponential_wait", problem.Location.Key);
+        Assert.Contains("linear_wait is 0s", Assert.Single((Jobs.Linear() with { Backoff = BackoffPolicy.LinearWait(TimeSpan.Zero) }).Problems(InvalidBackoffId)).Message, StringComparison.Ordinal);
+        Assert.Empty(Jobs.Linear().WithTask(0, t => t with { Backoff = BackoffPolicy.ExponentialWait(TimeSpan.FromSeconds(5)) }).Problems(InvalidBackoffId));
+        Assert.Empty((Jobs.Linear() with { Backoff = BackoffPolicy.LinearWait(TimeSpan.FromSeconds(5)) }).Problems(InvalidBackoffId));
+    }
+
+    [Fact]
     public void WF2006_max_concurrency_below_one()
     {
         var problem = Assert.Single((Jobs.Linear() with { MaxConcurrency = 0 }).Problems(InvalidMaxConcurrencyId));

@@ -84,7 +84,7 @@ public class RouteRuleTests
     {
         var job = Jobs.Linear().WithTask(1, t => t with { OnCompleted = null });
         var problem = Assert.Single(job.Problems(UnreachableTaskId));
-        Assert.Equal("Task 'deploy' is never reached: no route leads to it from the first task 'build'. Route to it (on_completed, on_failed or on_exit_code), mark it always_run for cleanup, or remove it.", problem.Message);
+        Assert.Equal("Task 'deploy' is never reached: no route leads to it from the first task 'build'. Route to it (on_completed, on_failed, on_exit or on_exit_code), mark it always_run for cleanup, or remove it.", problem.Message);
     }
 
     [Fact]

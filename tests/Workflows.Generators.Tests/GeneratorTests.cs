@@ -74,7 +74,22 @@ public class GeneratorTests
         }
         """;
 
+    /// <summary>The seeds' keys: on_exit, and Procrastinate's linear_wait and exponential_wait at job, task and rule level.</summary>
+    private const string Waits = """
+        [Workflow("waits")]
+        public sealed partial class Waits : Workflow
+        {
+            protected override void Define(JobBuilder job) => job
+                .Retry(2).ExponentialWait(TimeSpan.FromSeconds(5))
+                .Task("fetch").Shell().Script("./fetch.sh").Retry(3).LinearWait(TimeSpan.FromSeconds(5))
+                    .RetryOn(Failure.ExitCode(75), rule => rule.Retry(4).ExponentialWait(TimeSpan.FromSeconds(2)))
+                    .OnExit("report")
+                .Task("report").Shell().Script("./report.sh");
+        }
+        """;
+
     [Theory]
+    [InlineData(Waits, "Waits")]
     [InlineData(RetryJob, "RetryJob")]
     [InlineData(Rich, "Shop.Jobs.Rich")]
     [InlineData(Resilient, "Shop.Jobs.Resilient")]
@@ -89,6 +104,11 @@ public class GeneratorTests
 
         Assert.Equal(built, compiled);
         Assert.Equal(compiled, ((Workflow)Activator.CreateInstance(generated.GetType(typeName)!)!).Definition);
+        if (typeName == "Waits")
+        {
+            Assert.Equal((BackoffShape.ExponentialWait, BackoffShape.LinearWait, BackoffShape.ExponentialWait, "report"),
+                (compiled.Backoff!.Shape, compiled.Tasks[0].Backoff!.Shape, compiled.Tasks[0].RetryRules[0].Backoff!.Shape, compiled.Tasks[0].OnExit));
+        }
     }
 
     [Fact]

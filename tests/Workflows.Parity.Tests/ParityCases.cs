@@ -352,11 +352,12 @@ internal static class ParityCases
               script: [make]
             """),
 
-        // max below min and a factor below 1: two problems, both must agree.
+        // max below min and a factor below 1, and an exponential_wait that would shrink: three problems, all must agree.
         new("WF2005",
             Define("""
                 .Task("fetch").Shell().Script("./fetch.sh").Retry(5)
-                        .Backoff(TimeSpan.FromSeconds(10), max: TimeSpan.FromSeconds(5), factor: 0.5)
+                        .Backoff(TimeSpan.FromSeconds(10), max: TimeSpan.FromSeconds(5), factor: 0.5).OnCompleted("poll")
+                    .Task("poll").Shell().Script("./poll.sh").Retry(3).ExponentialWait(TimeSpan.FromMilliseconds(500))
                 """),
             """
             job_type: ci
@@ -369,6 +370,12 @@ internal static class ParityCases
                 min: 10s
                 max: 5s
                 factor: 0.5
+              on_completed: poll
+            - task_type: poll
+              method: SHELL
+              script: [./poll.sh]
+              retry: 3
+              exponential_wait: 500ms
             """),
 
         new("WF2006",

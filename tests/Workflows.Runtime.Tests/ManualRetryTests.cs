@@ -64,7 +64,7 @@ public class ManualRetryTests
         var completed = Ended("done", new ReportTaskResult("a", 1, 0));
         var refusal = JobDecider.Retry(completed, completed, new RetryRequest("r", "alice"), Now).Refusal!;
         Assert.Equal(RetryRefusalReason.NotRetriable, refusal.Reason);
-        Assert.Equal("Job done is completed; only a failed or cancelled job can be retried.", refusal.Message);
+        Assert.Equal("Job done is completed with no failed task; only a failed or cancelled job, or a completed one whose allow_failure tasks failed, can be retried.", refusal.Message);
 
         var running = Ended("run", new StartJob());
         refusal = JobDecider.Retry(running, running, new RetryRequest("r", "alice"), Now).Refusal!;
@@ -170,6 +170,55 @@ public class ManualRetryTests
         // Without resume, the same retry runs from the first task.
         var rerun = JobDecider.Retry(state, state, new RetryRequest("r2", "alice"), Now).NewJob!;
         Assert.Equal(((string?)null, (IReadOnlyList<CarriedTask>?)null), (rerun.ResumeFrom, rerun.Carried));
+    }
+
+    /// <summary>
+    /// The Job API seed: "A job can go to 'completed' state even though there are errors as some of the records in the
+    /// flow might have failed. In that event, failed records can be retried." A job whose allow_failure tasks failed
+    /// completes with errors; its retry runs those tasks only, passing the completed ones it carries.
+    /// </summary>
+    [Fact]
+    public void A_job_that_completed_with_errors_is_retried_for_its_failed_tasks_only()
+    {
+        var definition = Workflow.Create("records", job => job
+            .Task("extract").Shell().Script("true").OnCompleted("load-a")
+            .Task("load-a").Shell().Script("exit 3").AllowFailure().OnCompleted("index")
+            .Task("index").Shell().Script("true").OnCompleted("load-b")
+            .Task("load-b").Shell().Script("exit 3").AllowFailure().OnCompleted("report")
+            .Task("report").Shell().Script("true")).Definition;
+        var state = JobState.Initial;
+        foreach (var command in new JobCommand[]
+        {
+            new RequestJob("root", definition, new JobRequest { SubmittedBy = "alice" }), new StartJob(),
+            new StartTask("extract", 1), new ReportTaskResult("extract", 1, 0), new StartTask("load-a", 1), new ReportTaskResult("load-a", 1, 3),
+            new StartTask("index", 1), new ReportTaskResult("index", 1, 0), new StartTask("load-b", 1), new ReportTaskResult("load-b", 1, 3),
+            new StartTask("report", 1), new ReportTaskResult("report", 1, 0),
+        })
+        {
+            state = JobDecider.Decide(command, state, Now).Aggregate(state, JobDecider.Evolve);
+        }
+
+        Assert.Equal((JobStatus.Completed, 3, 2), (state.Status, state.Succeeded, state.Ignored));
+        Assert.True(JobDecider.CompletedWithErrors(state));
+        var decision = JobDecider.Retry(state, state, new RetryRequest("r1", "alice"), Now);
+        Assert.Null(decision.Refusal);
+        Assert.Equal("load-a", decision.NewJob!.ResumeFrom);
+        Assert.Equal(["extract", "index", "report"], decision.NewJob.Carried!.Select(c => c.TaskType).Order(StringComparer.Ordinal));
+
+        var retry = JobDecider.Fold(JobDecider.Decide(decision.NewJob, JobState.Initial, Now));
+        var ran = new List<string>();
+        retry = JobDecider.Decide(new StartJob(), retry, Now).Aggregate(retry, JobDecider.Evolve);
+        while (retry.Tasks.Values.FirstOrDefault(t => t.Status == TaskRunStatus.Scheduled) is { } due)
+        {
+            ran.Add(due.TaskType);
+            retry = JobDecider.Decide(new StartTask(due.TaskType, due.Attempt), retry, Now).Aggregate(retry, JobDecider.Evolve);
+            retry = JobDecider.Decide(new ReportTaskResult(due.TaskType, due.Attempt, 0), retry, Now).Aggregate(retry, JobDecider.Evolve);
+        }
+
+        Assert.Equal(["load-a", "load-b"], ran); // extract, index and report are carried, not run again
+        Assert.Equal((JobStatus.Completed, 5, 0), (retry.Status, retry.Succeeded, retry.Ignored));
+        Assert.False(JobDecider.CompletedWithErrors(retry));
+        Assert.Equal(RetryRefusalReason.NotRetriable, JobDecider.CanRetry(retry, state)!.Reason);
     }
 
     [Fact]

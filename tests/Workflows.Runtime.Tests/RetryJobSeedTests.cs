@@ -76,6 +76,26 @@ public class RetryJobSeedTests
         Assert.Equal("ERR_XYZ", run.Events.OfType<TaskExited>().Last().ErrorCode);
     }
 
+    /// <summary>
+    /// The retry-job doc's prose says "exit-code 2 will restart the entire job, exit-code 3 will mark the task as
+    /// successful", but its YAML maps <c>2: RESTART_TASK</c> and <c>3: ERR_XYZ</c>. The map is the definition
+    /// (docs/compatibility.md): exit 2 restarts the task, not the job; exit 3 fails the task with ERR_XYZ, not success.
+    /// </summary>
+    [Fact]
+    public void The_map_not_the_prose_decides_exit_2_restarts_the_task_and_exit_3_fails_with_ERR_XYZ()
+    {
+        var run = Start();
+        run.Run("first", 0);
+        var two = run.Run("second", 2);
+        Assert.Equal(["Exited second#1 2 RESTART_TASK", "Scheduled second#2 Retry"], two.Select(Name(run)));
+        Assert.DoesNotContain(run.Events, e => e is JobRetryScheduled);
+
+        run.Run("second", 3);
+        var three = run.Run("second", 3);
+        Assert.DoesNotContain(run.Events, e => e is TaskCompleted { TaskType: "second" });
+        Assert.Equal(["Exited second#3 3 ERR_XYZ", "Failed second ERR_XYZ", "JobRetry#1 from second", "Scheduled second#1 JobRetry"], three.Select(Name(run)));
+    }
+
     [Fact]
     public void First_exit_10_is_RESTART_JOB_the_job_starts_again_from_the_first_task_after_the_job_delay()
     {

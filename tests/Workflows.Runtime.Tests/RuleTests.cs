@@ -50,6 +50,38 @@ public class RuleTests
         Assert.Equal("build", run.State.FailedTask);
     }
 
+    /// <summary>
+    /// The retry-job and sensor-job seeds: "The next task can be defined using <c>on_completed</c>, <c>on_failed</c> or
+    /// <c>on_exit</c>". <c>on_exit</c> is the next task whatever the outcome, taken when the outcome's own route is not
+    /// set; like <c>on_failed</c> it does not rescue the job.
+    /// </summary>
+    [Fact]
+    public void On_exit_is_the_next_task_whatever_the_outcome_when_the_outcomes_own_route_is_not_set()
+    {
+        void Define(JobBuilder job) => job
+            .Task("build").Shell().Script("x").OnExit("report")
+            .Task("report").Shell().Script("y");
+        var ok = Start(Define);
+        Assert.Equal(["Exited build#1 0 COMPLETED", "Completed build", "Scheduled report#1 Reached"], ok.Run("build", 0).Select(Name(ok)));
+        ok.Run("report", 0);
+        Assert.Equal(JobStatus.Completed, ok.State.Status);
+
+        var failing = Start(Define);
+        Assert.Equal(["Exited build#1 1 FAILED", "Failed build ERR_TASK_EXECUTE", "Scheduled report#1 Reached"], failing.Run("build", 1).Select(Name(failing)));
+        Assert.Equal(["Exited report#1 0 COMPLETED", "Completed report", "JobFailed ERR_TASK_EXECUTE"], failing.Run("report", 0).Select(Name(failing)));
+
+        // The outcome's own route wins: on_completed after success, on_failed after failure.
+        void Both(JobBuilder job) => job
+            .Task("build").Shell().Script("x").OnCompleted("deploy").OnFailed("notify").OnExit("report")
+            .Task("deploy").Shell().Script("d")
+            .Task("notify").Shell().Script("n")
+            .Task("report").Shell().Script("r");
+        var routed = Start(Both);
+        Assert.Contains("Scheduled deploy#1 Reached", routed.Run("build", 0).Select(Name(routed)));
+        routed = Start(Both);
+        Assert.Contains("Scheduled notify#1 Reached", routed.Run("build", 1).Select(Name(routed)));
+    }
+
     [Fact]
     public void Allow_failure_goes_on_via_on_completed_and_counts_the_task_as_ignored()
     {

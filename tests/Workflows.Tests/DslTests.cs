@@ -110,7 +110,7 @@ public class DslTests
                 .Url("https://example.com/x").Header("H", "3").Query("Q", "4").Timeout(TimeSpan.FromSeconds(9)).Retry(1)
                 .DelayBetweenRetries(TimeSpan.FromSeconds(1)).Backoff(TimeSpan.FromSeconds(1)).AllowFailure().AlwaysRun().AllowStartIfCompleted()
                 .Artifacts("out.txt").Cache(new CacheSpec(EquatableArray.Create("~/.cache"))).Dependencies("all").ArtifactIds("id1").Tags("Linux")
-                .OnCompleted("fork").OnFailed("fork").OnExitCode(3, "fork").WorkingDirectory("/w").Except("{{ false }}").ReportStdout().JobVersion("2")
+                .OnCompleted("fork").OnFailed("fork").OnExit("fork").OnExitCode(3, "fork").WorkingDirectory("/w").Except("{{ false }}").ReportStdout().JobVersion("2")
                 .SubWorkflow(new SubWorkflowSpec(WaitForCompletion: true)).FanOut(new FanOutSpec("items", "item")).Webhook(new WebhookSpec("https://example.com/t"))
                 .Resources(new ResourceSpec("cpu", 2)).Service(new ServiceSpec("db", "postgres")).Privileged().HostNetwork().NetworkMode("bridge")
                 .HelperEnvironment("HE", "5").ArtifactsDirectory("/a").CacheDirectory("/c").ArtifactKeyPrefix("p").CostFactor(1.5)

@@ -36,6 +36,15 @@ public class AllKeysTests
         Assert.True(Loaded.Succeeded);
     }
 
+    /// <summary>Issue #24's found defect: HTTP_PUT_FORM runs (HttpExecutor, HttpExecutorTests), yet the loader warned WF4005 "not run yet".</summary>
+    [Fact]
+    public void Http_put_form_runs_so_the_loader_does_not_warn_that_it_is_not_run_yet()
+    {
+        var loaded = YamlJobLoader.Load(File.ReadAllText(Path.Combine(CorpusTests.Folder, "06-http-put-form-legacy.yaml")), "06-http-put-form-legacy.yaml");
+        Assert.Equal(TaskMethod.HttpPutForm, loaded.Definition!.Tasks[0].Method);
+        Assert.Empty(loaded.Problems);
+    }
+
     [Fact]
     public void Keys_that_are_not_run_yet_are_warned_about_one_by_one()
     {
@@ -225,6 +234,9 @@ public class AllKeysTests
             MessagingReplyQueue = "replies",
             Url = "https://example.com/unused",
             OnCompleted = "resilient",
+            OnExit = "cleanup",
+            Retry = 1,
+            Backoff = BackoffPolicy.LinearWait(TimeSpan.FromSeconds(5)),
         },
         new TaskDefinition { TaskType = "cleanup", Method = TaskMethod.Shell, AlwaysRun = true, Script = List("rm -rf out") },
         new TaskDefinition
@@ -240,7 +252,7 @@ public class AllKeysTests
                 new RetryRule { ExitCodes = EquatableArray.Create(2), Action = RetryRuleAction.Fatal },
                 new RetryRule { ExitCodes = EquatableArray.Create(137), Retry = 2, MemoryFactor = 2, CpuLimit = "2" },
                 new RetryRule { Output = "connection (reset|refused)", Retry = 5, DelayBetweenRetries = TimeSpan.FromSeconds(2) },
-                new RetryRule { Exceptions = List("System.TimeoutException"), ErrorCodes = List("ERR_TASK_EXECUTE"), UnlimitedRetries = true, MemoryLimit = "1Gi" }),
+                new RetryRule { Exceptions = List("System.TimeoutException"), ErrorCodes = List("ERR_TASK_EXECUTE"), UnlimitedRetries = true, MemoryLimit = "1Gi", Backoff = BackoffPolicy.ExponentialWait(TimeSpan.FromSeconds(2)) }),
         },
     ];
 }

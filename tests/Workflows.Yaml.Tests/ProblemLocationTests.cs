@@ -34,7 +34,7 @@ public class ProblemLocationTests
     {
         var yaml = ThreeTasks.Replace("on_completed: thrid", "on_failed: first", StringComparison.Ordinal);
         Assert.Contains("job.yaml(10,14): error WF0103: Task 'second' routes back to 'first' in on_failed", Problems(yaml)[0], StringComparison.Ordinal);
-        Assert.Equal("job.yaml(11,14): error WF0104: Task 'third' is never reached: no route leads to it from the first task 'first'. Route to it (on_completed, on_failed or on_exit_code), mark it always_run for cleanup, or remove it.", Problems(yaml)[1]);
+        Assert.Equal("job.yaml(11,14): error WF0104: Task 'third' is never reached: no route leads to it from the first task 'first'. Route to it (on_completed, on_failed, on_exit or on_exit_code), mark it always_run for cleanup, or remove it.", Problems(yaml)[1]);
     }
 
     [Fact]

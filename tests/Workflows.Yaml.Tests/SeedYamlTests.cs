@@ -46,6 +46,98 @@ public class SeedYamlTests
         Assert.Equal(csharp.Select(p => (p.Id, p.Message)).Order(), yaml.Select(p => (p.Id, p.Problem.Message)).Order());
     }
 
+    /// <summary>
+    /// The retry-job and sensor-job docs, "Next Task": "The next task can be defined using <c>on_completed</c>,
+    /// <c>on_failed</c> or <c>on_exit</c>". <c>on_exit</c> loads as a next-task key (not as a misspelling of
+    /// <c>on_exit_code</c>), is written back, translates to <c>.OnExit(…)</c> and is checked like the other routes.
+    /// </summary>
+    [Fact]
+    public void On_exit_is_a_next_task_key_beside_on_completed_and_on_failed()
+    {
+        const string Yaml = """
+            job_type: exit-route
+            tasks:
+            - task_type: first
+              method: SHELL
+              script: [./probe.sh]
+              on_exit: second
+            - task_type: second
+              method: SHELL
+              script: [date]
+            """;
+        var result = YamlJobLoader.Load(Yaml, "exit-route.yaml");
+        Assert.Empty(result.Problems);
+        Assert.Equal("second", result.Definition!.FindTask("first")!.OnExit);
+        Assert.Contains("on_exit: second", Workflows.Yaml.Writing.YamlJobWriter.Write(result.Definition), StringComparison.Ordinal);
+        Assert.Contains(".OnExit(\"second\")", Workflows.Yaml.Translation.CSharpTranslator.Translate(result.Definition, "exit-route.yaml"), StringComparison.Ordinal);
+
+        var unknown = YamlJobLoader.Load(Yaml.Replace("on_exit: second", "on_exit: secnd", StringComparison.Ordinal), "exit-route.yaml");
+        Assert.Contains(unknown.Problems, p => p.Id == WorkflowDiagnostics.UnknownTaskId && p.Problem.Message.Contains("in on_exit.", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Procrastinate's retry strategies seed: "<c>linear_wait=5</c> to wait 5 seconds then 10 then 15 and so on" and
+    /// "<c>exponential_wait=5</c> to wait 5 seconds then 25 then 125 and so on". In YAML they are keys beside
+    /// <c>delay_between_retries</c> (job, task, retry_on rule), load into the same policies as the C# DSL's
+    /// <c>.LinearWait</c>/<c>.ExponentialWait</c>, are written back as written and translate to those calls.
+    /// </summary>
+    [Fact]
+    public void Linear_wait_and_exponential_wait_load_write_and_translate_as_written()
+    {
+        var yaml = File.ReadAllText(Path.Combine(CorpusTests.Folder, "37-procrastinate-waits.yaml"));
+        var result = YamlJobLoader.Load(yaml, "37-procrastinate-waits.yaml");
+        Assert.Empty(result.Problems);
+        var job = result.Definition!;
+        var fetch = job.FindTask("fetch")!;
+        Assert.Equal(
+            (BackoffPolicy.ExponentialWait(TimeSpan.FromSeconds(5)), BackoffPolicy.LinearWait(TimeSpan.FromSeconds(5)), BackoffPolicy.ExponentialWait(TimeSpan.FromSeconds(2)), BackoffPolicy.LinearWait(TimeSpan.FromMinutes(1)), "report"),
+            (job.Backoff, fetch.Backoff, fetch.RetryRules[0].Backoff, fetch.RetryRules[1].Backoff, fetch.OnExit));
+
+        var csharp = Workflow.Create("procrastinate-waits", b => b
+            .Description("Fetches a feed from another network, waiting longer after each failure")
+            .Retry(2).ExponentialWait(TimeSpan.FromSeconds(5))
+            .Task("fetch").Shell().Retry(3).LinearWait(TimeSpan.FromSeconds(5)).Script("./fetch-feed.sh")
+                .RetryOn(Failure.ExitCode(75), rule => rule.Retry(4).ExponentialWait(TimeSpan.FromSeconds(2)))
+                .RetryOn(Failure.ExitCode(76), rule => rule.Retry(2).LinearWait(TimeSpan.FromMinutes(1)))
+                .OnExit("report")
+            .Task("report").Shell().Script("./report.sh")).Definition;
+        Assert.Equal(csharp, job);
+
+        var written = Workflows.Yaml.Writing.YamlJobWriter.Write(job);
+        Assert.Contains("linear_wait: 5s", written, StringComparison.Ordinal);
+        Assert.Contains("exponential_wait: 2s", written, StringComparison.Ordinal);
+        Assert.DoesNotContain("retry_backoff_policy", written, StringComparison.Ordinal);
+        var translated = Workflows.Yaml.Translation.CSharpTranslator.Translate(job, "37-procrastinate-waits.yaml");
+        Assert.Contains(".LinearWait(TimeSpan.FromSeconds(5))", translated, StringComparison.Ordinal);
+        Assert.Contains(".ExponentialWait(TimeSpan.FromSeconds(2))", translated, StringComparison.Ordinal);
+
+        var shrinking = YamlJobLoader.Load(yaml.Replace("exponential_wait: 2s", "exponential_wait: 500ms", StringComparison.Ordinal), "waits.yaml");
+        var problem = Assert.Single(shrinking.Problems);
+        Assert.Equal((WorkflowDiagnostics.InvalidBackoffId, 18), (problem.Id, problem.Line));
+    }
+
+    /// <summary>Two waits in one place would drop one in silence: WF4012 at the second, and the first is loaded.</summary>
+    [Fact]
+    public void Two_retry_waits_in_one_place_keep_the_first_and_report_the_second()
+    {
+        const string Yaml = """
+            job_type: feed
+            tasks:
+            - task_type: fetch
+              method: SHELL
+              script: [./fetch.sh]
+              retry: 3
+              linear_wait: 5s
+              exponential_wait: 5s
+            """;
+        var result = YamlJobLoader.Load(Yaml, "feed.yaml");
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(
+            "feed.yaml(8,3): error WF4012: Task 'fetch' has both 'linear_wait' and 'exponential_wait', which each set how the wait grows between retries. Keep one: only 'linear_wait', written first, is loaded.",
+            problem.ToString());
+        Assert.Equal(BackoffPolicy.LinearWait(TimeSpan.FromSeconds(5)), result.Definition!.Tasks[0].Backoff);
+    }
+
     [Fact]
     public void Seed_warnings_are_located_on_their_yaml_lines()
     {

@@ -138,4 +138,18 @@ public class TemplateCheckTests
         var problems = Problems(Job("  script:\n    - echo {{ template \"x\" }}\n"));
         Assert.Equal([WorkflowDiagnostics.UntranslatableTemplateId], problems.Select(p => p.Id));
     }
+
+    /// <summary>
+    /// The YAML side of issue #24's found defect: an unclosed <c>{{</c> is WF3001, once (the Go parser's), as the C#
+    /// analyzer now reports for the same text (AnalyzerTests.An_unclosed_template_is_a_syntax_error_at_compile_time_as_in_yaml).
+    /// </summary>
+    [Fact]
+    public void An_unclosed_template_is_WF3001_once()
+    {
+        var problems = Problems(Job("  script:\n    - exit {{ Random 0 3\n"));
+        Assert.Equal([WorkflowDiagnostics.TemplateSyntaxId], problems.Select(p => p.Id));
+        var ok = YamlJobLoader.Load(Job("  script:\n    - exit {{ Random 0 3 }}\n"), "job.yaml").Definition!;
+        var typo = ok with { Tasks = EquatableArray.Create(ok.Tasks[0] with { Script = EquatableArray.Create("exit {{ Random 0 3 ") }) };
+        Assert.Equal([WorkflowDiagnostics.TemplateSyntaxId], global::Workflows.Templates.DefinitionChecks.Validate(typo).Select(p => p.Id));
+    }
 }

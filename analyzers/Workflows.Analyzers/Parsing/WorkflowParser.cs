@@ -187,6 +187,7 @@ namespace Workflows.Analyzers
                     break;
                 case "OnCompleted":
                 case "OnFailed":
+                case "OnExit":
                     parsed.Remember(taskIndex, key, values[0] as string, location);
                     break;
                 case "HttpGet" or "HttpPostForm" or "HttpPostJson" or "HttpPutForm" or "HttpPutJson" or "HttpDelete":
@@ -231,10 +232,10 @@ namespace Workflows.Analyzers
         private static string[] CategoriesOf(string method) => method switch
         {
             "Task" => new[] { "Dag", "ExitCodes", "Retry", "Executors" },
-            "OnCompleted" or "OnFailed" or "Dependencies" or "AwaitForkedJobs" => new[] { "Dag" },
+            "OnCompleted" or "OnFailed" or "OnExit" or "Dependencies" or "AwaitForkedJobs" => new[] { "Dag" },
             "OnExitCode" => new[] { "Dag", "ExitCodes", "Retry" },
             "RetryOn" or "RetryForever" or "RetryStrategy" => new[] { "Retry", "ExitCodes" },
-            "Retry" or "Timeout" or "DelayBetweenRetries" or "Backoff" or "MaxConcurrency" or "HardResetAfterRetries" or "MaxManualRetries" or "PauseTime" or "RetentionDays" => new[] { "Retry", "ExitCodes" },
+            "Retry" or "Timeout" or "DelayBetweenRetries" or "Backoff" or "LinearWait" or "ExponentialWait" or "MaxConcurrency" or "HardResetAfterRetries" or "MaxManualRetries" or "PauseTime" or "RetentionDays" => new[] { "Retry", "ExitCodes" },
             "Variable" or "RequiredParams" => new[] { "Templates" },
             _ => new[] { "Executors", "Templates" },
         };

@@ -41,11 +41,17 @@ public sealed record BulkRetryBody
 
 /// <summary>The answer for one id of a bulk retry: the new job, or the error for this id alone.</summary>
 /// <param name="Id">The id asked for.</param>
-/// <param name="Status">The HTTP status this id alone would have had (201, 403, 404, 409, 410).</param>
+/// <param name="Status">The HTTP status this id alone would have had (200, 403, 404, 409, 410).</param>
 public sealed record BulkRetryItemDto(string Id, int Status)
 {
     /// <summary>The new job's id, when retried.</summary>
     public string? RetryId { get; init; }
+
+    /// <summary>
+    /// For <c>PUT …/retries/retry</c>: a failed retry that a later retry of the lineage has already retried (that
+    /// retry's id); nothing new is queued for it.
+    /// </summary>
+    public string? RetriedBy { get; init; }
 
     /// <summary>The error, when not.</summary>
     public ApiError? Error { get; init; }
@@ -54,7 +60,7 @@ public sealed record BulkRetryItemDto(string Id, int Status)
 /// <summary>The answer of a bulk retry: one item per id, in the order asked; never all-or-nothing.</summary>
 /// <param name="Results">Per id.</param>
 /// <param name="Retried">How many were retried.</param>
-/// <param name="Refused">How many were refused.</param>
+/// <param name="Refused">How many were refused (an error).</param>
 public sealed record BulkRetryDto(IReadOnlyList<BulkRetryItemDto> Results, int Retried, int Refused);
 
 /// <summary>A job's lineage: its root, and every manual retry of the root in order, each with its own automatic attempts.</summary>

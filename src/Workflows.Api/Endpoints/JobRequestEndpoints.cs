@@ -113,7 +113,7 @@ internal static class JobRequestEndpoints
                 : body.As<JobDto>().ToHttp();
         })
         .WithSummary("Retry a failed or cancelled job: a new job linked to it and its root ({\"as_admin\", \"params\", \"definition\": \"pinned\"|\"latest\", \"resume\"}).")
-        .Produces<JobDto>(201).Produces<ApiError>(403).Produces<ApiError>(409)
+        .Produces<JobDto>(200).Produces<ApiError>(403).Produces<ApiError>(409)
         .Requires(TokenScopes.Retry, "retry jobs");
 
         group.MapPost("/retry", async (HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
@@ -135,7 +135,7 @@ internal static class JobRequestEndpoints
                 : body.As<JobDto>().ToHttp();
         })
         .WithSummary("Retry one retry of a job (the new job lands on the root).")
-        .Produces<JobDto>(201).Produces<ApiError>(404).Produces<ApiError>(409)
+        .Produces<JobDto>(200).Produces<ApiError>(404).Produces<ApiError>(409)
         .Requires(TokenScopes.Retry, "retry jobs");
 
         group.MapPut("/{id}/retries/retry", async (string id, HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
@@ -145,7 +145,7 @@ internal static class JobRequestEndpoints
                 ? (await operations.RetryFailedRetriesAsync(TokenAuthenticationHandler.Caller(context.User), id, body.Value!, context.RequestAborted)).ToHttp()
                 : body.As<BulkRetryDto>().ToHttp();
         })
-        .WithSummary("Retry the failed and cancelled retries of a job, answered per retry.")
+        .WithSummary("Retry all the failed and cancelled retries of a job, answered per retry: the newest is retried, each earlier one names the retry that already retried it.")
         .Produces<BulkRetryDto>()
         .Requires(TokenScopes.Retry, "retry jobs");
 

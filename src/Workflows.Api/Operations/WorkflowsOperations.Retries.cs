@@ -14,7 +14,8 @@ namespace Workflows.Api.Operations;
 public sealed partial class WorkflowsOperations
 {
     /// <summary>
-    /// Retries a failed or cancelled job: a new job linked to it and to its lineage's root (201), written with the
+    /// Retries a failed or cancelled job: a new job linked to it and to its lineage's root (200, as the Job API seed's
+    /// table says for its retry endpoints), written with the
     /// root's <c>job_retried</c> event in one transaction. 409 while it runs or while another retry of the root is in
     /// flight (naming it); 403 for another token's job unless an admin says <c>as_admin</c>.
     /// </summary>
@@ -85,7 +86,7 @@ public sealed partial class WorkflowsOperations
         }
 
         var retry = await GetJobAsync(request.NewJobId, cancellationToken).ConfigureAwait(false);
-        return retry.IsSuccess ? ApiResult<JobDto>.Ok(retry.Value!, 201) : retry;
+        return retry.IsSuccess ? ApiResult<JobDto>.Ok(retry.Value!, 200) : retry;
     }
 
     /// <summary>Retries a retry of a job (<c>POST …/{id}/retries/{retryId}/retry</c>); the new job lands on the root.</summary>
@@ -112,8 +113,11 @@ public sealed partial class WorkflowsOperations
     }
 
     /// <summary>
-    /// Retries the failed and cancelled retries of a job's lineage (<c>PUT …/{id}/retries/retry</c>), answered per
-    /// retry, with the body's admin flag and resume choice.
+    /// Retries all the failed (and cancelled) retries of a job's lineage (<c>PUT …/{id}/retries/retry</c>), answered per
+    /// retry, with the body's admin flag and resume choice. A lineage is linear and a retry re-runs the job it retries,
+    /// so every failed retry but the lineage's newest job has already been retried by the retry after it (answered with
+    /// <see cref="BulkRetryItemDto.RetriedBy"/>); the newest, when it is a failed retry, is retried now: one new job, as
+    /// the one-retry-in-flight-per-root rule allows (docs/retries.md).
     /// </summary>
     /// <param name="caller">Who asks.</param>
     /// <param name="id">A job of the lineage.</param>
@@ -127,19 +131,36 @@ public sealed partial class WorkflowsOperations
             return missing;
         }
 
+        ArgumentNullException.ThrowIfNull(body);
         var root = view!.RetryRoot is { } rootId ? await jobs.GetAsync(rootId, cancellationToken).ConfigureAwait(false) : view;
-        var failed = new List<string>();
-        foreach (var retryId in root?.RetryIds ?? [])
+        var retries = root?.RetryIds ?? [];
+        var results = new List<BulkRetryItemDto>();
+        for (var i = 0; i < retries.Count; i++)
         {
-            if ((await jobs.GetAsync(retryId, cancellationToken).ConfigureAwait(false))?.Status is JobStatus.Failed or JobStatus.Cancelled)
+            if ((await jobs.GetAsync(retries[i], cancellationToken).ConfigureAwait(false))?.Status is not (JobStatus.Failed or JobStatus.Cancelled))
             {
-                failed.Add(retryId);
+                continue;
             }
+
+            if (i < retries.Count - 1)
+            {
+                results.Add(new BulkRetryItemDto(retries[i], 200) { RetriedBy = retries[i + 1] });
+                continue;
+            }
+
+            var retried = await RetryAsync(caller, retries[i], new RetryBody { AsAdmin = body.AsAdmin, Resume = body.Resume }, cancellationToken).ConfigureAwait(false);
+            results.Add(Item(retries[i], retried));
         }
 
-        ArgumentNullException.ThrowIfNull(body);
-        return await RetryManyAsync(caller, new BulkRetryBody { Ids = failed, AsAdmin = body.AsAdmin, Resume = body.Resume }, cancellationToken).ConfigureAwait(false);
+        return ApiResult<BulkRetryDto>.Ok(Bulk(results));
     }
+
+    private static BulkRetryItemDto Item(string id, ApiResult<JobDto> result) => result.IsSuccess
+        ? new BulkRetryItemDto(id, result.Status) { RetryId = result.Value!.Id }
+        : new BulkRetryItemDto(id, result.Status) { Error = result.Error };
+
+    private static BulkRetryDto Bulk(IReadOnlyList<BulkRetryItemDto> results) =>
+        new(results, results.Count(r => r.RetryId is not null), results.Count(r => r.Error is not null));
 
     /// <summary>
     /// Retries many jobs (<c>POST /api/jobs/requests/retry</c>), each on its own as <see cref="RetryAsync"/> would, and
@@ -166,13 +187,9 @@ public sealed partial class WorkflowsOperations
         await Parallel.ForAsync(0, body.Ids.Count, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var id = body.Ids[i] ?? string.Empty;
-            var result = await RetryAsync(caller, id, new RetryBody { AsAdmin = body.AsAdmin, Resume = body.Resume }, ct).ConfigureAwait(false);
-            results[i] = result.IsSuccess
-                ? new BulkRetryItemDto(id, result.Status) { RetryId = result.Value!.Id }
-                : new BulkRetryItemDto(id, result.Status) { Error = result.Error };
+            results[i] = Item(id, await RetryAsync(caller, id, new RetryBody { AsAdmin = body.AsAdmin, Resume = body.Resume }, ct).ConfigureAwait(false));
         }).ConfigureAwait(false);
-        var retried = results.Count(r => r.RetryId is not null);
-        return ApiResult<BulkRetryDto>.Ok(new BulkRetryDto(results, retried, results.Length - retried));
+        return ApiResult<BulkRetryDto>.Ok(Bulk(results));
     }
 
     /// <summary>A job's lineage: its root and every retry of the root, in order, with pointers to the latest, effective and in-flight job.</summary>

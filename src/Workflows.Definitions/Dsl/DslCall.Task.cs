@@ -33,6 +33,8 @@ namespace Workflows.Definitions
                 case "Retry": return task with { Retry = I(args, 0) };
                 case "DelayBetweenRetries": return task with { DelayBetweenRetries = T(args, 0) };
                 case "Backoff": return task with { Backoff = Backoff(args) };
+                case "LinearWait": return task with { Backoff = BackoffPolicy.LinearWait(T(args, 0)) };
+                case "ExponentialWait": return task with { Backoff = BackoffPolicy.ExponentialWait(T(args, 0)) };
                 case "RetryForever": return task with { UnlimitedRetries = true };
                 case "RetryOn": return task with { RetryRules = task.RetryRules.Concat(new[] { (RetryRule)args[0]! }).ToEquatableArray() };
                 case "RetryStrategy": return task with { RetryStrategy = S(args, 0) };
@@ -49,6 +51,7 @@ namespace Workflows.Definitions
                 case "Tags": return task with { Tags = task.Tags.Concat(L(args, 0).Select(t => t.ToLowerInvariant())).ToEquatableArray() };
                 case "OnCompleted": return task with { OnCompleted = S(args, 0) };
                 case "OnFailed": return task with { OnFailed = S(args, 0) };
+                case "OnExit": return task with { OnExit = S(args, 0) };
                 case "OnExitCode":
                     var code = args[0] is string key ? key : I(args, 0).ToString(CultureInfo.InvariantCulture);
                     var action = args[1] as ExitAction ?? ExitAction.Parse((string)args[1]!);
@@ -117,6 +120,8 @@ namespace Workflows.Definitions
                 case "RetryForever": return rule with { UnlimitedRetries = true };
                 case "DelayBetweenRetries": return rule with { DelayBetweenRetries = T(args, 0) };
                 case "Backoff": return rule with { Backoff = Backoff(args) };
+                case "LinearWait": return rule with { Backoff = BackoffPolicy.LinearWait(T(args, 0)) };
+                case "ExponentialWait": return rule with { Backoff = BackoffPolicy.ExponentialWait(T(args, 0)) };
                 case "Fatal": return rule with { Action = RetryRuleAction.Fatal };
                 case "MemoryFactor": return rule with { MemoryFactor = Convert.ToDouble(args[0], CultureInfo.InvariantCulture) };
                 case "MemoryLimit": return rule with { MemoryLimit = S(args, 0) };

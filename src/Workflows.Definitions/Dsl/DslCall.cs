@@ -31,6 +31,8 @@ namespace Workflows.Definitions
                 case "Retry": return job with { Retry = I(args, 0) };
                 case "DelayBetweenRetries": return job with { DelayBetweenRetries = T(args, 0) };
                 case "Backoff": return job with { Backoff = Backoff(args) };
+                case "LinearWait": return job with { Backoff = BackoffPolicy.LinearWait(T(args, 0)) };
+                case "ExponentialWait": return job with { Backoff = BackoffPolicy.ExponentialWait(T(args, 0)) };
                 case "HardResetAfterRetries": return job with { HardResetAfterRetries = I(args, 0) };
                 case "MaxManualRetries": return job with { MaxManualRetries = I(args, 0) };
                 case "PauseTime": return job with { PauseTime = T(args, 0) };

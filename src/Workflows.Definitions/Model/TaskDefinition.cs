@@ -105,6 +105,12 @@ namespace Workflows.Definitions
         /// <summary>The next task after failure (<c>on_failed</c>).</summary>
         public string? OnFailed { get; init; }
 
+        /// <summary>
+        /// The next task whatever the outcome (<c>on_exit</c>, the seeds' third next-task key): taken after success when
+        /// <see cref="OnCompleted"/> is not set and after failure when <see cref="OnFailed"/> is not set.
+        /// </summary>
+        public string? OnExit { get; init; }
+
         /// <summary>Exit code (or state word) → action, in written order (<c>on_exit_code</c>).</summary>
         public EquatableArray<ExitCodeRoute> ExitCodes { get; init; }
 
@@ -238,7 +244,7 @@ namespace Workflows.Definitions
             }
         }
 
-        /// <summary>Every task name this task routes to: on_completed, on_failed and branch targets, in that order.</summary>
+        /// <summary>Every task name this task routes to: on_completed, on_failed, on_exit and branch targets, in that order.</summary>
         public System.Collections.Generic.IEnumerable<string> RouteTargets()
         {
             if (OnCompleted is not null)
@@ -249,6 +255,11 @@ namespace Workflows.Definitions
             if (OnFailed is not null)
             {
                 yield return OnFailed;
+            }
+
+            if (OnExit is not null)
+            {
+                yield return OnExit;
             }
 
             foreach (var route in ExitCodes)

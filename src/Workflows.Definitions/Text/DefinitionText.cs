@@ -165,6 +165,11 @@ namespace Workflows.Definitions
                 yield return ("failed", task.OnFailed);
             }
 
+            if (task.OnExit is not null)
+            {
+                yield return ("exit", task.OnExit);
+            }
+
             foreach (var route in task.ExitCodes)
             {
                 var label = int.TryParse(route.Code, out _) ? "exit " + route.Code : route.Code;

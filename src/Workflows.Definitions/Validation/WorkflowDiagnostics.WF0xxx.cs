@@ -75,7 +75,7 @@ namespace Workflows.Definitions
 
         /// <summary>WF0104: a task no route leads to.</summary>
         public static readonly ProblemDescriptor UnreachableTask = Rule(UnreachableTaskId, "Unreachable task",
-            "Task '{0}' is never reached: no route leads to it from the first task '{1}'. Route to it (on_completed, on_failed or on_exit_code), mark it always_run for cleanup, or remove it.",
+            "Task '{0}' is never reached: no route leads to it from the first task '{1}'. Route to it (on_completed, on_failed, on_exit or on_exit_code), mark it always_run for cleanup, or remove it.",
             ProblemSeverity.Error, Dag);
     }
 }

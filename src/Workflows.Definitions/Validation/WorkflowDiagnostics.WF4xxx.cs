@@ -38,6 +38,9 @@ namespace Workflows.Definitions
         /// <summary>Id of <see cref="ExpansionTooLarge"/>.</summary>
         public const string ExpansionTooLargeId = "WF4011";
 
+        /// <summary>Id of <see cref="TwoRetryWaits"/>.</summary>
+        public const string TwoRetryWaitsId = "WF4012";
+
         /// <summary>WF4001: the text is not well-formed YAML (the parser's own message, at its line and column).</summary>
         public static readonly ProblemDescriptor MalformedYaml = Rule(MalformedYamlId, "Malformed YAML",
             "The YAML is malformed: {0} Fix the syntax here: check the indentation, and quote a value that starts with '{{{{', '*', '&', '!', '%' or '@', or that holds ': '.",
@@ -91,6 +94,11 @@ namespace Workflows.Definitions
         /// <summary>WF4011: the definition grows past the loader's bounds once its aliases are expanded (a "billion laughs"); nothing is loaded.</summary>
         public static readonly ProblemDescriptor ExpansionTooLarge = Rule(ExpansionTooLargeId, "Definition too large",
             "The YAML expands to more than {0} here, counting an anchored value again at each alias (*name) that uses it; at most {1} are allowed. Use fewer aliases or smaller anchored values, or split the job.",
+            ProblemSeverity.Error, Yaml);
+
+        /// <summary>WF4012: two of retry_backoff_policy, linear_wait and exponential_wait in one place: they set the same wait.</summary>
+        public static readonly ProblemDescriptor TwoRetryWaits = Rule(TwoRetryWaitsId, "Two retry waits",
+            "{0} has both '{1}' and '{2}', which each set how the wait grows between retries. Keep one: only '{1}', written first, is loaded.",
             ProblemSeverity.Error, Yaml);
     }
 }

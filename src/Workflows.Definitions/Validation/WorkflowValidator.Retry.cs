@@ -23,7 +23,7 @@ namespace Workflows.Definitions
             Timeout(jobSubject, DefinitionPointer.Job("timeout"), job.Timeout, problems);
             Delay(jobSubject, DefinitionPointer.Job("delay_between_retries"), "delay_between_retries", job.DelayBetweenRetries, problems);
             Delay(jobSubject, DefinitionPointer.Job("pause_time"), "pause_time", job.PauseTime, problems);
-            Backoff(jobSubject, DefinitionPointer.Job("retry_backoff_policy"), job.Backoff, problems);
+            Backoff(jobSubject, DefinitionPointer.Job(job.Backoff?.Key ?? "retry_backoff_policy"), job.Backoff, problems);
 
             for (var i = 0; i < job.Tasks.Count; i++)
             {
@@ -32,7 +32,7 @@ namespace Workflows.Definitions
                 Count(subject, At(task, i, "retry"), "retry", task.Retry, problems);
                 Timeout(subject, At(task, i, "timeout"), task.Timeout, problems);
                 Delay(subject, At(task, i, "delay_between_retries"), "delay_between_retries", task.DelayBetweenRetries, problems);
-                Backoff(subject, At(task, i, "retry_backoff_policy"), task.Backoff, problems);
+                Backoff(subject, At(task, i, task.Backoff?.Key ?? "retry_backoff_policy"), task.Backoff, problems);
                 Delay(subject, At(task, i, "artifacts", "expires_after"), "artifacts.expires_after", task.Artifacts?.ExpiresAfter, problems);
                 Delay(subject, At(task, i, "cache", "expires_after"), "cache.expires_after", task.Cache?.ExpiresAfter, problems);
                 Count(subject, At(task, i, "fan_out", "max_parallel"), "fan_out.max_parallel", task.FanOut?.MaxParallel, problems);
@@ -69,6 +69,19 @@ namespace Workflows.Definitions
         {
             if (policy is null)
             {
+                return;
+            }
+
+            if (policy.Shape != BackoffShape.Exponential)
+            {
+                // Procrastinate's waits: one written duration, nothing else to check.
+                if (policy.Min <= TimeSpan.Zero || (policy.Shape == BackoffShape.ExponentialWait && policy.Min < TimeSpan.FromSeconds(1)))
+                {
+                    problems.Add(WorkflowDiagnostics.InvalidBackoff.Create(at, subject, $"{policy.Key} is {Format(policy.Min)}", policy.Shape == BackoffShape.LinearWait
+                        ? "linear_wait waits that long, then twice that, and so on: give a positive duration, e.g. 5s."
+                        : "exponential_wait waits its seconds to the power of the retry number (5s: 5 s, 25 s, 125 s): give 1s or more, e.g. 5s; less would shrink each time."));
+                }
+
                 return;
             }
 

@@ -47,7 +47,7 @@ namespace Workflows.Definitions
 
             Count(subject, Part("retry"), "retry", rule.Retry, problems);
             Delay(subject, Part("delay_between_retries"), "delay_between_retries", rule.DelayBetweenRetries, problems);
-            Backoff(subject, Part("retry_backoff_policy"), rule.Backoff, problems);
+            Backoff(subject, Part(rule.Backoff?.Key ?? "retry_backoff_policy"), rule.Backoff, problems);
             var ownWait = rule.DelayBetweenRetries is not null || rule.Backoff is not null;
             if (rule.Action == RetryRuleAction.Retry && rule.UnlimitedRetries
                 && !(ownWait ? Waits(rule.DelayBetweenRetries, rule.Backoff) : Waits(task.DelayBetweenRetries, task.Backoff)))

@@ -43,6 +43,11 @@ namespace Workflows.Definitions
                     yield return new Edge(i, task.OnFailed, "on_failed", null);
                 }
 
+                if (task.OnExit is not null)
+                {
+                    yield return new Edge(i, task.OnExit, "on_exit", null);
+                }
+
                 foreach (var route in task.ExitCodes)
                 {
                     if (route.Action.Kind == ExitActionKind.GoToTask && route.Action.Value is not null)

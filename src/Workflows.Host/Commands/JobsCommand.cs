@@ -121,7 +121,7 @@ internal static class JobsCommand
         var resume = new Option<bool>("--resume") { Description = "Resume from the failed task, keeping completed tasks and their artifacts (default: rerun from the start)." };
         var memory = new Option<string[]>("--memory") { Description = "A container task's new memory limit, TASK=SIZE (e.g. build=1Gi; one id only)." };
         var cpu = new Option<string[]>("--cpu") { Description = "A container task's new CPU limit, TASK=CPUS (e.g. build=2; one id only)." };
-        var retry = new Command("retry", "Retry failed or cancelled jobs: new jobs linked to them and their root (one retry of a root in flight at a time).") { ids, asAdmin, parameters, latest, resume, memory, cpu };
+        var retry = new Command("retry", "Retry failed or cancelled jobs, or completed ones whose allow_failure tasks failed (for those tasks): new jobs linked to them and their root (one retry of a root in flight at a time).") { ids, asAdmin, parameters, latest, resume, memory, cpu };
         retry.TreatUnmatchedTokensAsErrors = false;
         retry.SetAction(async (parsed, ct) =>
         {

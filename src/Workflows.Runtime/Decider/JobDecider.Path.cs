@@ -1,3 +1,5 @@
+using Workflows.Definitions;
+
 namespace Workflows.Runtime;
 
 public static partial class JobDecider
@@ -19,6 +21,25 @@ public static partial class JobDecider
         }
 
         decision.Emit(new JobCompleted(decision.JobId, decision.Now));
+    }
+
+    /// <summary>
+    /// The next task to run on a success route: a task a retry carried from the job it retried (kept completed, with its
+    /// results) is not run again; the path goes on through it as it went then (its exit code's branch, else its
+    /// completed route). A failure handler (<c>on_failed</c>) is not skipped this way: it runs for the new failure.
+    /// </summary>
+    private static string? PastCarried(Decision decision, string? next)
+    {
+        var passed = new HashSet<string>(StringComparer.Ordinal);
+        while (next is not null && decision.State.Carried.FirstOrDefault(c => c.TaskType == next) is { } carried
+               && decision.State.Task(next).Status == TaskRunStatus.Completed && passed.Add(next))
+        {
+            var task = decision.Definition.FindTask(next)!;
+            var branch = carried.ExitCode is { } code ? task.ExitCodes.LastOrDefault(r => int.TryParse(r.Code, out var key) && key == code)?.Action : null;
+            next = branch is { Kind: ExitActionKind.GoToTask } ? branch.Value : OnCompleted(task);
+        }
+
+        return next;
     }
 
     /// <summary>

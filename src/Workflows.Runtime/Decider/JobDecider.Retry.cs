@@ -80,10 +80,14 @@ public static partial class JobDecider
 
         string? resumeFrom = null;
         IReadOnlyList<CarriedTask>? carried = null;
-        if (request.Resume)
+        if (request.Resume || asked.Status == JobStatus.Completed)
         {
-            // From the task that failed the job, else (cancelled) the first task that did not complete.
+            // From the task that failed the job, else (completed with errors) the first task whose failure was
+            // ignored, else (cancelled) the first task that did not complete. A completed job is always retried for its
+            // failed tasks only: the path passes the carried tasks (PastCarried).
             resumeFrom = asked.FailedTask
+                ?? asked.Definition!.Tasks.Select(t => asked.Task(t.TaskType)).Where(t => t.Status == TaskRunStatus.Failed && t.Ignored)
+                    .OrderBy(t => t.EndedAt).Select(t => t.TaskType).FirstOrDefault()
                 ?? asked.Definition!.Tasks.Select(t => t.TaskType).FirstOrDefault(t => asked.Task(t).Status is TaskRunStatus.Failed or TaskRunStatus.Cancelled or TaskRunStatus.Started);
             if (resumeFrom is not null && definition.FindTask(resumeFrom) is null)
             {
@@ -126,7 +130,18 @@ public static partial class JobDecider
     }
 
     /// <summary>
-    /// Why the job may not be retried by anyone (not ended failed or cancelled, a batch parent, its root at
+    /// True when the job completed with errors: tasks whose failure <c>allow_failure</c> ignored. The Job API seed: "A job
+    /// can go to 'completed' state even though there are errors … In that event, failed records can be retried."
+    /// </summary>
+    /// <param name="job">The job.</param>
+    public static bool CompletedWithErrors(JobState job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return job.Status == JobStatus.Completed && job.Ignored > 0;
+    }
+
+    /// <summary>
+    /// Why the job may not be retried by anyone (not ended failed or cancelled or completed with errors, a batch parent, its root at
     /// <c>max_manual_retries</c>), or null when a retry would be accepted (the caller's rights aside; one retry of a
     /// root in flight is the store's to enforce).
     /// </summary>
@@ -136,10 +151,11 @@ public static partial class JobDecider
     {
         ArgumentNullException.ThrowIfNull(asked);
         ArgumentNullException.ThrowIfNull(root);
-        if (asked.Status is not (JobStatus.Failed or JobStatus.Cancelled))
+        if (asked.Status is not (JobStatus.Failed or JobStatus.Cancelled) && !CompletedWithErrors(asked))
         {
-            return new RetryRefusal(RetryRefusalReason.NotRetriable,
-                $"Job {asked.JobId} is {Lower(asked.Status)}; only a failed or cancelled job can be retried{(asked.Status is JobStatus.Completed ? string.Empty : ". Wait for it to end, or cancel it first")}.");
+            return new RetryRefusal(RetryRefusalReason.NotRetriable, asked.Status is JobStatus.Completed
+                ? $"Job {asked.JobId} is completed with no failed task; only a failed or cancelled job, or a completed one whose allow_failure tasks failed, can be retried."
+                : $"Job {asked.JobId} is {Lower(asked.Status)}; only a failed or cancelled job can be retried. Wait for it to end, or cancel it first.");
         }
 
         if (asked.Definition!.Tasks.FirstOrDefault(t => t.EffectiveMethod == Definitions.TaskMethod.ForkJob) is { } fork)

@@ -153,11 +153,14 @@ public static partial class JobDecider
             : RetryStrategyDecision.Stop(exited.ErrorCode);
     }
 
-    /// <summary>The next task after success: <c>on_completed</c>, or an exit-code map entry keyed <c>COMPLETED</c> (formicary's state-keyed routes).</summary>
-    private static string? OnCompleted(TaskDefinition task) => task.OnCompleted ?? StateRoute(task, "COMPLETED");
+    /// <summary>
+    /// The next task after success: <c>on_completed</c>, or an exit-code map entry keyed <c>COMPLETED</c> (formicary's
+    /// state-keyed routes), else <c>on_exit</c>.
+    /// </summary>
+    private static string? OnCompleted(TaskDefinition task) => task.OnCompleted ?? StateRoute(task, "COMPLETED") ?? task.OnExit;
 
-    /// <summary>The next task after failure: <c>on_failed</c>, or an exit-code map entry keyed <c>FAILED</c>.</summary>
-    private static string? OnFailed(TaskDefinition task) => task.OnFailed ?? StateRoute(task, "FAILED");
+    /// <summary>The next task after failure: <c>on_failed</c>, or an exit-code map entry keyed <c>FAILED</c>, else <c>on_exit</c>.</summary>
+    private static string? OnFailed(TaskDefinition task) => task.OnFailed ?? StateRoute(task, "FAILED") ?? task.OnExit;
 
     private static string? StateRoute(TaskDefinition task, string state) =>
         task.ExitCodes.LastOrDefault(r => string.Equals(r.Code.Trim(), state, StringComparison.OrdinalIgnoreCase) && r.Action.Kind == ExitActionKind.GoToTask)?.Action.Value;
@@ -209,12 +212,12 @@ public static partial class JobDecider
         {
             case ExitActionKind.Completed:
                 decision.Emit(new TaskCompleted(decision.JobId, decision.Now, task.TaskType));
-                Advance(decision, OnCompleted(task));
+                Advance(decision, PastCarried(decision, OnCompleted(task)));
                 break;
             case ExitActionKind.GoToTask:
                 // Part 1 §1: the task counts as completed through the branch.
                 decision.Emit(new TaskCompleted(decision.JobId, decision.Now, task.TaskType));
-                Advance(decision, action.Value);
+                Advance(decision, PastCarried(decision, action.Value));
                 break;
             case ExitActionKind.Executing:
                 var poll = RetryDelays.For(task.DelayBetweenRetries ?? RetryDelays.DefaultPollDelay, null, 1, decision.Context.Jitter);
@@ -263,7 +266,7 @@ public static partial class JobDecider
                 }
                 else if (task.AllowFailure)
                 {
-                    Advance(decision, OnCompleted(task));
+                    Advance(decision, PastCarried(decision, OnCompleted(task)));
                 }
                 else
                 {

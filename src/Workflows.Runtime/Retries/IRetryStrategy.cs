@@ -84,6 +84,34 @@ public sealed record RetryStrategyDecision
     public static RetryStrategyDecision RetryAfter(TimeSpan delay, int? priority = null, string? queue = null) =>
         new() { Retry = true, RetryIn = delay, Priority = priority, Queue = queue };
 
+    /// <summary>
+    /// Retry after Procrastinate's <c>linear_wait</c> for this attempt: "<c>linear_wait=5</c> to wait 5 seconds then 10 then
+    /// 15 and so on" (<see cref="RetryDelays.LinearWait"/> of the failed attempt's number).
+    /// </summary>
+    /// <param name="wait">The first wait.</param>
+    /// <param name="context">The failed attempt.</param>
+    /// <param name="priority">A new priority, or null.</param>
+    /// <param name="queue">A new queue, or null.</param>
+    public static RetryStrategyDecision RetryAfterLinearWait(TimeSpan wait, RetryContext context, int? priority = null, string? queue = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return RetryAfter(RetryDelays.LinearWait(wait, context.Attempt), priority, queue);
+    }
+
+    /// <summary>
+    /// Retry after Procrastinate's <c>exponential_wait</c> for this attempt: "<c>exponential_wait=5</c> to wait 5 seconds
+    /// then 25 then 125 and so on" (<see cref="RetryDelays.ExponentialWait"/> of the failed attempt's number).
+    /// </summary>
+    /// <param name="wait">The first wait (1 s or more).</param>
+    /// <param name="context">The failed attempt.</param>
+    /// <param name="priority">A new priority, or null.</param>
+    /// <param name="queue">A new queue, or null.</param>
+    public static RetryStrategyDecision RetryAfterExponentialWait(TimeSpan wait, RetryContext context, int? priority = null, string? queue = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return RetryAfter(RetryDelays.ExponentialWait(wait, context.Attempt), priority, queue);
+    }
+
     /// <summary>Retry at <paramref name="time"/>.</summary>
     /// <param name="time">When the retry is due.</param>
     /// <param name="priority">A new priority, or null.</param>

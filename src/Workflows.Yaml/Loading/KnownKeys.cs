@@ -8,7 +8,7 @@ internal static class KnownKeys
     public static readonly string[] Job =
     {
         "job_type", "description", "sem_version", "platform", "url", "cron_trigger", "timeout", "retry",
-        "delay_between_retries", "retry_backoff_policy", "hard_reset_after_retries", "max_manual_retries", "pause_time", "max_concurrency",
+        "delay_between_retries", "retry_backoff_policy", "linear_wait", "exponential_wait", "hard_reset_after_retries", "max_manual_retries", "pause_time", "max_concurrency",
         "retention_days_for_failed", "retention_days_for_completed", "retention_days_for_cancelled", "public_plugin",
         "required_params", "dynamic_template_tasks", "job_variables", "skip_if", "webhook", "notify", "resources",
         "triggers", "tasks",
@@ -31,6 +31,10 @@ internal static class KnownKeys
         // Workflows extensions of the format (docs/yaml.md).
         "retry_on", "retry_strategy",
 
+        // Keys of the seed documents that formicary's code lacks: on_exit (retry-job and sensor-job docs), and
+        // Procrastinate's linear_wait and exponential_wait (its retry strategies).
+        "on_exit", "linear_wait", "exponential_wait",
+
         // Executor options with no typed property: kept as JSON text in TaskDefinition.ExecutorOptions.
         "affinity", "node_tolerations", "helper", "dependent_artifact_ids",
     };
@@ -49,7 +53,7 @@ internal static class KnownKeys
     public static readonly string[] RetryRule =
     {
         "exit_codes", "error_codes", "exceptions", "output", "action", "retry", "delay_between_retries", "retry_backoff_policy",
-        "memory_factor", "memory_limit", "cpu_limit",
+        "linear_wait", "exponential_wait", "memory_factor", "memory_limit", "cpu_limit",
     };
 
     public static readonly string[] Artifacts = { "paths", "expires_after", "when" };
@@ -100,7 +104,6 @@ internal static class KnownKeys
         ["variables"] = "job_variables",
         ["task_variables"] = "variables",
         ["image"] = "container",
-        ["on_exit"] = "on_exit_code",
         ["exit_codes"] = "on_exit_code",
     };
 
@@ -144,7 +147,6 @@ internal static class KnownKeys
         [TaskMethod.Manual] = "the runtime has no MANUAL approval gates yet",
         [TaskMethod.Messaging] = "the runtime has no MESSAGING executor yet",
         [TaskMethod.Websocket] = "the runtime has no WEBSOCKET executor yet",
-        [TaskMethod.HttpPutForm] = "formicary accepts HTTP_PUT_FORM but never ran it, and neither does the runtime yet",
     };
 
     /// <summary>The methods a YAML task may name (every formicary method; IN_PROCESS needs a C# delegate).</summary>

@@ -187,6 +187,7 @@ public static partial class CSharpTranslator
 
             Add(calls, "OnCompleted", task.OnCompleted);
             Add(calls, "OnFailed", task.OnFailed);
+            Add(calls, "OnExit", task.OnExit);
 
             return [(Call("Task", Text(task.TaskType)), false), .. calls.Select(c => (c, true))];
         }
@@ -352,6 +353,12 @@ public static partial class CSharpTranslator
         {
             if (backoff is null)
             {
+                return;
+            }
+
+            if (backoff.Shape != BackoffShape.Exponential)
+            {
+                calls.Add(new Expr.Call(backoff.Shape == BackoffShape.LinearWait ? ".LinearWait" : ".ExponentialWait", [new Expr.Arg(Time(backoff.Min))]));
                 return;
             }
 

@@ -33,7 +33,7 @@ public static class YamlJobWriter
         Add(map, "timeout", job.Timeout);
         Add(map, "retry", job.Retry, 0);
         Add(map, "delay_between_retries", job.DelayBetweenRetries);
-        Add(map, "retry_backoff_policy", Backoff(job.Backoff));
+        AddBackoff(map, job.Backoff);
         Add(map, "hard_reset_after_retries", job.HardResetAfterRetries, 0);
         Add(map, "max_manual_retries", job.MaxManualRetries);
         Add(map, "pause_time", job.PauseTime);
@@ -94,7 +94,7 @@ public static class YamlJobWriter
         AddRetry(map, task.Retry, task.UnlimitedRetries);
 
         Add(map, "delay_between_retries", task.DelayBetweenRetries);
-        Add(map, "retry_backoff_policy", Backoff(task.Backoff));
+        AddBackoff(map, task.Backoff);
         if (!task.RetryRules.IsEmpty)
         {
             map.Entries.Add(("retry_on", new OutSeq(task.RetryRules.Select(r => (OutNode)RetryRule(r)).ToList())));
@@ -133,6 +133,7 @@ public static class YamlJobWriter
         Add(map, "tags", task.Tags);
         Add(map, "on_completed", task.OnCompleted);
         Add(map, "on_failed", task.OnFailed);
+        Add(map, "on_exit", task.OnExit);
         if (!task.ExitCodes.IsEmpty)
         {
             var codes = new OutMap();
@@ -311,7 +312,7 @@ public static class YamlJobWriter
         AddRetry(map, rule.Retry, rule.UnlimitedRetries);
 
         Add(map, "delay_between_retries", rule.DelayBetweenRetries);
-        Add(map, "retry_backoff_policy", Backoff(rule.Backoff));
+        AddBackoff(map, rule.Backoff);
         if (rule.MemoryFactor is { } factor)
         {
             map.Entries.Add(("memory_factor", new OutScalar(factor.ToString("R", CultureInfo.InvariantCulture))));
@@ -320,6 +321,18 @@ public static class YamlJobWriter
         Add(map, "memory_limit", rule.MemoryLimit);
         Add(map, "cpu_limit", rule.CpuLimit);
         return map;
+    }
+
+    /// <summary><c>retry_backoff_policy</c>, or Procrastinate's <c>linear_wait</c> / <c>exponential_wait</c> as written.</summary>
+    private static void AddBackoff(OutMap map, BackoffPolicy? policy)
+    {
+        if (policy is { Shape: not BackoffShape.Exponential })
+        {
+            Add(map, policy.Key, policy.Min);
+            return;
+        }
+
+        Add(map, "retry_backoff_policy", Backoff(policy));
     }
 
     private static OutMap? Backoff(BackoffPolicy? policy)

@@ -70,6 +70,14 @@ public sealed class RetryRuleBuilder
     /// <param name="jitter">Draw each delay between min and the computed delay.</param>
     public RetryRuleBuilder Backoff(TimeSpan min, TimeSpan? max = null, double factor = 2, bool jitter = false) => Apply(nameof(Backoff), [min, max, factor, jitter]);
 
+    /// <summary>Procrastinate's <c>linear_wait</c> between retries of this class: the wait, then twice it, three times, … (<c>linear_wait: 5s</c>: 5 s, 10 s, 15 s).</summary>
+    /// <param name="wait">The first wait (positive).</param>
+    public RetryRuleBuilder LinearWait(TimeSpan wait) => Apply(nameof(LinearWait), [wait]);
+
+    /// <summary>Procrastinate's <c>exponential_wait</c> between retries of this class: the wait's seconds to the power of the retry number (<c>exponential_wait: 5s</c>: 5 s, 25 s, 125 s).</summary>
+    /// <param name="wait">The first wait (1 s or more).</param>
+    public RetryRuleBuilder ExponentialWait(TimeSpan wait) => Apply(nameof(ExponentialWait), [wait]);
+
     /// <summary>Fail the job at once (<c>action: FATAL</c>): no task retry, no job retry, no <c>on_failed</c>.</summary>
     public RetryRuleBuilder Fatal() => Apply(nameof(Fatal), []);
 

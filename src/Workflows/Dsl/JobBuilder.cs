@@ -59,6 +59,14 @@ public sealed class JobBuilder
     /// <param name="jitter">Draw each delay between min and the computed delay.</param>
     public JobBuilder Backoff(TimeSpan min, TimeSpan? max = null, double factor = 2, bool jitter = false) => Apply(nameof(Backoff), [min, max, factor, jitter]);
 
+    /// <summary>Procrastinate's <c>linear_wait</c> between job attempts: the wait, then twice it, three times, … (<c>linear_wait: 5s</c>: 5 s, 10 s, 15 s).</summary>
+    /// <param name="wait">The first wait (positive).</param>
+    public JobBuilder LinearWait(TimeSpan wait) => Apply(nameof(LinearWait), [wait]);
+
+    /// <summary>Procrastinate's <c>exponential_wait</c> between job attempts: the wait's seconds to the power of the retry number (<c>exponential_wait: 5s</c>: 5 s, 25 s, 125 s).</summary>
+    /// <param name="wait">The first wait (1 s or more).</param>
+    public JobBuilder ExponentialWait(TimeSpan wait) => Apply(nameof(ExponentialWait), [wait]);
+
     /// <summary>Every N+1 job retries, restart from scratch instead of resuming (<c>hard_reset_after_retries</c>).</summary>
     /// <param name="retries">0 or more.</param>
     public JobBuilder HardResetAfterRetries(int retries) => Apply(nameof(HardResetAfterRetries), [retries]);

@@ -85,6 +85,14 @@ public sealed partial class TaskBuilder
     /// <param name="jitter">Draw each delay between min and the computed delay.</param>
     public TaskBuilder Backoff(TimeSpan min, TimeSpan? max = null, double factor = 2, bool jitter = false) => Apply(nameof(Backoff), [min, max, factor, jitter]);
 
+    /// <summary>Procrastinate's <c>linear_wait</c> between task attempts: the wait, then twice it, three times, … (<c>linear_wait: 5s</c>: 5 s, 10 s, 15 s).</summary>
+    /// <param name="wait">The first wait (positive).</param>
+    public TaskBuilder LinearWait(TimeSpan wait) => Apply(nameof(LinearWait), [wait]);
+
+    /// <summary>Procrastinate's <c>exponential_wait</c> between task attempts: the wait's seconds to the power of the retry number (<c>exponential_wait: 5s</c>: 5 s, 25 s, 125 s).</summary>
+    /// <param name="wait">The first wait (1 s or more).</param>
+    public TaskBuilder ExponentialWait(TimeSpan wait) => Apply(nameof(ExponentialWait), [wait]);
+
     /// <summary>Retry failures without limit (<c>retry: unlimited</c>, a Workflows extension); give the task a delay or a backoff.</summary>
     public TaskBuilder RetryForever() => Apply(nameof(RetryForever), []);
 
@@ -152,6 +160,10 @@ public sealed partial class TaskBuilder
     /// <summary>The next task after failure (<c>on_failed</c>).</summary>
     /// <param name="taskType">The next task's name.</param>
     public TaskBuilder OnFailed(string taskType) => Apply(nameof(OnFailed), [taskType]);
+
+    /// <summary>The next task whatever the outcome (<c>on_exit</c>), when <see cref="OnCompleted"/> or <see cref="OnFailed"/> does not say.</summary>
+    /// <param name="taskType">The next task's name.</param>
+    public TaskBuilder OnExit(string taskType) => Apply(nameof(OnExit), [taskType]);
 
     /// <summary>Maps an exit code to an action (<c>on_exit_code</c>), e.g. <c>OnExitCode(2, RestartTask)</c>.</summary>
     /// <param name="exitCode">The exit code (0–255 for processes and containers, 100–599 for HTTP).</param>
