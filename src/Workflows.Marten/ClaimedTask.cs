@@ -11,6 +11,9 @@ public enum ClaimKind
 
     /// <summary>Deliver a job's timeout.</summary>
     JobTimeout,
+
+    /// <summary>Deliver a MANUAL task's SLA deadline (<see cref="Runtime.ApprovalDeadlinePassed"/>).</summary>
+    ApprovalDeadline,
 }
 
 /// <summary>A due row a worker claimed: it works on it until its lease ends.</summary>
@@ -33,6 +36,6 @@ public sealed record ClaimedTask(string JobId, ClaimKind Kind, string TaskType, 
     /// <param name="leaseUntil">When the claim expires.</param>
     public static ClaimedTask ForAttempt(string jobId, string taskType, int attempt, DateTimeOffset leaseUntil) => new(jobId, ClaimKind.Attempt, taskType, attempt, leaseUntil);
 
-    /// <summary>True for a job's start or timeout row (quick to process), false for a task attempt.</summary>
+    /// <summary>True for a job's start or timeout row or an approval deadline (quick to process), false for a task attempt.</summary>
     public bool IsJobRow => Kind != ClaimKind.Attempt;
 }

@@ -27,6 +27,7 @@ internal static class DueTasks
         ClaimKind.Attempt => "attempt",
         ClaimKind.StartJob => "start",
         ClaimKind.JobTimeout => "timeout",
+        ClaimKind.ApprovalDeadline => "approval",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -37,6 +38,7 @@ internal static class DueTasks
         "attempt" => ClaimKind.Attempt,
         "start" => ClaimKind.StartJob,
         "timeout" => ClaimKind.JobTimeout,
+        "approval" => ClaimKind.ApprovalDeadline,
         _ => throw new InvalidOperationException($"Unknown due-row kind '{name}' in {TableName}: is this host older than the one that wrote it?"),
     };
 
@@ -112,10 +114,17 @@ internal static class DueTasks
             active.Add((ClaimKind.StartJob, new TaskRun(string.Empty, TaskRunStatus.Scheduled, 0, DueAt: state.EarliestStart)));
         }
 
-        if (state.Status is JobStatus.Running or JobStatus.Paused && state.Definition?.Timeout is { } timeout && state.StartedAt is { } started)
+        if (state.Status is JobStatus.Running or JobStatus.Paused or JobStatus.AwaitingApproval && state.Definition?.Timeout is { } timeout && state.StartedAt is { } started)
         {
             // The whole job, job retries included, has `timeout` from its first start.
             active.Add((ClaimKind.JobTimeout, new TaskRun(string.Empty, TaskRunStatus.Scheduled, 0, DueAt: started + timeout)));
+        }
+
+        if (!state.IsFinished)
+        {
+            // A gate's SLA deadline is a durable timer; the gate itself holds no row, so no worker waits on it.
+            active.AddRange(state.Tasks.Values.Where(t => t.Status == TaskRunStatus.AwaitingApproval && t.ApprovalDeadline is not null)
+                .Select(t => (ClaimKind.ApprovalDeadline, t with { DueAt = t.ApprovalDeadline })));
         }
 
         var rows = new List<DueRow>(active.Count);
@@ -128,12 +137,14 @@ internal static class DueTasks
                 continue;
             }
 
-            // A retry strategy may move one attempt to another priority or queue (TaskScheduled.Priority/Queue).
+            // A retry strategy may move one attempt to another priority or queue (TaskScheduled.Priority/Queue). A deadline
+            // row carries no concurrency rule or lock key: the claim of job rows (its partial index) skips rows that do.
+            var deadline = kind == ClaimKind.ApprovalDeadline;
             rows.Add(new DueRow(
                 kind, task.TaskType, task.Attempt, (task.DueAt ?? state.CreatedAt ?? DateTimeOffset.MinValue).ToUniversalTime(), task.Priority ?? state.Request.Priority,
-                task.Queue ?? state.Request.Queue, state.Definition?.JobType ?? string.Empty, state.Definition?.MaxConcurrency, state.Request.LockKey,
+                task.Queue ?? state.Request.Queue, state.Definition?.JobType ?? string.Empty, deadline ? null : state.Definition?.MaxConcurrency, deadline ? null : state.Request.LockKey,
                 isLeased ? leased!.Until.ToUniversalTime() : null, isLeased ? leased!.Owner : null));
-            wake |= !isLeased && kind != ClaimKind.JobTimeout;
+            wake |= !isLeased && kind is not (ClaimKind.JobTimeout or ClaimKind.ApprovalDeadline);
         }
 
         return new DuePlan(state.JobId, isNew, [.. active.Select(a => (a.Kind, a.Run.TaskType))], rows, wake);

@@ -91,6 +91,20 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
             return;
         }
 
+        if (claim.Kind == ClaimKind.ApprovalDeadline)
+        {
+            try
+            {
+                await jobs.ExecuteAsync(claim.JobId, new ApprovalDeadlinePassed(claim.TaskType), cancellationToken).ConfigureAwait(false);
+            }
+            catch (JobConcurrencyException)
+            {
+                // A vote was recorded at this moment; the row is claimed again if the gate still waits past its deadline.
+            }
+
+            return;
+        }
+
         var slot = new SlotHold(Slots);
         await slot.TakeAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -1,0 +1,90 @@
+using Marten;
+using Microsoft.Extensions.Time.Testing;
+using Workflows.Definitions;
+using Workflows.Runtime;
+using Workflows.Testing;
+
+namespace Workflows.Marten.Tests;
+
+/// <summary>MANUAL gates on PostgreSQL: a waiting gate holds no due attempt; its SLA deadline is a due row, claimed once due on the fake clock.</summary>
+public sealed class ApprovalStoreTests : IAsyncLifetime
+{
+    private readonly string _schema = "wf_test_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly DocumentStore _documents;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero));
+    private readonly JobStore _jobs;
+
+    public ApprovalStoreTests()
+    {
+        _documents = DocumentStore.For(options => WorkflowsMarten.Configure(options, TestInfrastructure.PostgresConnectionString, _schema));
+        _jobs = new JobStore(_documents, _clock);
+    }
+
+    /// <summary>formicary's approval-auto-reject shape: a one-hour SLA with AUTO_REJECT, on a job type with max_concurrency 1.</summary>
+    private static JobDefinition HotfixJob() => Workflow.Create("hotfix", job => job
+        .MaxConcurrency(1)
+        .Task("prepare-hotfix").Shell().Script("echo ready").OnCompleted("hotfix-approval")
+        .Task("hotfix-approval").Manual(new ApprovalPolicy(SlaDeadline: TimeSpan.FromHours(1), TimeoutAction: "AUTO_REJECT"))
+            .OnExitCode("APPROVED", "deploy-hotfix").OnExitCode("REJECTED", "abort-hotfix")
+        .Task("deploy-hotfix").Shell().Script("echo deployed")
+        .Task("abort-hotfix").Shell().Script("echo aborted")).Definition;
+
+    private async Task ReachGateAsync(string id)
+    {
+        await _jobs.ExecuteAsync(id, new RequestJob(id, HotfixJob(), new JobRequest()));
+        await _jobs.ExecuteAsync(id, new StartJob());
+        await _jobs.ExecuteAsync(id, new StartTask("prepare-hotfix", 1));
+        await _jobs.ExecuteAsync(id, new ReportTaskResult("prepare-hotfix", 1, 0));
+    }
+
+    [Fact]
+    public async Task An_SLA_with_AUTO_REJECT_is_a_due_row_claimed_only_once_the_deadline_passes_then_the_REJECTED_task_runs()
+    {
+        await ReachGateAsync("gate-1");
+        var view = (await _jobs.GetAsync("gate-1"))!;
+        Assert.Equal((JobStatus.AwaitingApproval, TaskRunStatus.AwaitingApproval), (view.Status, view.Tasks.Single(t => t.TaskType == "hotfix-approval").Status));
+        Assert.Empty(await _jobs.ClaimDueAsync("w", 10, 10, TimeSpan.FromSeconds(30), null)); // no worker is held, nothing is due
+
+        _clock.Advance(TimeSpan.FromMinutes(59));
+        Assert.Empty(await _jobs.ClaimDueAsync("w", 10, 10, TimeSpan.FromSeconds(30), null));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var deadline = Assert.Single(await _jobs.ClaimDueAsync("w", 10, 10, TimeSpan.FromSeconds(30), null));
+        Assert.Equal((ClaimKind.ApprovalDeadline, "hotfix-approval"), (deadline.Kind, deadline.TaskType));
+
+        var events = await _jobs.ExecuteAsync("gate-1", new ApprovalDeadlinePassed(deadline.TaskType));
+        var decided = Assert.IsType<TaskApprovalDecided>(events[0]);
+        Assert.Equal((ApprovalDecision.Rejected, "AUTO_REJECT"), (decided.Decision, decided.TimeoutAction));
+        Assert.Empty(await _jobs.ExecuteAsync("gate-1", new ApprovalDeadlinePassed(deadline.TaskType))); // delivered again: nothing more
+
+        var next = Assert.Single(await _jobs.ClaimDueAsync("w", 10, 10, TimeSpan.FromSeconds(30), null));
+        Assert.Equal((ClaimKind.Attempt, "abort-hotfix"), (next.Kind, next.TaskType)); // the deadline row is gone
+        await _jobs.ExecuteAsync("gate-1", new StartTask("abort-hotfix", 1));
+        await _jobs.ExecuteAsync("gate-1", new ReportTaskResult("abort-hotfix", 1, 0));
+        Assert.Equal(JobStatus.Completed, (await _jobs.GetAsync("gate-1"))!.Status);
+    }
+
+    [Fact]
+    public async Task A_vote_before_the_deadline_removes_the_deadline_row()
+    {
+        await ReachGateAsync("gate-2");
+        var events = await _jobs.ExecuteAsync("gate-2", new VoteOnTask("hotfix-approval", "alice", "t1", [], ApprovalDecision.Approved, null));
+        Assert.Contains(events, e => e is TaskApprovalDecided { Decision: ApprovalDecision.Approved });
+
+        _clock.Advance(TimeSpan.FromHours(2));
+        var claimed = Assert.Single(await _jobs.ClaimDueAsync("w", 10, 10, TimeSpan.FromSeconds(30), null));
+        Assert.Equal((ClaimKind.Attempt, "deploy-hotfix"), (claimed.Kind, claimed.TaskType));
+        var stream = await _jobs.EventsAsync("gate-2");
+        Assert.Equal(
+            [("alice", "t1", ApprovalDecision.Approved)],
+            stream.OfType<TaskVoted>().Select(v => (v.Voter, v.VoterId, v.Decision)));
+        Assert.Equal(JobDecider.Fold(stream).Task("hotfix-approval").Votes, (await _jobs.GetAsync("gate-2"))!.Tasks.Single(t => t.TaskType == "hotfix-approval").Votes); // round-trips
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        _documents.Dispose();
+        await TestInfrastructure.DropSchemaAsync(_schema);
+    }
+}
