@@ -62,7 +62,7 @@ public sealed record JobDto
     /// <summary>The job type.</summary>
     public string JobType { get; init; } = string.Empty;
 
-    /// <summary>queued, running, paused (polling), ending (running cleanup), cancelling, completed, failed or cancelled.</summary>
+    /// <summary>queued, running, paused (polling), awaiting_approval (a MANUAL task waits for votes), ending (running cleanup), cancelling, completed, failed or cancelled.</summary>
     public JobStatus Status { get; init; }
 
     /// <summary>Higher runs first.</summary>
