@@ -173,4 +173,27 @@ public class ApprovalTests
         Assert.Equal(VoteRefusalReason.NotAwaitingApproval, JobDecider.CanVote(run.State, new VoteOnTask("gate", "alice", null, NoRoles, ApprovalDecision.Approved, null))?.Reason);
         Assert.Equal(VoteRefusalReason.UnknownTask, JobDecider.CanVote(run.State, new VoteOnTask("deploy", "alice", null, NoRoles, ApprovalDecision.Approved, null))?.Reason);
     }
+
+    [Fact]
+    public void A_job_timeout_while_a_gate_waits_fails_the_job_and_closes_the_gate()
+    {
+        var run = Gate(new ApprovalPolicy(SlaDeadline: TimeSpan.FromHours(1)));
+        Assert.Equal(["JobFailed ERR_JOB_TIMED_OUT"], run.Decide(new JobTimedOut()).Select(RetryJobSeedTests.Name(run)));
+        Assert.Equal(TaskRunStatus.Cancelled, run.State.Task("gate").Status);
+        run.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Empty(run.Decide(new ApprovalDeadlinePassed("gate")));
+    }
+
+    [Fact]
+    public void An_always_run_gate_asks_for_approval_while_the_job_ends_then_the_job_ends_as_it_was_going_to()
+    {
+        var run = new JobRun(Workflow.Create("cleanup-gate", job => job
+            .Task("build").Shell().Script("make")
+            .Task("confirm-cleanup").Manual().AlwaysRun()).Definition);
+        run.Decide(new StartJob());
+        Assert.Equal(["Exited build#1 1 FAILED", "Failed build ERR_TASK_EXECUTE", "Ending Failed", "Awaiting confirm-cleanup#1"], run.Run("build", 1).Select(RetryJobSeedTests.Name(run)));
+        Assert.Equal(JobStatus.Ending, run.State.Status);
+        Assert.Equal(["Voted confirm-cleanup ops APPROVED", "Decided confirm-cleanup APPROVED", "Completed confirm-cleanup", "JobFailed ERR_TASK_EXECUTE"],
+            run.Decide(new VoteOnTask("confirm-cleanup", "ops", null, NoRoles, ApprovalDecision.Approved, null)).Select(RetryJobSeedTests.Name(run)));
+    }
 }
