@@ -14,6 +14,12 @@ public enum ClaimKind
 
     /// <summary>Deliver a MANUAL task's SLA deadline (<see cref="Runtime.ApprovalDeadlinePassed"/>).</summary>
     ApprovalDeadline,
+
+    /// <summary>
+    /// Never due, never claimed: a job with a <c>max_concurrency</c> or a lock key keeps its place (its slot, its lock)
+    /// while one of its MANUAL tasks waits for votes, as a running job does.
+    /// </summary>
+    ApprovalHold,
 }
 
 /// <summary>A due row a worker claimed: it works on it until its lease ends.</summary>

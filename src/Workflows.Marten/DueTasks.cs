@@ -28,6 +28,7 @@ internal static class DueTasks
         ClaimKind.StartJob => "start",
         ClaimKind.JobTimeout => "timeout",
         ClaimKind.ApprovalDeadline => "approval",
+        ClaimKind.ApprovalHold => "hold",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -39,6 +40,7 @@ internal static class DueTasks
         "start" => ClaimKind.StartJob,
         "timeout" => ClaimKind.JobTimeout,
         "approval" => ClaimKind.ApprovalDeadline,
+        "hold" => ClaimKind.ApprovalHold,
         _ => throw new InvalidOperationException($"Unknown due-row kind '{name}' in {TableName}: is this host older than the one that wrote it?"),
     };
 
@@ -92,6 +94,9 @@ internal static class DueTasks
         return table;
     }
 
+    /// <summary>When an <see cref="ClaimKind.ApprovalHold"/> row is due: never (no claim reaches it).</summary>
+    public static readonly DateTimeOffset NeverDue = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>The rows a job's state asks for: every task attempt that is scheduled, polling or running.</summary>
     public static IEnumerable<TaskRun> Active(JobState state) => state.IsFinished
         ? []
@@ -122,9 +127,21 @@ internal static class DueTasks
 
         if (!state.IsFinished)
         {
-            // A gate's SLA deadline is a durable timer; the gate itself holds no row, so no worker waits on it.
-            active.AddRange(state.Tasks.Values.Where(t => t.Status == TaskRunStatus.AwaitingApproval && t.ApprovalDeadline is not null)
-                .Select(t => (ClaimKind.ApprovalDeadline, t with { DueAt = t.ApprovalDeadline })));
+            // A gate holds no attempt row, so no worker waits on it. Its SLA deadline is a durable timer; a job with a
+            // concurrency rule or a lock key keeps its place while it waits (a row never due, counted by the claims).
+            var constrained = state.Definition?.MaxConcurrency is not null || state.Request.LockKey is not null;
+            foreach (var gate in state.Tasks.Values.Where(t => t.Status == TaskRunStatus.AwaitingApproval))
+            {
+                if (gate.ApprovalDeadline is { } deadline)
+                {
+                    active.Add((ClaimKind.ApprovalDeadline, gate with { DueAt = deadline }));
+                }
+
+                if (constrained)
+                {
+                    active.Add((ClaimKind.ApprovalHold, gate with { DueAt = NeverDue }));
+                }
+            }
         }
 
         var rows = new List<DueRow>(active.Count);
@@ -144,7 +161,7 @@ internal static class DueTasks
                 kind, task.TaskType, task.Attempt, (task.DueAt ?? state.CreatedAt ?? DateTimeOffset.MinValue).ToUniversalTime(), task.Priority ?? state.Request.Priority,
                 task.Queue ?? state.Request.Queue, state.Definition?.JobType ?? string.Empty, deadline ? null : state.Definition?.MaxConcurrency, deadline ? null : state.Request.LockKey,
                 isLeased ? leased!.Until.ToUniversalTime() : null, isLeased ? leased!.Owner : null));
-            wake |= !isLeased && kind is not (ClaimKind.JobTimeout or ClaimKind.ApprovalDeadline);
+            wake |= !isLeased && kind is not (ClaimKind.JobTimeout or ClaimKind.ApprovalDeadline or ClaimKind.ApprovalHold);
         }
 
         return new DuePlan(state.JobId, isNew, [.. active.Select(a => (a.Kind, a.Run.TaskType))], rows, wake);

@@ -80,6 +80,54 @@ public sealed class ApprovalStoreTests : IAsyncLifetime
         Assert.Equal(JobDecider.Fold(stream).Task("hotfix-approval").Votes, (await _jobs.GetAsync("gate-2"))!.Tasks.Single(t => t.TaskType == "hotfix-approval").Votes); // round-trips
     }
 
+    [Fact]
+    public async Task A_gate_waiting_for_votes_keeps_its_jobs_max_concurrency_slot_and_its_lock_until_it_is_decided()
+    {
+        static JobDefinition Held(string type, int? maxConcurrency) => Workflow.Create(type, job =>
+        {
+            if (maxConcurrency is { } max)
+            {
+                job.MaxConcurrency(max);
+            }
+
+            job.Task("prepare").Shell().Script("echo ready").OnCompleted("gate")
+                .Task("gate").Manual().OnCompleted("done")
+                .Task("done").Shell().Script("echo done");
+        }).Definition;
+
+        async Task WaitAtGateAsync(string id, JobDefinition definition, string? lockKey)
+        {
+            await _jobs.ExecuteAsync(id, new RequestJob(id, definition, new JobRequest { LockKey = lockKey }));
+            await _jobs.ExecuteAsync(id, new StartJob());
+            await _jobs.ExecuteAsync(id, new StartTask("prepare", 1));
+            await _jobs.ExecuteAsync(id, new ReportTaskResult("prepare", 1, 0));
+        }
+
+        await WaitAtGateAsync("slot-1", Held("held", 1), null);
+        await WaitAtGateAsync("lock-1", Held("locked", null), "deploy-prod");
+        await _jobs.ExecuteAsync("slot-2", new RequestJob("slot-2", Held("held", 1), new JobRequest()));
+        await _jobs.ExecuteAsync("lock-2", new RequestJob("lock-2", Held("locked", null), new JobRequest { LockKey = "deploy-prod" }));
+        _clock.Advance(TimeSpan.FromDays(30)); // no SLA: the gates wait as long as it takes, holding their places
+        Assert.Empty(await _jobs.ClaimDueAsync("w", 10, 10, TimeSpan.FromSeconds(30), null));
+
+        async Task<string[]> ClaimAsync() =>
+            [.. (await _jobs.ClaimDueAsync("w", 10, 10, TimeSpan.FromSeconds(30), null)).Select(c => $"{c.JobId} {c.TaskType}".Trim()).Order(StringComparer.Ordinal)];
+
+        async Task FinishAsync(string id)
+        {
+            await _jobs.ExecuteAsync(id, new StartTask("done", 1));
+            await _jobs.ExecuteAsync(id, new ReportTaskResult("done", 1, 0));
+        }
+
+        await _jobs.ExecuteAsync("slot-1", new VoteOnTask("gate", "alice", null, [], ApprovalDecision.Approved, null));
+        Assert.Equal(["slot-1 done"], await ClaimAsync()); // slot-1 runs on: slot-2 still waits for the slot, lock-2 for the lock
+        await FinishAsync("slot-1");
+        await _jobs.ExecuteAsync("lock-1", new VoteOnTask("gate", "alice", null, [], ApprovalDecision.Approved, null));
+        Assert.Equal(["lock-1 done", "slot-2"], await ClaimAsync());
+        await FinishAsync("lock-1");
+        Assert.Equal(["lock-2"], await ClaimAsync());
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

@@ -91,6 +91,11 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
             return;
         }
 
+        if (claim.Kind == ClaimKind.ApprovalHold)
+        {
+            return; // never due: only a clock set past the year 9999 reaches it
+        }
+
         if (claim.Kind == ClaimKind.ApprovalDeadline)
         {
             try
