@@ -162,7 +162,7 @@ public sealed record TaskDto
     /// <summary>The task's name.</summary>
     public string TaskType { get; init; } = string.Empty;
 
-    /// <summary>ready, scheduled, started, executing (polling), completed, failed or cancelled.</summary>
+    /// <summary>ready, scheduled, started, executing (polling), awaiting_approval (a MANUAL task waiting for votes), completed, failed or cancelled.</summary>
     public TaskRunStatus Status { get; init; }
 
     /// <summary>The current attempt, from 1.</summary>
