@@ -154,9 +154,11 @@ internal static class DueTasks
                 continue;
             }
 
-            // A retry strategy may move one attempt to another priority or queue (TaskScheduled.Priority/Queue). A deadline
-            // row carries no concurrency rule or lock key: the claim of job rows (its partial index) skips rows that do.
-            var deadline = kind == ClaimKind.ApprovalDeadline;
+            // A retry strategy may move one attempt to another priority or queue (TaskScheduled.Priority/Queue). A timeout or
+            // an SLA deadline carries no concurrency rule or lock key: the claim of job rows (its partial index) skips rows
+            // that do, so a job of a max_concurrency type or with a lock key never had its timeout delivered. (Its attempt
+            // rows and an approval hold keep its slot and its lock.)
+            var deadline = kind is ClaimKind.ApprovalDeadline or ClaimKind.JobTimeout;
             rows.Add(new DueRow(
                 kind, task.TaskType, task.Attempt, (task.DueAt ?? state.CreatedAt ?? DateTimeOffset.MinValue).ToUniversalTime(), task.Priority ?? state.Request.Priority,
                 task.Queue ?? state.Request.Queue, state.Definition?.JobType ?? string.Empty, deadline ? null : state.Definition?.MaxConcurrency, deadline ? null : state.Request.LockKey,

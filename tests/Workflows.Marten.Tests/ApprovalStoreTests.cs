@@ -128,6 +128,26 @@ public sealed class ApprovalStoreTests : IAsyncLifetime
         Assert.Equal(["lock-2"], await ClaimAsync());
     }
 
+    [Fact]
+    public async Task The_timeout_of_a_job_with_max_concurrency_and_a_lock_key_is_delivered_while_its_gate_waits()
+    {
+        var definition = Workflow.Create("timed", job => job
+            .MaxConcurrency(1).Timeout(TimeSpan.FromHours(1))
+            .Task("gate").Manual().OnCompleted("done")
+            .Task("done").Shell().Script("echo done")).Definition;
+        await _jobs.ExecuteAsync("timed-1", new RequestJob("timed-1", definition, new JobRequest { LockKey = "deploy-prod" }));
+        await _jobs.ExecuteAsync("timed-1", new StartJob());
+        Assert.Equal(JobStatus.AwaitingApproval, (await _jobs.GetAsync("timed-1"))!.Status);
+
+        _clock.Advance(TimeSpan.FromHours(1));
+        var timeout = Assert.Single(await _jobs.ClaimDueAsync("w", 10, 10, TimeSpan.FromSeconds(30), null));
+        Assert.Equal(ClaimKind.JobTimeout, timeout.Kind);
+        await _jobs.ExecuteAsync("timed-1", new JobTimedOut());
+        var ended = (await _jobs.GetAsync("timed-1"))!;
+        Assert.Equal((JobStatus.Failed, "ERR_JOB_TIMED_OUT"), (ended.Status, ended.ErrorCode));
+        Assert.Empty(await _jobs.ClaimDueAsync("w", 10, 10, TimeSpan.FromSeconds(30), null));
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
