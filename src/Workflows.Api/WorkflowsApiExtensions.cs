@@ -52,6 +52,7 @@ public static partial class WorkflowsApiExtensions
         JobRequestEndpoints.Map(api.MapGroup("/jobs/requests").WithTags("Jobs"), "/api/jobs/requests");
         TokenEndpoints.Map(api);
         LineageEndpoints.Map(api);
+        ApprovalEndpoints.MapPending(api);
 
         // The seeds post to $SERVER/jobs/requests: the same endpoints there.
         var seeds = endpoints.MapGroup("/jobs/requests").RequireAuthorization(Policy).AddEndpointFilter(CatchUnexpected).AddEndpointFilter(ScopeRequirement.CheckAsync)

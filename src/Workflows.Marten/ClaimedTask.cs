@@ -11,6 +11,15 @@ public enum ClaimKind
 
     /// <summary>Deliver a job's timeout.</summary>
     JobTimeout,
+
+    /// <summary>Deliver a MANUAL task's SLA deadline (<see cref="Runtime.ApprovalDeadlinePassed"/>).</summary>
+    ApprovalDeadline,
+
+    /// <summary>
+    /// Never due, never claimed: a job with a <c>max_concurrency</c> or a lock key keeps its place (its slot, its lock)
+    /// while one of its MANUAL tasks waits for votes, as a running job does.
+    /// </summary>
+    ApprovalHold,
 }
 
 /// <summary>A due row a worker claimed: it works on it until its lease ends.</summary>
@@ -33,6 +42,6 @@ public sealed record ClaimedTask(string JobId, ClaimKind Kind, string TaskType, 
     /// <param name="leaseUntil">When the claim expires.</param>
     public static ClaimedTask ForAttempt(string jobId, string taskType, int attempt, DateTimeOffset leaseUntil) => new(jobId, ClaimKind.Attempt, taskType, attempt, leaseUntil);
 
-    /// <summary>True for a job's start or timeout row (quick to process), false for a task attempt.</summary>
+    /// <summary>True for a job's start or timeout row or an approval deadline (quick to process), false for a task attempt.</summary>
     public bool IsJobRow => Kind != ClaimKind.Attempt;
 }

@@ -27,6 +27,8 @@ internal static class DueTasks
         ClaimKind.Attempt => "attempt",
         ClaimKind.StartJob => "start",
         ClaimKind.JobTimeout => "timeout",
+        ClaimKind.ApprovalDeadline => "approval",
+        ClaimKind.ApprovalHold => "hold",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -37,6 +39,8 @@ internal static class DueTasks
         "attempt" => ClaimKind.Attempt,
         "start" => ClaimKind.StartJob,
         "timeout" => ClaimKind.JobTimeout,
+        "approval" => ClaimKind.ApprovalDeadline,
+        "hold" => ClaimKind.ApprovalHold,
         _ => throw new InvalidOperationException($"Unknown due-row kind '{name}' in {TableName}: is this host older than the one that wrote it?"),
     };
 
@@ -90,6 +94,9 @@ internal static class DueTasks
         return table;
     }
 
+    /// <summary>When an <see cref="ClaimKind.ApprovalHold"/> row is due: never (no claim reaches it).</summary>
+    public static readonly DateTimeOffset NeverDue = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>
     /// The rows a job's state asks for: every task attempt that is scheduled, polling or running; none while an operator
     /// holds the job paused (its attempts keep their due times in its state, and get their rows back when it resumes).
@@ -115,10 +122,29 @@ internal static class DueTasks
             active.Add((ClaimKind.StartJob, new TaskRun(string.Empty, TaskRunStatus.Scheduled, 0, DueAt: state.EarliestStart)));
         }
 
-        if (state.Status is JobStatus.Running or JobStatus.Paused && state.Definition?.Timeout is { } timeout && state.StartedAt is { } started)
+        if (state.Status is JobStatus.Running or JobStatus.Paused or JobStatus.AwaitingApproval && state.Definition?.Timeout is { } timeout && state.StartedAt is { } started)
         {
             // The whole job, job retries included, has `timeout` from its first start.
             active.Add((ClaimKind.JobTimeout, new TaskRun(string.Empty, TaskRunStatus.Scheduled, 0, DueAt: started + timeout)));
+        }
+
+        if (!state.IsFinished)
+        {
+            // A gate holds no attempt row, so no worker waits on it. Its SLA deadline is a durable timer; a job with a
+            // concurrency rule or a lock key keeps its place while it waits (a row never due, counted by the claims).
+            var constrained = state.Definition?.MaxConcurrency is not null || state.Request.LockKey is not null;
+            foreach (var gate in state.Tasks.Values.Where(t => t.Status == TaskRunStatus.AwaitingApproval))
+            {
+                if (gate.ApprovalDeadline is { } deadline)
+                {
+                    active.Add((ClaimKind.ApprovalDeadline, gate with { DueAt = deadline }));
+                }
+
+                if (constrained)
+                {
+                    active.Add((ClaimKind.ApprovalHold, gate with { DueAt = NeverDue }));
+                }
+            }
         }
 
         var rows = new List<DueRow>(active.Count);
@@ -131,12 +157,16 @@ internal static class DueTasks
                 continue;
             }
 
-            // A retry strategy may move one attempt to another priority or queue (TaskScheduled.Priority/Queue).
+            // A retry strategy may move one attempt to another priority or queue (TaskScheduled.Priority/Queue). A timeout or
+            // an SLA deadline carries no concurrency rule or lock key: the claim of job rows (its partial index) skips rows
+            // that do, so a job of a max_concurrency type or with a lock key never had its timeout delivered. (Its attempt
+            // rows and an approval hold keep its slot and its lock.)
+            var deadline = kind is ClaimKind.ApprovalDeadline or ClaimKind.JobTimeout;
             rows.Add(new DueRow(
                 kind, task.TaskType, task.Attempt, (task.DueAt ?? state.CreatedAt ?? DateTimeOffset.MinValue).ToUniversalTime(), task.Priority ?? state.Request.Priority,
-                task.Queue ?? state.Request.Queue, state.Definition?.JobType ?? string.Empty, state.Definition?.MaxConcurrency, state.Request.LockKey,
+                task.Queue ?? state.Request.Queue, state.Definition?.JobType ?? string.Empty, deadline ? null : state.Definition?.MaxConcurrency, deadline ? null : state.Request.LockKey,
                 isLeased ? leased!.Until.ToUniversalTime() : null, isLeased ? leased!.Owner : null));
-            wake |= !isLeased && kind != ClaimKind.JobTimeout;
+            wake |= !isLeased && kind is not (ClaimKind.JobTimeout or ClaimKind.ApprovalDeadline or ClaimKind.ApprovalHold);
         }
 
         return new DuePlan(state.JobId, isNew, [.. active.Select(a => (a.Kind, a.Run.TaskType))], rows, wake);

@@ -114,12 +114,12 @@ public static partial class YamlJobLoader
             policy = k switch
             {
                 "min_approvals" => policy with { MinApprovals = context.Int(v, inner, k) ?? 1 },
-                "allowed_roles" => policy with { AllowedRoles = context.Strings(v, inner, k) },
-                "allowed_users" => policy with { AllowedUsers = context.Strings(v, inner, k) },
+                "allowed_roles" => policy with { AllowedRoles = context.Strings(v, inner, k, allowCsv: true) },
+                "allowed_users" => policy with { AllowedUsers = context.Strings(v, inner, k, allowCsv: true) },
                 "require_unanimous" => policy with { RequireUnanimous = context.Bool(v, inner, k) ?? false },
                 "sla_deadline" => policy with { SlaDeadline = context.Duration(v, inner, k) },
                 "timeout_action" => policy with { TimeoutAction = context.OneOf(v, inner, k, TimeoutActions) },
-                "escalation_recipients" => policy with { EscalationRecipients = context.Strings(v, inner, k) },
+                "escalation_recipients" => policy with { EscalationRecipients = context.Strings(v, inner, k, allowCsv: true) },
                 _ => policy with { EscalationMessage = context.String(v, inner, k) },
             };
         }

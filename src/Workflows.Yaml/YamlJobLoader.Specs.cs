@@ -9,7 +9,7 @@ public static partial class YamlJobLoader
     private static readonly string[] TriggerTypes = { "webhook", "s3", "queue" };
     private static readonly string[] TriggerModes = { "poll", "notification" };
     private static readonly string[] AuthMethods = { "hmac_sha256", "bearer_token", "api_key_header" };
-    private static readonly string[] TimeoutActions = { "AUTO_APPROVE", "AUTO_REJECT", "ESCALATE" };
+    private static readonly string[] TimeoutActions = WorkflowValidator.ApprovalTimeoutActions;
 
     private static ContainerSpec? ReadContainer(YamlNode value, Scope scope, string key, LoadContext context)
     {

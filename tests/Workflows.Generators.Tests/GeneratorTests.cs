@@ -88,8 +88,27 @@ public class GeneratorTests
         }
         """;
 
+    /// <summary>An approval gate: the parser reads the ApprovalPolicy's arguments (lists as arrays or as EquatableArray.Create, durations, words).</summary>
+    private const string Gated = """
+        namespace Shop.Jobs
+        {
+            [Workflow("gated")]
+            public sealed partial class Gated : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Task("stage").Shell().Script("deploy staging").OnCompleted("sign-off")
+                    .Task("sign-off").Manual(new Workflows.Definitions.ApprovalPolicy(MinApprovals: 2, AllowedUsers: new[] { "carol", "dave" },
+                            AllowedRoles: Workflows.Definitions.EquatableArray.Create("release-manager"), SlaDeadline: TimeSpan.FromHours(8), TimeoutAction: "AUTO_REJECT"))
+                        .OnExitCode("APPROVED", "production").OnExitCode("REJECTED", "rollback")
+                    .Task("production").Shell().Script("deploy production")
+                    .Task("rollback").Shell().Script("rollback");
+            }
+        }
+        """;
+
     [Theory]
     [InlineData(Waits, "Waits")]
+    [InlineData(Gated, "Shop.Jobs.Gated")]
     [InlineData(RetryJob, "RetryJob")]
     [InlineData(Rich, "Shop.Jobs.Rich")]
     [InlineData(Resilient, "Shop.Jobs.Resilient")]

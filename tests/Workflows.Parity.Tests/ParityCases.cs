@@ -615,6 +615,20 @@ internal static class ParityCases
               method: HTTP_GET
               script: [example.com/health]
             """),
+
+        new("WF5005",
+            Define("""
+                .Task("sign-off").Manual(new Workflows.Definitions.ApprovalPolicy(MinApprovals: 3, AllowedUsers: new[] { "carol", "dave" }))
+                """),
+            """
+            job_type: ci
+            tasks:
+            - task_type: sign-off
+              method: MANUAL
+              approval_policy:
+                min_approvals: 3
+                allowed_users: [carol, dave]
+            """),
     ];
 
     public static IReadOnlyDictionary<string, ParityCase> ById { get; } = All.ToDictionary(c => c.Id, StringComparer.Ordinal);

@@ -89,6 +89,10 @@ internal sealed class JobRun
         JobCompleted => "JobCompleted",
         JobFailed f => $"JobFailed {f.ErrorCode}",
         JobCancelled => "JobCancelled",
+        TaskAwaitingApproval a => $"Awaiting {a.TaskType}#{a.Attempt}",
+        TaskVoted v => $"Voted {v.TaskType} {v.Voter} {JobDecider.Word(v.Decision)}",
+        TaskApprovalDecided d => $"Decided {d.TaskType} {JobDecider.Word(d.Decision)}{(d.TimeoutAction is { } action ? " " + action : string.Empty)}",
+        ApprovalEscalated x => $"Escalated {x.TaskType}",
         _ => e.GetType().Name,
     };
 }

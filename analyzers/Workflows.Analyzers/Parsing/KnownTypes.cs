@@ -16,6 +16,7 @@ namespace Workflows.Analyzers
             TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
             Failure = compilation.GetTypeByMetadataName("Workflows.Failure");
             RetryRuleBuilder = compilation.GetTypeByMetadataName("Workflows.RetryRuleBuilder");
+            ApprovalPolicy = compilation.GetTypeByMetadataName("Workflows.Definitions.ApprovalPolicy");
         }
 
         public INamedTypeSymbol Workflow { get; }
@@ -35,6 +36,8 @@ namespace Workflows.Analyzers
         public INamedTypeSymbol? Failure { get; }
 
         public INamedTypeSymbol? RetryRuleBuilder { get; }
+
+        public INamedTypeSymbol? ApprovalPolicy { get; }
 
         public static KnownTypes? Create(Compilation compilation)
         {

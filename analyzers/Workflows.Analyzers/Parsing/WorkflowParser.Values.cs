@@ -90,9 +90,70 @@ namespace Workflows.Analyzers
                         _ => null,
                     };
                     return value is not null;
+                case IInvocationOperation { TargetMethod: { IsStatic: true, Name: "Create", ContainingType: { Name: "EquatableArray", ContainingNamespace: { Name: "Definitions" } } } } create
+                    when create.Arguments.Length == 1:
+                    // EquatableArray.Create("a", "b"), as the YAML translator writes lists: the params array's items.
+                    return Evaluate(create.Arguments[0].Value, null, known, out value) && value is string[] or int[];
+                case IObjectCreationOperation { Initializer: null, Constructor: { } constructor } creation
+                    when SymbolEqualityComparer.Default.Equals(constructor.ContainingType, known.ApprovalPolicy):
+                    return ApprovalPolicyOf(creation, known, out value);
                 default:
                     return false;
             }
+        }
+
+        /// <summary><c>new ApprovalPolicy(MinApprovals: 2, AllowedUsers: new[] { "carol", "dave" }, …)</c> with constant arguments; omitted ones keep their defaults.</summary>
+        private static bool ApprovalPolicyOf(IObjectCreationOperation creation, KnownTypes known, out object? value)
+        {
+            value = null;
+            var policy = new ApprovalPolicy();
+            foreach (var argument in creation.Arguments)
+            {
+                if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+                {
+                    continue;
+                }
+
+                if (!Evaluate(argument.Value, null, known, out var part))
+                {
+                    return false;
+                }
+
+                switch (argument.Parameter?.Name, part)
+                {
+                    case ("MinApprovals", int count):
+                        policy = policy with { MinApprovals = count };
+                        break;
+                    case ("AllowedRoles", string[] roles):
+                        policy = policy with { AllowedRoles = roles };
+                        break;
+                    case ("AllowedUsers", string[] users):
+                        policy = policy with { AllowedUsers = users };
+                        break;
+                    case ("RequireUnanimous", bool unanimous):
+                        policy = policy with { RequireUnanimous = unanimous };
+                        break;
+                    case ("SlaDeadline", TimeSpan sla):
+                        policy = policy with { SlaDeadline = sla };
+                        break;
+                    case ("SlaDeadline", null):
+                        break;
+                    case ("TimeoutAction", var action) when action is null or string:
+                        policy = policy with { TimeoutAction = (string?)action };
+                        break;
+                    case ("EscalationRecipients", string[] recipients):
+                        policy = policy with { EscalationRecipients = recipients };
+                        break;
+                    case ("EscalationMessage", var message) when message is null or string:
+                        policy = policy with { EscalationMessage = (string?)message };
+                        break;
+                    default:
+                        return false;
+                }
+            }
+
+            value = policy;
+            return true;
         }
 
         private static object? TimeSpanField(string name) => name switch

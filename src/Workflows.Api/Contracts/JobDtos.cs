@@ -62,7 +62,7 @@ public sealed record JobDto
     /// <summary>The job type.</summary>
     public string JobType { get; init; } = string.Empty;
 
-    /// <summary>queued, running, paused (by PAUSE_JOB, or by an operator: see <c>paused_by</c>), ending (running cleanup), cancelling, completed, failed or cancelled.</summary>
+    /// <summary>queued, running, paused (by PAUSE_JOB, or by an operator: see <c>paused_by</c>), awaiting_approval (a MANUAL task waits for votes), ending (running cleanup), cancelling, completed, failed or cancelled.</summary>
     public JobStatus Status { get; init; }
 
     /// <summary>Higher runs first.</summary>
@@ -171,7 +171,7 @@ public sealed record TaskDto
     /// <summary>The task's name.</summary>
     public string TaskType { get; init; } = string.Empty;
 
-    /// <summary>ready, scheduled, started, executing (polling), completed, failed or cancelled.</summary>
+    /// <summary>ready, scheduled, started, executing (polling), awaiting_approval (a MANUAL task waiting for votes), completed, failed or cancelled.</summary>
     public TaskRunStatus Status { get; init; }
 
     /// <summary>The current attempt, from 1.</summary>

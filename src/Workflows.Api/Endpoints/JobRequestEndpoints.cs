@@ -23,6 +23,7 @@ internal static class JobRequestEndpoints
     {
         MapRetries(group);
         PauseEndpoints.Map(group);
+        ApprovalEndpoints.MapVotes(group);
         group.MapPost("", async (HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
         {
             var body = await RequestBodies.ReadJsonAsync<JobRequestBody>(context.Request, options.Value.MaxBodyBytes);
@@ -174,7 +175,7 @@ internal static class JobRequestEndpoints
         {
             if (!Enum.TryParse<JobStatus>(status.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var parsed) || parsed == JobStatus.None || int.TryParse(status, out _))
             {
-                return ApiResult<JobQuery>.Fail(400, "bad_query", $"status '{status}' is not a job state; use one of queued, running, paused, ending, cancelling, completed, failed, cancelled.");
+                return ApiResult<JobQuery>.Fail(400, "bad_query", $"status '{status}' is not a job state; use one of queued, running, paused, awaiting_approval, ending, cancelling, completed, failed, cancelled.");
             }
 
             result = result with { Status = parsed };

@@ -15,6 +15,9 @@ public sealed record ApiCaller(string Name, string? TokenId, IReadOnlyList<strin
     /// <summary>True for an admin caller.</summary>
     public bool Admin => TokenScopes.Allows(Scopes, TokenScopes.Admin);
 
+    /// <summary>The roles the caller's token has (its <c>role:NAME</c> scopes), which approval policies' <c>allowed_roles</c> name.</summary>
+    public IReadOnlyList<string> Roles => TokenScopes.Roles(Scopes);
+
     /// <summary>True when the caller has the scope (admin has all).</summary>
     /// <param name="scope">A <see cref="TokenScopes"/> constant.</param>
     public bool Has(string scope) => TokenScopes.Allows(Scopes, scope);

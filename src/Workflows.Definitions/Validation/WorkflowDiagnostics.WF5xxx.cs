@@ -15,6 +15,9 @@ namespace Workflows.Definitions
         /// <summary>Id of <see cref="InvalidUrl"/>.</summary>
         public const string InvalidUrlId = "WF5004";
 
+        /// <summary>Id of <see cref="InvalidApprovalPolicy"/>.</summary>
+        public const string InvalidApprovalPolicyId = "WF5005";
+
         /// <summary>WF5001: a task with nothing to run it.</summary>
         public static readonly ProblemDescriptor NoExecutor = Rule(NoExecutorId, "Task has no executor",
             "Task '{0}' has no executor. Give it one: .Container(\"alpine\"), .Shell(), .HttpGet(url) or .Run(...) in C#; 'method:' or 'container: image:' in YAML.",
@@ -33,6 +36,11 @@ namespace Workflows.Definitions
         /// <summary>WF5004: an HTTP URL that is not absolute http(s).</summary>
         public static readonly ProblemDescriptor InvalidUrl = Rule(InvalidUrlId, "Invalid HTTP URL",
             "Task '{0}' ({1}) calls '{2}', which is not an absolute http:// or https:// URL. Write the full URL, e.g. 'https://example.com/health', or build it with a template such as '{{{{ .BaseUrl }}}}/health'.",
+            ProblemSeverity.Error, Executors);
+
+        /// <summary>WF5005: an approval policy no vote could ever satisfy, or with a timeout action the runtime does not know.</summary>
+        public static readonly ProblemDescriptor InvalidApprovalPolicy = Rule(InvalidApprovalPolicyId, "Invalid approval policy",
+            "Task '{0}' has approval_policy.{1} = {2}: {3}",
             ProblemSeverity.Error, Executors);
     }
 }

@@ -18,6 +18,11 @@ namespace Workflows.Definitions
                 }
 
                 var name = m.ToYaml();
+                if (task.ApprovalPolicy is { } policy)
+                {
+                    CheckApproval(task, i, m, policy, problems);
+                }
+
                 if (task.Container is not null && !m.UsesContainer())
                 {
                     problems.Add(WorkflowDiagnostics.TwoExecutors.Create(At(task, i, "container"), task.TaskType, name, $"a container image '{task.Container.Image}'"));
@@ -48,6 +53,35 @@ namespace Workflows.Definitions
                 }
             }
         }
+
+        private static void CheckApproval(TaskDefinition task, int index, TaskMethod method, ApprovalPolicy policy, List<Problem> problems)
+        {
+            if (method != TaskMethod.Manual)
+            {
+                return;
+            }
+
+            if (policy.MinApprovals == 0)
+            {
+                problems.Add(WorkflowDiagnostics.InvalidApprovalPolicy.Create(At(task, index, "approval_policy", "min_approvals"), task.TaskType, "min_approvals", "0",
+                    "a gate needs at least one approval. Write min_approvals: 1 (or more)."));
+            }
+            else if (policy.AllowedRoles.IsEmpty && !policy.AllowedUsers.IsEmpty && policy.MinApprovals > policy.AllowedUsers.Count)
+            {
+                problems.Add(WorkflowDiagnostics.InvalidApprovalPolicy.Create(At(task, index, "approval_policy", "min_approvals"), task.TaskType, "min_approvals",
+                    policy.MinApprovals.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    $"only {policy.AllowedUsers.Count} user{(policy.AllowedUsers.Count == 1 ? string.Empty : "s")} may vote ({string.Join(", ", policy.AllowedUsers)}), so the quorum can never be reached. Lower min_approvals to {policy.AllowedUsers.Count}, add users to allowed_users, or allow a role with allowed_roles."));
+            }
+
+            if (policy.TimeoutAction is { } action && Array.IndexOf(ApprovalTimeoutActions, action) < 0)
+            {
+                problems.Add(WorkflowDiagnostics.InvalidApprovalPolicy.Create(At(task, index, "approval_policy", "timeout_action"), task.TaskType, "timeout_action", $"'{action}'",
+                    $"it is not a timeout action. Use one of {string.Join(", ", ApprovalTimeoutActions)}{(NameSuggester.Suggest(action, ApprovalTimeoutActions) is { IsEmpty: false } near ? $" (did you mean '{near[0]}'?)" : string.Empty)}."));
+            }
+        }
+
+        /// <summary>What an approval gate may do when its <c>sla_deadline</c> passes (formicary's; ESCALATE when none is set).</summary>
+        public static readonly string[] ApprovalTimeoutActions = { "AUTO_APPROVE", "AUTO_REJECT", "ESCALATE" };
 
         private static void CheckHttp(TaskDefinition task, int index, string method, List<Problem> problems)
         {

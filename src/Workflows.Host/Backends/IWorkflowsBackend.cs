@@ -51,4 +51,8 @@ internal interface IWorkflowsBackend : IAsyncDisposable
     Task<ApiResult<ConfigDto>> SetConfigAsync(string jobType, string name, ConfigBody body, CancellationToken cancellationToken);
 
     Task<ApiResult<bool>> DeleteConfigAsync(string jobType, string name, CancellationToken cancellationToken);
+
+    Task<ApiResult<PendingApprovalsDto>> PendingApprovalsAsync(int offset, int limit, CancellationToken cancellationToken);
+
+    Task<ApiResult<ApprovalDto>> VoteAsync(string id, string taskType, VoteBody body, CancellationToken cancellationToken);
 }

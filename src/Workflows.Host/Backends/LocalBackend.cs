@@ -98,6 +98,12 @@ internal sealed class LocalBackend : IWorkflowsBackend
     public Task<ApiResult<bool>> DeleteConfigAsync(string jobType, string name, CancellationToken cancellationToken) =>
         Ready(() => _operations.DeleteConfigAsync(_caller, jobType, name, cancellationToken));
 
+    public Task<ApiResult<PendingApprovalsDto>> PendingApprovalsAsync(int offset, int limit, CancellationToken cancellationToken) =>
+        Ready(() => _operations.PendingApprovalsAsync(offset, limit, cancellationToken));
+
+    public Task<ApiResult<ApprovalDto>> VoteAsync(string id, string taskType, VoteBody body, CancellationToken cancellationToken) =>
+        Ready(() => _operations.VoteAsync(_caller, id, taskType, body, cancellationToken));
+
     private async Task<T> Ready<T>(Func<Task<T>> operation)
     {
         await _ready.ConfigureAwait(false);

@@ -94,6 +94,12 @@ internal sealed class RemoteBackend : IWorkflowsBackend
     public Task<ApiResult<bool>> DeleteConfigAsync(string jobType, string name, CancellationToken cancellationToken) =>
         SendAsync<bool>(HttpMethod.Delete, ConfigsPath(jobType) + "/" + Uri.EscapeDataString(name), null, cancellationToken);
 
+    public Task<ApiResult<PendingApprovalsDto>> PendingApprovalsAsync(int offset, int limit, CancellationToken cancellationToken) =>
+        SendAsync<PendingApprovalsDto>(HttpMethod.Get, FormattableString.Invariant($"api/approvals/pending?offset={offset}&limit={limit}"), null, cancellationToken);
+
+    public Task<ApiResult<ApprovalDto>> VoteAsync(string id, string taskType, VoteBody body, CancellationToken cancellationToken) =>
+        SendAsync<ApprovalDto>(HttpMethod.Post, $"api/jobs/requests/{Uri.EscapeDataString(id)}/tasks/{Uri.EscapeDataString(taskType)}/vote", JsonContent.Create(body, options: ApiJson.Options), cancellationToken);
+
     private static string ConfigsPath(string jobType) => $"api/jobs/definitions/{Uri.EscapeDataString(jobType)}/configs";
 
     public ValueTask DisposeAsync()

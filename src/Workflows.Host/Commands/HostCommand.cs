@@ -23,6 +23,7 @@ public static class HostCommand
             JobsCommand.Create(backend, output, error),
             TokensCommand.Create(backend, output, error),
             ConfigsCommand.Create(backend, output, error),
+            ApprovalsCommand.Create(backend, output, error),
             DbCommand.Create(output, error),
         };
         root.Options.Add(backend.Server);

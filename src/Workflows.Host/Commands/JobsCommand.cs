@@ -24,9 +24,9 @@ internal static class JobsCommand
             JobStatus? state = null;
             if (parsed.GetValue(status) is { } text)
             {
-                state = Enum.TryParse<JobStatus>(text, ignoreCase: true, out var s) && s != JobStatus.None && !int.TryParse(text, out _)
+                state = Enum.TryParse<JobStatus>(text.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var s) && s != JobStatus.None && !int.TryParse(text, out _)
                     ? s
-                    : throw new CommandException($"--status '{text}' is not a job state; use queued, running, paused, ending, cancelling, completed, failed or cancelled.");
+                    : throw new CommandException($"--status '{text}' is not a job state; use queued, running, paused, awaiting_approval, ending, cancelling, completed, failed or cancelled.");
             }
 
             await using var api = backend.Open(parsed);

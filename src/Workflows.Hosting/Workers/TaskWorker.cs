@@ -91,6 +91,25 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
             return;
         }
 
+        if (claim.Kind == ClaimKind.ApprovalHold)
+        {
+            return; // never due: only a clock set past the year 9999 reaches it
+        }
+
+        if (claim.Kind == ClaimKind.ApprovalDeadline)
+        {
+            try
+            {
+                await jobs.ExecuteAsync(claim.JobId, new ApprovalDeadlinePassed(claim.TaskType), cancellationToken).ConfigureAwait(false);
+            }
+            catch (JobConcurrencyException)
+            {
+                // A vote was recorded at this moment; the row is claimed again if the gate still waits past its deadline.
+            }
+
+            return;
+        }
+
         var slot = new SlotHold(Slots);
         await slot.TakeAsync(cancellationToken).ConfigureAwait(false);
         try

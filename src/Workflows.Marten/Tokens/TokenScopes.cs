@@ -3,8 +3,9 @@ namespace Workflows.Marten.Tokens;
 /// <summary>
 /// What a token may do. <c>read</c>: see definitions, jobs, events, logs and artifacts; <c>submit</c>: submit jobs and
 /// update, cancel or delete its own; <c>retry</c>: retry its own jobs; <c>define</c>: upload definitions, set configs and
-/// disable job types, for every job type, or <c>define:TYPE</c> for one; <c>admin</c>: everything, tokens included, and
-/// other tokens' jobs.
+/// disable job types, for every job type, or <c>define:TYPE</c> for one; <c>approve</c>: vote on MANUAL approval gates;
+/// <c>role:NAME</c>: a role the token's owner has, which an approval policy's <c>allowed_roles</c> names; <c>admin</c>:
+/// everything, tokens included, and other tokens' jobs.
 /// </summary>
 public static class TokenScopes
 {
@@ -19,6 +20,12 @@ public static class TokenScopes
 
     /// <summary>Upload definitions, set and delete configs, disable and enable job types: of every type, or with <c>define:TYPE</c> of one.</summary>
     public const string Define = "define";
+
+    /// <summary>Vote on MANUAL approval gates (who may vote on a gate is its approval policy's to say).</summary>
+    public const string Approve = "approve";
+
+    /// <summary>The prefix of a role: <c>role:release-manager</c> gives the token the role an approval policy's <c>allowed_roles</c> names.</summary>
+    public const string RolePrefix = "role:";
 
     /// <summary>Everything: tokens, and other tokens' jobs.</summary>
     public const string Admin = "admin";
@@ -47,6 +54,14 @@ public static class TokenScopes
             || (scope == Define && scopes.Any(s => s.StartsWith(DefinePrefix, StringComparison.Ordinal)));
     }
 
+    /// <summary>The roles the scopes give (<c>role:NAME</c> → NAME).</summary>
+    /// <param name="scopes">The token's scopes.</param>
+    public static IReadOnlyList<string> Roles(IEnumerable<string> scopes)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        return scopes.Where(s => s.StartsWith(RolePrefix, StringComparison.Ordinal)).Select(s => s[RolePrefix.Length..]).ToList();
+    }
+
     /// <summary>True when the scopes allow changing job type <paramref name="jobType"/>'s definitions and configs.</summary>
     /// <param name="scopes">The token's scopes.</param>
     /// <param name="jobType">The job type.</param>
@@ -65,12 +80,13 @@ public static class TokenScopes
         foreach (var raw in requested ?? [])
         {
             var scope = (raw ?? string.Empty).Trim();
-            var known = scope is Read or Submit or Retry or Define or Admin
-                || (scope.StartsWith(DefinePrefix, StringComparison.Ordinal) && scope.Length > DefinePrefix.Length && scope.Length <= 200);
+            var known = scope is Read or Submit or Retry or Define or Approve or Admin
+                || (scope.StartsWith(DefinePrefix, StringComparison.Ordinal) && scope.Length > DefinePrefix.Length && scope.Length <= 200)
+                || (scope.StartsWith(RolePrefix, StringComparison.Ordinal) && scope.Length > RolePrefix.Length && scope.Length <= 200);
             if (!known)
             {
                 throw new ArgumentException(
-                    $"'{(scope.Length > 60 ? scope[..60] + "…" : scope)}' is not a token scope. Use read, submit, retry, define, define:JOB_TYPE or admin.", nameof(requested));
+                    $"'{(scope.Length > 60 ? scope[..60] + "…" : scope)}' is not a token scope. Use read, submit, retry, define, define:JOB_TYPE, approve, role:ROLE or admin.", nameof(requested));
             }
 
             scopes.Add(scope);

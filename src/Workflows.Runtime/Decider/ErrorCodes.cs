@@ -24,6 +24,9 @@ public static class ErrorCodes
     /// <summary>The task's retry strategy threw; the task fails rather than retrying blindly.</summary>
     public const string RetryStrategyFailed = "ERR_RETRY_STRATEGY_FAILED";
 
+    /// <summary>A MANUAL task was rejected (by votes or its SLA's AUTO_REJECT) and its map has no <c>REJECTED</c> route.</summary>
+    public const string ManualRejection = "ERR_MANUAL_REJECTION";
+
     /// <summary>The job ran past its timeout.</summary>
     public const string JobTimedOut = "ERR_JOB_TIMED_OUT";
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Workflows.Definitions;
 
 namespace Workflows.Runtime;
 
@@ -84,6 +85,29 @@ public static partial class JobDecider
             Pauses = state.Status == JobStatus.Paused ? state.Pauses : state.Pauses + 1,
         },
         JobResumed => state with { Status = state.Status == JobStatus.Paused ? JobStatus.Running : state.Status, PausedBy = null, PauseRequestedBy = null },
+        TaskAwaitingApproval e => WithTask(state, e.TaskType, run => run with
+        {
+            Status = TaskRunStatus.AwaitingApproval,
+            Attempt = e.Attempt,
+            Reason = e.Reason,
+            DueAt = null,
+            StartedAt = e.At,
+            FirstStartedAt = e.At,
+            EndedAt = null,
+            ApprovalDeadline = e.Deadline,
+            Votes = default,
+            Approval = null,
+            Escalated = false,
+        }) with
+        {
+            Status = state.Status is JobStatus.Running or JobStatus.Paused ? JobStatus.AwaitingApproval : state.Status,
+        },
+        TaskVoted e => WithTask(state, e.TaskType, run => run with { Votes = run.Votes.Append(new ApprovalVote(e.Voter, e.VoterId, e.Decision, e.Comment, e.At)).ToEquatableArray() }),
+        TaskApprovalDecided e => WithTask(state, e.TaskType, run => run with { Approval = e.Decision, ApprovalDeadline = null }) with
+        {
+            Status = state.Status == JobStatus.AwaitingApproval ? JobStatus.Running : state.Status,
+        },
+        ApprovalEscalated e => WithTask(state, e.TaskType, run => run with { ApprovalDeadline = null, Escalated = true }),
         JobCancellationRequested => state with { Status = JobStatus.Cancelling },
         JobEnding e => state with
         {
@@ -114,8 +138,8 @@ public static partial class JobDecider
     private static ImmutableDictionary<string, TaskRun> CancelPending(ImmutableDictionary<string, TaskRun> tasks, bool includeStarted) =>
         tasks.ToImmutableDictionary(
             t => t.Key,
-            t => t.Value.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing || (includeStarted && t.Value.Status == TaskRunStatus.Started)
-                ? t.Value with { Status = TaskRunStatus.Cancelled, DueAt = null }
+            t => t.Value.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing or TaskRunStatus.AwaitingApproval || (includeStarted && t.Value.Status == TaskRunStatus.Started)
+                ? t.Value with { Status = TaskRunStatus.Cancelled, DueAt = null, ApprovalDeadline = null }
                 : t.Value);
 
     private static JobState WithTask(JobState state, string taskType, Func<TaskRun, TaskRun> change) =>

@@ -53,7 +53,7 @@ public static partial class JobDecider
             case CancelJob cancel when state.Status == JobStatus.Queued:
                 decision.Emit(new JobCancelled(state.JobId, context.Now) { Reason = cancel.Reason });
                 break;
-            case CancelJob when state.Status is JobStatus.Running or JobStatus.Paused:
+            case CancelJob when state.Status is JobStatus.Running or JobStatus.Paused or JobStatus.AwaitingApproval:
                 decision.Emit(new JobCancellationRequested(state.JobId, context.Now));
                 if (!state.Tasks.Values.Any(t => t.Status == TaskRunStatus.Started))
                 {
@@ -64,7 +64,7 @@ public static partial class JobDecider
             case ConfirmCancelled when state.Status == JobStatus.Cancelling:
                 End(decision, JobEnd.Cancelled, null, null);
                 break;
-            case JobTimedOut when state.Status is JobStatus.Running or JobStatus.Paused:
+            case JobTimedOut when state.Status is JobStatus.Running or JobStatus.Paused or JobStatus.AwaitingApproval:
                 End(decision, JobEnd.Failed, ErrorCodes.JobTimedOut, null);
                 break;
             case PauseRunningJob pause when CanPause(state) is null:
@@ -72,6 +72,12 @@ public static partial class JobDecider
                 break;
             case ResumePausedJob resume when CanResume(state) is null:
                 Resume(decision, resume);
+                break;
+            case VoteOnTask vote when CanVote(state, vote) is null:
+                OnVote(decision, vote);
+                break;
+            case ApprovalDeadlinePassed passed when DeadlinePassed(state, passed, context.Now):
+                OnDeadline(decision, passed.TaskType);
                 break;
         }
 
@@ -119,8 +125,16 @@ public static partial class JobDecider
             State = Evolve(State, @event);
         }
 
-        public void Schedule(string taskType, int attempt, DateTimeOffset dueAt, ScheduleReason reason) =>
+        public void Schedule(string taskType, int attempt, DateTimeOffset dueAt, ScheduleReason reason)
+        {
+            if (Definition.FindTask(taskType) is { EffectiveMethod: TaskMethod.Manual } gate)
+            {
+                AwaitApproval(this, gate, attempt, reason);
+                return;
+            }
+
             Emit(new TaskScheduled(JobId, Now, taskType, attempt, dueAt, reason));
+        }
     }
 
     private static string Code(int value) => value.ToString(CultureInfo.InvariantCulture);

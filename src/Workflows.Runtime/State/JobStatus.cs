@@ -29,6 +29,9 @@ public enum JobStatus
 
     /// <summary>Ended cancelled.</summary>
     Cancelled,
+
+    /// <summary>A MANUAL task waits for votes (formicary's MANUAL_APPROVAL_REQUIRED): no worker is held.</summary>
+    AwaitingApproval,
 }
 
 /// <summary>Where a task is within the current job attempt.</summary>
@@ -54,4 +57,7 @@ public enum TaskRunStatus
 
     /// <summary>Stopped by cancellation.</summary>
     Cancelled,
+
+    /// <summary>A MANUAL task waiting for votes (formicary's MANUAL_APPROVAL_REQUIRED); no attempt is due.</summary>
+    AwaitingApproval,
 }

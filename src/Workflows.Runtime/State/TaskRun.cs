@@ -46,6 +46,18 @@ public sealed record TaskRun(
     /// <summary>The outputs its latest attempt set (sorted by name), which later tasks see as template variables.</summary>
     public Workflows.Definitions.EquatableArray<Workflows.Definitions.NamedValue> Outputs { get; init; }
 
+    /// <summary>For a MANUAL task: the votes cast since the path reached it, in order.</summary>
+    public Workflows.Definitions.EquatableArray<ApprovalVote> Votes { get; init; }
+
+    /// <summary>For a MANUAL task waiting for votes: when its SLA's <c>timeout_action</c> applies (null: none, or escalated).</summary>
+    public DateTimeOffset? ApprovalDeadline { get; init; }
+
+    /// <summary>For a decided MANUAL task: the outcome.</summary>
+    public ApprovalDecision? Approval { get; init; }
+
+    /// <summary>For a MANUAL task: true once its SLA passed and it was escalated.</summary>
+    public bool Escalated { get; init; }
+
     /// <summary>The key of <see cref="RetriesUsed"/> for the task's own <c>retry</c>.</summary>
     public const int OwnRetries = -1;
 

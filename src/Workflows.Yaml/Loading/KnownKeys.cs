@@ -122,7 +122,6 @@ internal static class KnownKeys
     /// <summary>Task keys that are loaded but not run yet, and why.</summary>
     public static readonly Dictionary<string, string> TaskNotRunYet = new(StringComparer.Ordinal)
     {
-        ["approval_policy"] = "the runtime has no MANUAL approval gates yet",
         ["fan_out"] = "the runtime has no fan-out yet, so the task runs once",
         ["services"] = "the runtime starts no service containers yet",
         ["cache"] = "the runtime keeps no cache between runs yet",
@@ -144,7 +143,6 @@ internal static class KnownKeys
     public static readonly Dictionary<TaskMethod, string> MethodNotRunYet = new()
     {
         [TaskMethod.Kubernetes] = "the runtime has no KUBERNETES executor yet",
-        [TaskMethod.Manual] = "the runtime has no MANUAL approval gates yet",
         [TaskMethod.Messaging] = "the runtime has no MESSAGING executor yet",
         [TaskMethod.Websocket] = "the runtime has no WEBSOCKET executor yet",
     };
