@@ -46,6 +46,27 @@ public class AnalyzerTests
             Verify.Diagnostic(UnlimitedRetriesWithoutDelayId, 2, "Task 'sync' retry_on[2] retries without limit and waits nothing between attempts, so a failure that never clears retries in a hot loop. Add a delay (delay_between_retries: 5s, C# .DelayBetweenRetries(TimeSpan.FromSeconds(5))) or a backoff (retry_backoff_policy, C# .Backoff(...))."));
 
     [Fact]
+    public async Task Approval_policy_problems_of_the_builder_form_are_reported_on_the_setting() =>
+        await Verify.Analyzer("""
+            [Workflow("release")]
+            public sealed partial class Release : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Task("sign-off").Manual(approvals => approvals.MinApprovals({|#0:3|}).AllowedUsers("carol", "dave")
+                            .SlaDeadline(TimeSpan.FromHours(8)).TimeoutAction({|#1:"AUTO_REJCT"|}))
+                        .OnExitCode("APPROVED", "quorum")
+                    .Task("quorum").Manual(approvals => approvals.MinApprovals(2).AllowedUsers("carol", "dave").AllowedRoles("release-manager").AutoReject())
+                        .OnCompleted("nobody")
+                    .Task("nobody").Manual(approvals => approvals.MinApprovals({|#2:0|}))
+                        .OnCompleted("production")
+                    .Task("production").Shell().Script("deploy");
+            }
+            """,
+            Verify.Diagnostic(InvalidApprovalPolicyId, 0, "Task 'sign-off' has approval_policy.min_approvals = 3: only 2 users may vote (carol, dave), so the quorum can never be reached. Lower min_approvals to 2, add users to allowed_users, or allow a role with allowed_roles."),
+            Verify.Diagnostic(InvalidApprovalPolicyId, 1, "Task 'sign-off' has approval_policy.timeout_action = 'AUTO_REJCT': it is not a timeout action. Use one of AUTO_APPROVE, AUTO_REJECT, ESCALATE (did you mean 'AUTO_REJECT'?)."),
+            Verify.Diagnostic(InvalidApprovalPolicyId, 2, "Task 'nobody' has approval_policy.min_approvals = 0: a gate needs at least one approval. Write min_approvals: 1 (or more)."));
+
+    [Fact]
     public async Task Unknown_task_is_reported_on_the_string_literal_with_the_validator_message() =>
         await Verify.Analyzer("""
             [Workflow("typo")]

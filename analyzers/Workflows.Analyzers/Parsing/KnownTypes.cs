@@ -17,6 +17,7 @@ namespace Workflows.Analyzers
             Failure = compilation.GetTypeByMetadataName("Workflows.Failure");
             RetryRuleBuilder = compilation.GetTypeByMetadataName("Workflows.RetryRuleBuilder");
             ApprovalPolicy = compilation.GetTypeByMetadataName("Workflows.Definitions.ApprovalPolicy");
+            ApprovalPolicyBuilder = compilation.GetTypeByMetadataName("Workflows.ApprovalPolicyBuilder");
         }
 
         public INamedTypeSymbol Workflow { get; }
@@ -38,6 +39,8 @@ namespace Workflows.Analyzers
         public INamedTypeSymbol? RetryRuleBuilder { get; }
 
         public INamedTypeSymbol? ApprovalPolicy { get; }
+
+        public INamedTypeSymbol? ApprovalPolicyBuilder { get; }
 
         public static KnownTypes? Create(Compilation compilation)
         {

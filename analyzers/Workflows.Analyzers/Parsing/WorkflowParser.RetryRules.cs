@@ -34,7 +34,7 @@ namespace Workflows.Analyzers
             }
 
             var lambda = arguments[1];
-            var calls = LambdaChain(lambda.Value, known);
+            var calls = LambdaChain(lambda.Value, known.RetryRuleBuilder);
             if (calls is null)
             {
                 parsed.NonConstant.Add((lambda.Syntax.GetLocation(), lambda.Parameter?.Name ?? "rule", "RetryOn"));
@@ -67,8 +67,8 @@ namespace Workflows.Analyzers
             return rule;
         }
 
-        /// <summary>The calls of <c>rule => rule.Retry(10).Backoff(…)</c>, innermost first; null when the lambda does more.</summary>
-        private static List<IInvocationOperation>? LambdaChain(IOperation value, KnownTypes known)
+        /// <summary>The calls on <paramref name="builder"/> of <c>rule => rule.Retry(10).Backoff(…)</c>, innermost first; null when the lambda does more.</summary>
+        private static List<IInvocationOperation>? LambdaChain(IOperation value, INamedTypeSymbol? builder)
         {
             while (value is IConversionOperation conversion)
             {
@@ -88,7 +88,7 @@ namespace Workflows.Analyzers
 
             var calls = new List<IInvocationOperation>();
             var current = returned;
-            while (current is IInvocationOperation invocation && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, known.RetryRuleBuilder))
+            while (current is IInvocationOperation invocation && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, builder))
             {
                 calls.Add(invocation);
                 current = invocation.Instance!;

@@ -100,13 +100,13 @@ namespace Workflows.Analyzers
                 var arguments = call.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).ToList();
                 var values = new object?[arguments.Count];
                 var constant = true;
-                var ruleLocations = new List<(string Key, Location Location)>();
+                var lambdaLocations = new List<(string Key, Location Location)>();
                 for (var i = 0; i < arguments.Count; i++)
                 {
                     if (method == "RetryOn" && i == 0)
                     {
                         // RetryOn(failure, rule => rule.Retry(10)…): both arguments make one rule (the lambda is read, not run).
-                        if (RetryRuleOf(arguments, known, parsed, ruleLocations) is { } rule)
+                        if (RetryRuleOf(arguments, known, parsed, lambdaLocations) is { } rule)
                         {
                             values = new object?[] { rule };
                         }
@@ -117,6 +117,20 @@ namespace Workflows.Analyzers
                         }
 
                         break;
+                    }
+
+                    if (method == "Manual" && IsApprovalLambda(arguments[i], known))
+                    {
+                        // Manual(approvals => approvals.MinApprovals(2)…): the lambda is read, not run, into the policy.
+                        if (ApprovalPolicyOf(arguments[i], known, parsed, lambdaLocations) is { } policy)
+                        {
+                            values[i] = policy;
+                            continue;
+                        }
+
+                        constant = false;
+                        parsed.UnknownCategories.UnionWith(CategoriesOf(method));
+                        continue;
                     }
 
                     if (Evaluate(arguments[i].Value, arguments[i].Parameter?.Type, known, out var value))
@@ -161,11 +175,24 @@ namespace Workflows.Analyzers
                 }
 
                 RememberLocations(parsed, taskIndex, method, call, arguments, values);
+                if (method == "Manual")
+                {
+                    if (arguments.Count > 0 && arguments[0].ArgumentKind != ArgumentKind.DefaultValue)
+                    {
+                        parsed.Remember(taskIndex, "approval_policy", null, arguments[0].Syntax.GetLocation());
+                    }
+
+                    foreach (var (key, location) in lambdaLocations)
+                    {
+                        parsed.Remember(taskIndex, "approval_policy", key, location);
+                    }
+                }
+
                 if (method == "RetryOn")
                 {
                     var item = "[" + (parsed.Definition.Tasks[taskIndex].RetryRules.Count - 1).ToString(CultureInfo.InvariantCulture) + "]";
                     parsed.Remember(taskIndex, "retry_on", item, arguments[0].Syntax.GetLocation());
-                    foreach (var (key, location) in ruleLocations)
+                    foreach (var (key, location) in lambdaLocations)
                     {
                         parsed.Remember(taskIndex, "retry_on", item + "." + key, location);
                     }

@@ -61,6 +61,17 @@ public sealed partial class TaskBuilder
     /// <param name="policy">Who must approve; null = one approval from anyone.</param>
     public TaskBuilder Manual(ApprovalPolicy? policy = null) => Apply(nameof(Manual), [policy]);
 
+    /// <summary>
+    /// A manual approval gate with its policy written fluently (<c>method: MANUAL</c>, <c>approval_policy</c>), e.g.
+    /// <c>.Manual(approvals => approvals.MinApprovals(2).AllowedRoles("release-manager").SlaDeadline(TimeSpan.FromHours(8)).AutoReject())</c>.
+    /// </summary>
+    /// <param name="approvals">Sets the policy's keys; <c>approvals => approvals</c> is the default policy.</param>
+    public TaskBuilder Manual(Func<ApprovalPolicyBuilder, ApprovalPolicyBuilder> approvals)
+    {
+        ArgumentNullException.ThrowIfNull(approvals);
+        return Apply(nameof(Manual), [approvals(new ApprovalPolicyBuilder()).Policy]);
+    }
+
     /// <summary>Request/reply over a message queue (<c>method: MESSAGING</c>).</summary>
     /// <param name="requestQueue">Request topic.</param>
     /// <param name="replyQueue">Reply topic.</param>
