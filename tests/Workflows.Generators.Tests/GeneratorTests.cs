@@ -106,9 +106,31 @@ public class GeneratorTests
         }
         """;
 
+    /// <summary>The same gate with the policy written fluently: the parser reads the lambda's chain, every key of the policy set.</summary>
+    private const string GatedFluent = """
+        namespace Shop.Jobs
+        {
+            [Workflow("gated-fluent")]
+            public sealed partial class GatedFluent : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Task("stage").Shell().Script("deploy staging").OnCompleted("sign-off")
+                    .Task("sign-off").Manual(approvals => approvals.MinApprovals(2).AllowedUsers("carol", "dave")
+                            .AllowedRoles("release-manager").RequireUnanimous().SlaDeadline(TimeSpan.FromHours(8))
+                            .Escalate("oncall@example.com", "lead@example.com").EscalationMessage("sign-off is waiting"))
+                        .OnExitCode("APPROVED", "production").OnExitCode("REJECTED", "rollback")
+                    .Task("production").Manual(approvals => approvals.AllowedRoles("sre").SlaDeadline(TimeSpan.FromMinutes(30)).AutoApprove())
+                        .OnCompleted("ship")
+                    .Task("ship").Shell().Script("deploy production")
+                    .Task("rollback").Shell().Script("rollback");
+            }
+        }
+        """;
+
     [Theory]
     [InlineData(Waits, "Waits")]
     [InlineData(Gated, "Shop.Jobs.Gated")]
+    [InlineData(GatedFluent, "Shop.Jobs.GatedFluent")]
     [InlineData(RetryJob, "RetryJob")]
     [InlineData(Rich, "Shop.Jobs.Rich")]
     [InlineData(Resilient, "Shop.Jobs.Resilient")]
@@ -123,6 +145,15 @@ public class GeneratorTests
 
         Assert.Equal(built, compiled);
         Assert.Equal(compiled, ((Workflow)Activator.CreateInstance(generated.GetType(typeName)!)!).Definition);
+        if (typeName == "Shop.Jobs.GatedFluent")
+        {
+            Assert.Equal(
+                new ApprovalPolicy(2, new[] { "release-manager" }, new[] { "carol", "dave" }, true, TimeSpan.FromHours(8), "ESCALATE",
+                    new[] { "oncall@example.com", "lead@example.com" }, "sign-off is waiting"),
+                compiled.Tasks[1].ApprovalPolicy);
+            Assert.Equal(new ApprovalPolicy(AllowedRoles: new[] { "sre" }, SlaDeadline: TimeSpan.FromMinutes(30), TimeoutAction: "AUTO_APPROVE"), compiled.Tasks[2].ApprovalPolicy);
+        }
+
         if (typeName == "Waits")
         {
             Assert.Equal((BackoffShape.ExponentialWait, BackoffShape.LinearWait, BackoffShape.ExponentialWait, "report"),
