@@ -631,6 +631,39 @@ internal static class ParityCases
             """),
     ];
 
+    /// <summary>Rules of <see cref="All"/> written again with another form of the C# DSL, against the same YAML.</summary>
+    public static IReadOnlyList<ParityCase> Variants { get; } =
+    [
+        new("WF5005",
+            Define("""
+                .Task("sign-off").Manual(approvals => approvals.MinApprovals(3).AllowedUsers("carol", "dave"))
+                """),
+            """
+            job_type: ci
+            tasks:
+            - task_type: sign-off
+              method: MANUAL
+              approval_policy:
+                min_approvals: 3
+                allowed_users: [carol, dave]
+            """),
+        new("WF5005",
+            Define("""
+                .Task("sign-off").Manual(approvals => approvals.MinApprovals(0).AllowedRoles("release-manager").SlaDeadline(TimeSpan.FromHours(4)).AutoReject())
+                """),
+            """
+            job_type: ci
+            tasks:
+            - task_type: sign-off
+              method: MANUAL
+              approval_policy:
+                min_approvals: 0
+                allowed_roles: [release-manager]
+                sla_deadline: 4h
+                timeout_action: AUTO_REJECT
+            """),
+    ];
+
     public static IReadOnlyDictionary<string, ParityCase> ById { get; } = All.ToDictionary(c => c.Id, StringComparer.Ordinal);
 
     private static string ManyTasksCSharp(int count)

@@ -37,9 +37,18 @@ public class ParityTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Ids))]
-    public async Task The_same_mistake_gets_the_same_id_and_message_in_CSharp_and_YAML(string id)
+    public Task The_same_mistake_gets_the_same_id_and_message_in_CSharp_and_YAML(string id) => AssertSame(ParityCases.ById[id]);
+
+    public static TheoryData<int> Variants => new(Enumerable.Range(0, ParityCases.Variants.Count));
+
+    /// <summary>A mistake written with another form of the DSL (e.g. the approval builder instead of the record) is the same mistake.</summary>
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public Task The_same_mistake_written_with_another_DSL_form_gets_the_same_id_and_message(int index) => AssertSame(ParityCases.Variants[index]);
+
+    private async Task AssertSame(ParityCase example)
     {
-        var example = ParityCases.ById[id];
+        var id = example.Id;
         var reportedInCSharp = await CSharpEdge.Analyze(example.CSharp);
         var reportedInYaml = YamlEdge.Load(example.Yaml);
         output.WriteLine($"C#:\n  {string.Join("\n  ", reportedInCSharp)}\nYAML:\n  {string.Join("\n  ", reportedInYaml)}");
