@@ -230,7 +230,7 @@ public static partial class CSharpTranslator
                     calls.Add(Call("AwaitForkedJobs", [.. task.AwaitForkedTasks.Select(Text)]));
                     break;
                 case TaskMethod.Manual:
-                    calls.Add(task.ApprovalPolicy is { } policy ? Call("Manual", Record(policy)) : Call("Manual"));
+                    calls.Add(task.ApprovalPolicy is { } policy ? Manual(policy) : Call("Manual"));
                     break;
                 case TaskMethod.Messaging when task.MessagingRequestQueue is not null || task.MessagingReplyQueue is not null:
                     calls.Add(Call("Messaging", Text(task.MessagingRequestQueue), Text(task.MessagingReplyQueue)));
@@ -288,6 +288,48 @@ public static partial class CSharpTranslator
                 default:
                     return Atom(action.Kind.ToString());
             }
+        }
+
+        /// <summary><c>.Manual(approvals => approvals.MinApprovals(2).AllowedUsers("carol", "dave")…)</c>: each key of the policy that is not its default.</summary>
+        private static Expr.Call Manual(ApprovalPolicy policy)
+        {
+            var settings = new List<Expr.Call>();
+            if (policy.MinApprovals != 1)
+            {
+                settings.Add(Call("MinApprovals", Int(policy.MinApprovals)));
+            }
+
+            Strings(settings, "AllowedUsers", policy.AllowedUsers);
+            Strings(settings, "AllowedRoles", policy.AllowedRoles);
+
+            Flag(settings, "RequireUnanimous", policy.RequireUnanimous);
+            Add(settings, "SlaDeadline", policy.SlaDeadline);
+            var recipients = policy.EscalationRecipients.Select(Text).ToArray();
+            switch (policy.TimeoutAction)
+            {
+                case "AUTO_APPROVE":
+                    settings.Add(Call("AutoApprove"));
+                    break;
+                case "AUTO_REJECT":
+                    settings.Add(Call("AutoReject"));
+                    break;
+                case "ESCALATE":
+                    settings.Add(Call("Escalate", recipients));
+                    recipients = [];
+                    break;
+                default:
+                    // None (ESCALATE by default, kept unset as the YAML has it), or a word the validator reports (WF5005).
+                    Add(settings, "TimeoutAction", policy.TimeoutAction);
+                    break;
+            }
+
+            if (recipients.Length > 0)
+            {
+                settings.Add(Call("EscalationRecipients", recipients));
+            }
+
+            Add(settings, "EscalationMessage", policy.EscalationMessage);
+            return new Expr.Call(".Manual", [new Expr.Arg(new Expr.Lambda("approvals", settings))]);
         }
 
         /// <summary><c>.RetryOn(Failure.ExitCode(75).And(Failure.Output("…")), rule => rule.Retry(10)…)</c> for one <c>retry_on</c> rule.</summary>

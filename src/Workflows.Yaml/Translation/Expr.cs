@@ -78,7 +78,7 @@ internal abstract record Expr
                 return;
             }
 
-            if (Args is [{ Name: null, Value: Call only }])
+            if (Args is [{ Name: null, Value: (Call or Lambda) and var only }])
             {
                 // .Webhook(new WebhookSpec(   ← one record argument hugs the call; its arguments go below
                 text.Append(Head).Append('(');
@@ -105,6 +105,31 @@ internal abstract record Expr
             }
 
             text.Append(')');
+        }
+    }
+
+    /// <summary>A builder lambda, <c>approvals => approvals.MinApprovals(2).AllowedUsers("carol")</c>: on one line when it
+    /// fits, else each call on a line of its own below the parameter.</summary>
+    public sealed record Lambda(string Parameter, IReadOnlyList<Call> Calls) : Expr
+    {
+        public override string? Inline =>
+            Calls.Any(c => c.Inline is null) ? null : Parameter + " => " + Parameter + string.Concat(Calls.Select(c => c.Inline));
+
+        public override void Write(StringBuilder text, string indent)
+        {
+            if (Inline is { } inline && indent.Length + inline.Length <= Width)
+            {
+                text.Append(inline);
+                return;
+            }
+
+            text.Append(Parameter).Append(" => ").Append(Parameter);
+            var inner = indent + "    ";
+            foreach (var call in Calls)
+            {
+                text.Append('\n').Append(inner);
+                call.Write(text, inner);
+            }
         }
     }
 

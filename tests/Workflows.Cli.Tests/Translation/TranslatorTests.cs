@@ -194,4 +194,60 @@ public class TranslatorTests(ITestOutputHelper output)
             "                " + Quotes + ");");
         Assert.Contains(expected, csharp, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_approval_policy_is_the_approval_builder_and_compiles_back_to_the_same_policy()
+    {
+        const string Yaml = """
+            job_type: release
+            tasks:
+            - task_type: sign-off
+              method: MANUAL
+              approval_policy:
+                min_approvals: 2
+                allowed_users: [carol, dave]
+                allowed_roles: release-manager
+                require_unanimous: true
+                sla_deadline: 8h
+                timeout_action: ESCALATE
+                escalation_recipients: oncall@example.com, lead@example.com
+                escalation_message: |
+                  sign-off of the release
+                  is waiting
+              on_completed: fast
+            - task_type: fast
+              method: MANUAL
+              approval_policy:
+                sla_deadline: 30m
+                timeout_action: AUTO_APPROVE
+              on_completed: recipients
+            - task_type: recipients
+              method: MANUAL
+              approval_policy:
+                escalation_recipients: [oncall@example.com]
+              on_completed: plain
+            - task_type: plain
+              method: MANUAL
+              approval_policy: {}
+            """;
+        var csharp = Translate(Yaml);
+        var lines = Lines(csharp);
+        Assert.Contains(".Manual(approvals => approvals", lines);
+        Assert.Contains(".MinApprovals(2)", lines);
+        Assert.Contains(".AllowedUsers(\"carol\", \"dave\")", lines);
+        Assert.Contains(".Escalate(\"oncall@example.com\", \"lead@example.com\")", lines);
+        Assert.Contains(".Manual(approvals => approvals.SlaDeadline(TimeSpan.FromMinutes(30)).AutoApprove())", lines);
+        Assert.Contains(".Manual(approvals => approvals.EscalationRecipients(\"oncall@example.com\"))", lines);
+        Assert.Contains(".Manual(approvals => approvals);", lines);
+        Assert.DoesNotContain("ApprovalPolicy", csharp, StringComparison.Ordinal);
+
+        // The generator reads the lambdas: the compiled definition is the YAML's, as is the one the builder makes.
+        var built = CSharpCompiler.Compile([csharp]);
+        Assert.True(built.BuildWarnings.Count == 0, string.Join("\n", built.BuildWarnings));
+        var type = CSharpCompiler.WorkflowType(built.Assembly!);
+        var expected = YamlJobLoader.Load(Yaml, "job.yaml").Definition!;
+        Assert.Equal(expected, CSharpCompiler.CompiledDefinition(type));
+        Assert.Equal(expected, ((Workflow)Activator.CreateInstance(type)!).Definition);
+        Assert.Equal("sign-off of the release\nis waiting\n", expected.Tasks[0].ApprovalPolicy!.EscalationMessage);
+    }
 }
