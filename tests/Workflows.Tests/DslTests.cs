@@ -30,6 +30,24 @@ public class DslTests
     }
 
     [Fact]
+    public void The_approval_builder_makes_the_policy_the_record_does_and_is_checked_at_run_time_too()
+    {
+        var fluent = Workflow.Create("gate", job => job.Task("sign-off").Manual(approvals => approvals.MinApprovals(2)
+            .AllowedUsers("carol").AllowedUsers("dave").AllowedRoles("release-manager").RequireUnanimous().SlaDeadline(TimeSpan.FromHours(8))
+            .Escalate("oncall@example.com").EscalationMessage("waiting"))).Definition;
+        var record = Workflow.Create("gate", job => job.Task("sign-off").Manual(new ApprovalPolicy(2, new[] { "release-manager" },
+            new[] { "carol", "dave" }, true, TimeSpan.FromHours(8), "ESCALATE", new[] { "oncall@example.com" }, "waiting"))).Definition;
+        Assert.Equal(record, fluent);
+        Assert.Equal("AUTO_REJECT", Workflow.Create("gate", job => job.Task("g").Manual(a => a.AutoApprove().AutoReject())).Definition.Tasks[0].ApprovalPolicy!.TimeoutAction);
+        Assert.Equal(new ApprovalPolicy(), Workflow.Create("gate", job => job.Task("g").Manual(a => a)).Definition.Tasks[0].ApprovalPolicy);
+
+        var unreachable = Workflow.Create("gate", job => job.Task("sign-off").Manual(approvals => approvals.MinApprovals(3).AllowedUsers("carol", "dave")));
+        var e = Assert.Throws<InvalidWorkflowDefinitionException>(() => unreachable.Definition);
+        Assert.Equal("Task 'sign-off' has approval_policy.min_approvals = 3: only 2 users may vote (carol, dave), so the quorum can never be reached. Lower min_approvals to 2, add users to allowed_users, or allow a role with allowed_roles.",
+            Assert.Single(e.Problems).Message);
+    }
+
+    [Fact]
     public void Builders_are_single_use()
     {
         JobBuilder? captured = null;
