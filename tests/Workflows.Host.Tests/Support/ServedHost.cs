@@ -50,13 +50,19 @@ internal sealed class ServedHost : IAsyncDisposable
         "--Workflows:Execution:AllowShell=true",
     ];
 
-    public static async Task<ServedHost> StartAsync(string name, params string[] extraArgs)
+    public static Task<ServedHost> StartAsync(string name, params string[] extraArgs) => StartAsync(name, null, extraArgs);
+
+    /// <summary>Starts a host whose services are changed by <paramref name="services"/> after the host's own (e.g. a clock, image fallbacks).</summary>
+    public static async Task<ServedHost> StartAsync(string name, Action<IServiceCollection>? services, params string[] extraArgs)
     {
         var schema = $"wf_{name}_{Guid.NewGuid().ToString("N")[..12]}";
         var data = Path.Combine(Path.GetTempPath(), schema);
         var placeholder = await PlaceholderServer.StartAsync();
         var app = WorkflowsWebApp.Build([.. ConfigurationArgs(schema, data), "--Workflows:Api:MaxBodyBytes=65536", .. extraArgs], "http://127.0.0.1:0", builder =>
-            builder.Services.PostConfigure<WorkflowsOptions>(options => options.HttpRedirects["https://jsonplaceholder.typicode.com"] = placeholder.BaseAddress.ToString()));
+        {
+            builder.Services.PostConfigure<WorkflowsOptions>(options => options.HttpRedirects["https://jsonplaceholder.typicode.com"] = placeholder.BaseAddress.ToString());
+            services?.Invoke(builder.Services);
+        });
         try
         {
             await app.StartAsync();
