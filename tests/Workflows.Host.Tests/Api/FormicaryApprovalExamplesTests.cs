@@ -28,6 +28,9 @@ public sealed class FormicaryExamplesFixture : IAsyncLifetime
         {
             options.ImageFallbacks["alpine:latest"] = TestInfrastructure.TestImage;
             options.ImageFallbacks["ubuntu:16.04"] = TestInfrastructure.TestImage;
+            options.ImageFallbacks["golang:1.22-alpine"] = TestInfrastructure.TestImage;
+            options.ImageFallbacks["hashicorp/terraform:light"] = TestInfrastructure.TestImage;
+            options.ImageFallbacks["amazon/aws-cli"] = TestInfrastructure.TestImage;
         });
     }, "--Workflows:KubernetesAsDocker=true");
 
@@ -169,6 +172,241 @@ public sealed class FormicaryApprovalExamplesTests(FormicaryExamplesFixture fixt
             - echo "Deployment rejected by security team."
         """;
 
+    /// <summary>formicary's docs/examples/approval-unanimous.yaml, as written.</summary>
+    private const string Unanimous = """
+        job_type: approval-unanimous-demo
+        description: All listed approvers must vote APPROVED (unanimous consent). Any single rejection immediately fails the gate — suitable for compliance-critical operations.
+        max_concurrency: 1
+        tasks:
+        - task_type: compliance-check
+          method: KUBERNETES
+          container:
+            image: alpine:latest
+          script:
+            - echo "Compliance artifacts generated."
+          on_completed: board-approval
+
+        - task_type: board-approval
+          method: MANUAL
+          description: "This operation requires unanimous consent from all board-designated approvers. A single rejection cancels the operation."
+          approval_policy:
+            min_approvals: 2
+            require_unanimous: true
+            sla_deadline: 24h
+            timeout_action: AUTO_REJECT
+          on_exit_code:
+            APPROVED: execute-operation
+            REJECTED: cancel-operation
+
+        - task_type: execute-operation
+          method: KUBERNETES
+          container:
+            image: alpine:latest
+          script:
+            - echo "All directors approved. Executing compliance operation."
+
+        - task_type: cancel-operation
+          method: KUBERNETES
+          container:
+            image: alpine:latest
+          script:
+            - echo "Operation cancelled — unanimous approval not reached."
+        """;
+
+    /// <summary>formicary's docs/examples/multi-party-approval.yaml, as written.</summary>
+    private const string MultiParty = """
+        job_type: multi-party-approval-demo
+        description: Demonstrates quorum-based multi-party approval — 2-of-3 approvers must vote APPROVED before the job continues.
+        max_concurrency: 1
+        tasks:
+        - task_type: prepare
+          method: KUBERNETES
+          container:
+            image: alpine:latest
+          script:
+            - echo "Preparing deployment package..."
+            - echo "Package ready for review."
+          on_completed: team-approval
+
+        - task_type: team-approval
+          method: MANUAL
+          description: "Deployment package prepared. Any two authenticated users must approve before the deploy proceeds. Remove the min_approvals restriction or set allowed_users to restrict to specific reviewers."
+          approval_policy:
+            min_approvals: 2
+            require_unanimous: false
+          on_exit_code:
+            APPROVED: deploy
+            REJECTED: notify-rejection
+
+        - task_type: deploy
+          method: KUBERNETES
+          container:
+            image: alpine:latest
+          script:
+            - echo "Deploying — quorum approved."
+          on_completed: notify-success
+
+        - task_type: notify-success
+          method: KUBERNETES
+          container:
+            image: alpine:latest
+          script:
+            - echo "Deployment complete and notified."
+
+        - task_type: notify-rejection
+          method: KUBERNETES
+          container:
+            image: alpine:latest
+          script:
+            - echo "Deployment rejected by team. No action taken."
+        """;
+
+    /// <summary>formicary's docs/examples/cicd-approval-gate.yaml, as written.</summary>
+    private const string CiCd = """
+        job_type: cicd-approval-gate
+        description: Full CI/CD pipeline with multi-party approval gate before production deployment. Build → test → security scan → 2-of-3 ops approval → deploy.
+        max_concurrency: 1
+        tasks:
+        - task_type: build
+          method: KUBERNETES
+          container:
+            image: golang:1.22-alpine
+          script:
+            - echo "Building application..."
+            - echo "Build successful."
+          on_completed: test
+
+        - task_type: test
+          method: KUBERNETES
+          container:
+            image: golang:1.22-alpine
+          script:
+            - echo "Running unit and integration tests..."
+            - echo "All tests passed."
+          on_completed: security-scan
+
+        - task_type: security-scan
+          method: KUBERNETES
+          container:
+            image: alpine:latest
+          script:
+            - echo "Running SAST and dependency vulnerability scan..."
+            - echo "Security scan complete — report generated."
+          artifacts:
+            paths:
+              - security-report.txt
+          on_completed: production-approval
+
+        - task_type: production-approval
+          method: MANUAL
+          description: "Build, tests, and security scan completed. Security report is attached. 2 of 3 ops/sre leads must approve before production deployment proceeds."
+          approval_policy:
+            min_approvals: 2
+            require_unanimous: false
+            sla_deadline: 4h
+            timeout_action: ESCALATE
+            escalation_recipients: "vp-eng@example.com,#ops-escalation"
+            escalation_message: "Production deployment approval stalled — 4h SLA breached"
+          on_exit_code:
+            APPROVED: deploy-production
+            REJECTED: notify-rejection
+
+        - task_type: deploy-production
+          method: KUBERNETES
+          container:
+            image: alpine:latest
+          script:
+            - echo "Deploying to production — quorum approved by ops/sre team."
+            - echo "Production deployment complete."
+          on_completed: post-deploy-verification
+
+        - task_type: post-deploy-verification
+          method: KUBERNETES
+          container:
+            image: alpine:latest
+          script:
+            - echo "Running smoke tests against production..."
+            - echo "Smoke tests passed. Deployment verified."
+
+        - task_type: notify-rejection
+          method: KUBERNETES
+          container:
+            image: alpine:latest
+          script:
+            - echo "Production deployment rejected by ops/sre team. Rolling back to last known good state."
+        """;
+
+    /// <summary>formicary's docs/examples/dr-playbook.yaml, as written.</summary>
+    private const string DrPlaybook = """
+        job_type: aws-region-failover
+        description: A playbook to provision and failover to a secondary region.
+        tasks:
+        - task_type: check-primary-status
+          method: KUBERNETES
+          container:
+            image: alpine:latest
+          script:
+            - echo "Pinging primary region endpoint... it's down! Initiating failover procedure."
+            - exit 1 # Simulate failure to trigger the 'on_failed' path
+          allow_failure: true
+          on_failed: provision-secondary-infra
+
+        - task_type: provision-secondary-infra
+          method: KUBERNETES
+          container:
+            image: hashicorp/terraform:light
+          script:
+            - echo "Simulating 'terraform apply' to provision DR infrastructure in us-west-2..."
+            - sleep 10 
+            - echo "Terraform apply complete. Outputting simulated state file."
+            - echo '{}' > terraform.tfstate
+          artifacts:
+            paths: [ "terraform.tfstate" ]
+          on_completed: verify-failover
+
+        - task_type: verify-failover
+          method: MANUAL
+          description: "Secondary infrastructure in us-west-2 has been provisioned. The terraform.tfstate file is available as an artifact. Please VERIFY COSTS and readiness. Approve to switch live traffic."
+          approval_policy:
+            min_approvals: 2
+            require_unanimous: false
+            sla_deadline: 1h
+            timeout_action: AUTO_REJECT
+            escalation_recipients: "cto@example.com"
+            escalation_message: "DR failover approval stalled — auto-rejecting after 1 hour"
+          on_exit_code:
+            APPROVED: switch-dns
+            REJECTED: teardown-secondary-infra
+
+        - task_type: switch-dns
+          method: KUBERNETES
+          container:
+            image: amazon/aws-cli
+          script:
+            - echo "CRITICAL Switching production DNS records to the us-west-2 environment..."
+            - sleep 5
+            - echo "DNS failover complete. Traffic is now routed to the DR region."
+          on_completed: notify-completion
+
+        - task_type: teardown-secondary-infra
+          method: KUBERNETES
+          container:
+            image: hashicorp/terraform:light
+          script:
+            - echo "Failover REJECTED. Simulating 'terraform destroy' for secondary infrastructure..."
+            - sleep 10
+            - echo "Teardown complete."
+          on_completed: notify-completion
+
+        - task_type: notify-completion
+          method: KUBERNETES
+          always_run: true
+          container:
+            image: alpine:latest
+          script:
+            - echo "Disaster recovery playbook has concluded."
+        """;
+
     [Fact]
     public async Task Manual_yaml_runs_its_containers_through_both_gates_to_serve()
     {
@@ -244,6 +482,84 @@ public sealed class FormicaryApprovalExamplesTests(FormicaryExamplesFixture fixt
         Assert.Contains(logs, l => l.TaskType == "deploy-prod" && l.Line.Contains("Deploying to production after security approval.", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Approval_unanimous_yaml_cancels_the_operation_on_a_single_rejection()
+    {
+        var id = await SubmitAsync(Unanimous, "approval-unanimous-demo", "board-approval");
+        using var first = Host.Client(await Host.TokenAsync("fx-director-1", TokenScopes.Read, TokenScopes.Approve));
+        using var second = Host.Client(await Host.TokenAsync("fx-director-2", TokenScopes.Read, TokenScopes.Approve));
+        Assert.Equal(HttpStatusCode.OK, (await VoteAsync(first, id, "board-approval", "APPROVED")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await VoteAsync(second, id, "board-approval", "REJECTED", "not compliant")).Status);
+
+        var done = await ServedHost.WaitEndedAsync(first, id);
+        Assert.Equal(JobStatus.Completed, done.Status);
+        Assert.Equal(["board-approval", "cancel-operation", "compliance-check"], done.Tasks!.Select(t => t.TaskType).Order(StringComparer.Ordinal));
+        Assert.Equal(("rejected", 1, 1), await DecidedAsync(first, id, "board-approval"));
+        Assert.Contains(await LogsAsync(first, id), l => l.TaskType == "cancel-operation" && l.Line == "Operation cancelled — unanimous approval not reached.");
+    }
+
+    [Fact]
+    public async Task Multi_party_approval_yaml_deploys_once_two_of_any_users_approve()
+    {
+        var id = await SubmitAsync(MultiParty, "multi-party-approval-demo", "team-approval");
+        using var first = Host.Client(await Host.TokenAsync("fx-reviewer-1", TokenScopes.Read, TokenScopes.Approve));
+        using var second = Host.Client(await Host.TokenAsync("fx-reviewer-2", TokenScopes.Read, TokenScopes.Approve));
+        Assert.Equal(HttpStatusCode.OK, (await VoteAsync(first, id, "team-approval", "APPROVED")).Status);
+        Assert.Equal("awaiting_approval", (await ApprovalAsync(first, id, "team-approval")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await VoteAsync(second, id, "team-approval", "APPROVED")).Status);
+
+        var done = await ServedHost.WaitEndedAsync(first, id);
+        Assert.Equal((JobStatus.Completed, 4), (done.Status, done.Succeeded));
+        Assert.Equal(["deploy", "notify-success", "prepare", "team-approval"], done.Tasks!.Select(t => t.TaskType).Order(StringComparer.Ordinal));
+        var logs = await LogsAsync(first, id);
+        Assert.Contains(logs, l => l.TaskType == "prepare" && l.Line == "Package ready for review.");
+        Assert.Contains(logs, l => l.TaskType == "notify-success" && l.Line == "Deployment complete and notified.");
+    }
+
+    [Fact]
+    public async Task Cicd_approval_gate_yaml_builds_tests_scans_escalates_and_deploys_on_a_quorum_of_two()
+    {
+        var id = await SubmitAsync(CiCd, "cicd-approval-gate", "production-approval");
+        using var ops = Host.Client(await Host.TokenAsync("fx-ops", TokenScopes.Read, TokenScopes.Approve));
+        using var sre = Host.Client(await Host.TokenAsync("fx-sre", TokenScopes.Read, TokenScopes.Approve));
+        Assert.Equal(HttpStatusCode.OK, (await VoteAsync(ops, id, "production-approval", "APPROVED")).Status);
+
+        fixture.Clock.Advance(TimeSpan.FromHours(4) + TimeSpan.FromMinutes(1));
+        var escalated = await WaitForAsync(ops, id, "production-approval", a => a.Escalated);
+        Assert.Equal(("awaiting_approval", 1), (escalated.Status, escalated.Approvals));
+        var escalation = (await EventsAsync(ops, id)).Single(e => e.Type == "approval_escalated").Data;
+        Assert.Equal(["vp-eng@example.com", "#ops-escalation"], escalation.GetProperty("recipients").EnumerateArray().Select(r => r.GetString()));
+
+        Assert.Equal(HttpStatusCode.OK, (await VoteAsync(sre, id, "production-approval", "APPROVED")).Status);
+        var done = await ServedHost.WaitEndedAsync(ops, id);
+        Assert.Equal(JobStatus.Completed, done.Status);
+        Assert.Equal(["build", "deploy-production", "post-deploy-verification", "production-approval", "security-scan", "test"],
+            done.Tasks!.Select(t => t.TaskType).Order(StringComparer.Ordinal));
+        Assert.Contains(await LogsAsync(ops, id), l => l.TaskType == "post-deploy-verification" && l.Line == "Smoke tests passed. Deployment verified.");
+    }
+
+    [Fact]
+    public async Task Dr_playbook_yaml_tears_down_and_concludes_when_the_failover_is_not_approved_within_its_hour()
+    {
+        var id = await SubmitAsync(DrPlaybook, "aws-region-failover", "verify-failover");
+        using var oncall = Host.Client(await Host.TokenAsync("fx-oncall", TokenScopes.Read, TokenScopes.Approve));
+        Assert.Equal(HttpStatusCode.OK, (await VoteAsync(oncall, id, "verify-failover", "APPROVED", "costs look fine")).Status);
+
+        fixture.Clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1)); // one approval of the two: AUTO_REJECT
+
+        var done = await ServedHost.WaitEndedAsync(oncall, id);
+        Assert.Equal(JobStatus.Completed, done.Status); // check-primary-status failed, but allow_failure ignores it
+        Assert.Equal(1, done.Ignored);
+        Assert.Equal(
+            ["check-primary-status", "notify-completion", "provision-secondary-infra", "teardown-secondary-infra", "verify-failover"],
+            done.Tasks!.Select(t => t.TaskType).Order(StringComparer.Ordinal));
+        Assert.Equal(("rejected", 1, 0), await DecidedAsync(oncall, id, "verify-failover"));
+        var logs = await LogsAsync(oncall, id);
+        Assert.Contains(logs, l => l.TaskType == "provision-secondary-infra" && l.Line == "Terraform apply complete. Outputting simulated state file.");
+        Assert.Contains(logs, l => l.TaskType == "teardown-secondary-infra" && l.Line == "Teardown complete.");
+        Assert.Contains(logs, l => l.TaskType == "notify-completion" && l.Line == "Disaster recovery playbook has concluded.");
+    }
+
     /// <summary>Uploads the YAML as written, submits the job and waits until it waits at <paramref name="gate"/>.</summary>
     private async Task<string> SubmitAsync(string yaml, string jobType, string gate)
     {
@@ -268,6 +584,12 @@ public sealed class FormicaryApprovalExamplesTests(FormicaryExamplesFixture fixt
         var body = comments is null ? $$"""{"decision": "{{decision}}"}""" : $$"""{"decision": "{{decision}}", "comments": "{{comments}}"}""";
         using var response = await client.PostAsync($"api/jobs/requests/{id}/tasks/{task}/vote", ServedHost.Json(body));
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<(string Status, int Approvals, int Rejections)> DecidedAsync(HttpClient client, string id, string task)
+    {
+        var approval = await ApprovalAsync(client, id, task);
+        return (approval.Status, approval.Approvals, approval.Rejections);
     }
 
     private static async Task<ApprovalDto> ApprovalAsync(HttpClient client, string id, string task) =>
