@@ -182,6 +182,22 @@ public class AnalyzerTests
             Verify.Diagnostic(NegativeCountId, 1, "Task 'a' has retry = -1, which is negative. Use 0 or more."));
 
     [Fact]
+    public async Task An_approval_builder_argument_that_is_not_constant_is_info_and_no_policy_is_guessed() =>
+        await Verify.Analyzer("""
+            [Workflow("dynamic-gate")]
+            public sealed partial class DynamicGate : Workflow
+            {
+                private static readonly int Quorum = 3;
+                protected override void Define(JobBuilder job) => job
+                    .Task("gate").Manual(approvals => approvals.MinApprovals({|#0:Quorum|}).AllowedUsers("carol", "dave")).OnCompleted("more")
+                    .Task("more").Manual({|#1:approvals => Quorum > 2 ? approvals.MinApprovals(3) : approvals|}).OnCompleted("done")
+                    .Task("done").Shell().Script("true");
+            }
+            """,
+            Verify.Diagnostic(NotConstantId, 0, "The count argument of MinApprovals(...) is not a compile-time constant, so the rules that depend on it are checked when the workflow is built, not while you type. Use a literal, a const, or TimeSpan.FromSeconds(<constant>)."),
+            Verify.Diagnostic(NotConstantId, 1, "The approvals argument of Manual(...) is not a compile-time constant, so the rules that depend on it are checked when the workflow is built, not while you type. Use a literal, a const, or TimeSpan.FromSeconds(<constant>)."));
+
+    [Fact]
     public async Task Define_with_a_loop_is_a_warning_and_nothing_else_is_guessed() =>
         await Verify.Analyzer("""
             [Workflow("loop")]
