@@ -29,9 +29,9 @@ public static partial class YamlJobLoader
 
         // A byte order mark (Windows editors save one) would otherwise become part of the first key.
         yamlText = yamlText.TrimStart('\uFEFF');
-        var context = new LoadContext(path);
         var lineProblems = new List<TemplateLines.LineProblem>();
         var prepared = TemplateLines.Prepare(yamlText, lineProblems);
+        var context = new LoadContext(path) { SourceLines = prepared.Split('\n') };
 
         YamlNode? root;
         try
@@ -103,7 +103,13 @@ public static partial class YamlJobLoader
         {
             var index = taskNodes.FindLastIndex(t => t.Line <= problem.Line);
             var scope = index >= 0 ? Scope.ForTask(job.Tasks[index].TaskType, index) : Scope.ForJob(job.JobType);
-            if (problem.IsSyntaxError)
+            if (problem.IsKept)
+            {
+                context.Report(WorkflowDiagnostics.ReadAsFormicaryReadsIt, scope, problem.Key, problem.Line, problem.Column,
+                    scope.Subject, problem.Key, $"a Go template block ('{problem.Construct}')", problem.Reason,
+                    "To keep the condition, put it in each value instead ('name: {{ if .Flag }}a{{ end }}').");
+            }
+            else if (problem.IsSyntaxError)
             {
                 context.Report(WorkflowDiagnostics.TemplateSyntax, scope, problem.Key, problem.Line, problem.Column,
                     scope.Subject, problem.Key, problem.Construct, problem.Reason);
