@@ -136,7 +136,7 @@ internal static partial class TemplateLines
         if (badLine is not null)
         {
             var reason = opening.Contains("range", StringComparison.Ordinal)
-                ? $"the block generates YAML structure (line {badIndex + 1}: '{badLine}'), which formicary renders once at upload (dynamic_template_tasks); only blocks between single-line list items are translated"
+                ? $"the block generates YAML structure (line {badIndex + 1}: '{badLine}'), which formicary renders once at upload when the job sets dynamic_template_tasks: true (so does the loader); only blocks between single-line list items are translated"
                 : $"the block spans YAML lines other than single-line list items (line {badIndex + 1}: '{badLine}')";
             problems.Add(new LineProblem(start + 1, column, key, opening, reason));
             Blank(lines, start, end);
