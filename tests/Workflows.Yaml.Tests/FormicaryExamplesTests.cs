@@ -266,4 +266,24 @@ public class FormicaryExamplesTests
         var result = Load("job_type: j\ntasks:\n{{ range $i, $r := Iterate 2 }}\n- task_type: t{{ $r }}\n  method: SHELL\n  script: [x]\n{{ end }}\n");
         Assert.Contains(result.Problems, p => p.Id == UntranslatableTemplateId && p.Problem.IsError);
     }
+
+    [Fact]
+    public void Dynamic_template_tasks_that_read_a_run_time_variable_are_kept_as_written_as_formicary_keeps_them()
+    {
+        // formicary's render prints "<no value>" for .JobID at upload, so it keeps the file as written; so does the loader,
+        // and the range that generates tasks is then the usual WF4006.
+        var result = Load("""
+            job_type: iterate-job
+            dynamic_template_tasks: true
+            tasks:
+            {{- range $val := Iterate 2 }}
+            - task_type: task-{{$val}}
+              method: SHELL
+              script:
+                - echo {{ .JobID }}
+            {{ end }}
+            """);
+        Assert.Contains(result.Problems, p => p.Id == UntranslatableTemplateId && p.Problem.IsError);
+        Assert.DoesNotContain(result.Problems, p => p.Id == ReadAsFormicaryReadsItId);
+    }
 }

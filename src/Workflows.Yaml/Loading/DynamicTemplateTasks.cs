@@ -21,6 +21,14 @@ internal static partial class DynamicTemplateTasks
             return null;
         }
 
+        // formicary keeps the file as written when its render prints "<no value>", i.e. when a template reads a
+        // variable that job_variables does not give (JobID and the like are only known at run time); so does this.
+        var variables = JobVariables(yamlText);
+        if (Actions().Matches(yamlText).SelectMany(a => Fields().Matches(a.Value)).Any(f => !variables.ContainsKey(f.Groups[1].Value)))
+        {
+            return null;
+        }
+
         // A line holding only actions loses its indentation: Go writes it as blank space, while the renderer would
         // indent the block's lines by it (Scriban's auto-indent), moving 'on_completed:' into the mapping above.
         var translation = GoTemplateTranslator.Translate(ActionOnlyLine().Replace(yamlText, "$1"));
@@ -32,7 +40,7 @@ internal static partial class DynamicTemplateTasks
         try
         {
             // Rendered at upload, as formicary does: no attempt, so no clock reading and a fixed Random seed.
-            var rendered = TemplateRenderer.Render(translation.Scriban!, new TemplateScope(JobVariables(yamlText), DateTimeOffset.UnixEpoch, new Random(0)));
+            var rendered = TemplateRenderer.Render(translation.Scriban!, new TemplateScope(variables, DateTimeOffset.UnixEpoch, new Random(0)));
             return rendered == yamlText ? null : rendered;
         }
         catch (TemplateRenderException)
@@ -61,6 +69,13 @@ internal static partial class DynamicTemplateTasks
 
     [GeneratedRegex(@"(?m)^[ \t]+((?:\{\{[^{}\n]*\}\}[ \t]*)+)$")]
     private static partial Regex ActionOnlyLine();
+
+    [GeneratedRegex(@"\{\{.*?\}\}", RegexOptions.Singleline)]
+    private static partial Regex Actions();
+
+    /// <summary>A field of the data (<c>.Name</c>, <c>$.Name</c>), not of a variable (<c>$x.Name</c>) or a call's result.</summary>
+    [GeneratedRegex(@"(?<![\w\)\]])\.([A-Za-z_]\w*)")]
+    private static partial Regex Fields();
 
     [GeneratedRegex(@"(?m)^dynamic_template_tasks:\s*true\s*(#.*)?$")]
     private static partial Regex Flag();
