@@ -189,6 +189,14 @@ public static partial class YamlJobLoader
         var channels = new List<NotifySpec>();
         foreach (var (channel, _, v) in context.Entries(map, inner, known: null))
         {
+            if (v is YamlScalarNode { IsNull: false } dropped && GoTemplateTranslator.ContainsTemplate(dropped.Value))
+            {
+                // formicary drops every line holding a template before it reads the job's structure.
+                context.Report(WorkflowDiagnostics.ReadAsFormicaryReadsIt, inner, channel, v, inner.Subject, inner.Display(channel), v.Describe(),
+                    "nothing, as formicary reads it (it drops a line holding a template when it loads a job)", $"Write '{channel}:' with 'recipients: [me@example.com]' below it to notify there.");
+                continue;
+            }
+
             if (context.Mapping(v, inner, channel, $"'{channel}:' with 'recipients: [me@example.com]' below it") is not { } settings)
             {
                 continue;
@@ -200,13 +208,37 @@ public static partial class YamlJobLoader
             {
                 spec = k == "recipients"
                     ? spec with { Recipients = context.Strings(setting, channelScope, k) }
-                    : spec with { When = context.OneOf(setting, channelScope, k, NotifyWhenWords) ?? "always" };
+                    : spec with { When = NotifyWhen(setting, channelScope, k, context) };
             }
 
             channels.Add(spec);
         }
 
         return channels.ToEquatableArray();
+    }
+
+    /// <summary>
+    /// formicary takes any text for <c>when</c> and notifies only on always, onSuccess and onFailure
+    /// (<c>NotifyWhen.Accept</c>), so another word (<c>none</c>) is read as never, with a warning naming the near word.
+    /// </summary>
+    private static string NotifyWhen(YamlNode value, Scope scope, string key, LoadContext context)
+    {
+        var text = context.String(value, scope, key)?.Trim();
+        if (text is null)
+        {
+            return "always";
+        }
+
+        if (NotifyWhenWords.FirstOrDefault(w => string.Equals(w, text, StringComparison.OrdinalIgnoreCase)) is { } word)
+        {
+            return word;
+        }
+
+        var near = NameSuggester.Suggest(text, NotifyWhenWords);
+        context.Report(WorkflowDiagnostics.ReadAsFormicaryReadsIt, scope, key, value, scope.Subject, scope.Display(key), value.Describe(),
+            "never, as formicary reads it (it notifies only on always, onSuccess or onFailure)",
+            near.IsEmpty ? "Write 'when: never' to say so." : $"Did you mean '{near[0]}'? Else write 'when: never' to say so.");
+        return "never";
     }
 
     private static ResourceSpec? ReadResources(YamlNode value, Scope scope, string key, LoadContext context)

@@ -29,9 +29,11 @@ public static partial class YamlJobLoader
 
         // A byte order mark (Windows editors save one) would otherwise become part of the first key.
         yamlText = yamlText.TrimStart('\uFEFF');
-        var context = new LoadContext(path);
+        var dynamic = DynamicTemplateTasks.Render(yamlText);
+        yamlText = dynamic ?? yamlText;
         var lineProblems = new List<TemplateLines.LineProblem>();
         var prepared = TemplateLines.Prepare(yamlText, lineProblems);
+        var context = new LoadContext(path) { SourceLines = prepared.Split('\n') };
 
         YamlNode? root;
         try
@@ -68,6 +70,13 @@ public static partial class YamlJobLoader
         var taskNodes = new List<YamlMappingNode>();
         var definition = ReadJob(map, context, taskNodes);
         ReportTemplateLines(lineProblems, definition, taskNodes, context);
+        if (dynamic is not null && map.Entries.FirstOrDefault(e => e.Key is YamlScalarNode { Value: "dynamic_template_tasks" }) is { Key: { } flag, Value: { } on })
+        {
+            var job = Scope.ForJob(definition.JobType);
+            context.Report(WorkflowDiagnostics.ReadAsFormicaryReadsIt, job, "dynamic_template_tasks", flag, job.Subject, "dynamic_template_tasks", on.Describe(),
+                $"the {definition.Tasks.Count} task(s) its template generates, rendered once now with job_variables, as formicary does at upload",
+                "Lines and columns in the other messages are of the rendered text.");
+        }
 
         var locator = new PointerLocator(map, taskNodes);
         var occurrences = new Dictionary<(string, DefinitionPointer), int>();
@@ -103,7 +112,13 @@ public static partial class YamlJobLoader
         {
             var index = taskNodes.FindLastIndex(t => t.Line <= problem.Line);
             var scope = index >= 0 ? Scope.ForTask(job.Tasks[index].TaskType, index) : Scope.ForJob(job.JobType);
-            if (problem.IsSyntaxError)
+            if (problem.IsKept)
+            {
+                context.Report(WorkflowDiagnostics.ReadAsFormicaryReadsIt, scope, problem.Key, problem.Line, problem.Column,
+                    scope.Subject, problem.Key, $"a Go template block ('{problem.Construct}')", problem.Reason,
+                    "To keep the condition, put it in each value instead ('name: {{ if .Flag }}a{{ end }}').");
+            }
+            else if (problem.IsSyntaxError)
             {
                 context.Report(WorkflowDiagnostics.TemplateSyntax, scope, problem.Key, problem.Line, problem.Column,
                     scope.Subject, problem.Key, problem.Construct, problem.Reason);

@@ -22,12 +22,17 @@ public class ExecutorRuleTests
     }
 
     [Fact]
-    public void WF5002_http_task_with_a_container_has_two_executors()
+    public void WF5006_a_container_beside_a_method_that_runs_none_is_a_warning_naming_what_runs()
     {
+        // formicary's fixtures write 'method: SHELL' beside 'container: image: alpine' (the method decides there).
         var job = Jobs.Of(Jobs.Http("call") with { Container = new ContainerSpec("alpine") });
-        var problem = Assert.Single(job.Problems(TwoExecutorsId));
-        Assert.Equal("Task 'call' has two executors: HTTP_GET and a container image 'alpine'. Keep one.", problem.Message);
-        Assert.Empty(Jobs.Of(Jobs.Http("call")).Problems(TwoExecutorsId));
+        var problem = Assert.Single(job.Problems(MethodBesideContainerId));
+        Assert.False(problem.IsError);
+        Assert.Equal("Task 'call' has method HTTP_GET and a container image 'alpine': HTTP_GET runs the task, as in formicary, where the method decides, and the image is not used. Remove the container, or write method DOCKER to run in the image.", problem.Message);
+        Assert.Empty(job.Problems(TwoExecutorsId));
+        Assert.DoesNotContain(WorkflowValidator.Validate(job), p => p.IsError);
+        Assert.Empty(Jobs.Of(Jobs.Http("call")).Problems(MethodBesideContainerId));
+        Assert.Empty(Jobs.Of(new TaskDefinition { TaskType = "box", Method = TaskMethod.Docker, Container = new ContainerSpec("alpine"), Script = EquatableArray.Create("date") }).Problems(MethodBesideContainerId));
     }
 
     [Fact]

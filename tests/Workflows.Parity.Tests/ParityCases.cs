@@ -576,9 +576,9 @@ internal static class ParityCases
               script: [make]
             """),
 
-        // The container form: a method plus a container image. (C# also reports a second executor call such as
-        // .Shell().HttpGet(...) as WF5002; YAML has one 'method' key, so it cannot be written there.)
-        new("WF5002",
+        // A method plus a container image: the method runs, as in formicary (a warning). (C# reports a second executor
+        // call such as .Shell().HttpGet(...) as WF5002; YAML has one 'method' key, so it cannot be written there.)
+        new("WF5006",
             Define("""
                 .Task("build").Shell().Container("golang:1.22").Script("make")
                 """),

@@ -41,6 +41,9 @@ namespace Workflows.Definitions
         /// <summary>Id of <see cref="TwoRetryWaits"/>.</summary>
         public const string TwoRetryWaitsId = "WF4012";
 
+        /// <summary>Id of <see cref="ReadAsFormicaryReadsIt"/>.</summary>
+        public const string ReadAsFormicaryReadsItId = "WF4013";
+
         /// <summary>WF4001: the text is not well-formed YAML (the parser's own message, at its line and column).</summary>
         public static readonly ProblemDescriptor MalformedYaml = Rule(MalformedYamlId, "Malformed YAML",
             "The YAML is malformed: {0} Fix the syntax here: check the indentation, and quote a value that starts with '{{{{', '*', '&', '!', '%' or '@', or that holds ': '.",
@@ -100,5 +103,10 @@ namespace Workflows.Definitions
         public static readonly ProblemDescriptor TwoRetryWaits = Rule(TwoRetryWaitsId, "Two retry waits",
             "{0} has both '{1}' and '{2}', which each set how the wait grows between retries. Keep one: only '{1}', written first, is loaded.",
             ProblemSeverity.Error, Yaml);
+
+        /// <summary>WF4013: a value formicary's examples write that YAML or our model would read otherwise: it is loaded as meant (as formicary reads it, or as written).</summary>
+        public static readonly ProblemDescriptor ReadAsFormicaryReadsIt = Rule(ReadAsFormicaryReadsItId, "Loaded as meant",
+            "{0} has '{1}' = {2}, which is loaded as {3}. {4}",
+            ProblemSeverity.Warning, Yaml);
     }
 }

@@ -18,6 +18,9 @@ namespace Workflows.Definitions
         /// <summary>Id of <see cref="InvalidApprovalPolicy"/>.</summary>
         public const string InvalidApprovalPolicyId = "WF5005";
 
+        /// <summary>Id of <see cref="MethodBesideContainer"/>.</summary>
+        public const string MethodBesideContainerId = "WF5006";
+
         /// <summary>WF5001: a task with nothing to run it.</summary>
         public static readonly ProblemDescriptor NoExecutor = Rule(NoExecutorId, "Task has no executor",
             "Task '{0}' has no executor. Give it one: .Container(\"alpine\"), .Shell(), .HttpGet(url) or .Run(...) in C#; 'method:' or 'container: image:' in YAML.",
@@ -42,5 +45,10 @@ namespace Workflows.Definitions
         public static readonly ProblemDescriptor InvalidApprovalPolicy = Rule(InvalidApprovalPolicyId, "Invalid approval policy",
             "Task '{0}' has approval_policy.{1} = {2}: {3}",
             ProblemSeverity.Error, Executors);
+
+        /// <summary>WF5006: a container beside a method that runs no container: the method decides, as in formicary, and the image is not used.</summary>
+        public static readonly ProblemDescriptor MethodBesideContainer = Rule(MethodBesideContainerId, "Method beside a container",
+            "Task '{0}' has method {1} and a container image '{2}': {1} runs the task, as in formicary, where the method decides, and the image is not used. Remove the container, or write method DOCKER to run in the image.",
+            ProblemSeverity.Warning, Executors);
     }
 }

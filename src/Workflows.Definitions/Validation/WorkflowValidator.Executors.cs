@@ -25,7 +25,7 @@ namespace Workflows.Definitions
 
                 if (task.Container is not null && !m.UsesContainer())
                 {
-                    problems.Add(WorkflowDiagnostics.TwoExecutors.Create(At(task, i, "container"), task.TaskType, name, $"a container image '{task.Container.Image}'"));
+                    problems.Add(WorkflowDiagnostics.MethodBesideContainer.Create(At(task, i, "container"), task.TaskType, name, task.Container.Image));
                 }
 
                 if (m.IsHttp())

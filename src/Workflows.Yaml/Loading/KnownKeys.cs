@@ -116,7 +116,6 @@ internal static class KnownKeys
         ["notify"] = "the runtime sends no notifications yet",
         ["resources"] = "the runtime holds no resource quotas yet",
         ["triggers"] = "the runtime has no event triggers yet, so the job is not started by these events",
-        ["dynamic_template_tasks"] = "the runtime does not render the whole file at upload yet",
     };
 
     /// <summary>Task keys that are loaded but not run yet, and why.</summary>

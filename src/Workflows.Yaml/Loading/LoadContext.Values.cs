@@ -97,6 +97,58 @@ internal sealed partial class LoadContext
         return values.ToEquatableArray();
     }
 
+    /// <summary>
+    /// A script (script, before_script, after_script): a list of text. An item YAML reads as a one-entry mapping because
+    /// of a ': ' in it (<c>- exit $(( R % 10 &lt; 7 ? 1 : 0 ))</c>) is read as the text written on its line, as its author
+    /// meant, with a warning (WF4013). (formicary drops such a line at upload when it holds a template, and refuses it
+    /// otherwise; its own examples have both.)
+    /// </summary>
+    public EquatableArray<string> Script(YamlNode node, Scope scope, string key)
+    {
+        if (node is not YamlSequenceNode sequence)
+        {
+            return Strings(node, scope, key);
+        }
+
+        var values = new List<string>();
+        foreach (var item in sequence.Items)
+        {
+            if (item is YamlScalarNode { IsNull: false } scalar)
+            {
+                values.Add(Translate(scalar, scope, key));
+            }
+            else if (AsWritten(item) is { } written)
+            {
+                Report(WorkflowDiagnostics.ReadAsFormicaryReadsIt, scope, key, item, scope.Subject, scope.Display(key), item.Describe(),
+                    $"the text written, '{written.Value}' (YAML reads the ': ' in it as a key and a value)",
+                    $"Quote the item to say so: '- \"{written.Value.Replace("\"", "\\\"", StringComparison.Ordinal)}\"'.");
+                values.Add(Translate(written, scope, key));
+            }
+            else
+            {
+                WrongType(scope, key, item, "text (one list item)", $"'- some text'");
+            }
+        }
+
+        return values.ToEquatableArray();
+    }
+
+    /// <summary>The text of a one-entry mapping of two scalars written on one line (<c>a: b</c>), as written; else null.</summary>
+    private YamlScalarNode? AsWritten(YamlNode item)
+    {
+        if (item is not YamlMappingNode { Entries.Count: 1 } map
+            || map.Entries[0] is not { Key: YamlScalarNode { IsNull: false } key, Value: YamlScalarNode value }
+            || key.Line != item.Line || value.Line != key.Line || value.EndLine != key.Line || key.Line > SourceLines.Count)
+        {
+            return null;
+        }
+
+        var line = SourceLines[key.Line - 1];
+        var end = value.IsNull ? line.Length : Math.Min(line.Length, value.EndColumn - 1);
+        var text = line[(key.Column - 1)..end].TrimEnd();
+        return text.Length == 0 ? null : new YamlScalarNode(text, key.Line, key.Column);
+    }
+
     /// <summary>A value as text: a scalar as written (templates translated, empty for null), anything else as JSON text.</summary>
     public string Text(YamlNode node, Scope scope, string key) => node switch
     {

@@ -13,6 +13,9 @@ internal sealed partial class LoadContext
 
     public string? Path { get; }
 
+    /// <summary>The lines of the text the YAML parser read (after template preparation), for values to be read as written.</summary>
+    public IReadOnlyList<string> SourceLines { get; init; } = Array.Empty<string>();
+
     public List<LocatedProblem> Problems { get; } = new();
 
     /// <summary>(task index or -1, top-level key) of every value that could not be read: validator problems there are follow-ons.</summary>

@@ -21,7 +21,8 @@ internal static partial class TemplateLines
     /// A line the preprocessor could not make parseable: 1-based line and column, the key it is under, and what is wrong;
     /// <paramref name="IsSyntaxError"/> when the block does not parse as a Go template at all (no matching end).
     /// </summary>
-    public sealed record LineProblem(int Line, int Column, string Key, string Construct, string Reason, bool IsSyntaxError = false);
+    /// <remarks><paramref name="IsKept"/>: the lines were kept without their condition, as formicary reads them at upload (a warning).</remarks>
+    public sealed record LineProblem(int Line, int Column, string Key, string Construct, string Reason, bool IsSyntaxError = false, bool IsKept = false);
 
     public static string Prepare(string text, List<LineProblem> problems)
     {
@@ -119,10 +120,23 @@ internal static partial class TemplateLines
             return end;
         }
 
+        if (badLine is not null && itemIndent < 0 && key is "variables" or "job_variables")
+        {
+            // formicary drops every line holding a template when it loads a job, so the keys inside are read as set.
+            for (var i = start; i <= end; i++)
+            {
+                lines[i] = IsTemplateOnly(lines[i], out _) ? string.Empty : QuoteTemplateValue(lines[i]);
+            }
+
+            problems.Add(new LineProblem(start + 1, column, key, opening,
+                $"its lines without the condition, as formicary reads them when it loads a job (it drops a line holding a template): '{badLine}' is set whatever '{opening}' gives at run time", IsKept: true));
+            return end;
+        }
+
         if (badLine is not null)
         {
             var reason = opening.Contains("range", StringComparison.Ordinal)
-                ? $"the block generates YAML structure (line {badIndex + 1}: '{badLine}'), which formicary renders once at upload (dynamic_template_tasks); only blocks between single-line list items are translated"
+                ? $"the block generates YAML structure (line {badIndex + 1}: '{badLine}'), which formicary renders once at upload when the job sets dynamic_template_tasks: true (so does the loader); only blocks between single-line list items are translated"
                 : $"the block spans YAML lines other than single-line list items (line {badIndex + 1}: '{badLine}')";
             problems.Add(new LineProblem(start + 1, column, key, opening, reason));
             Blank(lines, start, end);

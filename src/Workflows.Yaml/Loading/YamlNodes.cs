@@ -12,6 +12,12 @@ internal abstract class YamlNode
         Column = (int)start.Column;
     }
 
+    protected YamlNode(int line, int column)
+    {
+        Line = line;
+        Column = column;
+    }
+
     public int Line { get; }
 
     public int Column { get; }
@@ -40,7 +46,24 @@ internal sealed class YamlScalarNode : YamlNode
     {
         Value = scalar.Value;
         IsPlain = scalar.Style == ScalarStyle.Plain;
+        EndLine = (int)scalar.End.Line;
+        EndColumn = (int)scalar.End.Column;
     }
+
+    /// <summary>A scalar made by the loader from text as written (a script item YAML reads as a mapping), quoted.</summary>
+    public YamlScalarNode(string value, int line, int column)
+        : base(line, column)
+    {
+        Value = value;
+        EndLine = line;
+        EndColumn = column + value.Length;
+    }
+
+    /// <summary>The 1-based line where the scalar ends.</summary>
+    public int EndLine { get; }
+
+    /// <summary>The 1-based column just after the scalar's last character.</summary>
+    public int EndColumn { get; }
 
     public string Value { get; }
 
