@@ -190,16 +190,7 @@ public static partial class JobDecider
                 End(decision, JobEnd.Failed, ErrorCodes.Fatal, task.TaskType);
                 return;
             case ExitActionKind.RestartJob:
-                if (decision.State.JobAttempt < decision.Definition.Retry)
-                {
-                    RetryJob(decision, decision.Definition.Tasks[0].TaskType, fullRestart: true);
-                }
-                else
-                {
-                    decision.Emit(new TaskFailed(decision.JobId, decision.Now, task.TaskType, ErrorCodes.RestartJob, Ignored: false));
-                    End(decision, JobEnd.Failed, ErrorCodes.RestartJob, task.TaskType);
-                }
-
+                RestartJob(decision, task.TaskType);
                 return;
             case ExitActionKind.Failed or ExitActionKind.ErrorCode or ExitActionKind.RestartTask:
                 var code = mapped.Kind == ExitActionKind.ErrorCode ? mapped.Value! : mapped.Kind == ExitActionKind.RestartTask ? ErrorCodes.RestartTask : ErrorCodes.TaskExecute;

@@ -233,16 +233,7 @@ public static partial class JobDecider
                 End(decision, JobEnd.Failed, ErrorCodes.Fatal, task.TaskType);
                 break;
             case ExitActionKind.RestartJob:
-                if (decision.State.JobRetry < decision.Definition.Retry)
-                {
-                    RetryJob(decision, decision.Definition.Tasks[0].TaskType, fullRestart: true);
-                }
-                else
-                {
-                    decision.Emit(new TaskFailed(decision.JobId, decision.Now, task.TaskType, ErrorCodes.RestartJob, Ignored: false));
-                    End(decision, JobEnd.Failed, ErrorCodes.RestartJob, task.TaskType);
-                }
-
+                RestartJob(decision, task.TaskType);
                 break;
             default:
                 // FAILED, ERR_*, RESTART_TASK: the task retries while the failure's class has retries (its retry_on
@@ -275,5 +266,18 @@ public static partial class JobDecider
 
                 break;
         }
+    }
+
+    /// <summary>RESTART_JOB: the job starts again from its first task while job retries remain (pauses use them up: <see cref="JobState.JobRetry"/>); else the task and the job fail with <c>ERR_RESTART_JOB</c>.</summary>
+    private static void RestartJob(Decision decision, string taskType)
+    {
+        if (decision.State.JobRetry < decision.Definition.Retry)
+        {
+            RetryJob(decision, decision.Definition.Tasks[0].TaskType, fullRestart: true);
+            return;
+        }
+
+        decision.Emit(new TaskFailed(decision.JobId, decision.Now, taskType, ErrorCodes.RestartJob, Ignored: false));
+        End(decision, JobEnd.Failed, ErrorCodes.RestartJob, taskType);
     }
 }
