@@ -19,7 +19,7 @@ switch (scenario)
         Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Workflows.Benchmarks -- <scenario>");
         Console.Error.WriteLine("scenarios: build-time   (build with and without the generator and analyzers; generator time per edit)");
         Console.Error.WriteLine("           container    (a container task through the engine vs docker run --rm from the CLI)");
-        Console.Error.WriteLine("           vs-hangfire  (no-op jobs end to end, fail-once, start latency: this engine vs Hangfire.PostgreSql) [--jobs N] [--runs N] [--trickle N]");
-        Console.Error.WriteLine("           vs-wolverine (the same against Wolverine's durable local queue and PostgreSQL transport) [--jobs N] [--runs N] [--trickle N]");
+        Console.Error.WriteLine("           vs-hangfire  (no-op jobs end to end, fail-once, 5-task chains, start latency: this engine vs Hangfire.PostgreSql) [--jobs N] [--runs N] [--trickle N] [--dag-jobs N]");
+        Console.Error.WriteLine("           vs-wolverine (the same against Wolverine's durable local queue, its cascading messages and PostgreSQL transport) [--jobs N] [--runs N] [--trickle N] [--dag-jobs N]");
         return 2;
 }

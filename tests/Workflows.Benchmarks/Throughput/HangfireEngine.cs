@@ -14,13 +14,13 @@ internal sealed class HangfireEngine(string connectionString, string schema) : E
     private PostgreSqlStorage? _storage;
     private BackgroundJobServer? _server;
     private BackgroundJobClient? _client;
-    private bool _failOnce;
+    private Work _work;
 
     public override string Name => "hangfire";
 
-    public override Task StartServerAsync(int workers, bool failOnce)
+    public override Task StartServerAsync(int workers, Work work)
     {
-        _failOnce = failOnce;
+        _work = work;
         Start(prepareSchema: true);
         _server = new BackgroundJobServer(
             new BackgroundJobServerOptions { WorkerCount = workers, SchedulePollingInterval = TimeSpan.FromSeconds(1), ServerName = "bench-" + Environment.ProcessId },
@@ -49,9 +49,18 @@ internal sealed class HangfireEngine(string connectionString, string schema) : E
 
     public override Task SubmitAsync(long submittedTicks)
     {
-        if (_failOnce)
+        if (_work == Work.FailOnce)
         {
             _client!.Enqueue(() => HangfireJobs.FailOnce(Guid.NewGuid()));
+        }
+        else if (_work == Work.Dag)
+        {
+            // A chain of continuations, each enqueued when the one before it succeeded.
+            var id = _client!.Enqueue(() => HangfireJobs.Noop(0));
+            for (var step = 2; step <= DagLength; step++)
+            {
+                id = _client.ContinueJobWith(id, () => HangfireJobs.Noop(0));
+            }
         }
         else
         {
@@ -66,7 +75,7 @@ internal sealed class HangfireEngine(string connectionString, string schema) : E
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"select count(*) from {schema}.job where statename = 'Succeeded'", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
+        return (long)(await command.ExecuteScalarAsync())! / (_work == Work.Dag ? DagLength : 1);
     }
 
     public override ValueTask DisposeAsync()

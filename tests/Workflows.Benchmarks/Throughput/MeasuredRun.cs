@@ -8,7 +8,7 @@ namespace Workflows.Benchmarks.Throughput;
 /// <summary>
 /// One measured run in its own process (<c>run ENGINE MODE JOBS</c>): a server with 8 workers in this process, a
 /// warm-up, then the measured work, and one line <c>RESULT {json}</c> for the scenario that started it.
-/// Modes: <c>e2e</c> and <c>fail-once</c> (8 concurrent clients submit JOBS jobs; every job must be done in the
+/// Modes: <c>e2e</c>, <c>fail-once</c> and <c>dag</c> (8 concurrent clients submit JOBS jobs; every job must be done in the
 /// database), <c>latency</c> (another process submits at 20 jobs/s; submit → task start per job).
 /// </summary>
 internal static class MeasuredRun
@@ -31,7 +31,7 @@ internal static class MeasuredRun
             RunResult result;
             await using (var engine = EngineUnderTest.Create(engineName, connectionString, schema))
             {
-                await engine.StartServerAsync(Workers, failOnce: mode == "fail-once");
+                await engine.StartServerAsync(Workers, Modes.WorkOf(mode));
                 await SubmitAllAsync(engine, WarmupJobs, measured: false);
                 // A warm-up job the engine never finishes is counted against it (stuck), and not waited for again.
                 var warmupStuck = await WaitDoneAsync(engine, WarmupJobs);

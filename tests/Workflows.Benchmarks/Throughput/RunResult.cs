@@ -2,7 +2,7 @@ namespace Workflows.Benchmarks.Throughput;
 
 /// <summary>What one measured run (its own process) reports to the scenario that started it.</summary>
 /// <param name="Engine">"workflows", "hangfire" or "wolverine".</param>
-/// <param name="Mode">"e2e", "fail-once" or "latency".</param>
+/// <param name="Mode">"e2e", "fail-once", "dag" or "latency".</param>
 /// <param name="Jobs">Jobs (messages) measured, warm-up excluded.</param>
 /// <param name="SubmitPerSecond">Jobs submitted per second by the concurrent clients.</param>
 /// <param name="EndToEndPerSecond">Jobs per second from the first submit until every job is recorded as done in the database.</param>

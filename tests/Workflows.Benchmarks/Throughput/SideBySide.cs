@@ -8,7 +8,8 @@ namespace Workflows.Benchmarks.Throughput;
 /// Scenarios <c>vs-hangfire</c> and <c>vs-wolverine</c>: this engine and a peer side by side on one PostgreSQL cluster (the test
 /// infrastructure's), each measured run in its own process after a warm-up, median of <c>--runs</c> (default 3).
 /// Prints one table, pgbench's single-insert commit rate on the same cluster (the ceiling), and ends with <c>ratio: N</c> = ours ÷ the peer's end-to-end completion rate.
-/// Options: <c>--jobs N</c> (default 20000), <c>--runs N</c> (default 3), <c>--trickle N</c> (latency jobs, default 400).
+/// Options: <c>--jobs N</c> (default 20000), <c>--runs N</c> (default 3), <c>--trickle N</c> (latency jobs, default 400),
+/// <c>--dag-jobs N</c> (jobs of a 5-task chain, default a quarter of <c>--jobs</c>).
 /// </summary>
 internal static class SideBySide
 {
@@ -17,8 +18,9 @@ internal static class SideBySide
         var jobs = Option(args, "--jobs", 20_000);
         var runs = Option(args, "--runs", 3);
         var trickle = Option(args, "--trickle", 400);
+        var dagJobs = Option(args, "--dag-jobs", jobs / 4);
         var rows = new List<RunResult>();
-        foreach (var (mode, count) in new[] { ("e2e", jobs), ("fail-once", jobs), ("latency", trickle) })
+        foreach (var (mode, count) in new[] { ("e2e", jobs), ("fail-once", jobs), ("dag", dagJobs), ("latency", trickle) })
         {
             foreach (var engine in new[] { peer, "workflows" })
             {
@@ -34,7 +36,7 @@ internal static class SideBySide
             }
         }
 
-        Console.WriteLine($"N = {jobs:N0} one-task no-op jobs ({trickle} for latency), {MeasuredRun.Workers} workers, {MeasuredRun.Clients} submitting clients, median of {runs} runs (each its own process, after a {MeasuredRun.WarmupJobs:N0}-job warm-up); {Environment.ProcessorCount} cores; the same runtime settings for both: {string.Join(", ", RuntimeSettings.Select(s => $"{s.Name}={s.Value}"))}");
+        Console.WriteLine($"N = {jobs:N0} one-task no-op jobs ({dagJobs:N0} jobs of a {EngineUnderTest.DagLength}-task chain for dag, {trickle} for latency), {MeasuredRun.Workers} workers, {MeasuredRun.Clients} submitting clients, median of {runs} runs (each its own process, after a {MeasuredRun.WarmupJobs:N0}-job warm-up); {Environment.ProcessorCount} cores; the same runtime settings for both: {string.Join(", ", RuntimeSettings.Select(s => $"{s.Name}={s.Value}"))}");
         Console.WriteLine();
         Console.WriteLine("| engine | work | submit jobs/s | end-to-end jobs/s | tx/job | CPU s/1000 jobs (engine process) | PostgreSQL CPU s/1000 jobs | peak WS MB | machine busy % | start p50 ms | p95 ms | p99 ms | stuck jobs |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -56,6 +58,13 @@ internal static class SideBySide
         var ours = rows.Single(r => r.Engine == "workflows" && r.Mode == "e2e").EndToEndPerSecond;
         var theirs = rows.Single(r => r.Engine == peer && r.Mode == "e2e").EndToEndPerSecond;
         Console.WriteLine();
+        foreach (var mode in new[] { "fail-once", "dag" })
+        {
+            var ourMode = rows.Single(r => r.Engine == "workflows" && r.Mode == mode).EndToEndPerSecond;
+            var theirMode = rows.Single(r => r.Engine == peer && r.Mode == mode).EndToEndPerSecond;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{mode} ratio: {ourMode / theirMode:0.00}"));
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio: {ours / theirs:0.00}"));
         return 0;
     }

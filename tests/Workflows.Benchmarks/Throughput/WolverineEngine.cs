@@ -21,18 +21,20 @@ internal sealed class WolverineEngine(string connectionString, string schema) : 
     private static readonly TimeSpan RemotePolling = TimeSpan.FromMilliseconds(10);
     private IHost? _host;
     private IMessageBus? _bus;
-    private bool _failOnce;
+    private Work _work;
 
     public override string Name => "wolverine";
 
-    public override Task StartServerAsync(int workers, bool failOnce)
+    public override Task StartServerAsync(int workers, Work work)
     {
-        _failOnce = failOnce;
+        _work = work;
         return StartAsync(client: false, opts =>
         {
             opts.LocalQueue(LocalQueue).UseDurableInbox().MaximumParallelMessages(workers);
             opts.PublishMessage<BenchNoop>().ToLocalQueue(LocalQueue);
             opts.PublishMessage<BenchFailOnce>().ToLocalQueue(LocalQueue);
+            opts.PublishMessage<BenchDagStep>().ToLocalQueue(LocalQueue);
+            opts.PublishMessage<BenchDagLast>().ToLocalQueue(LocalQueue);
             opts.ListenToPostgresqlQueue(RemoteQueue).PollingInterval(RemotePolling).MaximumParallelMessages(workers);
         });
     }
@@ -68,9 +70,13 @@ internal sealed class WolverineEngine(string connectionString, string schema) : 
         {
             await _bus!.PublishAsync(new BenchRemote(submittedTicks));
         }
-        else if (_failOnce)
+        else if (_work == Work.FailOnce)
         {
             await _bus!.PublishAsync(new BenchFailOnce(Guid.NewGuid()));
+        }
+        else if (_work == Work.Dag)
+        {
+            await _bus!.PublishAsync(new BenchDagStep(1));
         }
         else
         {
@@ -78,12 +84,13 @@ internal sealed class WolverineEngine(string connectionString, string schema) : 
         }
     }
 
-    /// <summary>Messages the durable inbox records as handled.</summary>
+    /// <summary>Messages the durable inbox records as handled (of a cascade, its last message).</summary>
     public override async Task<long> CountDoneAsync()
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"select count(*) from {schema}.wolverine_incoming_envelopes where status = 'Handled'", connection);
+        var last = _work == Work.Dag ? $" and message_type = '{BenchDagLast.Identity}'" : string.Empty;
+        await using var command = new NpgsqlCommand($"select count(*) from {schema}.wolverine_incoming_envelopes where status = 'Handled'{last}", connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
@@ -105,6 +112,18 @@ public sealed record BenchNoop(long SubmittedTicks);
 /// <param name="Key">Its key.</param>
 public sealed record BenchFailOnce(Guid Key);
 
+/// <summary>One no-op step of a cascade; its handler sends the next step (the last one as <see cref="BenchDagLast"/>).</summary>
+/// <param name="Step">Its place in the cascade, from 1.</param>
+public sealed record BenchDagStep(int Step);
+
+/// <summary>The last step of a cascade.</summary>
+[Wolverine.Attributes.MessageIdentity(Identity)]
+public sealed record BenchDagLast
+{
+    /// <summary>Its message type name in the inbox.</summary>
+    public const string Identity = "bench-dag-last";
+}
+
 /// <summary>A no-op message sent from another process over the PostgreSQL transport.</summary>
 /// <param name="SubmittedTicks">When it was sent (UTC ticks).</param>
 public sealed record BenchRemote(long SubmittedTicks);
@@ -121,6 +140,18 @@ public static class BenchHandlers
     /// <summary>Records the start latency of a message from another process.</summary>
     /// <param name="message">The message.</param>
     public static void Handle(BenchRemote message) => Probe.Started(message.SubmittedTicks);
+
+    /// <summary>A step of a cascade: sends the next one, in the handler's transaction (cascading messages).</summary>
+    /// <param name="message">The message.</param>
+    /// <returns>The next step.</returns>
+    public static object Handle(BenchDagStep message) =>
+        message.Step + 1 < EngineUnderTest.DagLength ? new BenchDagStep(message.Step + 1) : new BenchDagLast();
+
+    /// <summary>The last step of a cascade.</summary>
+    /// <param name="message">The message.</param>
+    public static void Handle(BenchDagLast message)
+    {
+    }
 
     /// <summary>Fails the first attempt.</summary>
     /// <param name="message">The message.</param>

@@ -13,15 +13,16 @@ internal sealed class WorkflowsEngine(string connectionString, string schema) : 
 {
     private const string NoopType = "bench-noop";
     private const string FailOnceType = "bench-fail-once";
+    private const string DagType = "bench-dag";
     private IHost? _host;
     private WorkflowClient? _client;
     private string _jobType = NoopType;
 
     public override string Name => "workflows";
 
-    public override Task StartServerAsync(int workers, bool failOnce)
+    public override Task StartServerAsync(int workers, Work work)
     {
-        _jobType = failOnce ? FailOnceType : NoopType;
+        _jobType = work switch { Work.FailOnce => FailOnceType, Work.Dag => DagType, _ => NoopType };
         return StartAsync(workers);
     }
 
@@ -46,9 +47,23 @@ internal sealed class WorkflowsEngine(string connectionString, string schema) : 
         // Fails its first attempt (exit 1) and succeeds on the immediate task retry.
         builder.Services.AddSingleton(Workflow.Create(FailOnceType, job => job.Task("flaky").Retry(1).Run((context, _) =>
             ValueTask.FromResult(context.Attempt == 1 ? 1 : 0))));
+        builder.Services.AddSingleton(Workflow.Create(DagType, Chain));
         _host = builder.Build();
         await _host.StartAsync();
         _client = _host.Services.GetRequiredService<WorkflowClient>();
+    }
+
+    /// <summary>step1 → step2 → … → step5, each an in-process no-op started when the one before it completed.</summary>
+    private static void Chain(JobBuilder job)
+    {
+        for (var step = 1; step <= DagLength; step++)
+        {
+            var task = job.Task($"step{step}").Run((_, _) => ValueTask.FromResult(0));
+            if (step < DagLength)
+            {
+                task.OnCompleted($"step{step + 1}");
+            }
+        }
     }
 
     public override Task SubmitAsync(long submittedTicks) =>
