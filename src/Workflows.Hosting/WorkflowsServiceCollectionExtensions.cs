@@ -89,7 +89,10 @@ public static class WorkflowsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         return services.AddWorkflows(options =>
         {
-            Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection("Workflows"), options);
+            var section = configuration.GetSection("Workflows");
+            Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(section, options);
+            ConfigurationMaps.Fill(options.ImageFallbacks, section.GetSection(nameof(WorkflowsOptions.ImageFallbacks)));
+            ConfigurationMaps.Fill(options.HttpRedirects, section.GetSection(nameof(WorkflowsOptions.HttpRedirects)));
             options.ConnectionString = Microsoft.Extensions.Configuration.ConfigurationExtensions.GetConnectionString(configuration, "Workflows") ?? options.ConnectionString;
             configure?.Invoke(options);
         });
