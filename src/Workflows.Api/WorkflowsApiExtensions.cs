@@ -58,6 +58,10 @@ public static partial class WorkflowsApiExtensions
         var seeds = endpoints.MapGroup("/jobs/requests").RequireAuthorization(Policy).AddEndpointFilter(CatchUnexpected).AddEndpointFilter(ScopeRequirement.CheckAsync)
             .WithTags("Jobs").ExcludeFromDescription();
         JobRequestEndpoints.Map(seeds, "/jobs/requests");
+
+        // The Job API seed's routes relative to the API's base (/jobs, /jobs/{_id}, …/retry, …/retries/{_retryId}/retry,
+        // PUT …/retries/retry): the same endpoints, answering jobs in the seed's schema.
+        JobRequestEndpoints.Map(api.MapGroup("/jobs").WithTags("Job API").AddEndpointFilter(JobApiShape.FilterAsync).ExcludeFromDescription(), "/api/jobs");
         return api;
     }
 

@@ -24,8 +24,13 @@ internal static class ApiResults
             : Results.Json(result.Value, ApiJson.Options, statusCode: result.Status);
     }
 
-    private sealed class WithLocation(IResult inner, string location) : IResult
+    /// <summary>A result with a <c>Location</c> header (a 201's).</summary>
+    internal sealed class WithLocation(IResult inner, string location) : IResult
     {
+        public IResult Inner => inner;
+
+        public string Location => location;
+
         public Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.Headers.Location = location;
