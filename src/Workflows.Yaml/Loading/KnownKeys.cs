@@ -111,11 +111,9 @@ internal static class KnownKeys
     public static readonly Dictionary<string, string> JobNotRunYet = new(StringComparer.Ordinal)
     {
         ["cron_trigger"] = "the runtime has no scheduler yet, so the job is not started on this schedule",
-        ["skip_if"] = "the runtime does not evaluate skip_if yet, so the job is never skipped",
         ["webhook"] = "the runtime posts no job webhooks yet",
         ["notify"] = "the runtime sends no notifications yet",
         ["resources"] = "the runtime holds no resource quotas yet",
-        ["triggers"] = "the runtime has no event triggers yet, so the job is not started by these events",
     };
 
     /// <summary>Task keys that are loaded but not run yet, and why.</summary>
@@ -126,7 +124,6 @@ internal static class KnownKeys
         ["cache"] = "the runtime keeps no cache between runs yet",
         ["webhook"] = "the runtime posts no task webhooks yet",
         ["resources"] = "the runtime holds no resource quotas yet",
-        ["except"] = "the runtime does not evaluate except yet, so the task is never skipped",
         ["messaging_request_queue"] = "the runtime has no MESSAGING executor yet",
         ["messaging_reply_queue"] = "the runtime has no MESSAGING executor yet",
         ["node_selector"] = "it is for KUBERNETES, which the runtime does not run yet",
@@ -136,6 +133,13 @@ internal static class KnownKeys
         ["pod_annotations"] = "it is for KUBERNETES, which the runtime does not run yet",
         ["helper"] = "the runtime starts no helper container yet",
         ["helper_environment"] = "the runtime starts no helper container yet",
+    };
+
+    /// <summary>Trigger types that are loaded but not run yet, and why (<c>webhook</c> triggers run: <c>POST /api/triggers/{job_type}/{name}</c>).</summary>
+    public static readonly Dictionary<string, string> TriggerTypeNotRunYet = new(StringComparer.Ordinal)
+    {
+        ["s3"] = "the runtime has no S3 triggers (they need an S3 service to poll or be notified by), so the job is not started by this bucket's objects; use a webhook trigger",
+        ["queue"] = "the runtime has no queue triggers (they need a message broker), so the job is not started by this topic's messages; use a webhook trigger",
     };
 
     /// <summary>Methods that are loaded but not run yet, and why.</summary>
