@@ -121,6 +121,12 @@ namespace Workflows.Analyzers
                     context.ReportDiagnostic(Descriptors.Create(problem, parsed.Locate(problem)));
                 }
             }
+
+            // The C# side of WF4005: a DSL call set a key the runtime does not run yet (the list YAML reports from).
+            foreach (var problem in NotRunYetKeys.Find(parsed.Definition))
+            {
+                context.ReportDiagnostic(Descriptors.Create(problem, parsed.Locate(problem)));
+            }
         }
     }
 }

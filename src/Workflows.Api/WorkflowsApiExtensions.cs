@@ -54,6 +54,9 @@ public static partial class WorkflowsApiExtensions
         LineageEndpoints.Map(api);
         ApprovalEndpoints.MapPending(api);
 
+        // Triggers carry their own auth (the trigger's auth: in its YAML), not an API token.
+        TriggerEndpoints.Map(endpoints.MapGroup("/api/triggers").AddEndpointFilter(CatchUnexpected));
+
         // The seeds post to $SERVER/jobs/requests: the same endpoints there.
         var seeds = endpoints.MapGroup("/jobs/requests").RequireAuthorization(Policy).AddEndpointFilter(CatchUnexpected).AddEndpointFilter(ScopeRequirement.CheckAsync)
             .WithTags("Jobs").ExcludeFromDescription();

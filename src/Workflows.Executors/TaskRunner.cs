@@ -13,7 +13,7 @@ namespace Workflows.Executors;
 /// </summary>
 /// <param name="executors">The host's executors.</param>
 /// <param name="time">The clock (timeouts and JobElapsedSecs).</param>
-public sealed class TaskRunner(TaskExecutors executors, TimeProvider time)
+public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider time)
 {
     /// <summary>Runs the attempt to its end.</summary>
     /// <param name="request">The attempt.</param>

@@ -20,10 +20,12 @@ namespace Workflows.Templates
         public static IReadOnlyList<Problem> Check(JobDefinition job)
         {
             var problems = new List<Problem>();
-            var jobNames = new HashSet<string>(job.JobVariables.Select(v => v.Name).Concat(job.RequiredParams).Concat(TaskOutputs.DeclaredBy(job)), StringComparer.Ordinal);
+            // A trigger's params are request params the definition declares: the event's sender chooses their values.
+            var triggerParams = job.Triggers.SelectMany(t => t.Params).Select(p => p.Name).ToList();
+            var jobNames = new HashSet<string>(job.JobVariables.Select(v => v.Name).Concat(job.RequiredParams).Concat(triggerParams).Concat(TaskOutputs.DeclaredBy(job)), StringComparer.Ordinal);
 
             // Request params the definition declares: an undeclared name is WF3002 first (declaring it is the fix), then this.
-            var requestParams = new HashSet<string>(job.RequiredParams, StringComparer.Ordinal);
+            var requestParams = new HashSet<string>(job.RequiredParams.Concat(triggerParams), StringComparer.Ordinal);
             if (job.SkipIf is { } skipIf)
             {
                 Check(problems, $"Job '{job.JobType}'", DefinitionPointer.Job("skip_if"), "skip_if", skipIf, jobNames);

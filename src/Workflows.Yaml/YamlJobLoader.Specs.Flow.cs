@@ -21,8 +21,13 @@ public static partial class YamlJobLoader
 
             var inner = scope.Nested(key, i);
             var spec = new TriggerSpec(string.Empty, string.Empty);
-            foreach (var (k, _, v) in context.Entries(map, inner, KnownKeys.Trigger))
+            foreach (var (k, keyNode, v) in context.Entries(map, inner, KnownKeys.Trigger))
             {
+                if (k == "type" && v is YamlScalarNode { Value: { } type } && KnownKeys.TriggerTypeNotRunYet.TryGetValue(type, out var reason))
+                {
+                    context.Report(WorkflowDiagnostics.NotRunYet, inner, k, keyNode, scope.Subject, $"{key}[{i}].type: {type}", reason);
+                }
+
                 spec = k switch
                 {
                     "name" => spec with { Name = context.String(v, inner, k) ?? string.Empty },

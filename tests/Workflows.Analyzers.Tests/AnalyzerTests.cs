@@ -67,6 +67,37 @@ public class AnalyzerTests
             Verify.Diagnostic(InvalidApprovalPolicyId, 2, "Task 'nobody' has approval_policy.min_approvals = 0: a gate needs at least one approval. Write min_approvals: 1 (or more)."));
 
     [Fact]
+    public async Task A_DSL_call_whose_key_the_runtime_does_not_run_yet_gets_WF4005_on_that_call_as_YAML_does() =>
+        await Verify.Analyzer("""
+            [Workflow("pods")]
+            public sealed partial class Pods : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Task("build").Method({|#0:Workflows.Definitions.TaskMethod.Kubernetes|}).Container("alpine").Script("make").PodLabel({|#1:"team"|}, "ci");
+            }
+            """,
+            Verify.Diagnostic(NotRunYetId, 0, "Task 'build' has 'method: KUBERNETES', which is loaded, but not run yet: the runtime has no KUBERNETES executor yet. The definition keeps it, so nothing is lost."),
+            Verify.Diagnostic(NotRunYetId, 1, "Task 'build' has 'pod_labels', which is loaded, but not run yet: it is for KUBERNETES, which the runtime does not run yet. The definition keeps it, so nothing is lost."));
+
+    [Fact]
+    public async Task Webhook_triggers_skip_if_and_except_run_so_they_compile_without_a_warning() =>
+        await Verify.Analyzer("""
+            [Workflow("ci")]
+            public sealed partial class Ci : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .RequiredParams("Branch", "Quick")
+                    .SkipIf("{{ if Branch != \"main\" }} true {{ end }}")
+                    .WebhookTrigger("on-push", WebhookAuth.HmacSha256, secretConfig: "HookSecret", header: "X-Hub-Signature-256",
+                        filter: "{{ if Body.ref == \"refs/heads/main\" }}true{{ end }}", dedupKey: "push-{{ Body.after }}",
+                        rateLimitMax: 30, rateLimitWindow: TimeSpan.FromMinutes(5))
+                        .TriggerParam("Branch", "{{ trimPrefix Body.ref \"refs/heads/\" }}")
+                    .Task("lint").Shell().Script("make lint").Except("{{ if Quick }} true {{ end }}").OnCompleted("build")
+                    .Task("build").Shell().Script("make");
+            }
+            """);
+
+    [Fact]
     public async Task Unknown_task_is_reported_on_the_string_literal_with_the_validator_message() =>
         await Verify.Analyzer("""
             [Workflow("typo")]

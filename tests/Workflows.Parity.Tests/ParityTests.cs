@@ -19,7 +19,7 @@ public class ParityTests(ITestOutputHelper output)
         ["WF4002"] = "YAML only: an unknown key. The DSL has no keys; an unknown method is a compile error.",
         ["WF4003"] = "YAML only: a value of the wrong kind ('retry: two'). C# arguments are typed by the compiler.",
         ["WF4004"] = "YAML only: a duration that is not a Go duration. C# durations are TimeSpan values.",
-        ["WF4005"] = "YAML only: a formicary key that is loaded but not run yet. The DSL offers only what runs.",
+        ["WF4005"] = "YAML's id, reported by both edges from one list (NotRunYetKeys): a key that is loaded but not run yet. A case here may trip no WF4xxx rule, so its parity is Not_run_yet_keys_get_the_same_WF4005_in_CSharp_and_YAML.",
         ["WF4006"] = "YAML only: a valid Go template construct with no Scriban translation. C# templates are Scriban already. (A Go template that does not parse is WF3001, which has a case.)",
         ["WF4007"] = "YAML only: a repeated mapping key. A repeated DSL call is not a key (a repeated exit code is WF1001 in both).",
         ["WF4008"] = "YAML only: a word outside a fixed set ('method: SHEL'). C# uses enums and methods, checked by the compiler.",
@@ -91,8 +91,40 @@ public class ParityTests(ITestOutputHelper output)
         {
             var rule = WorkflowDiagnostics.All.Single(r => r.Id == id);
             Assert.Equal(id.StartsWith("WF4", StringComparison.Ordinal) ? "Yaml" : id == "WF5002" ? "Executors" : "CSharp", rule.Category);
-            Assert.StartsWith(rule.Category == "Yaml" ? "YAML only: " : "C# only: ", why, StringComparison.Ordinal);
+            Assert.StartsWith(id == WorkflowDiagnostics.NotRunYetId ? "YAML's id, reported by both edges" : rule.Category == "Yaml" ? "YAML only: " : "C# only: ", why, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>The C# side of WF4005: a DSL call that sets a key the runtime does not run yet gets the same message as that key in YAML.</summary>
+    [Fact]
+    public async Task Not_run_yet_keys_get_the_same_WF4005_in_CSharp_and_YAML()
+    {
+        var csharp = await CSharpEdge.Analyze("""
+            [Workflow("pods")]
+            public sealed partial class Pods : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Task("build").Method(Workflows.Definitions.TaskMethod.Kubernetes).Container("alpine").Script("make").PodLabel("team", "ci").NodeSelector("disk", "ssd");
+            }
+            """);
+        var yaml = YamlEdge.Load(["""
+            job_type: pods
+            tasks:
+            - task_type: build
+              method: KUBERNETES
+              container:
+                image: alpine
+              script:
+                - make
+              pod_labels:
+                team: ci
+              node_selector:
+                disk: ssd
+            """]);
+        output.WriteLine($"C#:\n  {string.Join("\n  ", csharp)}\nYAML:\n  {string.Join("\n  ", yaml)}");
+
+        Assert.Equal(3, csharp.Count(d => d.Id == WorkflowDiagnostics.NotRunYetId));
+        Assert.Equal(Keys(yaml), Keys(csharp));
     }
 
     /// <summary>The case's rule's messages with its <see cref="ParityCase.LanguageArguments"/> replaced by '…'.</summary>

@@ -84,6 +84,16 @@ public class TemplateCheckerTests
             job => job with { JobVariables = EquatableArray.Create(new NamedValue("Region", "eu")), RequiredParams = EquatableArray.Create("Target") })));
 
     [Fact]
+    public void A_triggers_params_are_declared_request_params_known_to_templates_and_WF3004_when_unquoted_in_a_script()
+    {
+        var trigger = new TriggerSpec("on-push", "webhook", Params: EquatableArray.Create(new NamedValue("branch", "{{ Body.ref }}")));
+
+        Assert.Equal([UnquotedParamInScriptId], Check(Job("echo {{ branch }}", job: j => j with { Triggers = EquatableArray.Create(trigger) })).Select(p => p.Id));
+        Assert.Empty(Check(Job("echo {{ branch | shell_quote }}", job: j => j with { Triggers = EquatableArray.Create(trigger) })));
+        Assert.Equal([UnknownTemplateVariableId], Check(Job("echo {{ branch | shell_quote }}")).Select(p => p.Id));
+    }
+
+    [Fact]
     public void WF3004_applies_to_shell_and_container_scripts_only()
     {
         static JobDefinition With(TaskDefinition task) =>

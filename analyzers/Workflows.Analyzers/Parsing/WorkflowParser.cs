@@ -223,6 +223,9 @@ namespace Workflows.Analyzers
                 case "Environment" or "Variable" or "Header" or "Query" or "HelperEnvironment" when taskIndex >= 0:
                     parsed.Remember(taskIndex, key, values[0] as string, arguments[1].Syntax.GetLocation());
                     break;
+                case "Trigger" or "WebhookTrigger":
+                    parsed.Remember(taskIndex, key, "[" + (parsed.Definition.Triggers.Count - 1).ToString(CultureInfo.InvariantCulture) + "]", location);
+                    break;
                 case "RetentionDays":
                     // One call sets three keys: retention_days_for_completed, _failed and _cancelled, each at its own argument.
                     foreach (var argument in arguments.Where(a => a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter is not null))

@@ -189,6 +189,9 @@ public sealed record TaskDto
     /// <summary>True when it failed and allow_failure ignored it.</summary>
     public bool Ignored { get; init; }
 
+    /// <summary>True when its <c>except</c> said true and it was not run: completed with exit code SKIPPED (formicary's).</summary>
+    public bool Skipped { get; init; }
+
     /// <summary>When the current attempt is due.</summary>
     public DateTimeOffset? DueAt { get; init; }
 

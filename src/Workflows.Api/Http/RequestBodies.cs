@@ -29,6 +29,25 @@ internal static class RequestBodies
                 $"Content-Type '{request.ContentType ?? "(none)"}' is not JSON: send the body with `Content-Type: application/json`.");
         }
 
+        var bytes = await ReadBytesAsync(request, limit).ConfigureAwait(false);
+        if (!bytes.IsSuccess)
+        {
+            return bytes.As<string>();
+        }
+
+        try
+        {
+            return ApiResult<string>.Ok(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes.Value!));
+        }
+        catch (DecoderFallbackException)
+        {
+            return ApiResult<string>.Fail(400, "bad_encoding", "The request body is not valid UTF-8 text; send it encoded as UTF-8.");
+        }
+    }
+
+    /// <summary>The body's bytes as sent, within the bound (413 beyond it, without reading the rest); no content-type check.</summary>
+    public static async Task<ApiResult<byte[]>> ReadBytesAsync(HttpRequest request, long limit)
+    {
         if (request.ContentLength > limit)
         {
             if (request.ContentLength > 16 * limit)
@@ -41,7 +60,7 @@ internal static class RequestBodies
                 await DiscardAsync(request, limit).ConfigureAwait(false);
             }
 
-            return TooLarge(request.ContentLength.Value, limit);
+            return TooLarge(request.ContentLength.Value, limit).As<byte[]>();
         }
 
         using var buffer = new MemoryStream();
@@ -52,20 +71,13 @@ internal static class RequestBodies
             if (buffer.Length + read > limit)
             {
                 await DiscardAsync(request, limit).ConfigureAwait(false);
-                return TooLarge(null, limit);
+                return TooLarge(null, limit).As<byte[]>();
             }
 
             buffer.Write(chunk, 0, read);
         }
 
-        try
-        {
-            return ApiResult<string>.Ok(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
-        }
-        catch (DecoderFallbackException)
-        {
-            return ApiResult<string>.Fail(400, "bad_encoding", "The request body is not valid UTF-8 text; send it encoded as UTF-8.");
-        }
+        return ApiResult<byte[]>.Ok(buffer.ToArray());
     }
 
     public static async Task<ApiResult<T>> ReadJsonAsync<T>(HttpRequest request, long limit)

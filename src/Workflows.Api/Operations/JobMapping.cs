@@ -62,6 +62,7 @@ internal static class JobMapping
             ExitCode = t.ExitCode,
             ErrorCode = t.ErrorCode,
             Ignored = t.Ignored,
+            Skipped = t.Skipped,
             DueAt = t.DueAt,
             StartedAt = t.StartedAt,
             EndedAt = t.EndedAt,

@@ -47,6 +47,8 @@ namespace Workflows.Definitions
                 case "Notify": return job with { Notify = job.Notify.Concat(new[] { new NotifySpec(S(args, 0)!, L(args, 2).ToEquatableArray(), S(args, 1)!) }).ToEquatableArray() };
                 case "Resources": return job with { Resources = (ResourceSpec?)args[0] };
                 case "Trigger": return job with { Triggers = job.Triggers.Concat(new[] { (TriggerSpec)args[0]! }).ToEquatableArray() };
+                case "WebhookTrigger": return job with { Triggers = job.Triggers.Concat(new[] { WebhookTrigger(args) }).ToEquatableArray() };
+                case "TriggerParam": return job.Triggers.Count == 0 ? job : job with { Triggers = WithLastParam(job.Triggers, args) };
                 default: throw new ArgumentException($"'{method}' is not a job-level DSL method.", nameof(method));
             }
         }
@@ -73,7 +75,7 @@ namespace Workflows.Definitions
             "ExecutorOption" => "executor_options",
             "RetentionDays" => "retention_days_for_completed",
             "Notify" => "notify",
-            "Trigger" => "triggers",
+            "Trigger" or "WebhookTrigger" or "TriggerParam" => "triggers",
             _ => Snake(method),
         };
 
@@ -91,6 +93,25 @@ namespace Workflows.Definitions
             }
 
             return text.ToString();
+        }
+
+        /// <summary><c>WebhookTrigger(name, auth, secretConfig, header, filter, dedupKey, rateLimitMax, rateLimitWindow)</c>; the auth may arrive as the enum or (from the analyzer) as its number.</summary>
+        private static TriggerSpec WebhookTrigger(IReadOnlyList<object?> args) => new TriggerSpec(
+            S(args, 0) ?? string.Empty,
+            "webhook",
+            AuthMethod: args.Count > 1 && args[1] is not null ? ((WebhookAuth)Convert.ToInt32(args[1], System.Globalization.CultureInfo.InvariantCulture)).ToYaml() : null,
+            AuthSecretConfig: args.Count > 2 ? S(args, 2) : null,
+            AuthHeader: args.Count > 3 ? S(args, 3) : null,
+            Filter: args.Count > 4 ? S(args, 4) : null,
+            DedupKey: args.Count > 5 ? S(args, 5) : null,
+            RateLimitMax: args.Count > 6 && args[6] is not null ? Convert.ToInt32(args[6], System.Globalization.CultureInfo.InvariantCulture) : (int?)null,
+            RateLimitWindow: args.Count > 7 ? (TimeSpan?)args[7] : null);
+
+        /// <summary>The triggers with a param (name, template) added to the last one (<c>TriggerParam</c> follows its <c>WebhookTrigger</c>).</summary>
+        private static EquatableArray<TriggerSpec> WithLastParam(EquatableArray<TriggerSpec> triggers, IReadOnlyList<object?> args)
+        {
+            var last = triggers[triggers.Count - 1];
+            return triggers.Take(triggers.Count - 1).Concat(new[] { last with { Params = Append(last.Params, args) } }).ToEquatableArray();
         }
 
         private static string? S(IReadOnlyList<object?> args, int i) => (string?)args[i];

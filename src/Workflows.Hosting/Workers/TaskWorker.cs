@@ -118,7 +118,9 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
             var takenOver = false;
             if (claim.Kind == ClaimKind.StartJob)
             {
-                step = await jobs.StepAsync(claim.JobId, item.Known, new StartJob(), name, Lease, cancellationToken).ConfigureAwait(false);
+                var known = item.Known ?? await jobs.SnapshotAsync(claim.JobId, cancellationToken).ConfigureAwait(false);
+                var start = new StartJob { SkipIf = await RenderSkipIfAsync(claim.JobId, known.State, cancellationToken).ConfigureAwait(false) };
+                step = await jobs.StepAsync(claim.JobId, known, start, name, Lease, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -167,6 +169,27 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     {
         var state = snapshot.State;
         var task = state.TaskToRun(claim.TaskType)!; // with the container limits a retry rule set for this attempt
+        string? exceptFailed = null;
+        if (task.Except is not null)
+        {
+            var configsNow = Configs is null ? AttemptConfigs.Empty : await Configs.ForAttemptAsync(state.Definition!.JobType, cancellationToken).ConfigureAwait(false);
+            var asked = new AttemptRequest(claim.JobId, state.Definition!, state.Request.Params, task, claim.Attempt, state.JobAttempt, state.StartedAt) { Configs = configsNow, Context = state.Context(), JobRetry = state.JobRetry };
+            try
+            {
+                if (runner.RenderExcept(asked) is { } except)
+                {
+                    var skipped = await jobs.StepAsync(claim.JobId, snapshot, new CheckExcept(claim.TaskType, claim.Attempt, except), name, Lease, cancellationToken).ConfigureAwait(false);
+                    if (skipped.Events.Count > 0)
+                    {
+                        return skipped; // not run: the task completed SKIPPED (and the next attempt due now started in the same write)
+                    }
+                }
+            }
+            catch (Workflows.Templates.TemplateRenderException e)
+            {
+                exceptFailed = $"Task '{task.TaskType}': its except does not render: {e.Message}";
+            }
+        }
         using var cancelled = new CancellationTokenSource();
         using var registration = running.Register(claim.JobId, cancelled);
         if (state.Status == JobStatus.Cancelling)
@@ -191,7 +214,16 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         DateTimeOffset endedAt;
         try
         {
-            result = await runner.RunAsync(request, log, artifacts, cancelled.Token, cancellationToken).ConfigureAwait(false);
+            if (exceptFailed is not null)
+            {
+                log.Write(Workflows.Executors.Logs.LogSource.System, exceptFailed);
+                result = new AttemptResult(null, ExecutorErrors.TemplateFailed, Message: exceptFailed);
+            }
+            else
+            {
+                result = await runner.RunAsync(request, log, artifacts, cancelled.Token, cancellationToken).ConfigureAwait(false);
+            }
+
             endedAt = jobs.Clock.GetUtcNow();
         }
         catch
@@ -243,6 +275,29 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         {
             await WriteAloneAsync(log, rest).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The job's <c>skip_if</c> rendered now, as the job is about to start (null: none). A template that does not render
+    /// does not skip the job, as in formicary; the problem is logged.
+    /// </summary>
+    private async Task<string?> RenderSkipIfAsync(string jobId, JobState state, CancellationToken cancellationToken)
+    {
+        if (state.Definition?.SkipIf is null || state.Status != JobStatus.Queued)
+        {
+            return null;
+        }
+
+        var configs = Configs is null ? AttemptConfigs.Empty : await Configs.ForAttemptAsync(state.Definition.JobType, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return runner.RenderSkipIf(jobId, state.Definition, state.Request.Params, configs, state.JobRetry);
+        }
+        catch (Workflows.Templates.TemplateRenderException e)
+        {
+            LogSkipIfFailed(Logger, jobId, e.Message);
+            return null;
         }
     }
 
@@ -327,6 +382,9 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: its skip_if does not render, so the job is not skipped: {Problem}")]
+    private static partial void LogSkipIfFailed(ILogger logger, string jobId, string problem);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: task {TaskType} attempt {Attempt} starts ({Method}).")]
     private static partial void LogAttemptStarted(ILogger logger, string jobId, string taskType, int attempt, Workflows.Definitions.TaskMethod? method);

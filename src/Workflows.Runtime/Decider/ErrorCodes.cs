@@ -27,6 +27,9 @@ public static class ErrorCodes
     /// <summary>A MANUAL task was rejected (by votes or its SLA's AUTO_REJECT) and its map has no <c>REJECTED</c> route.</summary>
     public const string ManualRejection = "ERR_MANUAL_REJECTION";
 
+    /// <summary>The job's <c>skip_if</c> said true when it was about to start: it was skipped, not run.</summary>
+    public const string FilteredJob = "ERR_FILTERED_JOB";
+
     /// <summary>The job ran past its timeout.</summary>
     public const string JobTimedOut = "ERR_JOB_TIMED_OUT";
 }

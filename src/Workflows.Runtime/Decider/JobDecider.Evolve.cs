@@ -36,6 +36,7 @@ public static partial class JobDecider
         {
             Status = e.Reason == ScheduleReason.Poll ? TaskRunStatus.Executing : TaskRunStatus.Scheduled,
             Attempt = e.Attempt,
+            Skipped = false,
             Polls = e.Reason == ScheduleReason.Poll ? run.Polls + 1 : e.Reason == ScheduleReason.Retry || e.Reason == ScheduleReason.Resume ? run.Polls : 0,
             FirstStartedAt = e.Reason is ScheduleReason.Poll or ScheduleReason.Retry or ScheduleReason.Resume ? run.FirstStartedAt : null,
             DueAt = e.DueAt,
@@ -60,6 +61,7 @@ public static partial class JobDecider
             Status = state.Status == JobStatus.Paused ? JobStatus.Running : state.Status,
         },
         TaskExited e => WithTask(state, e.TaskType, run => run with { ExitCode = e.ExitCode, ErrorCode = e.ErrorCode, Outputs = e.Outputs }),
+        TaskSkipped e => WithTask(state, e.TaskType, run => run with { ExitCode = null, ErrorCode = null, Skipped = true }),
         TaskCompleted e => WithTask(state, e.TaskType, run => run with { Status = TaskRunStatus.Completed, EndedAt = e.At }),
         TaskFailed e => WithTask(state, e.TaskType, run => run with { Status = TaskRunStatus.Failed, EndedAt = e.At, ErrorCode = e.ErrorCode, Ignored = e.Ignored }) with
         {

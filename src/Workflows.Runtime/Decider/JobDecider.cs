@@ -34,6 +34,9 @@ public static partial class JobDecider
             case UpdateQueuedJob update when state.Status == JobStatus.Queued && (update.Priority ?? update.Description ?? (object?)update.ScheduledAt) is not null:
                 decision.Emit(new JobUpdated(state.JobId, context.Now, update.Priority, update.Description, update.ScheduledAt));
                 break;
+            case StartJob start when state.Status == JobStatus.Queued && SaysSkip(start.SkipIf):
+                SkipJob(decision, start.SkipIf!);
+                break;
             case StartJob when state.Status == JobStatus.Queued:
                 decision.Emit(new JobStarted(state.JobId, context.Now, 0));
                 foreach (var carried in state.Carried)
@@ -49,6 +52,9 @@ public static partial class JobDecider
             case ReportTaskResult result when IsCurrent(state, result):
                 OnTaskResult(decision, result);
                 HoldIfAsked(decision);
+                break;
+            case CheckExcept check when IsCurrent(state, check.TaskType, check.Attempt) && SaysSkip(check.Except):
+                SkipTask(decision, check);
                 break;
             case CancelJob cancel when state.Status == JobStatus.Queued:
                 decision.Emit(new JobCancelled(state.JobId, context.Now) { Reason = cancel.Reason });
@@ -97,10 +103,12 @@ public static partial class JobDecider
     /// ending, only its cleanup tasks' results count: a task that was running when the job timed out or was cancelled
     /// cannot end the job before its cleanup has run.
     /// </summary>
-    private static bool IsCurrent(JobState state, ReportTaskResult result) =>
+    private static bool IsCurrent(JobState state, ReportTaskResult result) => IsCurrent(state, result.TaskType, result.Attempt);
+
+    private static bool IsCurrent(JobState state, string taskType, int attempt) =>
         state.Status is JobStatus.Running or JobStatus.Ending or JobStatus.Cancelling
-        && state.Tasks.TryGetValue(result.TaskType, out var run)
-        && run.Attempt == result.Attempt
+        && state.Tasks.TryGetValue(taskType, out var run)
+        && run.Attempt == attempt
         && run.Status == TaskRunStatus.Started
         && (state.Status != JobStatus.Ending || run.Reason == ScheduleReason.Cleanup);
 

@@ -25,7 +25,11 @@ public sealed record RequestJob(string JobId, JobDefinition Definition, JobReque
 public sealed record UpdateQueuedJob(int? Priority, string? Description, DateTimeOffset? ScheduledAt) : JobCommand;
 
 /// <summary>A worker picked the job up (or a due job retry): start it.</summary>
-public sealed record StartJob : JobCommand;
+public sealed record StartJob : JobCommand
+{
+    /// <summary>The job's <c>skip_if</c> as the worker rendered it at this moment; null when the job has none. When it says <c>true</c> the job is skipped.</summary>
+    public string? SkipIf { get; init; }
+}
 
 /// <summary>An executor started the task attempt.</summary>
 /// <param name="TaskType">The task.</param>

@@ -58,6 +58,9 @@ public sealed record TaskRun(
     /// <summary>For a MANUAL task: true once its SLA passed and it was escalated.</summary>
     public bool Escalated { get; init; }
 
+    /// <summary>True when its <c>except</c> said true and it was not run: completed with exit code SKIPPED.</summary>
+    public bool Skipped { get; init; }
+
     /// <summary>The key of <see cref="RetriesUsed"/> for the task's own <c>retry</c>.</summary>
     public const int OwnRetries = -1;
 

@@ -129,6 +129,37 @@ public sealed class JobBuilder
     /// <param name="trigger">The trigger.</param>
     public JobBuilder Trigger(TriggerSpec trigger) => Apply(nameof(Trigger), [trigger]);
 
+    /// <summary>
+    /// A webhook trigger (<c>triggers:</c> with <c>type: webhook</c>): an event posted to
+    /// <c>POST /api/triggers/{job_type}/{name}</c> submits the job, with the params <see cref="TriggerParam"/> reads from it.
+    /// </summary>
+    /// <param name="name">The trigger's name, unique within the job (the URL's last segment).</param>
+    /// <param name="auth">How events authenticate (<c>auth.method</c>); <see cref="WebhookAuth.None"/> takes every event.</param>
+    /// <param name="secretConfig">The job config holding the secret (<c>auth.secret_config</c>); required with an auth.</param>
+    /// <param name="header">The header carrying the signature or key (<c>auth.header</c>); default <c>X-Hub-Signature-256</c> for HMAC, <c>X-API-Key</c> for an API key.</param>
+    /// <param name="filter">Template over the event (<c>Body</c>, <c>Headers</c>, <c>Query</c>); the event submits a job only when it renders <c>true</c>.</param>
+    /// <param name="dedupKey">Template for a key: a second event with the same key submits no job (the first job's id is answered).</param>
+    /// <param name="rateLimitMax">At most this many events per <paramref name="rateLimitWindow"/> submit jobs (<c>rate_limit.max</c>).</param>
+    /// <param name="rateLimitWindow">The rate limit's window (<c>rate_limit.window</c>).</param>
+    public JobBuilder WebhookTrigger(
+        string name, WebhookAuth auth = WebhookAuth.None, string? secretConfig = null, string? header = null, string? filter = null, string? dedupKey = null,
+        int? rateLimitMax = null, TimeSpan? rateLimitWindow = null) =>
+        Apply(nameof(WebhookTrigger), [name, auth, secretConfig, header, filter, dedupKey, rateLimitMax, rateLimitWindow]);
+
+    /// <summary>A job param the last trigger sets from its event (<c>params:</c>), e.g. <c>TriggerParam("branch", "{{ trimPrefix Body.ref \"refs/heads/\" }}")</c>.</summary>
+    /// <param name="name">The param's name.</param>
+    /// <param name="template">Template over the event (<c>Body</c>, <c>Headers</c>, <c>Query</c>).</param>
+    /// <exception cref="InvalidOperationException">No trigger was added before it.</exception>
+    public JobBuilder TriggerParam(string name, string template)
+    {
+        if (_job.Triggers.Count == 0)
+        {
+            throw new InvalidOperationException($"TriggerParam(\"{name}\", …) sets a param of the trigger before it: call WebhookTrigger(...) (or Trigger(...)) first.");
+        }
+
+        return Apply(nameof(TriggerParam), [name, template]);
+    }
+
     /// <summary>Starts the next task (<c>task_type</c>). The first task is where the job starts.</summary>
     /// <param name="taskType">The task's name, unique within the job.</param>
     public TaskBuilder Task(string taskType)

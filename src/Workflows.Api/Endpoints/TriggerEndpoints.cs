@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Workflows.Api.Contracts;
+using Workflows.Api.Http;
+using Workflows.Api.Operations;
+
+namespace Workflows.Api.Endpoints;
+
+/// <summary>
+/// <c>POST /api/triggers/{jobType}/{name}</c>: an event for a job type's webhook trigger (formicary's route). No API
+/// token: a trigger carries its own auth (<c>auth:</c> in its YAML), as in formicary.
+/// </summary>
+internal static class TriggerEndpoints
+{
+    public static void Map(RouteGroupBuilder group)
+    {
+        group.MapPost("/{jobType}/{name}", async (string jobType, string name, HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
+        {
+            var body = await RequestBodies.ReadBytesAsync(context.Request, options.Value.MaxBodyBytes);
+            if (!body.IsSuccess)
+            {
+                return body.As<TriggerResultDto>().ToHttp();
+            }
+
+            var received = new TriggerEvent(
+                body.Value!,
+                context.Request.Headers.ToDictionary(h => CanonicalHeader(h.Key), h => h.Value.FirstOrDefault() ?? string.Empty, StringComparer.Ordinal),
+                context.Request.Query.ToDictionary(q => q.Key, q => q.Value.FirstOrDefault() ?? string.Empty, StringComparer.Ordinal));
+            return (await operations.FireTriggerAsync(jobType, name, received, context.RequestAborted)).ToHttp();
+        })
+        .WithTags("Triggers")
+        .WithSummary("An event for a webhook trigger: authenticated by the trigger's auth (hmac_sha256, bearer_token, api_key_header), filtered, rate-limited and de-duplicated; submits a job with the params its templates read from the body. 202 {request_id} or {filtered: true}.")
+        .Produces<TriggerResultDto>(202).Produces<ApiError>(400).Produces<ApiError>(401).Produces<ApiError>(404).Produces<ApiError>(413).Produces<ApiError>(422)
+        .AllowAnonymous();
+    }
+
+    /// <summary>Go's canonical header name (<c>x-github-event</c> → <c>X-Github-Event</c>), so templates read <c>.Headers</c> by the names formicary's do.</summary>
+    private static string CanonicalHeader(string name)
+    {
+        var chars = name.ToCharArray();
+        var upper = true;
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = upper ? char.ToUpperInvariant(chars[i]) : char.ToLowerInvariant(chars[i]);
+            upper = chars[i] == '-';
+        }
+
+        return new string(chars);
+    }
+}

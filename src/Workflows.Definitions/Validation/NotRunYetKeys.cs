@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Workflows.Definitions
+{
+    /// <summary>
+    /// The formicary keys a definition holds but the runtime does not run yet (WF4005), each with what that means for a
+    /// run: the one list the YAML loader reports from (by key, at its line and column) and the C# analyzer reports from
+    /// (<see cref="Find"/>, by the model a <c>Define</c> builds, at the DSL call that set it).
+    /// </summary>
+    public static class NotRunYetKeys
+    {
+        /// <summary>Job keys that are loaded but not run yet, and why.</summary>
+        public static readonly IReadOnlyDictionary<string, string> Job = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["cron_trigger"] = "the runtime has no scheduler yet, so the job is not started on this schedule",
+            ["webhook"] = "the runtime posts no job webhooks yet",
+            ["notify"] = "the runtime sends no notifications yet",
+            ["resources"] = "the runtime holds no resource quotas yet",
+        };
+
+        /// <summary>Task keys that are loaded but not run yet, and why.</summary>
+        public static readonly IReadOnlyDictionary<string, string> Task = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["fan_out"] = "the runtime has no fan-out yet, so the task runs once",
+            ["services"] = "the runtime starts no service containers yet",
+            ["cache"] = "the runtime keeps no cache between runs yet",
+            ["webhook"] = "the runtime posts no task webhooks yet",
+            ["resources"] = "the runtime holds no resource quotas yet",
+            ["messaging_request_queue"] = "the runtime has no MESSAGING executor yet",
+            ["messaging_reply_queue"] = "the runtime has no MESSAGING executor yet",
+            ["node_selector"] = "it is for KUBERNETES, which the runtime does not run yet",
+            ["node_tolerations"] = "it is for KUBERNETES, which the runtime does not run yet",
+            ["affinity"] = "it is for KUBERNETES, which the runtime does not run yet",
+            ["pod_labels"] = "it is for KUBERNETES, which the runtime does not run yet",
+            ["pod_annotations"] = "it is for KUBERNETES, which the runtime does not run yet",
+            ["helper"] = "the runtime starts no helper container yet",
+            ["helper_environment"] = "the runtime starts no helper container yet",
+        };
+
+        /// <summary>Trigger types that are loaded but not run yet, and why (<c>webhook</c> triggers run: <c>POST /api/triggers/{job_type}/{name}</c>).</summary>
+        public static readonly IReadOnlyDictionary<string, string> TriggerTypes = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["s3"] = "the runtime has no S3 triggers (they need an S3 service to poll or be notified by), so the job is not started by this bucket's objects; use a webhook trigger",
+            ["queue"] = "the runtime has no queue triggers (they need a message broker), so the job is not started by this topic's messages; use a webhook trigger",
+        };
+
+        /// <summary>Methods that are loaded but not run yet, and why.</summary>
+        public static readonly IReadOnlyDictionary<TaskMethod, string> Methods = new Dictionary<TaskMethod, string>
+        {
+            [TaskMethod.Kubernetes] = "the runtime has no KUBERNETES executor yet",
+            [TaskMethod.Messaging] = "the runtime has no MESSAGING executor yet",
+            [TaskMethod.Websocket] = "the runtime has no WEBSOCKET executor yet",
+        };
+
+        private static readonly Dictionary<string, Func<JobDefinition, bool>> JobIsSet = new Dictionary<string, Func<JobDefinition, bool>>(StringComparer.Ordinal)
+        {
+            ["cron_trigger"] = j => !string.IsNullOrEmpty(j.CronTrigger),
+            ["webhook"] = j => j.Webhook is not null,
+            ["notify"] = j => j.Notify.Count > 0,
+            ["resources"] = j => j.Resources is not null,
+        };
+
+        private static readonly Dictionary<string, Func<TaskDefinition, bool>> TaskIsSet = new Dictionary<string, Func<TaskDefinition, bool>>(StringComparer.Ordinal)
+        {
+            ["fan_out"] = t => t.FanOut is not null,
+            ["services"] = t => t.Services.Count > 0,
+            ["cache"] = t => t.Cache is not null,
+            ["webhook"] = t => t.Webhook is not null,
+            ["resources"] = t => t.Resources is not null,
+            ["messaging_request_queue"] = t => !string.IsNullOrEmpty(t.MessagingRequestQueue),
+            ["messaging_reply_queue"] = t => !string.IsNullOrEmpty(t.MessagingReplyQueue),
+            ["node_selector"] = t => t.NodeSelector.Count > 0,
+            ["pod_labels"] = t => t.PodLabels.Count > 0,
+            ["pod_annotations"] = t => t.PodAnnotations.Count > 0,
+            ["helper_environment"] = t => t.HelperEnvironment.Count > 0,
+        };
+
+        /// <summary>
+        /// WF4005 for each key of <paramref name="job"/> that is set but not run yet (the C# edge's check: YAML reports
+        /// them as it reads the keys). Keys kept verbatim as executor options (<c>affinity</c>, <c>helper</c>, …) count
+        /// when present.
+        /// </summary>
+        /// <param name="job">The definition.</param>
+        public static IEnumerable<Problem> Find(JobDefinition job)
+        {
+            if (job is null)
+            {
+                throw new ArgumentNullException(nameof(job));
+            }
+
+            var jobSubject = $"Job '{job.JobType}'";
+            foreach (var entry in Job)
+            {
+                if (JobIsSet.TryGetValue(entry.Key, out var isSet) && isSet(job))
+                {
+                    yield return WorkflowDiagnostics.NotRunYet.Create(DefinitionPointer.Job(entry.Key), jobSubject, entry.Key, entry.Value);
+                }
+            }
+
+            for (var i = 0; i < job.Triggers.Count; i++)
+            {
+                if (TriggerTypes.TryGetValue(job.Triggers[i].Type, out var reason))
+                {
+                    var index = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    yield return WorkflowDiagnostics.NotRunYet.Create(DefinitionPointer.Job("triggers", "[" + index + "]"), jobSubject, $"triggers[{index}].type: {job.Triggers[i].Type}", reason);
+                }
+            }
+
+            for (var i = 0; i < job.Tasks.Count; i++)
+            {
+                var task = job.Tasks[i];
+                var subject = $"Task '{task.TaskType}'";
+                if (task.Method is { } method && Methods.TryGetValue(method, out var methodReason))
+                {
+                    yield return WorkflowDiagnostics.NotRunYet.Create(new DefinitionPointer(task.TaskType, "method", null, i), subject, "method: " + method.ToYaml(), methodReason);
+                }
+
+                foreach (var entry in Task)
+                {
+                    var set = TaskIsSet.TryGetValue(entry.Key, out var isSet) ? isSet(task) : task.ExecutorOptions.Any(o => o.Name == entry.Key);
+                    if (set)
+                    {
+                        yield return WorkflowDiagnostics.NotRunYet.Create(new DefinitionPointer(task.TaskType, entry.Key, null, i), subject, entry.Key, entry.Value);
+                    }
+                }
+            }
+        }
+    }
+}
