@@ -7,7 +7,7 @@ internal static class KnownKeys
 {
     public static readonly string[] Job =
     {
-        "job_type", "description", "sem_version", "platform", "url", "cron_trigger", "timeout", "retry",
+        "job_type", "description", "sem_version", "platform", "url", "cron_trigger", "cron_time_zone", "timeout", "retry",
         "delay_between_retries", "retry_backoff_policy", "linear_wait", "exponential_wait", "hard_reset_after_retries", "max_manual_retries", "pause_time", "max_concurrency",
         "retention_days_for_failed", "retention_days_for_completed", "retention_days_for_cancelled", "public_plugin",
         "required_params", "dynamic_template_tasks", "job_variables", "skip_if", "webhook", "notify", "resources",
@@ -110,7 +110,6 @@ internal static class KnownKeys
     /// <summary>Job keys that are loaded but not run yet, and why.</summary>
     public static readonly Dictionary<string, string> JobNotRunYet = new(StringComparer.Ordinal)
     {
-        ["cron_trigger"] = "the runtime has no scheduler yet, so the job is not started on this schedule",
         ["skip_if"] = "the runtime does not evaluate skip_if yet, so the job is never skipped",
         ["webhook"] = "the runtime posts no job webhooks yet",
         ["notify"] = "the runtime sends no notifications yet",
