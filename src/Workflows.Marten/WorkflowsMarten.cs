@@ -73,5 +73,7 @@ public static class WorkflowsMarten
         options.Storage.ExtendedSchemaObjects.Add(DueTasks.Table(schema));
         options.Storage.ExtendedSchemaObjects.Add(RetryLocks.Table(schema));
         options.Storage.ExtendedSchemaObjects.Add(Logs.TaskLogs.Definition(schema));
+        options.Storage.ExtendedSchemaObjects.Add(Schedules.ScheduleTables.SchedulesTable(schema));
+        options.Storage.ExtendedSchemaObjects.Add(Schedules.ScheduleTables.MissesTable(schema));
     }
 }
