@@ -53,11 +53,14 @@ public static partial class WorkflowsApiExtensions
         TokenEndpoints.Map(api);
         LineageEndpoints.Map(api);
         ApprovalEndpoints.MapPending(api);
+        ScheduleEndpoints.Map(api);
+        ScheduleEndpoints.MapJobTrigger(api.MapGroup("/jobs/requests").WithTags("Jobs"));
 
         // The seeds post to $SERVER/jobs/requests: the same endpoints there.
         var seeds = endpoints.MapGroup("/jobs/requests").RequireAuthorization(Policy).AddEndpointFilter(CatchUnexpected).AddEndpointFilter(ScopeRequirement.CheckAsync)
             .WithTags("Jobs").ExcludeFromDescription();
         JobRequestEndpoints.Map(seeds, "/jobs/requests");
+        ScheduleEndpoints.MapJobTrigger(seeds);
         return api;
     }
 

@@ -104,6 +104,18 @@ internal sealed class LocalBackend : IWorkflowsBackend
     public Task<ApiResult<ApprovalDto>> VoteAsync(string id, string taskType, VoteBody body, CancellationToken cancellationToken) =>
         Ready(() => _operations.VoteAsync(_caller, id, taskType, body, cancellationToken));
 
+    public Task<ApiResult<ScheduleListDto>> ListSchedulesAsync(CancellationToken cancellationToken) =>
+        Ready(() => _operations.ListSchedulesAsync(cancellationToken));
+
+    public Task<ApiResult<ScheduleDto>> PauseScheduleAsync(string jobType, CancellationToken cancellationToken) =>
+        Ready(() => _operations.PauseScheduleAsync(_caller, jobType, cancellationToken));
+
+    public Task<ApiResult<ScheduleDto>> ResumeScheduleAsync(string jobType, CancellationToken cancellationToken) =>
+        Ready(() => _operations.ResumeScheduleAsync(_caller, jobType, cancellationToken));
+
+    public Task<ApiResult<JobDto>> TriggerScheduleAsync(string jobType, CancellationToken cancellationToken) =>
+        Ready(() => _operations.TriggerScheduleAsync(_caller, jobType, cancellationToken));
+
     private async Task<T> Ready<T>(Func<Task<T>> operation)
     {
         await _ready.ConfigureAwait(false);
