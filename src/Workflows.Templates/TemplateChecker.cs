@@ -21,6 +21,11 @@ namespace Workflows.Templates
         {
             var problems = new List<Problem>();
             var jobNames = new HashSet<string>(job.JobVariables.Select(v => v.Name).Concat(job.RequiredParams).Concat(TaskOutputs.DeclaredBy(job)), StringComparer.Ordinal);
+            if (!string.IsNullOrWhiteSpace(job.CronTrigger))
+            {
+                // Every job of a schedule gets its instant as this param (docs/schedules.md).
+                jobNames.Add("ScheduledAt");
+            }
 
             // Request params the definition declares: an undeclared name is WF3002 first (declaring it is the fix), then this.
             var requestParams = new HashSet<string>(job.RequiredParams, StringComparer.Ordinal);

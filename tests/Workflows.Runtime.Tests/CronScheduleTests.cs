@@ -32,6 +32,17 @@ public class CronScheduleTests
             schedule.Upcoming(Utc("2026-12-07T00:00:05Z"), 3));
     }
 
+    /// <summary>The cron_trigger of each formicary example and fixture that has one, as cronexpr reads it.</summary>
+    [Theory]
+    [InlineData("0 0/30 * * * * *", "2026-12-07T10:30:00Z")] // hello_world_scheduled, sample-job: every 30 minutes
+    [InlineData("0 * * * * * *", "2026-12-07T10:08:00Z")] // cron-kube-build, hello_world_scheduled fixture: every minute
+    [InlineData("0 0 */4 * * * *", "2026-12-07T12:00:00Z")] // ai-gh-cleanup: every 4 hours
+    [InlineData("*/5 * * * *", "2026-12-07T10:10:00Z")] // ai-gh-issue-picker, ai-jira-issue-picker
+    [InlineData("0 * * * *", "2026-12-07T11:00:00Z")] // artifacts-expiration: hourly
+    [InlineData("0 0 * * *", "2026-12-08T00:00:00Z")] // io.formicary.tokens: daily
+    public void Formicarys_examples_fire_when_formicary_fires_them(string cron, string next) =>
+        Assert.Equal(Utc(next), CronSchedule.Create(cron).Next(Utc("2026-12-07T10:07:00Z")));
+
     [Fact]
     public void Macros_read_as_formicary_reads_them()
     {
