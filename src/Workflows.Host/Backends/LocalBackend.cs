@@ -29,6 +29,8 @@ internal sealed class LocalBackend : IWorkflowsBackend
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" });
         builder.Logging.ClearProviders().AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddWorkflows(builder.Configuration);
+        // A command (even `run --wait`) is not a host that fires cron schedules: those are `serve`'s.
+        builder.Services.PostConfigure<WorkflowsOptions>(options => options.RunSchedules = false);
         builder.Services.AddSingleton<WorkflowsOperations>();
         _host = builder.Build();
         _operations = _host.Services.GetRequiredService<WorkflowsOperations>();
