@@ -53,6 +53,8 @@ public static partial class WorkflowsApiExtensions
         TokenEndpoints.Map(api);
         LineageEndpoints.Map(api);
         ApprovalEndpoints.MapPending(api);
+        ScheduleEndpoints.Map(api);
+        ScheduleEndpoints.MapJobTrigger(api.MapGroup("/jobs/requests").WithTags("Jobs"));
 
         // Triggers carry their own auth (the trigger's auth: in its YAML), not an API token.
         TriggerEndpoints.Map(endpoints.MapGroup("/api/triggers").AddEndpointFilter(CatchUnexpected));
@@ -65,6 +67,7 @@ public static partial class WorkflowsApiExtensions
         // The Job API seed's routes relative to the API's base (/jobs, /jobs/{_id}, …/retry, …/retries/{_retryId}/retry,
         // PUT …/retries/retry): the same endpoints, answering jobs in the seed's schema.
         JobRequestEndpoints.Map(api.MapGroup("/jobs").WithTags("Job API").AddEndpointFilter(JobApiShape.FilterAsync).ExcludeFromDescription(), "/api/jobs");
+        ScheduleEndpoints.MapJobTrigger(seeds);
         return api;
     }
 

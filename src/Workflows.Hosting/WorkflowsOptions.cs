@@ -105,6 +105,18 @@ public sealed class WorkflowsOptions
     public TimeSpan ReaperSweep { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// Whether this host fires cron schedules (<c>cron_trigger</c>). Any number of hosts on one database may: each
+    /// instant creates one job whichever hosts race for it.
+    /// </summary>
+    /// <value>Default: true.</value>
+    public bool RunSchedules { get; set; } = true;
+
+    /// <summary>The longest the scheduler sleeps between looks (it wakes earlier for a schedule's next instant), so it sees new definitions, pauses and resumes.</summary>
+    /// <value>Default: 5 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "ScheduleCheck must be between 10 ms and 1 hour.")]
+    public TimeSpan ScheduleCheck { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Secrets every job of this host sees as template variables (configuration <c>Workflows:Secrets:API_TOKEN=…</c>, e.g.
     /// from environment variables <c>Workflows__Secrets__API_TOKEN</c>), masked in task logs, never served by the API,
     /// kept out of HTTP bodies and forked jobs. A job type's configs of the same name win.

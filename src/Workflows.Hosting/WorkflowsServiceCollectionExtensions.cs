@@ -64,6 +64,8 @@ public static class WorkflowsServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             new Dictionary<string, string>(provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value.Secrets, StringComparer.Ordinal)));
         services.TryAddSingleton<RunningAttempts>();
+        services.TryAddSingleton(provider => new Marten.Schedules.ScheduleStore(Store(provider)));
+        services.TryAddSingleton<Hosting.Scheduling.Schedules>();
         services.TryAddSingleton(provider => new TaskLogs(Store(provider), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IArtifactStore>(provider => new FileArtifactStore(
             Store(provider),
@@ -73,6 +75,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.AddHostedService<WorkerService>();
         services.AddHostedService<RetentionService>();
         services.AddHostedService<ReaperService>();
+        services.AddHostedService<Hosting.Scheduling.ScheduleService>();
         return services;
     }
 

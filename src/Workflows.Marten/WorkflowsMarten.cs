@@ -75,5 +75,7 @@ public static class WorkflowsMarten
         options.Storage.ExtendedSchemaObjects.Add(Logs.TaskLogs.Definition(schema));
         options.Storage.ExtendedSchemaObjects.Add(Triggers.TriggerTables.WindowsTable(schema));
         options.Storage.ExtendedSchemaObjects.Add(Triggers.TriggerTables.DedupTable(schema));
+        options.Storage.ExtendedSchemaObjects.Add(Schedules.ScheduleTables.SchedulesTable(schema));
+        options.Storage.ExtendedSchemaObjects.Add(Schedules.ScheduleTables.MissesTable(schema));
     }
 }

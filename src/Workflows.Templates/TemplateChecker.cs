@@ -23,6 +23,11 @@ namespace Workflows.Templates
             // A trigger's params are request params the definition declares: the event's sender chooses their values.
             var triggerParams = job.Triggers.SelectMany(t => t.Params).Select(p => p.Name).ToList();
             var jobNames = new HashSet<string>(job.JobVariables.Select(v => v.Name).Concat(job.RequiredParams).Concat(triggerParams).Concat(TaskOutputs.DeclaredBy(job)), StringComparer.Ordinal);
+            if (!string.IsNullOrWhiteSpace(job.CronTrigger))
+            {
+                // Every job of a schedule gets its instant as this param (docs/schedules.md).
+                jobNames.Add("ScheduledAt");
+            }
 
             // Request params the definition declares: an undeclared name is WF3002 first (declaring it is the fix), then this.
             var requestParams = new HashSet<string>(job.RequiredParams.Concat(triggerParams), StringComparer.Ordinal);

@@ -30,6 +30,7 @@ public static partial class YamlJobLoader
                 "platform" => job with { Platform = context.String(value, scope, key) },
                 "url" => job with { Url = context.String(value, scope, key) },
                 "cron_trigger" => job with { CronTrigger = context.String(value, scope, key) },
+                "cron_time_zone" => job with { CronTimeZone = context.String(value, scope, key) },
                 "timeout" => job with { Timeout = context.Duration(value, scope, key) },
                 "retry" => job with { Retry = context.Int(value, scope, key) ?? 0 },
                 "delay_between_retries" => job with { DelayBetweenRetries = context.Duration(value, scope, key) },

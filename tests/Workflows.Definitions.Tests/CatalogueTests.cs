@@ -22,6 +22,7 @@ public class CatalogueTests
                 '3' => "Templates",
                 '4' => "Yaml",
                 '5' => "Executors",
+                '7' => "Schedule",
                 '6' => "CSharp",
                 _ => "unexpected range",
             };

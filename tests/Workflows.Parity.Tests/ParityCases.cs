@@ -502,6 +502,36 @@ internal static class ParityCases
                   retry: unlimited
             """),
 
+        // ---- WF7xxx schedules ----
+        new("WF7001",
+            Define("""
+                .Cron("0 25 * * *")
+                    .Task("build").Shell().Script("make")
+                """, jobType: "nightly"),
+            """
+            job_type: nightly
+            cron_trigger: 0 25 * * *
+            tasks:
+            - task_type: build
+              method: SHELL
+              script: [make]
+            """),
+
+        new("WF7002",
+            Define("""
+                .Cron("0 2 * * *", "Europe/Pariss")
+                    .Task("build").Shell().Script("make")
+                """, jobType: "nightly"),
+            """
+            job_type: nightly
+            cron_trigger: 0 2 * * *
+            cron_time_zone: Europe/Pariss
+            tasks:
+            - task_type: build
+              method: SHELL
+              script: [make]
+            """),
+
         // ---- WF3xxx templates (C# writes Scriban; YAML writes Go, translated to Scriban before the checks) ----
         // The same mistake, an 'if' without 'end', in each edge's template language. The message quotes the template
         // as written and its parser's reason (Scriban's in C#, the Go translator's in YAML): those two arguments are

@@ -47,6 +47,13 @@ public class TemplateCheckerTests
     }
 
     [Fact]
+    public void A_scheduled_jobs_instant_param_is_known_only_to_a_job_with_a_schedule()
+    {
+        Assert.Empty(Check(Job("echo run for {{ ScheduledAt }}", job: j => j with { CronTrigger = "0 2 * * *" })));
+        Assert.Equal(UnknownTemplateVariableId, Assert.Single(Check(Job("echo run for {{ ScheduledAt }}"))).Id);
+    }
+
+    [Fact]
     public void WF3002_declared_variables_and_required_params_are_known()
     {
         Assert.DoesNotContain(UnknownTemplateVariableId, Check(Job("deploy {{ Region }} {{ Target }} {{ Size }}",

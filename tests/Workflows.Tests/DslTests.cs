@@ -118,7 +118,7 @@ public class DslTests
     public void Every_model_key_has_a_dsl_method()
     {
         var definition = Workflow.Create("everything", job => job
-            .Description("d").SemVersion("1.0").Platform("linux").Url("https://example.com").CronTrigger("0 * * * *")
+            .Description("d").SemVersion("1.0").Platform("linux").Url("https://example.com").Cron("0 * * * *", "Europe/Paris")
             .Timeout(TimeSpan.FromHours(1)).Retry(1).DelayBetweenRetries(TimeSpan.FromSeconds(1))
             .Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), 2, jitter: true).HardResetAfterRetries(2).MaxManualRetries(3)
             .PauseTime(TimeSpan.FromSeconds(30)).MaxConcurrency(2).RetentionDays(7, 30, 30).PublicPlugin().RequiredParams("Target")

@@ -226,6 +226,9 @@ namespace Workflows.Analyzers
                 case "Trigger" or "WebhookTrigger":
                     parsed.Remember(taskIndex, key, "[" + (parsed.Definition.Triggers.Count - 1).ToString(CultureInfo.InvariantCulture) + "]", location);
                     break;
+                case "Cron" when arguments.Count > 1 && arguments[1].ArgumentKind != ArgumentKind.DefaultValue:
+                    parsed.Remember(taskIndex, "cron_time_zone", null, arguments[1].Syntax.GetLocation());
+                    break;
                 case "RetentionDays":
                     // One call sets three keys: retention_days_for_completed, _failed and _cancelled, each at its own argument.
                     foreach (var argument in arguments.Where(a => a.ArgumentKind != ArgumentKind.DefaultValue && a.Parameter is not null))
@@ -267,6 +270,7 @@ namespace Workflows.Analyzers
             "RetryOn" or "RetryForever" or "RetryStrategy" => new[] { "Retry", "ExitCodes" },
             "Retry" or "Timeout" or "DelayBetweenRetries" or "Backoff" or "LinearWait" or "ExponentialWait" or "MaxConcurrency" or "HardResetAfterRetries" or "MaxManualRetries" or "PauseTime" or "RetentionDays" => new[] { "Retry", "ExitCodes" },
             "Variable" or "RequiredParams" => new[] { "Templates" },
+            "Cron" or "CronTrigger" => new[] { "Schedule" },
             _ => new[] { "Executors", "Templates" },
         };
     }

@@ -26,9 +26,10 @@ namespace Workflows.Api.Operations;
 /// <param name="workflows">This host's compiled workflows.</param>
 /// <param name="configs">Job configs and the host's secrets.</param>
 /// <param name="options">The host's options (its execution policy, for upload warnings).</param>
+/// <param name="schedules">Cron schedules.</param>
 public sealed partial class WorkflowsOperations(
     JobStore jobs, WorkflowClient client, DefinitionStore definitions, TokenStore tokens, TaskLogs logs, IArtifactStore artifacts, IEnumerable<Workflow> workflows, JobConfigs configs,
-    Microsoft.Extensions.Options.IOptions<WorkflowsOptions> options)
+    Microsoft.Extensions.Options.IOptions<WorkflowsOptions> options, Hosting.Scheduling.Schedules schedules)
 {
     private const int MaxParams = 256;
     private const int MaxParamLength = 64 * 1024;

@@ -27,6 +27,7 @@ namespace Workflows.Definitions
                 case "Platform": return job with { Platform = S(args, 0) };
                 case "Url": return job with { Url = S(args, 0) };
                 case "CronTrigger": return job with { CronTrigger = S(args, 0) };
+                case "Cron": return job with { CronTrigger = S(args, 0), CronTimeZone = args.Count > 1 ? S(args, 1) : null };
                 case "Timeout": return job with { Timeout = T(args, 0) };
                 case "Retry": return job with { Retry = I(args, 0) };
                 case "DelayBetweenRetries": return job with { DelayBetweenRetries = T(args, 0) };
@@ -76,6 +77,7 @@ namespace Workflows.Definitions
             "RetentionDays" => "retention_days_for_completed",
             "Notify" => "notify",
             "Trigger" or "WebhookTrigger" or "TriggerParam" => "triggers",
+            "Cron" => "cron_trigger",
             _ => Snake(method),
         };
 

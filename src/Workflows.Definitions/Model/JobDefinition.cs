@@ -28,8 +28,14 @@ namespace Workflows.Definitions
         /// <summary>Informational URL (<c>url</c>).</summary>
         public string? Url { get; init; }
 
-        /// <summary>Cron schedule (<c>cron_trigger</c>).</summary>
+        /// <summary>Cron schedule (<c>cron_trigger</c>): formicary's 5, 6 (with a year) or 7 (seconds and a year) fields, or a macro such as <c>@daily</c>.</summary>
         public string? CronTrigger { get; init; }
+
+        /// <summary>
+        /// The time zone the cron schedule is read in, an IANA or Windows id (<c>cron_time_zone</c>, a Workflows extension
+        /// of the format); null = UTC.
+        /// </summary>
+        public string? CronTimeZone { get; init; }
 
         /// <summary>The limit on the whole job (<c>timeout</c>); null = server default.</summary>
         public TimeSpan? Timeout { get; init; }

@@ -14,7 +14,6 @@ namespace Workflows.Definitions
         /// <summary>Job keys that are loaded but not run yet, and why.</summary>
         public static readonly IReadOnlyDictionary<string, string> Job = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["cron_trigger"] = "the runtime has no scheduler yet, so the job is not started on this schedule",
             ["webhook"] = "the runtime posts no job webhooks yet",
             ["notify"] = "the runtime sends no notifications yet",
             ["resources"] = "the runtime holds no resource quotas yet",
@@ -56,7 +55,6 @@ namespace Workflows.Definitions
 
         private static readonly Dictionary<string, Func<JobDefinition, bool>> JobIsSet = new Dictionary<string, Func<JobDefinition, bool>>(StringComparer.Ordinal)
         {
-            ["cron_trigger"] = j => !string.IsNullOrEmpty(j.CronTrigger),
             ["webhook"] = j => j.Webhook is not null,
             ["notify"] = j => j.Notify.Count > 0,
             ["resources"] = j => j.Resources is not null,

@@ -55,4 +55,12 @@ internal interface IWorkflowsBackend : IAsyncDisposable
     Task<ApiResult<PendingApprovalsDto>> PendingApprovalsAsync(int offset, int limit, CancellationToken cancellationToken);
 
     Task<ApiResult<ApprovalDto>> VoteAsync(string id, string taskType, VoteBody body, CancellationToken cancellationToken);
+
+    Task<ApiResult<ScheduleListDto>> ListSchedulesAsync(CancellationToken cancellationToken);
+
+    Task<ApiResult<ScheduleDto>> PauseScheduleAsync(string jobType, CancellationToken cancellationToken);
+
+    Task<ApiResult<ScheduleDto>> ResumeScheduleAsync(string jobType, CancellationToken cancellationToken);
+
+    Task<ApiResult<JobDto>> TriggerScheduleAsync(string jobType, CancellationToken cancellationToken);
 }

@@ -29,6 +29,8 @@ internal sealed class LocalBackend : IWorkflowsBackend
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" });
         builder.Logging.ClearProviders().AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddWorkflows(builder.Configuration);
+        // A command (even `run --wait`) is not a host that fires cron schedules: those are `serve`'s.
+        builder.Services.PostConfigure<WorkflowsOptions>(options => options.RunSchedules = false);
         builder.Services.AddSingleton<WorkflowsOperations>();
         _host = builder.Build();
         _operations = _host.Services.GetRequiredService<WorkflowsOperations>();
@@ -103,6 +105,18 @@ internal sealed class LocalBackend : IWorkflowsBackend
 
     public Task<ApiResult<ApprovalDto>> VoteAsync(string id, string taskType, VoteBody body, CancellationToken cancellationToken) =>
         Ready(() => _operations.VoteAsync(_caller, id, taskType, body, cancellationToken));
+
+    public Task<ApiResult<ScheduleListDto>> ListSchedulesAsync(CancellationToken cancellationToken) =>
+        Ready(() => _operations.ListSchedulesAsync(cancellationToken));
+
+    public Task<ApiResult<ScheduleDto>> PauseScheduleAsync(string jobType, CancellationToken cancellationToken) =>
+        Ready(() => _operations.PauseScheduleAsync(_caller, jobType, cancellationToken));
+
+    public Task<ApiResult<ScheduleDto>> ResumeScheduleAsync(string jobType, CancellationToken cancellationToken) =>
+        Ready(() => _operations.ResumeScheduleAsync(_caller, jobType, cancellationToken));
+
+    public Task<ApiResult<JobDto>> TriggerScheduleAsync(string jobType, CancellationToken cancellationToken) =>
+        Ready(() => _operations.TriggerScheduleAsync(_caller, jobType, cancellationToken));
 
     private async Task<T> Ready<T>(Func<Task<T>> operation)
     {

@@ -100,6 +100,18 @@ internal sealed class RemoteBackend : IWorkflowsBackend
     public Task<ApiResult<ApprovalDto>> VoteAsync(string id, string taskType, VoteBody body, CancellationToken cancellationToken) =>
         SendAsync<ApprovalDto>(HttpMethod.Post, $"api/jobs/requests/{Uri.EscapeDataString(id)}/tasks/{Uri.EscapeDataString(taskType)}/vote", JsonContent.Create(body, options: ApiJson.Options), cancellationToken);
 
+    public Task<ApiResult<ScheduleListDto>> ListSchedulesAsync(CancellationToken cancellationToken) =>
+        SendAsync<ScheduleListDto>(HttpMethod.Get, "api/schedules", null, cancellationToken);
+
+    public Task<ApiResult<ScheduleDto>> PauseScheduleAsync(string jobType, CancellationToken cancellationToken) =>
+        SendAsync<ScheduleDto>(HttpMethod.Post, $"api/schedules/{Uri.EscapeDataString(jobType)}/pause", null, cancellationToken);
+
+    public Task<ApiResult<ScheduleDto>> ResumeScheduleAsync(string jobType, CancellationToken cancellationToken) =>
+        SendAsync<ScheduleDto>(HttpMethod.Post, $"api/schedules/{Uri.EscapeDataString(jobType)}/resume", null, cancellationToken);
+
+    public Task<ApiResult<JobDto>> TriggerScheduleAsync(string jobType, CancellationToken cancellationToken) =>
+        SendAsync<JobDto>(HttpMethod.Post, $"api/schedules/{Uri.EscapeDataString(jobType)}/trigger", null, cancellationToken);
+
     private static string ConfigsPath(string jobType) => $"api/jobs/definitions/{Uri.EscapeDataString(jobType)}/configs";
 
     public ValueTask DisposeAsync()

@@ -24,6 +24,7 @@ public static class HostCommand
             TokensCommand.Create(backend, output, error),
             ConfigsCommand.Create(backend, output, error),
             ApprovalsCommand.Create(backend, output, error),
+            SchedulesCommand.Create(backend, output, error),
             DbCommand.Create(output, error),
         };
         root.Options.Add(backend.Server);

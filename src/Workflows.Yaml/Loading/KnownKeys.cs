@@ -7,7 +7,7 @@ internal static class KnownKeys
 {
     public static readonly string[] Job =
     {
-        "job_type", "description", "sem_version", "platform", "url", "cron_trigger", "timeout", "retry",
+        "job_type", "description", "sem_version", "platform", "url", "cron_trigger", "cron_time_zone", "timeout", "retry",
         "delay_between_retries", "retry_backoff_policy", "linear_wait", "exponential_wait", "hard_reset_after_retries", "max_manual_retries", "pause_time", "max_concurrency",
         "retention_days_for_failed", "retention_days_for_completed", "retention_days_for_cancelled", "public_plugin",
         "required_params", "dynamic_template_tasks", "job_variables", "skip_if", "webhook", "notify", "resources",

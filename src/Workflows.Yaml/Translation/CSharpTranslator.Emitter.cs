@@ -23,7 +23,15 @@ public static partial class CSharpTranslator
             Add(calls, "SemVersion", job.SemVersion);
             Add(calls, "Platform", job.Platform);
             Add(calls, "Url", job.Url);
-            Add(calls, "CronTrigger", job.CronTrigger);
+            if (job.CronTimeZone is not null)
+            {
+                calls.Add(Call("Cron", Text(job.CronTrigger), Text(job.CronTimeZone)));
+            }
+            else
+            {
+                Add(calls, "CronTrigger", job.CronTrigger);
+            }
+
             Add(calls, "Timeout", job.Timeout);
             if (job.Retry != 0)
             {

@@ -30,6 +30,7 @@ public static class YamlJobWriter
         Add(map, "platform", job.Platform);
         Add(map, "url", job.Url);
         Add(map, "cron_trigger", job.CronTrigger);
+        Add(map, "cron_time_zone", job.CronTimeZone);
         Add(map, "timeout", job.Timeout);
         Add(map, "retry", job.Retry, 0);
         Add(map, "delay_between_retries", job.DelayBetweenRetries);

@@ -39,6 +39,15 @@ public sealed class JobBuilder
     /// <param name="cron">The cron expression.</param>
     public JobBuilder CronTrigger(string cron) => Apply(nameof(CronTrigger), [cron]);
 
+    /// <summary>
+    /// Runs the job on a cron schedule (<c>cron_trigger</c>, and <c>cron_time_zone</c>): formicary's 5 fields (minute
+    /// hour day-of-month month day-of-week), 6 (the same and a year) or 7 (a second first), or a macro such as
+    /// <c>@daily</c>. Each scheduled job gets its instant as the param <c>ScheduledAt</c>.
+    /// </summary>
+    /// <param name="cron">The cron expression, e.g. <c>"0 2 * * *"</c> (daily at 02:00).</param>
+    /// <param name="timeZone">The time zone it is read in (an IANA id such as <c>"Europe/Paris"</c>); null = UTC.</param>
+    public JobBuilder Cron(string cron, string? timeZone = null) => Apply(nameof(Cron), [cron, timeZone]);
+
     /// <summary>The limit on the whole job (<c>timeout</c>).</summary>
     /// <param name="timeout">A positive duration.</param>
     public JobBuilder Timeout(TimeSpan timeout) => Apply(nameof(Timeout), [timeout]);

@@ -19,6 +19,8 @@ public sealed class AuthTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         { "POST", "api/jobs/definitions" },
         { "GET", "api/jobs/definitions" },
         { "GET", "api/tokens" },
+        { "GET", "api/schedules" },
+        { "POST", "api/schedules/x/trigger" },
     };
 
     [Theory]

@@ -1,0 +1,24 @@
+namespace Workflows.Definitions
+{
+    /// <summary>WF7xxx: schedules (<c>cron_trigger</c> and its time zone).</summary>
+    public static partial class WorkflowDiagnostics
+    {
+        private const string Schedule = "Schedule";
+
+        /// <summary>Id of <see cref="MalformedCron"/>.</summary>
+        public const string MalformedCronId = "WF7001";
+
+        /// <summary>Id of <see cref="UnknownTimeZone"/>.</summary>
+        public const string UnknownTimeZoneId = "WF7002";
+
+        /// <summary>WF7001: a <c>cron_trigger</c> that is not a cron expression formicary reads.</summary>
+        public static readonly ProblemDescriptor MalformedCron = Rule(MalformedCronId, "Malformed cron expression",
+            "Job '{0}' has cron_trigger '{1}', which is not a cron expression: {2}. For example '0 2 * * *' runs daily at 02:00 and '*/15 * * * *' every 15 minutes.",
+            ProblemSeverity.Error, Schedule);
+
+        /// <summary>WF7002: a schedule's time zone that this machine does not know.</summary>
+        public static readonly ProblemDescriptor UnknownTimeZone = Rule(UnknownTimeZoneId, "Unknown time zone",
+            "Job '{0}' has cron_time_zone '{1}', which is not a known time zone. Use an IANA id such as 'Europe/Paris' or 'America/New_York', or 'UTC'.",
+            ProblemSeverity.Error, Schedule);
+    }
+}
