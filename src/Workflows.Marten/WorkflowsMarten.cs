@@ -73,5 +73,6 @@ public static class WorkflowsMarten
         options.Storage.ExtendedSchemaObjects.Add(DueTasks.Table(schema));
         options.Storage.ExtendedSchemaObjects.Add(RetryLocks.Table(schema));
         options.Storage.ExtendedSchemaObjects.Add(Logs.TaskLogs.Definition(schema));
+        options.Storage.ExtendedSchemaObjects.Add(Notifications.OutboxTable.Definition(schema));
     }
 }
