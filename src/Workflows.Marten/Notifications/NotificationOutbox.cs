@@ -32,7 +32,7 @@ public sealed class NotificationOutbox(IDocumentStore store, TimeProvider time)
             update {Table} o set lease_until = $1, owner = $2
             from (select id from {Table}
                   where status = '{OutboxTable.Pending}' and due_at <= $3 and (lease_until is null or lease_until < $3)
-                  order by due_at limit $4 for update skip locked) c
+                  order by due_at, seq limit $4 for update skip locked) c
             where o.id = c.id
             returning o.id, o.payload::text, o.attempts
             """, connection);
@@ -104,7 +104,7 @@ public sealed class NotificationOutbox(IDocumentStore store, TimeProvider time)
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand($"""
             select id, job_id, channel, state, task_type, recipient, status, attempts, created_at, due_at, sent_at, last_error, sends::text
-            from {Table} where job_id = $1 order by created_at, id
+            from {Table} where job_id = $1 order by seq
             """, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = jobId });
         var records = new List<NotificationRecord>();

@@ -26,6 +26,8 @@ internal static class OutboxTable
     {
         var table = new Table(new PostgresqlObjectName(schema, Name, SchemaUtils.IdentifierUsage.General));
         table.AddColumn<Guid>("id").AsPrimaryKey();
+        // Rows of one write share a time; their order is the order the events caused them.
+        table.AddColumn("seq", "bigserial").NotNull();
         table.AddColumn<string>("job_id").NotNull();
         table.AddColumn<string>("channel").NotNull();
         table.AddColumn<string>("state").NotNull();
@@ -50,6 +52,7 @@ internal static class OutboxTable
     public static string InsertSql(string schema) => $"""
         insert into {schema}.{Name} (id, job_id, channel, state, task_type, recipient, payload, status, attempts, created_at, due_at)
         select o.id, o.job_id, o.channel, o.state, o.task_type, o.recipient, o.payload, '{Pending}', 0, o.at, o.at
-        from unnest(?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::jsonb[], ?::timestamptz[]) o(id, job_id, channel, state, task_type, recipient, payload, at)
+        from unnest(?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::jsonb[], ?::timestamptz[]) with ordinality o(id, job_id, channel, state, task_type, recipient, payload, at, n)
+        order by o.n
         """;
 }
