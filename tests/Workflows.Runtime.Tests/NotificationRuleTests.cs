@@ -116,3 +116,18 @@ public class NotificationRuleTests
         Assert.Equal("Job nightly - job-1 FAILED", n.Subject);
     }
 }
+
+/// <summary>The backoff of failed sends (<see cref="NotificationRetry"/>).</summary>
+public class NotificationRetryTests
+{
+    [Fact]
+    public void A_failed_send_waits_twice_as_long_each_time_up_to_the_cap_then_is_given_up()
+    {
+        var now = new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
+        var waits = Enumerable.Range(1, 6)
+            .Select(attempt => NotificationRetry.Next(attempt, 6, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), now) - now)
+            .ToList();
+
+        Assert.Equal([TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), null], waits);
+    }
+}
