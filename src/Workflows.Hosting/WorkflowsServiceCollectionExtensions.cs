@@ -99,7 +99,7 @@ public static class WorkflowsServiceCollectionExtensions
 
     private static void AddNotifications(IServiceCollection services)
     {
-        services.TryAddSingleton(provider => new Marten.Notifications.NotificationOutbox(Store(provider), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => provider.GetRequiredService<JobStore>().Notifications);
         // The client's own request logging writes each rendered URL, which may hold a secret: the dispatcher logs masked lines instead.
         services.AddHttpClient(Hosting.Notifications.NotificationDispatcher.ClientName).RemoveAllLoggers();
         // After WorkerService, whose start applies the schema: the outbox table exists before the first claim.
