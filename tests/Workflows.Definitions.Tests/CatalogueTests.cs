@@ -23,6 +23,7 @@ public class CatalogueTests
                 '4' => "Yaml",
                 '5' => "Executors",
                 '6' => "CSharp",
+                '7' => "Notifications",
                 _ => "unexpected range",
             };
             Assert.Equal(expected, rule.Category);

@@ -592,6 +592,24 @@ internal static class ParityCases
               script: [make]
             """),
 
+        // A notify email recipient that is not an address (formicary checks them with its email pattern).
+        new("WF7001",
+            Define("""
+                .Notify("email", "onFailure", "ops-at-example.com")
+                .Task("build").Shell().Script("make")
+                """),
+            """
+            job_type: ci
+            notify:
+              email:
+                recipients: [ops-at-example.com]
+                when: onFailure
+            tasks:
+            - task_type: build
+              method: SHELL
+              script: [make]
+            """),
+
         new("WF5003",
             Define("""
                 .Task("build").Container("golang:1.22")

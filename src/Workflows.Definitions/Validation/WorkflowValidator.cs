@@ -26,6 +26,7 @@ namespace Workflows.Definitions
             CheckRetryAndDurations(job, problems);
             CheckRetryRules(job, problems);
             CheckExecutors(job, problems);
+            CheckNotifications(job, problems);
             return problems;
         }
 

@@ -112,8 +112,6 @@ internal static class KnownKeys
     {
         ["cron_trigger"] = "the runtime has no scheduler yet, so the job is not started on this schedule",
         ["skip_if"] = "the runtime does not evaluate skip_if yet, so the job is never skipped",
-        ["webhook"] = "the runtime posts no job webhooks yet",
-        ["notify"] = "the runtime sends no notifications yet",
         ["resources"] = "the runtime holds no resource quotas yet",
         ["triggers"] = "the runtime has no event triggers yet, so the job is not started by these events",
     };
@@ -124,7 +122,6 @@ internal static class KnownKeys
         ["fan_out"] = "the runtime has no fan-out yet, so the task runs once",
         ["services"] = "the runtime starts no service containers yet",
         ["cache"] = "the runtime keeps no cache between runs yet",
-        ["webhook"] = "the runtime posts no task webhooks yet",
         ["resources"] = "the runtime holds no resource quotas yet",
         ["except"] = "the runtime does not evaluate except yet, so the task is never skipped",
         ["messaging_request_queue"] = "the runtime has no MESSAGING executor yet",
