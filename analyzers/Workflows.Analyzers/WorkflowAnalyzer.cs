@@ -121,6 +121,12 @@ namespace Workflows.Analyzers
                     context.ReportDiagnostic(Descriptors.Create(problem, parsed.Locate(problem)));
                 }
             }
+
+            // The C# side of WF4005: a DSL call whose key the runtime does not run yet warns at the call instead of compiling silently.
+            foreach (var problem in NotRunYet.Problems(parsed.Definition))
+            {
+                context.ReportDiagnostic(Descriptors.Create(problem, parsed.Locate(problem)));
+            }
         }
     }
 }

@@ -107,41 +107,14 @@ internal static class KnownKeys
         ["exit_codes"] = "on_exit_code",
     };
 
-    /// <summary>Job keys that are loaded but not run yet, and why.</summary>
-    public static readonly Dictionary<string, string> JobNotRunYet = new(StringComparer.Ordinal)
-    {
-        ["cron_trigger"] = "the runtime has no scheduler yet, so the job is not started on this schedule",
-        ["skip_if"] = "the runtime does not evaluate skip_if yet, so the job is never skipped",
-        ["resources"] = "the runtime holds no resource quotas yet",
-        ["triggers"] = "the runtime has no event triggers yet, so the job is not started by these events",
-    };
+    /// <summary>Job keys that are loaded but not run yet, and why (one table with the analyzers: <see cref="NotRunYet"/>).</summary>
+    public static readonly Dictionary<string, string> JobNotRunYet = NotRunYet.JobKeys;
 
     /// <summary>Task keys that are loaded but not run yet, and why.</summary>
-    public static readonly Dictionary<string, string> TaskNotRunYet = new(StringComparer.Ordinal)
-    {
-        ["fan_out"] = "the runtime has no fan-out yet, so the task runs once",
-        ["services"] = "the runtime starts no service containers yet",
-        ["cache"] = "the runtime keeps no cache between runs yet",
-        ["resources"] = "the runtime holds no resource quotas yet",
-        ["except"] = "the runtime does not evaluate except yet, so the task is never skipped",
-        ["messaging_request_queue"] = "the runtime has no MESSAGING executor yet",
-        ["messaging_reply_queue"] = "the runtime has no MESSAGING executor yet",
-        ["node_selector"] = "it is for KUBERNETES, which the runtime does not run yet",
-        ["node_tolerations"] = "it is for KUBERNETES, which the runtime does not run yet",
-        ["affinity"] = "it is for KUBERNETES, which the runtime does not run yet",
-        ["pod_labels"] = "it is for KUBERNETES, which the runtime does not run yet",
-        ["pod_annotations"] = "it is for KUBERNETES, which the runtime does not run yet",
-        ["helper"] = "the runtime starts no helper container yet",
-        ["helper_environment"] = "the runtime starts no helper container yet",
-    };
+    public static readonly Dictionary<string, string> TaskNotRunYet = NotRunYet.TaskKeys;
 
     /// <summary>Methods that are loaded but not run yet, and why.</summary>
-    public static readonly Dictionary<TaskMethod, string> MethodNotRunYet = new()
-    {
-        [TaskMethod.Kubernetes] = "the runtime has no KUBERNETES executor yet",
-        [TaskMethod.Messaging] = "the runtime has no MESSAGING executor yet",
-        [TaskMethod.Websocket] = "the runtime has no WEBSOCKET executor yet",
-    };
+    public static readonly Dictionary<TaskMethod, string> MethodNotRunYet = NotRunYet.Methods;
 
     /// <summary>The methods a YAML task may name (every formicary method; IN_PROCESS needs a C# delegate).</summary>
     public static readonly string[] Methods = Enum.GetValues<TaskMethod>().Where(m => m != TaskMethod.InProcess).Select(m => m.ToYaml()).ToArray();
