@@ -67,19 +67,18 @@ public class AnalyzerTests
             Verify.Diagnostic(InvalidApprovalPolicyId, 2, "Task 'nobody' has approval_policy.min_approvals = 0: a gate needs at least one approval. Write min_approvals: 1 (or more)."));
 
     [Fact]
-    public async Task A_DSL_call_whose_key_the_runtime_does_not_run_yet_warns_WF4005_at_the_call_and_notify_and_webhooks_do_not() =>
+    public async Task A_DSL_call_whose_key_the_runtime_does_not_run_yet_warns_WF4005_at_the_call_and_notify_does_not() =>
         await Verify.Analyzer("""
-            [Workflow("mq")]
-            public sealed partial class Mq : Workflow
+            [Workflow("ws")]
+            public sealed partial class Ws : Workflow
             {
                 protected override void Define(JobBuilder job) => job
                     .Notify("email", "onFailure", "ops@example.com")
-                    .Webhook(new WebhookSpec("https://example.com/hooks/mq"))
-                    .Task("send").{|#0:Messaging("requests", "replies")|}
-                    .Task("pods").Shell().Script("date").{|#1:PodLabel("team", "core")|};
+                    .Task("send").{|#0:Websocket|}().OnCompleted("pods")
+                    .Task("pods").Shell().Script("date").PodLabel({|#1:"team"|}, "core");
             }
             """,
-            Verify.Diagnostic(NotRunYetId, 0, "Task 'send' has 'method: MESSAGING', which is loaded, but not run yet: the runtime has no MESSAGING executor yet. The definition keeps it, so nothing is lost."),
+            Verify.Diagnostic(NotRunYetId, 0, "Task 'send' has 'method: WEBSOCKET', which is loaded, but not run yet: the runtime has no WEBSOCKET executor yet. The definition keeps it, so nothing is lost."),
             Verify.Diagnostic(NotRunYetId, 1, "Task 'pods' has 'pod_labels', which is loaded, but not run yet: it is for KUBERNETES, which the runtime does not run yet. The definition keeps it, so nothing is lost."));
 
     [Fact]

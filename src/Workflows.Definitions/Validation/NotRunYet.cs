@@ -63,6 +63,8 @@ namespace Workflows.Definitions
             ["cache"] = t => t.Cache is not null,
             ["resources"] = t => t.Resources is not null,
             ["except"] = t => !string.IsNullOrWhiteSpace(t.Except),
+            ["messaging_request_queue"] = t => !string.IsNullOrWhiteSpace(t.MessagingRequestQueue),
+            ["messaging_reply_queue"] = t => !string.IsNullOrWhiteSpace(t.MessagingReplyQueue),
             ["node_selector"] = t => !t.NodeSelector.IsEmpty,
             ["node_tolerations"] = t => t.ExecutorOptions.Any(o => o.Name == "node_tolerations"),
             ["affinity"] = t => t.ExecutorOptions.Any(o => o.Name == "affinity"),
@@ -74,7 +76,7 @@ namespace Workflows.Definitions
 
         /// <summary>
         /// WF4005 for each key of the table that <paramref name="job"/> sets and each method of the table its tasks use
-        /// (the C# analyzers' side; a MESSAGING task's queues are covered by its method).
+        /// (the C# analyzers' side, with the loader's messages).
         /// </summary>
         /// <param name="job">The definition.</param>
         public static IReadOnlyList<Problem> Problems(JobDefinition job)
