@@ -128,4 +128,11 @@ public sealed class WorkflowsOptions
     /// every queue. A job's queue is set when it is submitted (<c>"queue"</c>).
     /// </summary>
     public IList<string> Queues { get; } = new List<string>();
+
+    /// <summary>
+    /// How notifications are sent (<c>Workflows:Notifications</c>): SMTP server, slack webhook URL, webhook signing secret,
+    /// retries. See docs/notifications.md.
+    /// </summary>
+    /// <value>Default: nothing configured (webhooks are posted unsigned; emails and slack messages are recorded as not sent).</value>
+    public NotificationOptions Notifications { get; set; } = new();
 }

@@ -40,6 +40,7 @@ public static class WorkflowsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<WorkflowsOptions>().Configure(configure).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkflowsOptions>, ExecutionPolicyValidation>();
+        services.AddSingleton<IValidateOptions<WorkflowsOptions>, Hosting.Notifications.NotificationOptionsValidation>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WorkflowsDatabase>();
         services.TryAddKeyedSingleton<IDocumentStore>(StoreKey, (provider, _) =>
@@ -76,6 +77,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.AddHostedService<RetentionService>();
         services.AddHostedService<ReaperService>();
         services.AddHostedService<Hosting.Scheduling.ScheduleService>();
+        AddNotifications(services);
         return services;
     }
 
@@ -99,6 +101,19 @@ public static class WorkflowsServiceCollectionExtensions
             options.ConnectionString = Microsoft.Extensions.Configuration.ConfigurationExtensions.GetConnectionString(configuration, "Workflows") ?? options.ConnectionString;
             configure?.Invoke(options);
         });
+    }
+
+    private static void AddNotifications(IServiceCollection services)
+    {
+        services.TryAddSingleton(provider => provider.GetRequiredService<JobStore>().Notifications);
+        // The client's own request logging writes each rendered URL, which may hold a secret: the dispatcher logs masked lines instead.
+        services.AddHttpClient(Hosting.Notifications.NotificationDispatcher.ClientName).RemoveAllLoggers();
+        // After WorkerService, whose start applies the schema: the outbox table exists before the first claim.
+        services.AddHostedService(provider => new Hosting.Notifications.NotificationDispatcher(
+            provider.GetRequiredService<Marten.Notifications.NotificationOutbox>(), provider.GetRequiredService<IOptions<WorkflowsOptions>>(),
+            provider.GetRequiredService<IHttpClientFactory>(), provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Hosting.Notifications.NotificationDispatcher>>(),
+            provider.GetService<Marten.Configs.JobConfigs>()));
     }
 
     private static IDocumentStore Store(IServiceProvider provider) => provider.GetRequiredKeyedService<IDocumentStore>(StoreKey);

@@ -61,7 +61,7 @@ public sealed partial class JobStore
             }
 
             var newWrite = _writer.Prepare(request.NewJobId, 0, newEvents, context.Now, JobView.From(newState, newEvents.Count), DueTasks.Plan(newState, isNew: true), null, false)
-                with { TakeRetryRoot = rootId, Artifacts = carriedArtifacts };
+                with { TakeRetryRoot = rootId, Artifacts = carriedArtifacts, Outbox = _writer.Serialize(NotificationRules.For(newState, newEvents)) };
             var rootNext = JobDecider.Evolve(root, decision.RootEvent!);
             var rootVersion = rootStream.Count + 1;
             var rootView = await session.LoadAsync<JobView>(rootId, cancellationToken).ConfigureAwait(false);

@@ -161,7 +161,8 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
         var notifyCancel = events.Any(e => e is JobCancellationRequested) || command is JobTimedOut;
         // A retry that ends frees its root to be retried again.
         var releaseRoot = next.IsFinished && !state.IsFinished ? next.Request.RetryRoot : null;
-        var write = _writer.Prepare(jobId, snapshot.Version, events, context.Now, JobView.From(next, version), DueTasks.Plan(next, leased, isNew: snapshot.Version == 0), releaseRoot, notifyCancel, log);
+        var write = _writer.Prepare(jobId, snapshot.Version, events, context.Now, JobView.From(next, version), DueTasks.Plan(next, leased, isNew: snapshot.Version == 0), releaseRoot, notifyCancel, log)
+            with { Outbox = _writer.Serialize(NotificationRules.For(next, events)) };
         try
         {
             await _writer.CommitAsync(write).ConfigureAwait(false);

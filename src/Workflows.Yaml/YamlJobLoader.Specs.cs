@@ -224,8 +224,9 @@ public static partial class YamlJobLoader
     private static string NotifyWhen(YamlNode value, Scope scope, string key, LoadContext context)
     {
         var text = context.String(value, scope, key)?.Trim();
-        if (text is null)
+        if (string.IsNullOrEmpty(text))
         {
+            // formicary's NotifyWhen.Accept sends on "" as on always (the default).
             return "always";
         }
 

@@ -96,6 +96,19 @@ public class AnalyzerTests
                     .Task("build").Shell().Script("make");
             }
             """);
+    public async Task A_DSL_call_whose_key_the_runtime_does_not_run_yet_warns_WF4005_at_the_call_and_notify_does_not() =>
+        await Verify.Analyzer("""
+            [Workflow("ws")]
+            public sealed partial class Ws : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Notify("email", "onFailure", "ops@example.com")
+                    .Task("send").{|#0:Websocket|}().OnCompleted("pods")
+                    .Task("pods").Shell().Script("date").PodLabel({|#1:"team"|}, "core");
+            }
+            """,
+            Verify.Diagnostic(NotRunYetId, 0, "Task 'send' has 'method: WEBSOCKET', which is loaded, but not run yet: the runtime has no WEBSOCKET executor yet. The definition keeps it, so nothing is lost."),
+            Verify.Diagnostic(NotRunYetId, 1, "Task 'pods' has 'pod_labels', which is loaded, but not run yet: it is for KUBERNETES, which the runtime does not run yet. The definition keeps it, so nothing is lost."));
 
     [Fact]
     public async Task Unknown_task_is_reported_on_the_string_literal_with_the_validator_message() =>

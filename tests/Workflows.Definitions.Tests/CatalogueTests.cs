@@ -24,6 +24,7 @@ public class CatalogueTests
                 '5' => "Executors",
                 '7' => "Schedule",
                 '6' => "CSharp",
+                '7' => "Notifications",
                 _ => "unexpected range",
             };
             Assert.Equal(expected, rule.Category);

@@ -622,6 +622,39 @@ internal static class ParityCases
               script: [make]
             """),
 
+        // A key the runtime loads but does not run yet: the analyzer warns at the DSL call, as the loader does at the key.
+        new("WF4005",
+            Define("""
+                .Task("build").Shell().Script("make").NodeSelector("disk", "ssd")
+                """),
+            """
+            job_type: ci
+            tasks:
+            - task_type: build
+              method: SHELL
+              script: [make]
+              node_selector:
+                disk: ssd
+            """),
+
+        // A notify email recipient that is not an address (formicary checks them with its email pattern).
+        new("WF7001",
+            Define("""
+                .Notify("email", "onFailure", "ops-at-example.com")
+                .Task("build").Shell().Script("make")
+                """),
+            """
+            job_type: ci
+            notify:
+              email:
+                recipients: [ops-at-example.com]
+                when: onFailure
+            tasks:
+            - task_type: build
+              method: SHELL
+              script: [make]
+            """),
+
         new("WF5003",
             Define("""
                 .Task("build").Container("golang:1.22")

@@ -80,6 +80,24 @@ public class FormicaryExamplesTests
         Assert.Equal("alpine", task.Container!.Image); // kept: nothing is lost
     }
 
+    [Fact]
+    public void An_empty_notify_when_is_always_as_formicary_sends_on_it()
+    {
+        var result = Load("""
+            job_type: tok
+            notify:
+              email:
+                recipients: [me@example.com]
+                when: ""
+            tasks:
+            - task_type: a
+              method: SHELL
+              script: [date]
+            """);
+        Assert.Empty(result.Problems);
+        Assert.Equal("always", Assert.Single(result.Definition!.Notify).When);
+    }
+
     [Theory]
     [InlineData("none", "never", null)]
     [InlineData("NONE", "never", null)]

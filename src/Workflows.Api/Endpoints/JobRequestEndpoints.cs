@@ -81,6 +81,11 @@ internal static class JobRequestEndpoints
             .Produces<IReadOnlyList<EventDto>>()
             .Requires(TokenScopes.Read, "read job events");
 
+        group.MapGet("/{id}/notifications", async (string id, WorkflowsOperations operations, CancellationToken ct) => (await operations.NotificationsAsync(id, ct)).ToHttp())
+            .WithSummary("The job's notifications (notify emails and slack messages, job and task webhooks) with each send.")
+            .Produces<IReadOnlyList<Workflows.Marten.Notifications.NotificationRecord>>()
+            .Requires(TokenScopes.Read, "read job notifications");
+
         group.MapGet("/{id}/logs", async (string id, string? task, WorkflowsOperations operations, CancellationToken ct) => (await operations.LogsAsync(id, task, ct)).ToHttp())
             .WithSummary("Task logs (?task=NAME for one task).")
             .Produces<IReadOnlyList<LogLineDto>>()

@@ -14,8 +14,6 @@ namespace Workflows.Definitions
         /// <summary>Job keys that are loaded but not run yet, and why.</summary>
         public static readonly IReadOnlyDictionary<string, string> Job = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["webhook"] = "the runtime posts no job webhooks yet",
-            ["notify"] = "the runtime sends no notifications yet",
             ["resources"] = "the runtime holds no resource quotas yet",
         };
 
@@ -25,7 +23,6 @@ namespace Workflows.Definitions
             ["fan_out"] = "the runtime has no fan-out yet, so the task runs once",
             ["services"] = "the runtime starts no service containers yet",
             ["cache"] = "the runtime keeps no cache between runs yet",
-            ["webhook"] = "the runtime posts no task webhooks yet",
             ["resources"] = "the runtime holds no resource quotas yet",
             ["messaging_request_queue"] = "the runtime has no MESSAGING executor yet",
             ["messaging_reply_queue"] = "the runtime has no MESSAGING executor yet",
@@ -55,8 +52,6 @@ namespace Workflows.Definitions
 
         private static readonly Dictionary<string, Func<JobDefinition, bool>> JobIsSet = new Dictionary<string, Func<JobDefinition, bool>>(StringComparer.Ordinal)
         {
-            ["webhook"] = j => j.Webhook is not null,
-            ["notify"] = j => j.Notify.Count > 0,
             ["resources"] = j => j.Resources is not null,
         };
 
@@ -65,7 +60,6 @@ namespace Workflows.Definitions
             ["fan_out"] = t => t.FanOut is not null,
             ["services"] = t => t.Services.Count > 0,
             ["cache"] = t => t.Cache is not null,
-            ["webhook"] = t => t.Webhook is not null,
             ["resources"] = t => t.Resources is not null,
             ["messaging_request_queue"] = t => !string.IsNullOrEmpty(t.MessagingRequestQueue),
             ["messaging_reply_queue"] = t => !string.IsNullOrEmpty(t.MessagingReplyQueue),

@@ -1,6 +1,6 @@
 namespace Workflows.Definitions
 {
-    /// <summary>WF7xxx: schedules (<c>cron_trigger</c> and its time zone).</summary>
+    /// <summary>WF7xxx: schedules (WF70xx: <c>cron_trigger</c> and its time zone), notifications and lifecycle webhooks (WF71xx: <c>notify</c>, <c>webhook</c>).</summary>
     public static partial class WorkflowDiagnostics
     {
         private const string Schedule = "Schedule";
@@ -20,5 +20,15 @@ namespace Workflows.Definitions
         public static readonly ProblemDescriptor UnknownTimeZone = Rule(UnknownTimeZoneId, "Unknown time zone",
             "Job '{0}' has cron_time_zone '{1}', which is not a known time zone. Use an IANA id such as 'Europe/Paris' or 'America/New_York', or 'UTC'.",
             ProblemSeverity.Error, Schedule);
+
+        private const string Notifications = "Notifications";
+
+        /// <summary>Id of <see cref="InvalidNotification"/>.</summary>
+        public const string InvalidNotificationId = "WF7101";
+
+        /// <summary>WF7101: a notify channel, recipient or rule, or a webhook URL, that no notification could be sent with.</summary>
+        public static readonly ProblemDescriptor InvalidNotification = Rule(InvalidNotificationId, "Invalid notification",
+            "{0} has {1} = '{2}': {3}",
+            ProblemSeverity.Error, Notifications);
     }
 }

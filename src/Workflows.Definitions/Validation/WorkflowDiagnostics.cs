@@ -7,7 +7,7 @@ namespace Workflows.Definitions
     /// <summary>
     /// The one catalogue of rules. Every edge (C# analyzers, YAML import, HTTP upload, host start-up) reports these
     /// ids with these messages. Ranges: WF00xx job structure, WF01xx edges and cycles, WF1xxx exit-code maps,
-    /// WF2xxx retry, backoff, timeouts and counts, WF3xxx templates, WF4xxx YAML import, WF5xxx executors, WF7xxx schedules.
+    /// WF2xxx retry, backoff, timeouts and counts, WF3xxx templates, WF4xxx YAML import, WF5xxx executors, WF70xx schedules, WF71xx notifications and webhooks.
     /// Documented with a bad and a fixed example each in <c>docs/diagnostics.md</c>.
     /// </summary>
     public static partial class WorkflowDiagnostics

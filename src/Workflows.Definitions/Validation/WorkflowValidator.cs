@@ -27,6 +27,7 @@ namespace Workflows.Definitions
             CheckRetryRules(job, problems);
             CheckExecutors(job, problems);
             CheckSchedule(job, problems);
+            CheckNotifications(job, problems);
             return problems;
         }
 

@@ -21,6 +21,9 @@ internal sealed record JobWrite(
 
     /// <summary>Artifact records the job gets (a resumed retry's carried artifacts), serialized: id and document.</summary>
     public IReadOnlyList<(string Id, string Json)> Artifacts { get; init; } = [];
+
+    /// <summary>Notifications its events cause (<see cref="Runtime.NotificationRules"/>), written to the outbox with them.</summary>
+    public IReadOnlyList<Notifications.OutboxRow> Outbox { get; init; } = [];
 }
 
 /// <summary>An event as stored in Marten's events table.</summary>

@@ -73,6 +73,13 @@ internal sealed class JobWriter
     /// <exception cref="JobConcurrencyException">The job's stream is not at the version the write expected.</exception>
     public Task CommitAsync(JobWrite write) => _group.CommitAsync(write);
 
+    /// <summary>Serializes the notifications a write's events cause, for <see cref="JobWrite.Outbox"/>.</summary>
+    /// <param name="notifications">The notifications.</param>
+    public IReadOnlyList<Notifications.OutboxRow> Serialize(IReadOnlyList<Notification> notifications) => notifications.Count == 0
+        ? []
+        : notifications.Select(n => new Notifications.OutboxRow(
+            Guid.CreateVersion7(), n.JobId, n.ChannelName, n.State, n.TaskType, n.Recipient ?? n.Webhook?.Url, _serializer.ToJson(n), n.At.ToUniversalTime())).ToList();
+
     /// <summary>
     /// Serializes artifact records for <see cref="JobWrite.Artifacts"/> (written as Marten's own documents, so its
     /// queries read them).
@@ -95,6 +102,7 @@ internal sealed class JobWriter
         var takes = new List<(string Root, string Job, DateTimeOffset At)>();
         var artifacts = new List<(string Id, string Json)>();
         var cancels = new List<string>();
+        var outbox = new List<Notifications.OutboxRow>();
         var logs = new LogColumns();
         foreach (var write in writes)
         {
@@ -114,6 +122,7 @@ internal sealed class JobWriter
             }
 
             artifacts.AddRange(write.Artifacts);
+            outbox.AddRange(write.Outbox);
 
             if (write.NotifyCancel)
             {
@@ -188,6 +197,14 @@ internal sealed class JobWriter
         if (logs.JobIds.Count > 0)
         {
             Add(batch, Logs.TaskLogs.InsertSql(_schema), logs.JobIds.ToArray(), logs.TaskTypes.ToArray(), logs.Attempts.ToArray(), logs.Seqs.ToArray(), logs.Ats.ToArray(), logs.Sources.ToArray(), logs.Lines.ToArray());
+        }
+
+        if (outbox.Count > 0)
+        {
+            // The notifications commit with the events that cause them: a host killed after this commit still sends them.
+            Add(batch, Notifications.OutboxTable.InsertSql(_schema), outbox.Select(o => o.Id).ToArray(), outbox.Select(o => o.JobId).ToArray(),
+                outbox.Select(o => o.Channel).ToArray(), outbox.Select(o => o.State).ToArray(), outbox.Select(o => o.TaskType).ToArray(),
+                outbox.Select(o => o.Recipient).ToArray(), Jsonb(outbox.Select(o => o.Payload).ToList()), outbox.Select(o => o.At).ToArray());
         }
 
         if (cancels.Count > 0)
