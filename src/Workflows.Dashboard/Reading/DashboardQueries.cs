@@ -15,7 +15,7 @@ namespace Workflows.Dashboard.Reading;
 internal sealed class DashboardQueries([FromKeyedServices(WorkflowsServiceCollectionExtensions.StoreKey)] IDocumentStore store, JobStore jobs, TimeProvider time)
 {
     /// <summary>The expression Marten's index on <c>JobView.CreatedAt</c> is built on: queries must say it the same way to use the index.</summary>
-    private const string Created = "mt_immutable_timestamp_with_time_zone(d.data ->> 'CreatedAt')";
+    private string Created => $"{Schema}.mt_immutable_timestamptz(d.data ->> 'CreatedAt')";
 
     private string Schema => store.Options.DatabaseSchemaName;
 
@@ -29,8 +29,9 @@ internal sealed class DashboardQueries([FromKeyedServices(WorkflowsServiceCollec
         var (where, parameters) = Where(filter);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var ids = new List<(string Id, DateTimeOffset Created)>();
+        // The plain bound lets the single-column index on the creation time seek; the row comparison breaks ties by id.
         var seek = filter.AfterCreated is { } after && filter.AfterId is { } afterId
-            ? $" and ({Created}, d.id) < (${parameters.Count + 1}, ${parameters.Count + 2})"
+            ? $" and {Created} <= ${parameters.Count + 1} and ({Created}, d.id) < (${parameters.Count + 1}, ${parameters.Count + 2})"
             : string.Empty;
         await using (var command = new NpgsqlCommand($"select d.id, {Created} from {Views} d where {where}{seek} order by {Created} desc, d.id desc limit {filter.Limit + 1}", connection))
         {
@@ -66,7 +67,7 @@ internal sealed class DashboardQueries([FromKeyedServices(WorkflowsServiceCollec
         return new JobPage(views, total, more ? pageIds[^1].Created : null, more ? pageIds[^1].Id : null);
     }
 
-    private static (string Where, List<object> Parameters) Where(JobFilter filter)
+    private (string Where, List<object> Parameters) Where(JobFilter filter)
     {
         var clauses = new List<string> { "d.data ->> 'ArchivedAt' is null" };
         var parameters = new List<object>();
