@@ -68,7 +68,10 @@ public sealed class DashboardScreenshotTests(DashboardFixture fixture)
         await page.GotoAsync("/definitions");
         await page.FillAsync("textarea[name=yaml]", "job_type: broken\ntasks:\n- task_type: first\n  method: SHELL\n  script:\n    - echo hi\n  on_completed: secnd\n");
         await page.ClickAsync("section.upload button[type=submit]");
-        await Expect(page.Locator("ol.source li.has-diag .diag").First).ToBeVisibleAsync();
+        var flagged = page.Locator("ol.source li.has-diag");
+        await Expect(flagged).ToHaveCountAsync(1);
+        await Expect(flagged.Locator("code")).ToHaveTextAsync("  on_completed: secnd");
+        await Expect(flagged.Locator(".diag")).ToContainTextAsync("WF0101 error (line 7, column 17)");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, "dashboard-upload-diagnostics.png"), FullPage = true });
         Assert.True(File.Exists(Path.Combine(folder, "dashboard-job.png")));
         await page.Context.DisposeAsync();
