@@ -168,11 +168,13 @@ internal static class PageEndpoints
             return (null, job.Error, job.Status);
         }
 
-        var state = await jobs.StateAsync(id, ct);
-        var events = await operations.EventsAsync(id, ct);
-        var lineage = await operations.LineageAsync(id, ct);
-        var artifacts = await operations.ArtifactsAsync(id, ct);
-        var lines = await logs.ReadAsync(id, null, ct);
-        return (new JobPage.Model(job.Value!, state.Definition, events.Value ?? [], lines, lineage.Value, artifacts.Value ?? []), null, 200);
+        // Independent reads, each on its own connection: the page waits for the slowest, not for their sum.
+        var state = jobs.StateAsync(id, ct);
+        var events = operations.EventsAsync(id, ct);
+        var lineage = operations.LineageAsync(id, ct);
+        var artifacts = operations.ArtifactsAsync(id, ct);
+        var lines = logs.ReadAsync(id, null, ct);
+        await Task.WhenAll(state, events, lineage, artifacts, lines);
+        return (new JobPage.Model(job.Value!, (await state).Definition, (await events).Value ?? [], await lines, (await lineage).Value, (await artifacts).Value ?? []), null, 200);
     }
 }
