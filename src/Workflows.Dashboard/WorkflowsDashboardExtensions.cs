@@ -44,7 +44,7 @@ public static class WorkflowsDashboardExtensions
         ArgumentNullException.ThrowIfNull(prefix);
         var mount = "/" + prefix.Trim('/');
         var group = endpoints.MapGroup(mount);
-        group.WithMetadata(new Microsoft.AspNetCore.Routing.ExcludeFromDescriptionAttribute());
+        group.WithMetadata(new Microsoft.AspNetCore.Routing.ExcludeFromDescriptionAttribute(), DashboardEndpoint.Instance);
         var root = mount == "/" ? string.Empty : mount;
         PageEndpoints.Map(group, root);
         ActionEndpoints.Map(group, root);
