@@ -44,6 +44,25 @@ public sealed class DashboardFixture : IAsyncLifetime
             - echo published
         """;
 
+    public const string Gate = """
+        job_type: dash-approval
+        tasks:
+        - task_type: sign-off
+          method: MANUAL
+          description: Approve the rollout
+          approval_policy:
+            min_approvals: 1
+          on_exit_code:
+            APPROVED: ship
+            REJECTED: stop
+        - task_type: ship
+          method: SHELL
+          script: [ "echo shipped" ]
+        - task_type: stop
+          method: SHELL
+          script: [ "echo stopped" ]
+        """;
+
     private IPlaywright? _playwright;
 
     internal ServedHost Host { get; private set; } = null!;
@@ -58,7 +77,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         Host = await ServedHost.StartAsync("dash");
         ReadOnlyToken = await Host.TokenAsync("viewer", TokenScopes.Read);
         using var client = Host.Client(Host.UserToken);
-        foreach (var yaml in new[] { Definitions, Failing })
+        foreach (var yaml in new[] { Definitions, Failing, Gate })
         {
             using var upload = await client.PostAsync("api/jobs/definitions", ServedHost.Yaml(yaml));
             upload.EnsureSuccessStatusCode();
