@@ -3,6 +3,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Workflows.Api.Operations;
 using Workflows.Dashboard.Pages;
@@ -56,7 +58,8 @@ internal static class LiveEndpoints
 
             Start(context);
             var sent = new HashSet<(string, int, int)>();
-            var ct = context.RequestAborted;
+            using var stop = Stopping(context);
+            var ct = stop.Token;
             try
             {
                 while (!ct.IsCancellationRequested)
@@ -67,12 +70,12 @@ internal static class LiveEndpoints
                     if (fresh.Count > 0)
                     {
                         var data = JsonSerializer.Serialize(fresh.Select(l => new { task = l.TaskType, html = JobPage.Line(l) }));
-                        await WriteAsync(context, "lines", data);
+                        await WriteAsync(context, "lines", data, ct);
                     }
 
                     if (ended)
                     {
-                        await WriteAsync(context, "end", "ended");
+                        await WriteAsync(context, "end", "ended", ct);
                         break;
                     }
 
@@ -81,7 +84,7 @@ internal static class LiveEndpoints
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                // The browser left.
+                // The browser left, or the host is stopping.
             }
 
             return Results.Empty;
@@ -95,17 +98,22 @@ internal static class LiveEndpoints
         context.Response.Headers["X-Accel-Buffering"] = "no";
     }
 
-    private static async Task WriteAsync(HttpContext context, string name, string data)
+    /// <summary>Ends a feed when the browser leaves or the host stops (an open tab must not hold up a shutdown).</summary>
+    private static CancellationTokenSource Stopping(HttpContext context) =>
+        CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+
+    private static async Task WriteAsync(HttpContext context, string name, string data, CancellationToken ct)
     {
-        await context.Response.WriteAsync($"event: {name}\ndata: {data}\n\n", Encoding.UTF8, context.RequestAborted);
-        await context.Response.Body.FlushAsync(context.RequestAborted);
+        await context.Response.WriteAsync($"event: {name}\ndata: {data}\n\n", Encoding.UTF8, ct);
+        await context.Response.Body.FlushAsync(ct);
     }
 
     /// <summary>Sends <c>changed</c> each time the fingerprint differs from the last one the browser has (starting from the page's own).</summary>
     private static async Task StreamAsync(HttpContext context, TimeSpan interval, string? known, Func<CancellationToken, Task<string>> fingerprint)
     {
         Start(context);
-        var ct = context.RequestAborted;
+        using var stop = Stopping(context);
+        var ct = stop.Token;
         var beats = 0;
         try
         {
@@ -116,7 +124,7 @@ internal static class LiveEndpoints
                 var now = await fingerprint(ct);
                 if (known is not null && now != known)
                 {
-                    await WriteAsync(context, "changed", "1");
+                    await WriteAsync(context, "changed", "1", ct);
                 }
 
                 known = now;
@@ -131,7 +139,7 @@ internal static class LiveEndpoints
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The browser left.
+            // The browser left, or the host is stopping.
         }
     }
 }
