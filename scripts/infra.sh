@@ -4,12 +4,13 @@
 #   * a running Docker engine (dockerd) on /var/run/docker.sock,
 #   * a tiny, locally built busybox test image (no registry access needed).
 #
-# Usage: scripts/infra.sh [up|env|postgres|docker|image|alpine-standin|down|status|help]
+# Usage: scripts/infra.sh [up|env|postgres|docker|image|chromium|alpine-standin|down|status|help]
 #   up (default)    ensure everything, then print the env lines
 #   env             ensure everything, print ONLY the env lines on stdout
 #   postgres        ensure the PostgreSQL cluster + database
 #   docker          ensure dockerd is running
 #   image           ensure the test image exists (implies docker)
+#   chromium        ensure Debian's chromium (/usr/bin/chromium) for the dashboard's browser tests
 #   alpine-standin  tag the test image as alpine:latest if that image is absent
 #                   and cannot be pulled (a local busybox stand-in, NOT alpine)
 #   down            stop the PostgreSQL cluster (dockerd is left running)
@@ -335,6 +336,13 @@ start_dockerd() { # flags string; returns 0 when docker info works
   die "dockerd (pid $pid) did not become ready within 60 s; see $DOCKERD_LOG"
 }
 
+# The dashboard's browser tests drive Debian's Chromium with Playwright (no browser download is reachable here).
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then return; fi
+  apt_install chromium
+  [ -x /usr/bin/chromium ] || die "chromium was installed but /usr/bin/chromium is missing"
+}
+
 ensure_docker() {
   ensure_state_dir
   if have docker && docker_ok; then log "docker engine already running ($DOCKER_SOCK)"; return 0; fi
@@ -501,12 +509,14 @@ main() {
       ensure_state_dir; take_lock
       ensure_postgres
       ensure_image
+      ensure_chromium
       emit_env
       if [ "$cmd" = up ]; then log "infrastructure ready (env also written to $ENV_FILE)"; fi
       ;;
     postgres) ensure_state_dir; take_lock; ensure_postgres ;;
     docker) ensure_state_dir; take_lock; ensure_docker ;;
     image) ensure_state_dir; take_lock; ensure_image ;;
+    chromium) ensure_state_dir; take_lock; ensure_chromium ;;
     alpine-standin) ensure_state_dir; take_lock; alpine_standin ;;
     down) ensure_state_dir; take_lock; pg_down ;;
     status) status ;;

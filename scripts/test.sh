@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command:  bash scripts/test.sh
 #
-#   1. provisions PostgreSQL / Docker / the test image (scripts/infra.sh env) and
+#   1. provisions PostgreSQL / Docker / the test image / Chromium (scripts/infra.sh env) and
 #      exports the WORKFLOWS_TEST_* variables it prints;
 #   2. builds the solution once (Release);
 #   3. runs every test project under tests/ with --no-build, one trx per project,

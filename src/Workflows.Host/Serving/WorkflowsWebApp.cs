@@ -9,7 +9,7 @@ using OpenTelemetry.Trace;
 
 namespace Workflows.Host.Serving;
 
-/// <summary>The served host: workers, the HTTP API under <c>/api</c>, <c>/openapi/v1.json</c>, <c>/health</c>, OpenTelemetry.</summary>
+/// <summary>The served host: workers, the HTTP API under <c>/api</c>, the dashboard at <c>/</c> (unless <c>Workflows:Dashboard:Mode</c> is Off), <c>/openapi/v1.json</c>, <c>/health</c>, OpenTelemetry.</summary>
 public static class WorkflowsWebApp
 {
     /// <summary>Builds the app from arguments and configuration (appsettings.json, environment, <c>--Key=Value</c> arguments).</summary>
@@ -26,6 +26,7 @@ public static class WorkflowsWebApp
 
         builder.Services.AddWorkflows(builder.Configuration);
         builder.Services.AddWorkflowsApi(options => builder.Configuration.GetSection("Workflows:Api").Bind(options));
+        builder.Services.AddWorkflowsDashboard(options => builder.Configuration.GetSection("Workflows:Dashboard").Bind(options));
         builder.Services.AddHostedService<DefinitionFolderLoader>();
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
@@ -36,6 +37,11 @@ public static class WorkflowsWebApp
         app.MapOpenApi();
         app.MapHealthChecks("/health");
         app.MapWorkflowsApi();
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Workflows.Dashboard.WorkflowsDashboardOptions>>().Value.Mode != Workflows.Dashboard.DashboardMode.Off)
+        {
+            app.MapWorkflowsDashboard("/");
+        }
+
         return app;
     }
 
