@@ -44,7 +44,7 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
         RenderedTask rendered;
         try
         {
-            rendered = Render(task, new TemplateScope(TemplateVariables(request, variables), time.GetUtcNow(), new Random()));
+            rendered = Render(task, new TemplateScope(TemplateVariables(request, variables, time.GetUtcNow()), time.GetUtcNow(), new Random()));
         }
         catch (TemplateRenderException e)
         {
@@ -150,10 +150,9 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
     }
 
     /// <summary>What templates see: the attempt's data, then the runtime's own (JobID, JobType, JobRetry, JobElapsedSecs, TaskType, TaskRetry, Nonce).</summary>
-    private Dictionary<string, string> TemplateVariables(AttemptRequest request, Dictionary<string, string> data)
+    private static Dictionary<string, string> TemplateVariables(AttemptRequest request, Dictionary<string, string> data, DateTimeOffset now)
     {
         var variables = new Dictionary<string, string>(data, StringComparer.Ordinal);
-        var now = time.GetUtcNow();
         variables["JobID"] = request.JobId;
         variables["JobType"] = request.Definition.JobType;
         variables["JobRetry"] = Text(request.JobRetry);
@@ -162,6 +161,20 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
         variables["TaskRetry"] = Text(request.Attempt - 1);
         variables["Nonce"] = Guid.NewGuid().ToString("N");
         return variables;
+    }
+
+    /// <summary>
+    /// The task's templates rendered for an attempt, exactly as <see cref="RunAsync"/> renders them before running it
+    /// (the testing kit shows them without running anything).
+    /// </summary>
+    /// <param name="request">The attempt.</param>
+    /// <param name="now">The attempt's time (JobElapsedSecs, date functions).</param>
+    /// <param name="random">The source of <c>Random</c> (seed it for a repeatable render).</param>
+    /// <exception cref="TemplateRenderException">A template failed to render.</exception>
+    public static RenderedTask Render(AttemptRequest request, DateTimeOffset now, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Render(request.Task, new TemplateScope(TemplateVariables(request, Variables(request), now), now, random));
     }
 
     private static RenderedTask Render(TaskDefinition task, TemplateScope scope)

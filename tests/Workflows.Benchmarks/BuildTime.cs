@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using Workflows.Testing;
+using Workflows.TestSupport;
 using WorkflowGenerator = generators::Workflows.Generators.WorkflowGenerator;
 
 namespace Workflows.Benchmarks;

@@ -6,7 +6,7 @@ using Microsoft.Playwright;
 using Workflows.Dashboard.Tests.Support;
 using Workflows.Host.Tests.Support;
 using Workflows.Marten.Tokens;
-using Workflows.Testing;
+using Workflows.TestSupport;
 using static Microsoft.Playwright.Assertions;
 
 namespace Workflows.Dashboard.Tests;

@@ -6,7 +6,7 @@ using Workflows.Hosting.Tests.Support;
 using Workflows.Executors.Artifacts;
 using Workflows.Marten.Logs;
 using Workflows.Runtime;
-using Workflows.Testing;
+using Workflows.TestSupport;
 using ContainerListResponse = Docker.DotNet.Models.ContainerListResponse;
 using ContainersListParameters = Docker.DotNet.Models.ContainersListParameters;
 

@@ -4,7 +4,7 @@ using Workflows.Hosting.Tests.Support;
 using Workflows.Marten.Logs;
 using Workflows.Runtime;
 using Workflows.Samples;
-using Workflows.Testing;
+using Workflows.TestSupport;
 using Workflows.Yaml;
 
 namespace Workflows.Hosting.Tests;

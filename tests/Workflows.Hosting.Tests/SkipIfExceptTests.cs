@@ -1,7 +1,7 @@
 using Workflows.Definitions;
 using Workflows.Hosting.Tests.Support;
 using Workflows.Runtime;
-using Workflows.Testing;
+using Workflows.TestSupport;
 using Workflows.Yaml;
 
 namespace Workflows.Hosting.Tests;

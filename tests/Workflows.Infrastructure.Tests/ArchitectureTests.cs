@@ -1,5 +1,5 @@
 using System.Xml.Linq;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Infrastructure.Tests;
 

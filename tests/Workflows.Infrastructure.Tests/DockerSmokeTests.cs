@@ -1,6 +1,6 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Infrastructure.Tests;
 

@@ -1,5 +1,5 @@
 using Npgsql;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Infrastructure.Tests;
 

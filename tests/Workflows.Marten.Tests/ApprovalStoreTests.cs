@@ -2,7 +2,7 @@ using Marten;
 using Microsoft.Extensions.Time.Testing;
 using Workflows.Definitions;
 using Workflows.Runtime;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Marten.Tests;
 

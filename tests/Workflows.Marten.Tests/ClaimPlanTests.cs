@@ -1,6 +1,6 @@
 using Marten;
 using Npgsql;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Marten.Tests;
 

@@ -1,7 +1,7 @@
 using Marten;
 using Npgsql;
 using Weasel.Core;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Marten.Tests;
 

@@ -8,7 +8,7 @@ using Workflows.Marten.Artifacts;
 using Workflows.Marten.Configs;
 using Workflows.Marten.Logs;
 using Workflows.Runtime;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Marten.Tests;
 

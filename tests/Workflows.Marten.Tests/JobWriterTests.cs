@@ -2,7 +2,7 @@ using Marten;
 using Npgsql;
 using Workflows.Marten.Writing;
 using Workflows.Runtime;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Marten.Tests;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Workflows.Executors.Logs;
 using Workflows.Marten.Artifacts;
 using Workflows.Marten.Logs;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Marten.Tests;
 

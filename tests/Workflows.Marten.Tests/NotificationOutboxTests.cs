@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Workflows.Definitions;
 using Workflows.Marten.Notifications;
 using Workflows.Runtime;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Marten.Tests;
 

@@ -1,7 +1,7 @@
 using Marten;
 using Microsoft.Extensions.Time.Testing;
 using Workflows.Runtime;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Marten.Tests;
 

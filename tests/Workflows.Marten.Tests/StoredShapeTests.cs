@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Workflows.Marten.Writing;
 using Workflows.Runtime;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Marten.Tests;
 

@@ -9,7 +9,7 @@ using Workflows.Hosting;
 using Workflows.Marten.Artifacts;
 using Workflows.Marten.Logs;
 using Workflows.Runtime;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Marten.Tests;
 

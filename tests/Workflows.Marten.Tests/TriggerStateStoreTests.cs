@@ -1,6 +1,6 @@
 using Marten;
 using Microsoft.Extensions.Time.Testing;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Marten.Tests;
 

@@ -1,4 +1,4 @@
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Package.Tests;
 

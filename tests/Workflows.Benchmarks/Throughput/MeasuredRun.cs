@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Benchmarks.Throughput;
 

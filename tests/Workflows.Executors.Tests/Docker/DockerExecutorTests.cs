@@ -8,7 +8,7 @@ using Workflows.Executors.Docker;
 using Workflows.Runtime;
 using Workflows.Executors.Logs;
 using Workflows.Executors.Tests.Support;
-using Workflows.Testing;
+using Workflows.TestSupport;
 using Xunit.Abstractions;
 using ContainerSpec = Workflows.Definitions.ContainerSpec;
 

@@ -1,6 +1,6 @@
 using Workflows.Api.Contracts;
 using Workflows.Host.Tests.Support;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Host.Tests.Api;
 

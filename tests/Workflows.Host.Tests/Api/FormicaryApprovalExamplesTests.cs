@@ -5,7 +5,7 @@ using Workflows.Api.Contracts;
 using Workflows.Host.Tests.Support;
 using Workflows.Marten.Tokens;
 using Workflows.Runtime;
-using Workflows.Testing;
+using Workflows.TestSupport;
 using Xunit.Abstractions;
 
 namespace Workflows.Host.Tests.Api;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using Workflows.Api.Contracts;
 using Workflows.Host.Tests.Support;
 using Workflows.Runtime;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Host.Tests.Api;
 

@@ -7,7 +7,7 @@ using Workflows.Api.Contracts;
 using Workflows.Host.Tests.Support;
 using Workflows.Marten.Tokens;
 using Workflows.Runtime;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Host.Tests.Api;
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Workflows.Api.Contracts;
 using Workflows.Host.Tests.Support;
 using Workflows.Runtime;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Host.Tests.Api;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Workflows.Host.Tests.Support;
-using Workflows.Testing;
+using Workflows.TestSupport;
 using Xunit.Abstractions;
 
 namespace Workflows.Host.Tests.Cli;

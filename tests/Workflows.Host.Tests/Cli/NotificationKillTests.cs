@@ -3,7 +3,7 @@ using Workflows.Executors.Notifications;
 using Workflows.Host.Tests.Support;
 using Workflows.Hosting.Tests.Support;
 using Workflows.Marten.Notifications;
-using Workflows.Testing;
+using Workflows.TestSupport;
 using Xunit.Abstractions;
 
 namespace Workflows.Host.Tests.Cli;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Workflows.Api.Contracts;
 using Workflows.Host.Tests.Support;
 using Workflows.Runtime;
-using Workflows.Testing;
+using Workflows.TestSupport;
 using Xunit.Abstractions;
 
 namespace Workflows.Host.Tests.Cli;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Workflows.Api.Contracts;
 using Workflows.Host.Tests.Support;
-using Workflows.Testing;
+using Workflows.TestSupport;
 using Xunit.Abstractions;
 
 namespace Workflows.Host.Tests.Cli;

@@ -8,7 +8,7 @@ using Workflows.Api.Contracts;
 using Workflows.Host.Serving;
 using Workflows.Marten.Tokens;
 using Workflows.Samples;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Host.Tests.Support;
 

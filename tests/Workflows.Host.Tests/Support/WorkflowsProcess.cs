@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
-using Workflows.Testing;
+using Workflows.TestSupport;
 using Xunit.Abstractions;
 
 namespace Workflows.Host.Tests.Support;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Workflows.Marten;
 using Workflows.Runtime;
-using Workflows.Testing;
+using Workflows.TestSupport;
 
 namespace Workflows.Hosting.Tests.Support;
 

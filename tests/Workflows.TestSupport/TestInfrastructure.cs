@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Workflows.Testing;
+namespace Workflows.TestSupport;
 
 /// <summary>
 /// Connection details of the real services tests use: a private PostgreSQL 15 cluster, a Docker engine and a local
