@@ -17,7 +17,7 @@ public sealed partial class TaskRunner
         ArgumentNullException.ThrowIfNull(request);
         return request.Task.Except is not { } except
             ? null
-            : TemplateRenderer.Render(except, new TemplateScope(TemplateVariables(request, Variables(request)), time.GetUtcNow(), new Random()));
+            : TemplateRenderer.Render(except, new TemplateScope(TemplateVariables(request, Variables(request), time.GetUtcNow()), time.GetUtcNow(), new Random()));
     }
 
     /// <summary>

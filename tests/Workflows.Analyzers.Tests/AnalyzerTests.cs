@@ -96,6 +96,8 @@ public class AnalyzerTests
                     .Task("build").Shell().Script("make");
             }
             """);
+
+    [Fact]
     public async Task A_DSL_call_whose_key_the_runtime_does_not_run_yet_warns_WF4005_at_the_call_and_notify_does_not() =>
         await Verify.Analyzer("""
             [Workflow("ws")]

@@ -22,9 +22,8 @@ public class CatalogueTests
                 '3' => "Templates",
                 '4' => "Yaml",
                 '5' => "Executors",
-                '7' => "Schedule",
                 '6' => "CSharp",
-                '7' => "Notifications",
+                '7' => rule.Id[3] == '1' ? "Notifications" : "Schedule",
                 _ => "unexpected range",
             };
             Assert.Equal(expected, rule.Category);
