@@ -121,10 +121,29 @@ public sealed partial class WorkflowsOperations
             }
         }
 
-        var submitted = await SubmitAsync(
-            new ApiCaller($"trigger:{name}", null, []),
-            new JobRequestBody { JobType = definition.JobType, Params = parameters, Description = $"Submitted by trigger '{name}'" },
-            cancellationToken).ConfigureAwait(false);
+        ApiResult<JobDto> submitted;
+        try
+        {
+            submitted = await SubmitAsync(
+                new ApiCaller($"trigger:{name}", null, []),
+                new JobRequestBody { JobType = definition.JobType, Params = parameters, Description = $"Submitted by trigger '{name}'" },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch when (!string.IsNullOrEmpty(dedupKey))
+        {
+            // Not submitted (e.g. the database went away): the key is given back, so a redelivered event can submit it.
+            try
+            {
+                await jobs.CompleteTriggerDedupAsync(definition.JobType, dedupKey, null, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (System.Data.Common.DbException)
+            {
+                // The database is unreachable: the key stays claimed without a job (a later event answers it as a duplicate).
+            }
+
+            throw;
+        }
+
         if (!string.IsNullOrEmpty(dedupKey))
         {
             await jobs.CompleteTriggerDedupAsync(definition.JobType, dedupKey, submitted.Value?.Id, cancellationToken).ConfigureAwait(false);

@@ -108,6 +108,30 @@ public sealed class TriggerApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Formicarys_unauthenticated_dev_trigger_takes_any_event_and_its_defaults_fill_what_the_body_lacks()
+    {
+        using var response = await PostAsync("api/triggers/webhook-ci-trigger/on-push-dev", """{"ref":"refs/heads/feature/x"}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var job = await ServedHost.WaitEndedAsync(_admin, (await ServedHost.ReadAsync<TriggerResultDto>(response)).RequestId!);
+        Assert.Equal(
+            (JobStatus.Completed, "feature/x", "dev", "local", "dev"),
+            (job.Status, job.Params["branch"], job.Params["commit_sha"], job.Params["repo"], job.Params["pusher"]));
+    }
+
+    [Fact]
+    public async Task Formicarys_webhook_trigger_fixture_runs_as_written_with_dotted_body_fields()
+    {
+        var body = Push("main", "fix-1");
+
+        using var response = await PostAsync("api/triggers/webhook-triggered-pipeline/on-push", body, ("X-Hub-Signature-256", Sign(body, "fixture-s3cret")));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var job = await ServedHost.WaitEndedAsync(_admin, (await ServedHost.ReadAsync<TriggerResultDto>(response)).RequestId!);
+        Assert.Equal((JobStatus.Completed, "main", "fix-1", "acme/api"), (job.Status, job.Params["branch"], job.Params["commit_sha"], job.Params["repo"]));
+    }
+
+    [Fact]
     public async Task A_wrong_or_missing_signature_is_401_naming_the_header_and_submits_nothing()
     {
         var body = Push("main", "bad-sig");
@@ -199,6 +223,8 @@ public sealed class TriggerApiTests : IAsyncLifetime
         var examples = Path.Combine(TestInfrastructure.RepoRoot, "tests", "Workflows.Yaml.Tests", "Formicary", "docs", "examples");
         await UploadAsync(await File.ReadAllTextAsync(Path.Combine(examples, "webhook-ci-trigger.yaml")));
         await UploadAsync(await File.ReadAllTextAsync(Path.Combine(examples, "queue-order-trigger.yaml")));
+        await UploadAsync(await File.ReadAllTextAsync(Path.Combine(examples, "..", "..", "fixtures", "webhook_trigger_job.yaml")));
+        await SetSecretAsync("webhook-triggered-pipeline", "WebhookSecret", "fixture-s3cret");
         await UploadAsync(KeyedJob);
         await SetSecretAsync("webhook-ci-trigger", "CIWebhookSecret", Secret);
         await SetSecretAsync("keyed-trigger", "DeployToken", "d3ploy");
