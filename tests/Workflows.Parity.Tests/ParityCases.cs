@@ -638,7 +638,7 @@ internal static class ParityCases
             """),
 
         // A notify email recipient that is not an address (formicary checks them with its email pattern).
-        new("WF7001",
+        new("WF7101",
             Define("""
                 .Notify("email", "onFailure", "ops-at-example.com")
                 .Task("build").Shell().Script("make")
