@@ -162,7 +162,7 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
         // A retry that ends frees its root to be retried again.
         var releaseRoot = next.IsFinished && !state.IsFinished ? next.Request.RetryRoot : null;
         var write = _writer.Prepare(jobId, snapshot.Version, events, context.Now, JobView.From(next, version), DueTasks.Plan(next, leased, isNew: snapshot.Version == 0), releaseRoot, notifyCancel, log)
-            with { Outbox = _writer.Serialize(NotificationRules.For(next, events)) };
+            with { Outbox = _writer.Serialize(NotificationRules.For(next, events, NotificationRules.NeedsPrevious(next, events) && await PreviousFailedAsync(next, cancellationToken).ConfigureAwait(false))) };
         try
         {
             await _writer.CommitAsync(write).ConfigureAwait(false);

@@ -113,6 +113,20 @@ public class AnalyzerTests
             Verify.Diagnostic(NotRunYetId, 1, "Task 'pods' has 'pod_labels', which is loaded, but not run yet: it is for KUBERNETES, which the runtime does not run yet. The definition keeps it, so nothing is lost."));
 
     [Fact]
+    public async Task A_webhook_written_with_constants_is_read_at_compile_time_and_its_bad_URL_reported() =>
+        await Verify.Analyzer("""
+            [Workflow("hooked")]
+            public sealed partial class Hooked : Workflow
+            {
+                protected override void Define(JobBuilder job) => job
+                    .Webhook(new Workflows.Definitions.WebhookSpec("https://example.com/hooks/{{ JobID }}",
+                        Workflows.Definitions.EquatableArray.Create(new Workflows.Definitions.NamedValue("Authorization", "Bearer {{ HookToken }}"))))
+                    .Task("build").Shell().Script("make").Webhook({|#0:new Workflows.Definitions.WebhookSpec("example.com/hook")|});
+            }
+            """,
+            Verify.Diagnostic(InvalidNotificationId, 0, "Task 'build' has webhook.url = 'example.com/hook': it is not an absolute http:// or https:// URL, so nothing could be posted to it. Write the full URL, e.g. 'https://example.com/hooks/builds'."));
+
+    [Fact]
     public async Task Unknown_task_is_reported_on_the_string_literal_with_the_validator_message() =>
         await Verify.Analyzer("""
             [Workflow("typo")]

@@ -101,6 +101,22 @@ public sealed class NotificationOutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_job_that_completes_after_the_previous_job_of_its_type_failed_is_Fixed_and_tells_onFailure()
+    {
+        await FailAsync("job-5");
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await _jobs.ExecuteAsync("job-6", new RequestJob("job-6", Notified(), new JobRequest()));
+        await _jobs.ExecuteAsync("job-6", new StartJob());
+        await _jobs.ExecuteAsync("job-6", new StartTask("build", 1));
+        await _jobs.ExecuteAsync("job-6", new ReportTaskResult("build", 1, 0));
+
+        var email = Assert.Single(await _outbox.ListAsync("job-6"), n => n.Channel == "email");
+        Assert.Equal(("COMPLETED", "ops@example.com"), (email.State, email.Recipient));
+        var claimed = (await _outbox.ClaimAsync("host-a", TimeSpan.FromMinutes(1), 20)).Single(c => c.Id == email.Id);
+        Assert.Equal("Fixed Job notified - job-6 COMPLETED", claimed.Notification.Subject);
+    }
+
+    [Fact]
     public async Task A_job_without_notify_or_webhooks_writes_no_outbox_rows()
     {
         var plain = Workflow.Create("plain", job => job.Task("build").Shell().Script("x")).Definition;

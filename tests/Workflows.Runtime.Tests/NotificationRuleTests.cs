@@ -80,6 +80,21 @@ public class NotificationRuleTests
     }
 
     [Fact]
+    public void A_job_that_completes_after_the_previous_one_failed_tells_onFailure_channels_with_a_Fixed_subject()
+    {
+        var run = Run(job => job.Notify("email", "onFailure", "ops@example.com").Notify("slack", "always", "#builds").Task("build").Shell().Script("x"));
+        run.Decide(new StartJob());
+        run.Run("build", 0);
+
+        Assert.True(NotificationRules.NeedsPrevious(run.State, run.Events));
+        var fixedOnes = NotificationRules.For(run.State, run.Events, previousFailed: true);
+        Assert.Equal(
+            ["email Fixed Job notified - job-1 COMPLETED", "slack Fixed Job notified - job-1 COMPLETED"],
+            fixedOnes.Select(n => $"{n.ChannelName} {n.Subject}"));
+        Assert.Equal(["slack COMPLETED #builds"], Caused(run)); // the previous one did not fail: onFailure hears nothing
+    }
+
+    [Fact]
     public void A_cancelled_job_counts_as_failed_for_onFailure_as_in_formicary()
     {
         var run = Run(job => job.Notify("slack", "onFailure", "#builds").Task("build").Shell().Script("x"));

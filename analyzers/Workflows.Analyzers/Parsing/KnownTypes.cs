@@ -18,6 +18,8 @@ namespace Workflows.Analyzers
             RetryRuleBuilder = compilation.GetTypeByMetadataName("Workflows.RetryRuleBuilder");
             ApprovalPolicy = compilation.GetTypeByMetadataName("Workflows.Definitions.ApprovalPolicy");
             ApprovalPolicyBuilder = compilation.GetTypeByMetadataName("Workflows.ApprovalPolicyBuilder");
+            WebhookSpec = compilation.GetTypeByMetadataName("Workflows.Definitions.WebhookSpec");
+            NamedValue = compilation.GetTypeByMetadataName("Workflows.Definitions.NamedValue");
         }
 
         public INamedTypeSymbol Workflow { get; }
@@ -41,6 +43,10 @@ namespace Workflows.Analyzers
         public INamedTypeSymbol? ApprovalPolicy { get; }
 
         public INamedTypeSymbol? ApprovalPolicyBuilder { get; }
+
+        public INamedTypeSymbol? WebhookSpec { get; }
+
+        public INamedTypeSymbol? NamedValue { get; }
 
         public static KnownTypes? Create(Compilation compilation)
         {

@@ -97,9 +97,84 @@ namespace Workflows.Analyzers
                 case IObjectCreationOperation { Initializer: null, Constructor: { } constructor } creation
                     when SymbolEqualityComparer.Default.Equals(constructor.ContainingType, known.ApprovalPolicy):
                     return ApprovalPolicyOf(creation, known, out value);
+                case IObjectCreationOperation { Initializer: null, Constructor: { } constructor } creation
+                    when SymbolEqualityComparer.Default.Equals(constructor.ContainingType, known.WebhookSpec):
+                    return WebhookSpecOf(creation, known, out value);
                 default:
                     return false;
             }
+        }
+
+        /// <summary>
+        /// <c>new WebhookSpec("https://…", EquatableArray.Create(new NamedValue("Authorization", "…")))</c> with constant
+        /// arguments; omitted headers and query stay empty.
+        /// </summary>
+        private static bool WebhookSpecOf(IObjectCreationOperation creation, KnownTypes known, out object? value)
+        {
+            value = null;
+            var spec = new WebhookSpec(string.Empty);
+            foreach (var argument in creation.Arguments)
+            {
+                if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+                {
+                    continue;
+                }
+
+                switch (argument.Parameter?.Name)
+                {
+                    case "Url" when Evaluate(argument.Value, null, known, out var url) && url is string text:
+                        spec = spec with { Url = text };
+                        break;
+                    case "Headers" when NamedValuesOf(argument.Value, known) is { } headers:
+                        spec = spec with { Headers = headers };
+                        break;
+                    case "Query" when NamedValuesOf(argument.Value, known) is { } query:
+                        spec = spec with { Query = query };
+                        break;
+                    default:
+                        return false;
+                }
+            }
+
+            value = spec;
+            return true;
+        }
+
+        /// <summary><c>EquatableArray.Create(new NamedValue("a", "b"), …)</c> of constants; null when it is anything else.</summary>
+        private static EquatableArray<NamedValue>? NamedValuesOf(IOperation operation, KnownTypes known)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            if (operation is not IInvocationOperation { TargetMethod: { IsStatic: true, Name: "Create", ContainingType: { Name: "EquatableArray" } } } create
+                || create.Arguments.Length != 1 || create.Arguments[0].Value is not IArrayCreationOperation { Initializer: { } initializer })
+            {
+                return null;
+            }
+
+            var values = new NamedValue[initializer.ElementValues.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                var element = initializer.ElementValues[i];
+                while (element is IConversionOperation inner)
+                {
+                    element = inner.Operand;
+                }
+
+                if (element is not IObjectCreationOperation { Initializer: null, Arguments.Length: 2 } pair
+                    || !SymbolEqualityComparer.Default.Equals(pair.Type, known.NamedValue)
+                    || !Evaluate(pair.Arguments[0].Value, null, known, out var name) || name is not string key
+                    || !Evaluate(pair.Arguments[1].Value, null, known, out var text) || text is not string item)
+                {
+                    return null;
+                }
+
+                values[i] = new NamedValue(key, item);
+            }
+
+            return values.ToEquatableArray();
         }
 
         /// <summary><c>new ApprovalPolicy(MinApprovals: 2, AllowedUsers: new[] { "carol", "dave" }, …)</c> with constant arguments; omitted ones keep their defaults.</summary>

@@ -41,6 +41,9 @@ public sealed record Notification(string JobId, string JobType, NotificationChan
     /// <summary>For a webhook: the URL, headers and query as the definition writes them (templates are rendered when sent).</summary>
     public WebhookSpec? Webhook { get; init; }
 
+    /// <summary>True when the job completed after the previous job of its type failed (formicary's "Fixed" notice).</summary>
+    public bool Fixed { get; init; }
+
     /// <summary>The job's request parameters, which a webhook's templates see.</summary>
     public IReadOnlyDictionary<string, string>? Params { get; init; }
 
@@ -52,6 +55,9 @@ public sealed record Notification(string JobId, string JobType, NotificationChan
         _ => "webhook",
     };
 
-    /// <summary>The email's subject and the slack message's first line, as formicary writes them: <c>Job {type} - {id} {state}</c>.</summary>
-    public string Subject => $"Job {JobType} - {JobId} {State}";
+    /// <summary>
+    /// The email's subject and the slack message's text, as formicary writes them: <c>Job {type} - {id} {state}</c>, with
+    /// <c>Fixed </c> before it when the job completed after the previous job of its type failed.
+    /// </summary>
+    public string Subject => $"{(Fixed ? "Fixed " : string.Empty)}Job {JobType} - {JobId} {State}";
 }

@@ -12,7 +12,12 @@ public static class NotificationRules
     /// <summary>The notifications caused by <paramref name="events"/>, in order.</summary>
     /// <param name="after">The job's state after the events (its definition and request).</param>
     /// <param name="events">The events just decided.</param>
-    public static IReadOnlyList<Notification> For(JobState after, IReadOnlyList<JobEvent> events)
+    /// <param name="previousFailed">
+    /// True when the previous job of this type to end failed or was cancelled: a completed job then tells its
+    /// <c>onFailure</c> channels too, with a "Fixed" subject, as formicary does (<see cref="NeedsPrevious"/> says when the
+    /// caller must look it up).
+    /// </param>
+    public static IReadOnlyList<Notification> For(JobState after, IReadOnlyList<JobEvent> events, bool previousFailed = false)
     {
         ArgumentNullException.ThrowIfNull(after);
         ArgumentNullException.ThrowIfNull(events);
@@ -46,14 +51,17 @@ public static class NotificationRules
                 {
                     foreach (var channel in definition.Notify)
                     {
-                        if (Channel(channel.Channel) is not { } kind || !Accepts(channel.When, state))
+                        if (Channel(channel.Channel) is not { } kind || !Accepts(channel.When, state, previousFailed))
                         {
                             continue;
                         }
 
                         foreach (var recipient in channel.Recipients.Where(r => !string.IsNullOrWhiteSpace(r)))
                         {
-                            found.Add(new Notification(after.JobId, definition.JobType, kind, state, e.At) { Recipient = recipient.Trim(), ErrorCode = errorCode });
+                            found.Add(new Notification(after.JobId, definition.JobType, kind, state, e.At)
+                            {
+                                Recipient = recipient.Trim(), ErrorCode = errorCode, Fixed = previousFailed && state == "COMPLETED",
+                            });
                         }
                     }
                 }
@@ -78,7 +86,8 @@ public static class NotificationRules
     /// </summary>
     /// <param name="when">The rule.</param>
     /// <param name="state">The job's state.</param>
-    public static bool Accepts(string? when, string state)
+    /// <param name="previousFailed">True when the previous job of the type failed: <c>onFailure</c> is told of a completed job too.</param>
+    public static bool Accepts(string? when, string state, bool previousFailed = false)
     {
         if (state is not ("COMPLETED" or "FAILED" or "CANCELLED" or "PAUSED"))
         {
@@ -89,10 +98,19 @@ public static class NotificationRules
         {
             "" or "always" => true,
             "onsuccess" or "success" => state == "COMPLETED",
-            "onfailure" or "failure" => state is "FAILED" or "CANCELLED",
+            "onfailure" or "failure" => state is "FAILED" or "CANCELLED" || (state == "COMPLETED" && previousFailed),
             _ => false,
         };
     }
+
+    /// <summary>
+    /// True when <see cref="For"/> needs to know how the previous job of the type ended: the events complete a job
+    /// (not a forked child) that has notify channels.
+    /// </summary>
+    /// <param name="after">The job's state after the events.</param>
+    /// <param name="events">The events.</param>
+    public static bool NeedsPrevious(JobState after, IReadOnlyList<JobEvent> events) =>
+        after?.Definition is { Notify.IsEmpty: false } && after.Request.ParentJobId is null && events.Any(e => e is JobCompleted);
 
     private static string Normalize(string? when) =>
         new string((when ?? string.Empty).Where(c => c is not ('_' or '-' or ' ')).ToArray()).ToLowerInvariant();
