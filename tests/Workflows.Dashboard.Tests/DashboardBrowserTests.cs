@@ -129,6 +129,23 @@ public sealed partial class DashboardBrowserTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task Cancelling_a_running_job_from_its_page_stops_it()
+    {
+        var gate = Path.Combine(Path.GetTempPath(), "dash-never-" + Guid.NewGuid().ToString("N"));
+        var id = await fixture.SubmitAsync("dash-gated", $$"""{"Gate": "{{gate}}"}""");
+        var page = await fixture.SignedInAsync(fixture.Host.UserToken);
+        await page.GotoAsync($"/jobs/{id}");
+        await Expect(page.Locator("svg.dag g.node[data-task='wait']")).ToHaveAttributeAsync("data-state", "started");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel job" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/jobs/{id}\\?ok=cancelled$"));
+        await Expect(page.Locator("section.summary")).ToHaveAttributeAsync("data-state", "cancelled");
+        await Expect(page.Locator("svg.dag g.node[data-task='after']")).ToHaveAttributeAsync("data-state", "not_reached");
+        await page.ClickAsync("details.events summary");
+        await Expect(page.Locator("details.events")).ToContainTextAsync("job_cancellation_requested");
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_post_without_the_anti_forgery_token_is_refused()
     {
         var id = await fixture.SubmitAsync("dash-failing", """{"Version": "3.0"}""");
