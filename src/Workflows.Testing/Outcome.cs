@@ -43,12 +43,12 @@ public sealed record Outcome
     public static Outcome Exit(int code) => new() { ExitCode = code };
 
     /// <summary>The in-process task throws <typeparamref name="TException"/> (matched by <c>retry_on</c> exception rules).</summary>
-    /// <typeparam name="TException">The exception type.</typeparam>
+    /// <typeparam name="TException">The exception type, reported by its full name as the C# executor reports it.</typeparam>
     public static Outcome Throws<TException>()
-        where TException : Exception => Throws(typeof(TException).Name);
+        where TException : Exception => Throws(typeof(TException).FullName!);
 
-    /// <summary>The in-process task throws an exception of this type name.</summary>
-    /// <param name="exceptionType">The exception's type name, e.g. <c>HttpRequestException</c>.</param>
+    /// <summary>The in-process task throws an exception of this type.</summary>
+    /// <param name="exceptionType">The exception's full type name as the C# executor reports it, e.g. <c>System.Net.Http.HttpRequestException</c>.</param>
     public static Outcome Throws(string exceptionType)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(exceptionType);

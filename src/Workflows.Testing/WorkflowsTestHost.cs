@@ -1,8 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Workflows.Client;
 using Workflows.Hosting;
-using Workflows.Marten;
-using Workflows.Runtime;
 
 namespace Workflows.Testing;
 
@@ -64,46 +63,16 @@ public sealed class WorkflowsTestHost : IAsyncDisposable
         return new WorkflowsTestHost(host, connectionString, schema, data);
     }
 
-    /// <summary>Submits a job of a registered type and waits for its end.</summary>
+    /// <summary>Submits a job of a known type and waits for its end.</summary>
     /// <param name="jobType">The job type.</param>
     /// <param name="parameters">Request parameters.</param>
     /// <param name="limit">How long to wait at most (default: 2 minutes): a bound so a bug fails the test instead of hanging it.</param>
     /// <returns>The ended job.</returns>
     /// <exception cref="TimeoutException">The job did not end in time; the message says where it was.</exception>
-    public async Task<JobView> RunAsync(string jobType, IReadOnlyDictionary<string, string>? parameters = null, TimeSpan? limit = null)
+    public async Task<JobInfo> RunAsync(string jobType, IReadOnlyDictionary<string, string>? parameters = null, TimeSpan? limit = null)
     {
-        var id = await Client.SubmitAsync(new JobSubmission(jobType) { Params = parameters ?? new Dictionary<string, string>() }).ConfigureAwait(false);
-        return await WaitForEndAsync(id, limit).ConfigureAwait(false);
-    }
-
-    /// <summary>Waits until the job completed, failed or was cancelled.</summary>
-    /// <param name="jobId">The job.</param>
-    /// <param name="limit">How long to wait at most (default: 2 minutes).</param>
-    /// <exception cref="TimeoutException">The job did not end in time; the message says where it was.</exception>
-    public async Task<JobView> WaitForEndAsync(string jobId, TimeSpan? limit = null)
-    {
-        var wait = limit ?? TimeSpan.FromMinutes(2);
-        using var timeout = new CancellationTokenSource(wait);
-        JobView? last = null;
-        while (!timeout.IsCancellationRequested)
-        {
-            last = await Client.GetAsync(jobId, CancellationToken.None).ConfigureAwait(false);
-            if (last?.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled)
-            {
-                return last;
-            }
-
-            try
-            {
-                await Task.Delay(50, timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-
-        throw new TimeoutException($"Job {jobId} did not end within {wait}: it is {last?.Status.ToString() ?? "unknown"}, tasks {string.Join("; ", last?.Tasks ?? [])}.");
+        var id = await Client.SubmitAsync(jobType, parameters).ConfigureAwait(false);
+        return await Client.WaitForEndAsync(id, limit ?? TimeSpan.FromMinutes(2)).ConfigureAwait(false);
     }
 
     /// <summary>Stops the host, drops its schema and deletes its data folder.</summary>

@@ -52,7 +52,7 @@ public sealed class SideBySideMartenTests
             var client = host.Services.GetRequiredService<WorkflowClient>();
             var id = await client.SubmitAsync("side-by-side");
             var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            JobView? view;
+            Workflows.Client.JobInfo? view;
             do
             {
                 view = await client.GetAsync(id);

@@ -20,6 +20,7 @@ public sealed class ArchitectureTests
         ["Workflows.Executors"] = ["Workflows.Runtime", "Workflows.Marten", "Workflows.Hosting", "Workflows.Api", "Workflows.Host"],
         ["Workflows.Hosting"] = ["Workflows.Api", "Workflows.Host", "Workflows.Yaml"],
         ["Workflows.Api"] = ["Workflows.Host"],
+        ["Workflows.Testing"] = ["Workflows.Api", "Workflows.Host"],
         ["Workflows.Yaml"] = ["Workflows.Runtime", "Workflows.Marten", "Workflows.Executors", "Workflows.Hosting", "Workflows.Api", "Workflows.Host"],
     };
 

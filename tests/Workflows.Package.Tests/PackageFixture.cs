@@ -2,19 +2,31 @@ using Workflows.TestSupport;
 
 namespace Workflows.Package.Tests;
 
-/// <summary>Packs Workflows.Definitions and Workflows once into a fresh local feed, with an isolated package cache.</summary>
+/// <summary>
+/// Packs the packages once into a fresh local feed, with an isolated package cache: Workflows (with Definitions and
+/// Templates) for a consumer of the DSL, and the host, the testing kit and the <c>dotnet new</c> template package for
+/// a project made from the template.
+/// </summary>
 public sealed class PackageFixture : IDisposable
 {
     public PackageFixture()
     {
         Root = Directory.CreateTempSubdirectory("workflows-package-").FullName;
         Feed = Path.Combine(Root, "feed");
-        foreach (var project in new[] { "src/Workflows.Definitions", "src/Workflows.Templates", "src/Workflows" })
+        foreach (var project in Packed)
         {
             var (code, output) = Dotnet.Run(TestInfrastructure.RepoRoot, "pack", project, "-c", "Release", "-o", Feed, "-nodeReuse:false");
             Assert.True(code == 0, $"dotnet pack {project} failed:\n{output}");
         }
     }
+
+    /// <summary>What is packed, dependencies first.</summary>
+    public static IReadOnlyList<string> Packed { get; } =
+    [
+        "src/Workflows.Definitions", "src/Workflows.Templates", "src/Workflows", "src/Workflows.Runtime", "src/Workflows.Executors.Abstractions",
+        "src/Workflows.Executors", "src/Workflows.Marten", "src/Workflows.Hosting", "src/Workflows.Yaml", "src/Workflows.Testing",
+        "templates/Workflows.ProjectTemplates",
+    ];
 
     public string Root { get; }
 
@@ -54,6 +66,18 @@ public sealed class PackageFixture : IDisposable
         return directory;
     }
 
+    /// <summary>A nuget.config in <paramref name="directory"/> that finds the packed packages first.</summary>
+    public void WriteNugetConfig(string directory) => File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <packageSources>
+            <clear />
+            <add key="local" value="{Feed}" />
+            <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+          </packageSources>
+        </configuration>
+        """);
+
     public void Dispose()
     {
         try
@@ -65,4 +89,11 @@ public sealed class PackageFixture : IDisposable
             // A build server may still hold a file; the temp folder is cleaned by the OS.
         }
     }
+}
+
+/// <summary>The test classes that share one packed feed (packing takes minutes).</summary>
+[CollectionDefinition(Name)]
+public sealed class SharedFeed : ICollectionFixture<PackageFixture>
+{
+    public const string Name = "packages";
 }

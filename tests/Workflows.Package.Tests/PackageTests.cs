@@ -1,6 +1,7 @@
 namespace Workflows.Package.Tests;
 
-public class PackageTests(PackageFixture package) : IClassFixture<PackageFixture>
+[Collection(SharedFeed.Name)]
+public class PackageTests(PackageFixture package)
 {
     private const string CardExample = """
         using Workflows;

@@ -9,8 +9,8 @@ namespace Workflows.Testing.Tests;
 public sealed class ShellHostFixture : WorkflowsHostFixture
 {
     public static Workflow Greeter { get; } = Workflow.Create("kit-greeter", job => job
-        .Task("greet").Shell().Script("echo hello {{ Name }}").OnCompleted("check")
-        .Task("check").Shell().Script("test \"{{ Name }}\" != nobody || exit 3").OnExitCode(3, "ERR_NO_GREETING"));
+        .Task("greet").Shell().Script("echo hello {{ Name | shell_quote }}").OnCompleted("check")
+        .Task("check").Shell().Script("test {{ Name | shell_quote }} != nobody || exit 3").OnExitCode(3, "ERR_NO_GREETING"));
 
     protected override void Register(IServiceCollection services) => services.AddSingleton(Greeter);
 }
@@ -26,7 +26,7 @@ public class HostFixtureTests(ShellHostFixture fixture) : IClassFixture<ShellHos
         Assert.Equal(JobStatus.Completed, real.Status);
         WorkflowTest.For(ShellHostFixture.Greeter).WithParam("Name", "ada").Run()
             .ShouldComplete()
-            .ShouldRender("greet", "echo hello ada");
+            .ShouldRender("greet", "echo hello 'ada'");
     }
 
     [Fact]
@@ -37,6 +37,6 @@ public class HostFixtureTests(ShellHostFixture fixture) : IClassFixture<ShellHos
         Assert.Equal((JobStatus.Failed, "ERR_NO_GREETING"), (real.Status, real.ErrorCode));
         WorkflowTest.For(ShellHostFixture.Greeter).WithParam("Name", "nobody").When("check", Exit(3)).Run()
             .ShouldFail("ERR_NO_GREETING")
-            .ShouldRender("check", "test \"nobody\" != nobody || exit 3");
+            .ShouldRender("check", "test 'nobody' != nobody || exit 3");
     }
 }
