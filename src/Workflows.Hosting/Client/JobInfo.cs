@@ -41,6 +41,9 @@ public sealed record JobInfo(
     int Ignored,
     IReadOnlyList<TaskInfo> Tasks)
 {
+    /// <summary>Not started before this time (a scheduled job's instant, or the request's <c>scheduled_at</c>).</summary>
+    public DateTimeOffset? ScheduledAt { get; init; }
+
     /// <summary>True once it completed, failed or was cancelled.</summary>
     public bool HasEnded => Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
 
@@ -65,7 +68,10 @@ public sealed record JobInfo(
         view.Succeeded,
         view.Failed,
         view.Ignored,
-        view.Tasks.Select(t => new TaskInfo(t.TaskType, t.Status, t.Attempt, t.ExitCode, t.ErrorCode, t.StartedAt, t.EndedAt)).ToList());
+        view.Tasks.Select(t => new TaskInfo(t.TaskType, t.Status, t.Attempt, t.ExitCode, t.ErrorCode, t.StartedAt, t.EndedAt)).ToList())
+    {
+        ScheduledAt = view.ScheduledAt,
+    };
 }
 
 /// <summary>A task's latest attempt.</summary>
