@@ -133,6 +133,22 @@ public class RuleTests
     }
 
     [Fact]
+    public void A_cancellation_records_who_asked_for_it()
+    {
+        var queued = new JobRun(Workflow.Create("q", job => job.Task("a").Shell().Script("x")).Definition);
+        Assert.Equal("alice", Assert.IsType<JobCancelled>(Assert.Single(queued.Decide(new CancelJob { RequestedBy = "alice" }))).RequestedBy);
+
+        var running = Start(job => job.Task("long").Shell().Script("sleep 60"));
+        running.Decide(new StartTask("long", running.Due.Attempt));
+        var asked = Assert.IsType<JobCancellationRequested>(Assert.Single(running.Decide(new CancelJob { RequestedBy = "bob" })));
+        Assert.Equal("bob", asked.RequestedBy);
+
+        var bySystem = Start(job => job.Task("x").Shell().Script("y"));
+        bySystem.Decide(new StartTask("x", bySystem.Due.Attempt));
+        Assert.Null(Assert.IsType<JobCancellationRequested>(Assert.Single(bySystem.Decide(new CancelJob("the reaper")))).RequestedBy);
+    }
+
+    [Fact]
     public void A_task_still_running_when_the_job_times_out_cannot_end_the_job_before_its_cleanup()
     {
         var run = Start(job => job.Task("long").Shell().Script("sleep 600").Task("cleanup").Shell().Script("y").AlwaysRun());

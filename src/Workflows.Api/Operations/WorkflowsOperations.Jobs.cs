@@ -176,7 +176,7 @@ public sealed partial class WorkflowsOperations
             return refused;
         }
 
-        var events = await ExecuteAsync(id, new CancelJob(), cancellationToken).ConfigureAwait(false);
+        var events = await ExecuteAsync(id, new CancelJob { RequestedBy = caller.Name }, cancellationToken).ConfigureAwait(false);
         var result = await GetJobAsync(id, cancellationToken).ConfigureAwait(false);
         if (events is not { Count: > 0 } && result.Value?.Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled)
         {

@@ -57,10 +57,10 @@ public static partial class JobDecider
                 SkipTask(decision, check);
                 break;
             case CancelJob cancel when state.Status == JobStatus.Queued:
-                decision.Emit(new JobCancelled(state.JobId, context.Now) { Reason = cancel.Reason });
+                decision.Emit(new JobCancelled(state.JobId, context.Now) { Reason = cancel.Reason, RequestedBy = cancel.RequestedBy });
                 break;
-            case CancelJob when state.Status is JobStatus.Running or JobStatus.Paused or JobStatus.AwaitingApproval:
-                decision.Emit(new JobCancellationRequested(state.JobId, context.Now));
+            case CancelJob cancel when state.Status is JobStatus.Running or JobStatus.Paused or JobStatus.AwaitingApproval:
+                decision.Emit(new JobCancellationRequested(state.JobId, context.Now) { RequestedBy = cancel.RequestedBy });
                 if (!state.Tasks.Values.Any(t => t.Status == TaskRunStatus.Started))
                 {
                     End(decision, JobEnd.Cancelled, null, null);

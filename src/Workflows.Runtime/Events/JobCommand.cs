@@ -69,7 +69,11 @@ public sealed record ReportTaskResult(string TaskType, int Attempt, int? ExitCod
 
 /// <summary>Cancel the job: queued jobs end at once; running tasks are told to stop, then the job ends cancelled.</summary>
 /// <param name="Reason">Why, when the system cancels it (e.g. the reaper); recorded on the event.</param>
-public sealed record CancelJob(string? Reason = null) : JobCommand;
+public sealed record CancelJob(string? Reason = null) : JobCommand
+{
+    /// <summary>Who asks (a token's name), recorded on the event.</summary>
+    public string? RequestedBy { get; init; }
+}
 
 /// <summary>The executor confirmed running tasks stopped after cancellation.</summary>
 public sealed record ConfirmCancelled : JobCommand;

@@ -193,7 +193,11 @@ public sealed record JobPaused(string JobId, DateTimeOffset At, string TaskType,
 /// <summary>Cancellation was asked for: running tasks are told to stop.</summary>
 /// <param name="JobId">The job run.</param>
 /// <param name="At">When.</param>
-public sealed record JobCancellationRequested(string JobId, DateTimeOffset At) : JobEvent(JobId, At);
+public sealed record JobCancellationRequested(string JobId, DateTimeOffset At) : JobEvent(JobId, At)
+{
+    /// <summary>Who asked (a token's name; null when the system or an in-process caller did).</summary>
+    public string? RequestedBy { get; init; }
+}
 
 /// <summary>The job ended successfully.</summary>
 /// <param name="JobId">The job run.</param>
@@ -214,6 +218,9 @@ public sealed record JobCancelled(string JobId, DateTimeOffset At) : JobEvent(Jo
 {
     /// <summary>Why, when the system cancelled it (e.g. the reaper: queued too long).</summary>
     public string? Reason { get; init; }
+
+    /// <summary>Who asked, for a queued job cancelled at once (a running job's asker is on its <see cref="JobCancellationRequested"/>).</summary>
+    public string? RequestedBy { get; init; }
 }
 
 /// <summary>How a job that is ending will end, once its always_run (cleanup) tasks have run.</summary>

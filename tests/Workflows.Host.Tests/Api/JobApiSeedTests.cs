@@ -111,5 +111,10 @@ public sealed class JobApiSeedTests(ApiFixture fixture) : IClassFixture<ApiFixtu
         await ServedHost.WaitEndedAsync(client, id);
         var cancelled = await ExpectAsync(await client.GetAsync($"api/jobs/{id}"), HttpStatusCode.OK);
         Assert.Equal("canceled", cancelled.GetProperty("status").GetString());
+
+        // The cancellation records who asked for it.
+        var events = await ExpectAsync(await client.GetAsync($"api/jobs/requests/{id}/events"), HttpStatusCode.OK);
+        var ended = events.EnumerateArray().Last();
+        Assert.Equal(("job_cancelled", "alice"), (ended.GetProperty("type").GetString(), ended.GetProperty("data").GetProperty("requested_by").GetString()));
     }
 }
