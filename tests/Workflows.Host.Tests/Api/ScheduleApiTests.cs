@@ -56,6 +56,32 @@ public sealed class ScheduleApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Formicarys_scheduled_hello_world_runs_as_written_every_half_hour_and_its_skip_if_filters_it()
+    {
+        using var admin = _host.Client(_host.AdminToken);
+        var yaml = await File.ReadAllTextAsync(Path.Combine(TestInfrastructure.RepoRoot, "tests", "Workflows.Yaml.Tests", "Formicary", "docs", "examples", "hello_world_scheduled.yaml"));
+        using (var upload = await admin.PostAsync("api/jobs/definitions", ServedHost.Yaml(yaml)))
+        {
+            var text = await upload.Content.ReadAsStringAsync();
+            Assert.True(upload.StatusCode == HttpStatusCode.Created, text);
+            Assert.DoesNotContain("'cron_trigger'", text, StringComparison.Ordinal); // runs now: only KUBERNETES is still WF4005
+            Assert.DoesNotContain("'skip_if'", text, StringComparison.Ordinal);
+        }
+
+        // `0 0/30 * * * * *`: seven fields, a second first and a year last: every half hour.
+        var schedule = await Expect<ScheduleDto>(await admin.GetAsync("api/schedules/hello_world_scheduled"), HttpStatusCode.OK);
+        Assert.All(schedule.NextInstants, i => Assert.Equal(0, i.Minute % 30 + i.Second));
+        Assert.Equal(TimeSpan.FromMinutes(30), schedule.NextInstants[1] - schedule.NextInstants[0]);
+
+        // Its job variable Target is 'charlie', so its skip_if says true at every instant: each job is recorded filtered.
+        var job = await Expect<JobDto>(await admin.PostAsync("api/schedules/hello_world_scheduled/trigger", null), HttpStatusCode.Created);
+        var ended = await ServedHost.WaitEndedAsync(admin, job.Id);
+        Assert.Equal((JobStatus.Failed, "ERR_FILTERED_JOB"), (ended.Status, ended.ErrorCode));
+        var events = await ServedHost.ReadAsync<List<EventDto>>(await admin.GetAsync($"api/jobs/requests/{job.Id}/events"));
+        Assert.Equal(["job_requested", "job_skipped", "job_failed"], events.Select(e => e.Type));
+    }
+
+    [Fact]
     public async Task Pausing_needs_the_define_scope_and_a_paused_schedule_has_no_next_instant_until_resumed()
     {
         using var admin = _host.Client(_host.AdminToken);
