@@ -16,7 +16,7 @@ namespace Workflows.Hosting;
 /// lease.
 /// </summary>
 internal sealed partial class WorkerService(
-    JobStore jobs, TaskRunner runner, TaskLogs logs, IArtifactStore artifacts, RunningAttempts running, LocalWork local, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<WorkerService> logger, ILoggerFactory loggers, Runtime.RetryStrategies strategies, Marten.Configs.JobConfigs configs)
+    JobStore jobs, TaskRunner runner, TaskLogs logs, IArtifactStore artifacts, RunningAttempts running, LocalWork local, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<WorkerService> logger, ILoggerFactory loggers, Runtime.RetryStrategies strategies, Marten.Configs.JobConfigs configs, Marten.Hosts.HostHeartbeats heartbeats)
     : BackgroundService
 {
     /// <summary>Items that may wait in the local queue per worker (jobs submitted here beyond it wait for a claim).</summary>
@@ -61,6 +61,17 @@ internal sealed partial class WorkerService(
         local.Close();
         local.WorkerIdle -= _wake.Set;
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (_slots is not null)
+        {
+            try
+            {
+                await heartbeats.ForgetAsync(Owner, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException)
+            {
+                // The row stays, no longer seen: the dashboard stops listing the host when its last heartbeat ages out.
+            }
+        }
     }
 
     public override void Dispose()
@@ -87,7 +98,7 @@ internal sealed partial class WorkerService(
                 Lease = settings.Lease, Logger = workerLogger, Queues = settings.Queues.ToList(), Strategies = strategies, Configs = configs, Slots = _slots,
             }, stoppingToken))
             .ToList();
-        await Task.WhenAll(loops.Append(ClaimAsync(settings, stoppingToken)).Append(ListenAsync(settings.PollInterval, stoppingToken)).Append(SampleQueueDepthAsync(stoppingToken))).ConfigureAwait(false);
+        await Task.WhenAll(loops.Append(ClaimAsync(settings, stoppingToken)).Append(ListenAsync(settings.PollInterval, stoppingToken)).Append(SampleAsync(stoppingToken))).ConfigureAwait(false);
     }
 
     /// <summary>Claims due rows for idle workers, as many as are idle, and queues them locally.</summary>
@@ -135,13 +146,19 @@ internal sealed partial class WorkerService(
         }
     }
 
-    /// <summary>Samples the queue depth for the <c>workflows.queue.depth</c> gauge every 5 seconds.</summary>
-    private async Task SampleQueueDepthAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Every 5 seconds: this host's heartbeat (alive, its slots and how many are busy: the dashboard's hosts) and the
+    /// queue depth for the <c>workflows.queue.depth</c> gauge.
+    /// </summary>
+    private async Task SampleAsync(CancellationToken stoppingToken)
     {
+        var started = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                var slots = _slots!;
+                await heartbeats.BeatAsync(new Marten.Hosts.HostBeat(Owner, started, time.GetUtcNow(), slots.Count, slots.Count - slots.Free), stoppingToken).ConfigureAwait(false);
                 WorkflowsTelemetry.SetQueueDepth(await jobs.CountDueAsync(stoppingToken).ConfigureAwait(false));
                 await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken).ConfigureAwait(false);
             }

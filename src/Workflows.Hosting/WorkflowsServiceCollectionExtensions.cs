@@ -66,6 +66,7 @@ public static class WorkflowsServiceCollectionExtensions
             new Dictionary<string, string>(provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value.Secrets, StringComparer.Ordinal)));
         services.TryAddSingleton<RunningAttempts>();
         services.TryAddSingleton(provider => new Marten.Schedules.ScheduleStore(Store(provider)));
+        services.TryAddSingleton(provider => new Marten.Hosts.HostHeartbeats(Store(provider)));
         services.TryAddSingleton<Hosting.Scheduling.Schedules>();
         services.TryAddSingleton(provider => new TaskLogs(Store(provider), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IArtifactStore>(provider => new FileArtifactStore(

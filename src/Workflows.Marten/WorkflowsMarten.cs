@@ -77,6 +77,7 @@ public static class WorkflowsMarten
         options.Storage.ExtendedSchemaObjects.Add(Triggers.TriggerTables.DedupTable(schema));
         options.Storage.ExtendedSchemaObjects.Add(Schedules.ScheduleTables.SchedulesTable(schema));
         options.Storage.ExtendedSchemaObjects.Add(Schedules.ScheduleTables.MissesTable(schema));
+        options.Storage.ExtendedSchemaObjects.Add(Hosts.HostTable.Definition(schema));
         options.Storage.ExtendedSchemaObjects.Add(Notifications.OutboxTable.Definition(schema));
     }
 }

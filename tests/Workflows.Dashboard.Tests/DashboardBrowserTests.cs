@@ -33,6 +33,17 @@ public sealed partial class DashboardBrowserTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task The_overview_lists_the_host_alive_with_its_slots_and_leases()
+    {
+        var page = await fixture.SignedInAsync(fixture.Host.UserToken);
+        await page.GotoAsync("/");
+        var host = page.Locator("#hosts tbody tr");
+        await Expect(host).ToHaveCountAsync(1);
+        await Expect(host.Locator("td").Nth(0)).ToContainTextAsync(Environment.MachineName + ":" + Environment.ProcessId + ":");
+        await Expect(host.Locator("td").Nth(3)).ToContainTextAsync(new Regex("^\\d+ of \\d+$"));
+    }
+
+    [Fact]
     public async Task A_job_appears_changes_state_live_shows_its_DAG_timeline_and_a_live_log_line()
     {
         var page = await fixture.SignedInAsync(fixture.Host.UserToken);

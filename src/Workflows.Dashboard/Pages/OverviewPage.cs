@@ -89,13 +89,31 @@ internal static class OverviewPage
 
         html.Append("<h2>Workers</h2>");
         html.Append("<p>").Append(N(o.DueUnclaimed)).Append(" due piece").Append(o.DueUnclaimed == 1 ? string.Empty : "s").Append(" of work waiting for a worker.</p>");
+        if (o.Hosts.Count == 0)
+        {
+            html.Append("<p class=\"muted\">No host has been seen in the last ").Append(N((long)DashboardQueries.AliveWithin.TotalSeconds)).Append(" s.</p>");
+        }
+        else
+        {
+            html.Append("<table id=\"hosts\"><thead><tr><th>Host alive (lease owner)</th><th>started</th><th>last seen</th><th class=\"num\">slots busy</th><th class=\"num\">leases held</th></tr></thead><tbody>");
+            var leases = o.Workers.ToDictionary(w => w.Owner, w => w.Leases, StringComparer.Ordinal);
+            foreach (var host in o.Hosts)
+            {
+                html.Append("<tr><td><code>").Append(E(host.Owner)).Append("</code></td><td>").Append(TimeTag(host.StartedAt)).Append("</td><td>").Append(TimeTag(host.SeenAt))
+                    .Append("</td><td class=\"num\">").Append(N(host.Busy)).Append(" of ").Append(N(host.Slots))
+                    .Append("</td><td class=\"num\">").Append(N(leases.GetValueOrDefault(host.Owner))).Append("</td></tr>");
+            }
+
+            html.Append("</tbody></table>");
+        }
+
         if (o.Workers.Count == 0)
         {
             html.Append("<p class=\"muted\">No worker holds a lease now (no task is running).</p>");
         }
         else
         {
-            html.Append("<table><thead><tr><th>Worker (lease owner)</th><th class=\"num\">leases held</th><th>latest lease until</th></tr></thead><tbody>");
+            html.Append("<table><thead><tr><th>Leases by owner</th><th class=\"num\">leases held</th><th>latest lease until</th></tr></thead><tbody>");
             foreach (var (owner, leases, until) in o.Workers)
             {
                 html.Append("<tr><td><code>").Append(E(owner)).Append("</code></td><td class=\"num\">").Append(N(leases)).Append("</td><td>").Append(TimeTag(until)).Append("</td></tr>");

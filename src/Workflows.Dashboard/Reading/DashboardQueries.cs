@@ -12,7 +12,7 @@ namespace Workflows.Dashboard.Reading;
 /// no rule is decided here. The job list orders by the indexed creation time and id and seeks past the last row of
 /// the page before, so page N costs what page 1 does.
 /// </summary>
-internal sealed class DashboardQueries([FromKeyedServices(WorkflowsServiceCollectionExtensions.StoreKey)] IDocumentStore store, JobStore jobs, TimeProvider time)
+internal sealed class DashboardQueries([FromKeyedServices(WorkflowsServiceCollectionExtensions.StoreKey)] IDocumentStore store, JobStore jobs, TimeProvider time, Workflows.Marten.Hosts.HostHeartbeats heartbeats)
 {
     /// <summary>The expression Marten's index on <c>JobView.CreatedAt</c> is built on: queries must say it the same way to use the index.</summary>
     private string Created => $"{Schema}.mt_immutable_timestamptz(d.data ->> 'CreatedAt')";
@@ -118,7 +118,14 @@ internal sealed class DashboardQueries([FromKeyedServices(WorkflowsServiceCollec
         IReadOnlyList<(DateTimeOffset Hour, long Completed, long Failed)> Throughput,
         IReadOnlyList<(string JobType, long Failed, string? LastError, DateTimeOffset? LastFailedAt)> Failing,
         IReadOnlyList<(string Owner, long Leases, DateTimeOffset Until)> Workers,
-        long DueUnclaimed);
+        long DueUnclaimed)
+    {
+        /// <summary>The hosts alive: a heartbeat within <see cref="AliveWithin"/> (every serving host beats every 5 s).</summary>
+        public IReadOnlyList<Workflows.Marten.Hosts.HostBeat> Hosts { get; init; } = [];
+    }
+
+    /// <summary>How recent a host's heartbeat must be for it to count as alive (six of its 5-second beats).</summary>
+    public static readonly TimeSpan AliveWithin = TimeSpan.FromSeconds(30);
 
     /// <summary>Counts by state and type, the last 24 hours' throughput by hour, the job types that failed in that time, and the leases workers hold.</summary>
     public async Task<Overview> OverviewAsync(CancellationToken cancellationToken)
@@ -176,8 +183,9 @@ internal sealed class DashboardQueries([FromKeyedServices(WorkflowsServiceCollec
 
         await reader.DisposeAsync().ConfigureAwait(false);
         var due = await jobs.CountDueAsync(cancellationToken).ConfigureAwait(false);
+        var hosts = await heartbeats.AliveAsync(now - AliveWithin, cancellationToken).ConfigureAwait(false);
         var byState = byType.GroupBy(t => t.Item2).ToDictionary(g => g.Key, g => g.Sum(t => t.Item3));
-        return new Overview(byState, byType, throughput, failed, workers, due);
+        return new Overview(byState, byType, throughput, failed, workers, due) { Hosts = hosts };
     }
 
     /// <summary>A fingerprint of what a jobs page shows (ids and versions of its rows): the live feed sends the page again when it changes.</summary>
