@@ -76,8 +76,8 @@ public class AnalyzerTests
                     .Task("build").Method({|#0:Workflows.Definitions.TaskMethod.Kubernetes|}).Container("alpine").Script("make").PodLabel({|#1:"team"|}, "ci");
             }
             """,
-            Verify.Diagnostic(NotRunYetId, 0, "Task 'build' has 'method: KUBERNETES', which is loaded, but not run yet: the runtime has no KUBERNETES executor yet. The definition keeps it, so nothing is lost."),
-            Verify.Diagnostic(NotRunYetId, 1, "Task 'build' has 'pod_labels', which is loaded, but not run yet: it is for KUBERNETES, which the runtime does not run yet. The definition keeps it, so nothing is lost."));
+            Verify.Diagnostic(NotRunYetId, 0, "Task 'build' has 'method: KUBERNETES', which is loaded, but not run yet: the runtime has no Kubernetes executor: the task fails with ERR_METHOD_NOT_SUPPORTED, unless its host is set to run KUBERNETES tasks as local Docker containers (Workflows:KubernetesAsDocker). The definition keeps it, so nothing is lost."),
+            Verify.Diagnostic(NotRunYetId, 1, "Task 'build' has 'pod_labels', which is loaded, but not run yet: it is a Kubernetes pod setting, and the runtime has no Kubernetes cluster: a host set to run KUBERNETES tasks as local Docker containers (Workflows:KubernetesAsDocker) ignores it. The definition keeps it, so nothing is lost."));
 
     [Fact]
     public async Task Webhook_triggers_skip_if_and_except_run_so_they_compile_without_a_warning() =>
@@ -110,7 +110,7 @@ public class AnalyzerTests
             }
             """,
             Verify.Diagnostic(NotRunYetId, 0, "Task 'send' has 'method: WEBSOCKET', which is loaded, but not run yet: the runtime has no WEBSOCKET executor yet. The definition keeps it, so nothing is lost."),
-            Verify.Diagnostic(NotRunYetId, 1, "Task 'pods' has 'pod_labels', which is loaded, but not run yet: it is for KUBERNETES, which the runtime does not run yet. The definition keeps it, so nothing is lost."));
+            Verify.Diagnostic(NotRunYetId, 1, "Task 'pods' has 'pod_labels', which is loaded, but not run yet: it is a Kubernetes pod setting, and the runtime has no Kubernetes cluster: a host set to run KUBERNETES tasks as local Docker containers (Workflows:KubernetesAsDocker) ignores it. The definition keeps it, so nothing is lost."));
 
     [Fact]
     public async Task A_webhook_written_with_constants_is_read_at_compile_time_and_its_bad_URL_reported() =>

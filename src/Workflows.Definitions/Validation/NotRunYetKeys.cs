@@ -26,11 +26,11 @@ namespace Workflows.Definitions
             ["resources"] = "the runtime holds no resource quotas yet",
             ["messaging_request_queue"] = "the runtime has no MESSAGING executor yet",
             ["messaging_reply_queue"] = "the runtime has no MESSAGING executor yet",
-            ["node_selector"] = "it is for KUBERNETES, which the runtime does not run yet",
-            ["node_tolerations"] = "it is for KUBERNETES, which the runtime does not run yet",
-            ["affinity"] = "it is for KUBERNETES, which the runtime does not run yet",
-            ["pod_labels"] = "it is for KUBERNETES, which the runtime does not run yet",
-            ["pod_annotations"] = "it is for KUBERNETES, which the runtime does not run yet",
+            ["node_selector"] = "it is a Kubernetes pod setting, and the runtime has no Kubernetes cluster: a host set to run KUBERNETES tasks as local Docker containers (Workflows:KubernetesAsDocker) ignores it",
+            ["node_tolerations"] = "it is a Kubernetes pod setting, and the runtime has no Kubernetes cluster: a host set to run KUBERNETES tasks as local Docker containers (Workflows:KubernetesAsDocker) ignores it",
+            ["affinity"] = "it is a Kubernetes pod setting, and the runtime has no Kubernetes cluster: a host set to run KUBERNETES tasks as local Docker containers (Workflows:KubernetesAsDocker) ignores it",
+            ["pod_labels"] = "it is a Kubernetes pod setting, and the runtime has no Kubernetes cluster: a host set to run KUBERNETES tasks as local Docker containers (Workflows:KubernetesAsDocker) ignores it",
+            ["pod_annotations"] = "it is a Kubernetes pod setting, and the runtime has no Kubernetes cluster: a host set to run KUBERNETES tasks as local Docker containers (Workflows:KubernetesAsDocker) ignores it",
             ["helper"] = "the runtime starts no helper container yet",
             ["helper_environment"] = "the runtime starts no helper container yet",
         };
@@ -45,7 +45,7 @@ namespace Workflows.Definitions
         /// <summary>Methods that are loaded but not run yet, and why.</summary>
         public static readonly IReadOnlyDictionary<TaskMethod, string> Methods = new Dictionary<TaskMethod, string>
         {
-            [TaskMethod.Kubernetes] = "the runtime has no KUBERNETES executor yet",
+            [TaskMethod.Kubernetes] = "the runtime has no Kubernetes executor: the task fails with ERR_METHOD_NOT_SUPPORTED, unless its host is set to run KUBERNETES tasks as local Docker containers (Workflows:KubernetesAsDocker)",
             [TaskMethod.Messaging] = "the runtime has no MESSAGING executor yet",
             [TaskMethod.Websocket] = "the runtime has no WEBSOCKET executor yet",
         };
