@@ -43,15 +43,9 @@ namespace Workflows.Analyzers
 
             foreach (var call in calls)
             {
-                var args = call.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).ToList();
-                var values = new object?[args.Count];
-                for (var i = 0; i < args.Count; i++)
+                if (!TryEvaluateArguments(call, known, parsed, out var args, out var values))
                 {
-                    if (!Evaluate(args[i].Value, args[i].Parameter?.Type, known, out values[i]))
-                    {
-                        parsed.NonConstant.Add((args[i].Syntax.GetLocation(), args[i].Parameter?.Name ?? "?", call.TargetMethod.Name));
-                        return null;
-                    }
+                    return null;
                 }
 
                 rule = DslCall.ApplyToRule(rule, call.TargetMethod.Name, values);

@@ -10,6 +10,26 @@ namespace Workflows.Analyzers
     internal static partial class WorkflowParser
     {
         /// <summary>
+        /// The compile-time values of a nested builder call's arguments (a <c>RetryOn</c> rule's or a <c>Manual</c>
+        /// policy's), in parameter order; false, with the first unknown argument recorded as not constant, when one is not.
+        /// </summary>
+        private static bool TryEvaluateArguments(IInvocationOperation call, KnownTypes known, ParsedWorkflow parsed, out System.Collections.Generic.List<IArgumentOperation> args, out object?[] values)
+        {
+            args = call.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).ToList();
+            values = new object?[args.Count];
+            for (var i = 0; i < args.Count; i++)
+            {
+                if (!Evaluate(args[i].Value, args[i].Parameter?.Type, known, out values[i]))
+                {
+                    parsed.NonConstant.Add((args[i].Syntax.GetLocation(), args[i].Parameter?.Name ?? "?", call.TargetMethod.Name));
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
         /// The value of a DSL argument when it is known at compile time: constants, <c>TimeSpan.From*(constant)</c>,
         /// <c>TimeSpan.Zero</c> (and <c>MaxValue</c>, <c>MinValue</c>), <c>ExitAction</c> members and factories, enum
         /// members, <c>params</c> arrays of constants, and omitted optional arguments (<c>RetentionDays(failed: 3)</c>).
