@@ -637,6 +637,22 @@ internal static class ParityCases
                 disk: ssd
             """),
 
+        // Two calls that each set how the retry wait grows: the first is kept and the second reported, as for the keys.
+        new("WF4012",
+            Define("""
+                .Task("fetch").Shell().Script("./fetch.sh").Retry(3).LinearWait(TimeSpan.FromSeconds(5)).ExponentialWait(TimeSpan.FromSeconds(2))
+                """),
+            """
+            job_type: ci
+            tasks:
+            - task_type: fetch
+              method: SHELL
+              script: [./fetch.sh]
+              retry: 3
+              linear_wait: 5s
+              exponential_wait: 2s
+            """),
+
         // A notify email recipient that is not an address (formicary checks them with its email pattern).
         new("WF7101",
             Define("""
@@ -724,6 +740,40 @@ internal static class ParityCases
                 allowed_roles: [release-manager]
                 sla_deadline: 4h
                 timeout_action: AUTO_REJECT
+            """),
+        new("WF4012",
+            Define("""
+                .Retry(2).Backoff(TimeSpan.FromSeconds(1)).LinearWait(TimeSpan.FromSeconds(5))
+                .Task("fetch").Shell().Script("./fetch.sh")
+                """),
+            """
+            job_type: ci
+            retry: 2
+            retry_backoff_policy:
+              min: 1s
+            linear_wait: 5s
+            tasks:
+            - task_type: fetch
+              method: SHELL
+              script: [./fetch.sh]
+            """),
+        new("WF4012",
+            Define("""
+                .Task("fetch").Shell().Script("./fetch.sh")
+                    .RetryOn(Failure.ExitCode(75), rule => rule.Retry(4).ExponentialWait(TimeSpan.FromSeconds(2)).Backoff(TimeSpan.FromSeconds(1)))
+                """),
+            """
+            job_type: ci
+            tasks:
+            - task_type: fetch
+              method: SHELL
+              script: [./fetch.sh]
+              retry_on:
+              - exit_codes: [75]
+                retry: 4
+                exponential_wait: 2s
+                retry_backoff_policy:
+                  min: 1s
             """),
     ];
 

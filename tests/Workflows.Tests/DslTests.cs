@@ -30,6 +30,27 @@ public class DslTests
     }
 
     [Fact]
+    public void A_second_retry_wait_is_reported_at_run_time_too_and_the_first_kept()
+    {
+        var task = Workflow.Create("feed", job => job.Task("fetch").Shell().Script("./fetch.sh").Retry(3)
+            .LinearWait(TimeSpan.FromSeconds(5)).ExponentialWait(TimeSpan.FromSeconds(2)));
+        var problem = Assert.Single(Assert.Throws<InvalidWorkflowDefinitionException>(() => task.Definition).Problems);
+        Assert.Equal("Task 'fetch' has both 'linear_wait' and 'exponential_wait', which each set how the wait grows between retries. Keep one: only 'linear_wait', written first, is loaded.", problem.Message);
+
+        var rule = Workflow.Create("feed", job => job.Task("fetch").Shell().Script("./fetch.sh")
+            .RetryOn(Failure.ExitCode(75), r => r.Retry(2).Backoff(TimeSpan.FromSeconds(1)).LinearWait(TimeSpan.FromSeconds(5))));
+        problem = Assert.Single(Assert.Throws<InvalidWorkflowDefinitionException>(() => rule.Definition).Problems);
+        Assert.Equal(new DefinitionPointer("fetch", "retry_on", "linear_wait", 0), problem.Location);
+
+        var job = Workflow.Create("feed", job => job.Retry(1).ExponentialWait(TimeSpan.FromSeconds(2)).Backoff(TimeSpan.FromSeconds(1)).Task("fetch").Shell().Script("./fetch.sh"));
+        problem = Assert.Single(Assert.Throws<InvalidWorkflowDefinitionException>(() => job.Definition).Problems);
+        Assert.StartsWith("Job 'feed' has both 'exponential_wait' and 'retry_backoff_policy'", problem.Message, StringComparison.Ordinal);
+
+        var one = Workflow.Create("feed", job => job.Task("fetch").Shell().Script("./fetch.sh").Retry(3).LinearWait(TimeSpan.FromSeconds(5))).Definition;
+        Assert.Equal(BackoffPolicy.LinearWait(TimeSpan.FromSeconds(5)), one.Tasks[0].Backoff);
+    }
+
+    [Fact]
     public void The_approval_builder_makes_the_policy_the_record_does_and_is_checked_at_run_time_too()
     {
         var fluent = Workflow.Create("gate", job => job.Task("sign-off").Manual(approvals => approvals.MinApprovals(2)

@@ -48,7 +48,14 @@ namespace Workflows.Analyzers
                     return null;
                 }
 
-                rule = DslCall.ApplyToRule(rule, call.TargetMethod.Name, values);
+                var tasks = parsed.Definition.Tasks;
+                var taskIndex = tasks.Count - 1;
+                rule = DslCall.ApplyToRule(rule, taskIndex < 0 ? null : tasks[taskIndex].TaskType, taskIndex, call.TargetMethod.Name, values, out var problem);
+                if (problem is not null)
+                {
+                    parsed.CallProblems.Add((problem, NameLocation(call)));
+                }
+
                 var at = args.FirstOrDefault(a => a.ArgumentKind != ArgumentKind.DefaultValue)?.Syntax.GetLocation() ?? NameLocation(call);
                 locations.Add((call.TargetMethod.Name switch
                 {

@@ -162,7 +162,11 @@ namespace Workflows.Analyzers
                 var taskIndex = isJob ? -1 : tasks.Count - 1;
                 if (isJob)
                 {
-                    parsed.Definition = DslCall.ApplyToJob(parsed.Definition, method, values);
+                    parsed.Definition = DslCall.ApplyToJob(parsed.Definition, method, values, out var problem);
+                    if (problem is not null)
+                    {
+                        parsed.CallProblems.Add((problem, NameLocation(call)));
+                    }
                 }
                 else
                 {

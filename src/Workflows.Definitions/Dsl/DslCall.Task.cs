@@ -32,9 +32,10 @@ namespace Workflows.Definitions
                 case "Timeout": return task with { Timeout = T(args, 0) };
                 case "Retry": return task with { Retry = I(args, 0) };
                 case "DelayBetweenRetries": return task with { DelayBetweenRetries = T(args, 0) };
-                case "Backoff": return task with { Backoff = Backoff(args) };
-                case "LinearWait": return task with { Backoff = BackoffPolicy.LinearWait(T(args, 0)) };
-                case "ExponentialWait": return task with { Backoff = BackoffPolicy.ExponentialWait(T(args, 0)) };
+                case "Backoff" or "LinearWait" or "ExponentialWait":
+                    return SecondWait(task.Backoff, method, $"Task '{task.TaskType}'", new DefinitionPointer(task.TaskType, KeyOf(method)!, null, taskIndex), ref problem)
+                        ? task
+                        : task with { Backoff = Wait(method, args) };
                 case "RetryForever": return task with { UnlimitedRetries = true };
                 case "RetryOn": return task with { RetryRules = task.RetryRules.Concat(new[] { (RetryRule)args[0]! }).ToEquatableArray() };
                 case "RetryStrategy": return task with { RetryStrategy = S(args, 0) };
@@ -108,20 +109,25 @@ namespace Workflows.Definitions
 
         /// <summary>Applies a method of the rule builder of <c>RetryOn(failure, rule => rule.Retry(10)…)</c>.</summary>
         /// <param name="rule">The rule so far.</param>
+        /// <param name="taskType">The task the rule belongs to (for problem locations).</param>
+        /// <param name="taskIndex">The task's position in the job.</param>
         /// <param name="method">The method's name, e.g. <c>Retry</c>.</param>
         /// <param name="args">Its arguments (optional ones included).</param>
+        /// <param name="problem">Set when the call is itself a mistake (a second retry wait, WF4012).</param>
         /// <returns>The rule after the call.</returns>
         /// <exception cref="ArgumentException">The method is not a rule builder method.</exception>
-        public static RetryRule ApplyToRule(RetryRule rule, string method, IReadOnlyList<object?> args)
+        public static RetryRule ApplyToRule(RetryRule rule, string? taskType, int taskIndex, string method, IReadOnlyList<object?> args, out Problem? problem)
         {
+            problem = null;
             switch (method)
             {
                 case "Retry": return rule with { Retry = I(args, 0), UnlimitedRetries = false };
                 case "RetryForever": return rule with { UnlimitedRetries = true };
                 case "DelayBetweenRetries": return rule with { DelayBetweenRetries = T(args, 0) };
-                case "Backoff": return rule with { Backoff = Backoff(args) };
-                case "LinearWait": return rule with { Backoff = BackoffPolicy.LinearWait(T(args, 0)) };
-                case "ExponentialWait": return rule with { Backoff = BackoffPolicy.ExponentialWait(T(args, 0)) };
+                case "Backoff" or "LinearWait" or "ExponentialWait":
+                    return SecondWait(rule.Backoff, method, $"Task '{taskType}'", new DefinitionPointer(taskType, "retry_on", KeyOf(method), taskIndex), ref problem)
+                        ? rule
+                        : rule with { Backoff = Wait(method, args) };
                 case "Fatal": return rule with { Action = RetryRuleAction.Fatal };
                 case "MemoryFactor": return rule with { MemoryFactor = Convert.ToDouble(args[0], CultureInfo.InvariantCulture) };
                 case "MemoryLimit": return rule with { MemoryLimit = S(args, 0) };
@@ -145,6 +151,29 @@ namespace Workflows.Definitions
                 case "Output": return new RetryRule { Output = S(args, 0) };
                 default: throw new ArgumentException($"'{method}' is not a failure class.", nameof(method));
             }
+        }
+
+        /// <summary>The wait <c>Backoff</c>, <c>LinearWait</c> or <c>ExponentialWait</c> sets.</summary>
+        private static BackoffPolicy Wait(string method, IReadOnlyList<object?> args) => method switch
+        {
+            "LinearWait" => BackoffPolicy.LinearWait(T(args, 0)),
+            "ExponentialWait" => BackoffPolicy.ExponentialWait(T(args, 0)),
+            _ => Backoff(args),
+        };
+
+        /// <summary>
+        /// True (WF4012) when a wait is set already: <c>Backoff</c>, <c>LinearWait</c> and <c>ExponentialWait</c> set the same
+        /// thing, so a second one would silently replace the first. The first is kept, as YAML keeps the first of the keys.
+        /// </summary>
+        private static bool SecondWait(BackoffPolicy? first, string method, string subject, DefinitionPointer at, ref Problem? problem)
+        {
+            if (first is null)
+            {
+                return false;
+            }
+
+            problem = WorkflowDiagnostics.TwoRetryWaits.Create(at, subject, first.Key, KeyOf(method));
+            return true;
         }
 
         private static TaskDefinition WithContainer(TaskDefinition task, string image) =>

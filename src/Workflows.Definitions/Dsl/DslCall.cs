@@ -16,10 +16,12 @@ namespace Workflows.Definitions
         /// <param name="job">The job so far.</param>
         /// <param name="method">The method's name, e.g. <c>Retry</c>.</param>
         /// <param name="args">Its arguments (optional ones included).</param>
+        /// <param name="problem">Set when the call is itself a mistake (a second retry wait, WF4012).</param>
         /// <returns>The job after the call.</returns>
         /// <exception cref="ArgumentException">The method is not a job-level DSL method.</exception>
-        public static JobDefinition ApplyToJob(JobDefinition job, string method, IReadOnlyList<object?> args)
+        public static JobDefinition ApplyToJob(JobDefinition job, string method, IReadOnlyList<object?> args, out Problem? problem)
         {
+            problem = null;
             switch (method)
             {
                 case "Description": return job with { Description = S(args, 0) };
@@ -31,9 +33,10 @@ namespace Workflows.Definitions
                 case "Timeout": return job with { Timeout = T(args, 0) };
                 case "Retry": return job with { Retry = I(args, 0) };
                 case "DelayBetweenRetries": return job with { DelayBetweenRetries = T(args, 0) };
-                case "Backoff": return job with { Backoff = Backoff(args) };
-                case "LinearWait": return job with { Backoff = BackoffPolicy.LinearWait(T(args, 0)) };
-                case "ExponentialWait": return job with { Backoff = BackoffPolicy.ExponentialWait(T(args, 0)) };
+                case "Backoff" or "LinearWait" or "ExponentialWait":
+                    return SecondWait(job.Backoff, method, $"Job '{job.JobType}'", new DefinitionPointer(null, KeyOf(method)!), ref problem)
+                        ? job
+                        : job with { Backoff = Wait(method, args) };
                 case "HardResetAfterRetries": return job with { HardResetAfterRetries = I(args, 0) };
                 case "MaxManualRetries": return job with { MaxManualRetries = I(args, 0) };
                 case "PauseTime": return job with { PauseTime = T(args, 0) };

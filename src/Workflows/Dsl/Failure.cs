@@ -47,9 +47,20 @@ public sealed class Failure
 /// <summary>How one failure class is retried: the argument of <see cref="TaskBuilder.RetryOn"/>'s second parameter.</summary>
 public sealed class RetryRuleBuilder
 {
-    internal RetryRuleBuilder(RetryRule rule) => Rule = rule;
+    private readonly string? _taskType;
+    private readonly int _taskIndex;
+
+    internal RetryRuleBuilder(RetryRule rule, string? taskType, int taskIndex)
+    {
+        Rule = rule;
+        _taskType = taskType;
+        _taskIndex = taskIndex;
+    }
 
     internal RetryRule Rule { get; private set; }
+
+    /// <summary>Mistakes in the rule's own calls (a second retry wait), reported with the task's.</summary>
+    internal List<Problem> Problems { get; } = [];
 
     /// <summary>How many retries failures of this class may use (<c>retry</c>).</summary>
     /// <param name="retries">0 or more.</param>
@@ -95,7 +106,12 @@ public sealed class RetryRuleBuilder
 
     private RetryRuleBuilder Apply(string method, object?[] args)
     {
-        Rule = DslCall.ApplyToRule(Rule, method, args);
+        Rule = DslCall.ApplyToRule(Rule, _taskType, _taskIndex, method, args, out var problem);
+        if (problem is not null)
+        {
+            Problems.Add(problem);
+        }
+
         return this;
     }
 }

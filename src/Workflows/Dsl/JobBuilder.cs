@@ -213,7 +213,16 @@ public sealed class JobBuilder
         return new BuiltWorkflow(definition, problems, new Dictionary<string, TaskHandler>(_handlers, StringComparer.Ordinal));
     }
 
-    private JobBuilder Apply(string method, object?[] args) => Set(DslCall.ApplyToJob(_job, method, args));
+    private JobBuilder Apply(string method, object?[] args)
+    {
+        var job = DslCall.ApplyToJob(_job, method, args, out var problem);
+        if (problem is not null)
+        {
+            Report(problem);
+        }
+
+        return Set(job);
+    }
 
     private JobBuilder Set(JobDefinition job)
     {

@@ -106,8 +106,18 @@ public sealed partial class TaskBuilder
     public TaskBuilder RetryOn(Failure failure, Func<RetryRuleBuilder, RetryRuleBuilder>? rule = null)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        var built = rule is null ? failure.Criteria : rule(new RetryRuleBuilder(failure.Criteria)).Rule;
-        return Apply(nameof(RetryOn), [built]);
+        if (rule is null)
+        {
+            return Apply(nameof(RetryOn), [failure.Criteria]);
+        }
+
+        var built = rule(new RetryRuleBuilder(failure.Criteria, Current.TaskType, _index));
+        foreach (var problem in built.Problems)
+        {
+            _job.Report(problem);
+        }
+
+        return Apply(nameof(RetryOn), [built.Rule]);
     }
 
     /// <summary>
