@@ -27,6 +27,20 @@ public class TaskOutputsTests
             Jobs.Shell("a", "b") with { Script = EquatableArray.Create("echo \"::set-output name=Version::$(cat v)\"", "echo ::set-output name={{ Dynamic }}::x") },
             new TaskDefinition { TaskType = "b", Method = TaskMethod.ExpireArtifacts });
 
-        Assert.Equal(["TotalExpired", "TotalSize", "Version"], TaskOutputs.DeclaredBy(job).Order(StringComparer.Ordinal));
+        Assert.Equal(["TotalExpired", "TotalSize", "Version", "a-status", "b-status"], TaskOutputs.DeclaredBy(job).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Fork_and_await_tasks_declare_what_the_runtime_sets_for_them()
+    {
+        var job = Jobs.Of(
+            new TaskDefinition { TaskType = "fork", Method = TaskMethod.ForkJob, ForkJobType = "child", OnCompleted = "await" },
+            new TaskDefinition
+            {
+                TaskType = "await", Method = TaskMethod.AwaitForkedJob, AwaitForkedTasks = EquatableArray.Create("fork"),
+                SubWorkflow = new SubWorkflowSpec(OutputVariables: EquatableArray.Create(new NamedValue("Total", "ChildTotal"))),
+            });
+
+        Assert.Equal(["ChildTotal", "RequestIDs", "TotalRequests", "await-status", "fork-status", "fork.ForkedJobID", "fork.ForkedJobType"], TaskOutputs.DeclaredBy(job).Order(StringComparer.Ordinal));
     }
 }

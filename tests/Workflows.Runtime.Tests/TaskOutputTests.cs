@@ -18,11 +18,11 @@ public class TaskOutputTests
 
         var exited = run.Run("build", a => new ReportTaskResult("build", a, 0) { Outputs = Outputs(("Version", "1.2"), ("Artifact", "app.tar")) }).OfType<TaskExited>().Single();
         Assert.Equal([new NamedValue("Artifact", "app.tar"), new NamedValue("Version", "1.2")], exited.Outputs);
-        Assert.Equal(Outputs(("Artifact", "app.tar"), ("Version", "1.2")), run.State.Context());
+        Assert.Equal(Outputs(("build-status", "COMPLETED"), ("Artifact", "app.tar"), ("Version", "1.2")), run.State.Context());
 
         run.Clock.Advance(TimeSpan.FromSeconds(1));
         run.Run("test", a => new ReportTaskResult("test", a, 0) { Outputs = Outputs(("Version", "1.2-tested")) });
-        Assert.Equal(Outputs(("Artifact", "app.tar"), ("Version", "1.2-tested")), run.State.Context());
+        Assert.Equal(Outputs(("build-status", "COMPLETED"), ("Artifact", "app.tar"), ("Version", "1.2-tested"), ("test-status", "COMPLETED")), run.State.Context());
 
         run.Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Empty(run.Run("ship", 0).OfType<TaskExited>().Single().Outputs);
@@ -39,7 +39,7 @@ public class TaskOutputTests
         Assert.Equal(Outputs(("Tried", "first"), ("Only", "first")), run.State.Context());
         run.Run("a", a => new ReportTaskResult("a", a, 0) { Outputs = Outputs(("Tried", "second")) });
 
-        Assert.Equal(Outputs(("Tried", "second")), run.State.Context());
+        Assert.Equal(Outputs(("a-status", "COMPLETED"), ("Tried", "second")), run.State.Context());
     }
 
     [Fact]
@@ -65,6 +65,23 @@ public class TaskOutputTests
         started = JobDecider.Decide(new StartJob(), started, now).Aggregate(started, JobDecider.Evolve);
 
         Assert.Equal([new NamedValue("Version", "7")], retry.Carried!.Single().Outputs);
-        Assert.Equal(Outputs(("Version", "7")), started.Context());
+        Assert.Equal(Outputs(("a-status", "COMPLETED"), ("Version", "7")), started.Context());
+    }
+
+    /// <summary>formicary's job context has <c>&lt;task&gt;-status</c> for each ended task: the on_failed task sees the failure.</summary>
+    [Fact]
+    public void Each_ended_task_leaves_its_status_in_the_context_for_the_tasks_after_it()
+    {
+        var run = new JobRun(Workflow.Create("statuses", job => job
+            .Task("deploy").Shell().Script("false").OnFailed("rollback")
+            .Task("rollback").Shell().Script("true")).Definition);
+        run.Decide(new StartJob());
+        Assert.Empty(run.State.Context());
+
+        run.Run("deploy", 1);
+        Assert.Equal(Outputs(("deploy-status", "FAILED")), run.State.Context());
+        run.Clock.Advance(TimeSpan.FromSeconds(1));
+        run.Run("rollback", 0);
+        Assert.Equal(Outputs(("deploy-status", "FAILED"), ("rollback-status", "COMPLETED")), run.State.Context());
     }
 }

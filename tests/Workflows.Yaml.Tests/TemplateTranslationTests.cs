@@ -68,6 +68,8 @@ public class TemplateTranslationTests
     [InlineData("{{ with .User }}{{ .Name }}{{ else }}anonymous{{ end }}", "{{ $with = User; if $with }}{{ $with.Name }}{{ else }}anonymous{{ end }}")]
     [InlineData("{{ with $u := .User }}{{ $u.Name }}{{ end }}", "{{ $u = User; if $u }}{{ $u.Name }}{{ end }}")]
     [InlineData("{{ if $v := .A }}{{ $v }}{{ end }}", "{{ $v = A; if $v }}{{ $v }}{{ end }}")]
+    [InlineData("{{ index . \"build-status\" }}", "{{ this[\"build-status\"] }}")]
+    [InlineData("{{ if eq (index . \"fork.ForkedJobID\") \"\" }}none{{ end }}", "{{ if this[\"fork.ForkedJobID\"] == \"\" }}none{{ end }}")]
     public void Go_templates_translate_to_canonical_scriban(string go, string scriban)
     {
         var translation = GoTemplateTranslator.Translate(go);

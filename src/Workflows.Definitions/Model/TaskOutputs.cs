@@ -51,6 +51,33 @@ namespace Workflows.Definitions
             method == TaskMethod.ExpireArtifacts ? new[] { "TotalExpired", "TotalSize" } : Array.Empty<string>();
 
         /// <summary>
+        /// What the runtime sets for a task whatever its script says (formicary's job context, FORMICARY-FORMAT §7.3):
+        /// <c>&lt;task&gt;-status</c> once it ends; for FORK_JOB <c>&lt;task&gt;.ForkedJobID</c> and
+        /// <c>&lt;task&gt;.ForkedJobType</c>; for a task that waits for forked jobs <c>RequestIDs</c>, <c>TotalRequests</c>
+        /// and the parent names of <c>sub_workflow.output_variables</c>.
+        /// </summary>
+        /// <param name="task">The task.</param>
+        public static IEnumerable<string> OfTask(TaskDefinition task)
+        {
+            yield return task.TaskType + "-status";
+            if (task.EffectiveMethod == TaskMethod.ForkJob)
+            {
+                yield return task.TaskType + ".ForkedJobID";
+                yield return task.TaskType + ".ForkedJobType";
+            }
+
+            if (task.EffectiveMethod == TaskMethod.AwaitForkedJob || (task.EffectiveMethod == TaskMethod.ForkJob && task.SubWorkflow?.WaitForCompletion == true))
+            {
+                yield return "RequestIDs";
+                yield return "TotalRequests";
+                foreach (var variable in task.SubWorkflow?.OutputVariables ?? default)
+                {
+                    yield return variable.Value;
+                }
+            }
+        }
+
+        /// <summary>
         /// The output names a job's tasks are known to set: literal <c>::set-output name=NAME::</c> in their scripts
         /// (<c>echo "::set-output name=Version::1.2"</c>) and their methods' own. The template check knows them as variables.
         /// </summary>
@@ -61,6 +88,7 @@ namespace Workflows.Definitions
             foreach (var task in job.Tasks)
             {
                 names.UnionWith(OfMethod(task.EffectiveMethod));
+                names.UnionWith(OfTask(task));
                 foreach (var line in task.BeforeScript.Concat(task.Script).Concat(task.AfterScript))
                 {
                     for (var at = line.IndexOf(Marker, StringComparison.Ordinal); at >= 0; at = line.IndexOf(Marker, at + Marker.Length, StringComparison.Ordinal))

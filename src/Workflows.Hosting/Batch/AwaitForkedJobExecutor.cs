@@ -33,6 +33,6 @@ internal sealed class AwaitForkedJobExecutor(JobStore jobs, TimeProvider time) :
             ids.Add(child.Id);
         }
 
-        return await ForkedJobs.AwaitAsync(jobs, ids, execution.Log, time, cancellationToken).ConfigureAwait(false);
+        return await ForkedJobs.AwaitAsync(jobs, ids, execution.Task.SubWorkflow, execution.Log, time, cancellationToken).ConfigureAwait(false);
     }
 }

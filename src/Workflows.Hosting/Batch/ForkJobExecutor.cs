@@ -91,8 +91,22 @@ internal sealed class ForkJobExecutor(WorkflowClient client, JobStore jobs, Time
         }
 
         execution.Log.Write(LogSource.System, $"forked job {childId} ({task.ForkJobType}) with params {string.Join(", ", parameters.Where(p => !p.Key.StartsWith(ParentTypePrefix, StringComparison.Ordinal)).Select(p => p.Key + "=" + p.Value))}");
-        return task.SubWorkflow?.WaitForCompletion == true
-            ? await ForkedJobs.AwaitAsync(jobs, [childId], execution.Log, time, cancellationToken).ConfigureAwait(false)
-            : TaskOutcome.Exited(0);
+        var forked = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [task.TaskType + ForkedJobs.IdSuffix] = childId,
+            [task.TaskType + ".ForkedJobType"] = task.ForkJobType,
+        };
+        if (task.SubWorkflow?.WaitForCompletion != true)
+        {
+            return TaskOutcome.Exited(0) with { Outputs = forked };
+        }
+
+        var ended = await ForkedJobs.AwaitAsync(jobs, [childId], task.SubWorkflow, execution.Log, time, cancellationToken).ConfigureAwait(false);
+        foreach (var (name, value) in ended.Outputs ?? new Dictionary<string, string>())
+        {
+            forked[name] = value;
+        }
+
+        return ended with { Outputs = forked };
     }
 }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json;
+using Workflows.Definitions;
 using Workflows.Executors;
 using Workflows.Executors.Logs;
 using Workflows.Marten;
@@ -24,10 +27,18 @@ public static class ForkErrors
     public const string ChildFailed = "ERR_FORKED_JOB_FAILED";
 }
 
-/// <summary>Waits for forked jobs to end, polling from 250 ms doubling to 4 s.</summary>
+/// <summary>
+/// Waits for forked jobs to end, polling from 250 ms doubling to 4 s. The outcome's outputs are formicary's
+/// (<c>queen/tasklet/job_waiter.go</c>): <c>RequestIDs</c> (a JSON array), <c>TotalRequests</c>,
+/// <c>Request_&lt;id&gt;_ErrorCode</c> for a child that did not complete, and the children's job context — only the
+/// names <c>sub_workflow.output_variables</c> maps (renamed to their values) when it has any, else all of it.
+/// </summary>
 internal static class ForkedJobs
 {
-    public static async Task<TaskOutcome> AwaitAsync(JobStore jobs, IReadOnlyList<string> ids, ITaskLog log, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>The suffix of the output naming the job a FORK_JOB task forked.</summary>
+    public const string IdSuffix = ".ForkedJobID";
+
+    public static async Task<TaskOutcome> AwaitAsync(JobStore jobs, IReadOnlyList<string> ids, SubWorkflowSpec? subWorkflow, ITaskLog log, TimeProvider time, CancellationToken cancellationToken)
     {
         var delay = TimeSpan.FromMilliseconds(250);
         log.Write(LogSource.System, $"waiting for forked job{(ids.Count == 1 ? string.Empty : "s")} {string.Join(", ", ids)}");
@@ -48,16 +59,48 @@ internal static class ForkedJobs
                 }
 
                 var bad = views.FirstOrDefault(v => v.Status != JobStatus.Completed);
-                return bad is null
+                var outcome = bad is null
                     ? TaskOutcome.Exited(0)
                     : TaskOutcome.Error(
                         bad.Status == JobStatus.Cancelled ? ForkErrors.ChildCancelled : bad.ErrorCode ?? ForkErrors.ChildFailed,
                         $"Forked job {bad.Id} ({bad.JobType}) {bad.Status.ToString().ToLowerInvariant()}{(bad.FailedTask is { } t ? $" at task '{t}'" : string.Empty)}; retry it (a child's retry joins the batch), then run this job's await again.",
                         exitCode: 1);
+                return outcome with { Outputs = Outputs(views, subWorkflow) };
             }
 
             await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(4).Ticks));
         }
+    }
+
+    private static Dictionary<string, string> Outputs(List<JobView> children, SubWorkflowSpec? subWorkflow)
+    {
+        var outputs = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["RequestIDs"] = JsonSerializer.Serialize(children.Select(c => c.Id)),
+            ["TotalRequests"] = children.Count.ToString(CultureInfo.InvariantCulture),
+        };
+        var renames = (subWorkflow?.OutputVariables ?? default).ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal);
+        foreach (var child in children)
+        {
+            if (child.Status != JobStatus.Completed)
+            {
+                outputs[$"Request_{child.Id}_ErrorCode"] = child.Status == JobStatus.Cancelled ? ForkErrors.ChildCancelled : child.ErrorCode ?? ForkErrors.ChildFailed;
+            }
+
+            foreach (var (name, value) in JobContext.Of(child.Tasks))
+            {
+                if (renames.Count == 0)
+                {
+                    outputs[name] = value;
+                }
+                else if (renames.TryGetValue(name, out var parentName))
+                {
+                    outputs[parentName] = value;
+                }
+            }
+        }
+
+        return outputs;
     }
 }

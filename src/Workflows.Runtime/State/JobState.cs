@@ -108,21 +108,10 @@ public sealed record JobState
 
     /// <summary>
     /// The job context: the outputs of this job attempt's tasks (carried ones included), in the order the tasks ended,
-    /// a later task's value of a name winning. Attempts see it as template variables.
+    /// a later task's value of a name winning, and each ended task's <c>&lt;task&gt;-status</c>. Attempts see it as
+    /// template variables.
     /// </summary>
-    public IReadOnlyDictionary<string, string> Context()
-    {
-        var context = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var run in Tasks.Values.Where(t => t.Outputs.Count > 0).OrderBy(t => t.EndedAt ?? t.StartedAt).ThenBy(t => t.TaskType, StringComparer.Ordinal))
-        {
-            foreach (var output in run.Outputs)
-            {
-                context[output.Name] = output.Value;
-            }
-        }
-
-        return context;
-    }
+    public IReadOnlyDictionary<string, string> Context() => JobContext.Of(Tasks.Values);
 
     /// <summary>The task's state (a fresh one when not reached yet).</summary>
     /// <param name="taskType">The task.</param>

@@ -125,7 +125,15 @@ public static partial class GoTemplateTranslator
 
                 case "index":
                 {
-                    var operands = Arguments(nodes, piped, condition: false);
+                    // 'index . "build-status"' outside range/with reads a name a field cannot (formicary's
+                    // '<task>-status', '<task>.ForkedJobID'): the whole data is Scriban's 'this', the globals.
+                    var whole = nodes.Count > 0 && nodes[0] is GoDot && Dot is null;
+                    var operands = Arguments(whole ? nodes.Skip(1).ToList() : nodes, piped, condition: false);
+                    if (whole)
+                    {
+                        operands.Insert(0, new Expression("this", Precedence.Atom));
+                    }
+
                     if (operands.Count == 0)
                     {
                         throw new GoTemplateException("'index' needs a value to index");

@@ -110,6 +110,58 @@ public sealed class BatchTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task Later_tasks_see_the_forked_job_id_the_task_statuses_and_the_childs_outputs_mapped_by_output_variables()
+    {
+        using var client = Host.Client(Host.UserToken);
+        foreach (var yaml in new[]
+        {
+            """
+            job_type: context-child
+            tasks:
+            - task_type: count
+              method: SHELL
+              script:
+                - echo "::set-output name=Total::42"
+                - echo "::set-output name=Note::not-mapped"
+            """,
+            """
+            job_type: context-parent
+            tasks:
+            - task_type: fork
+              method: FORK_JOB
+              fork_job_type: context-child
+              sub_workflow:
+                wait_for_completion: true
+                output_variables:
+                  - name: Total
+                    value: ChildTotal
+              on_completed: report
+            - task_type: report
+              method: SHELL
+              script:
+                - echo "status={{ index . "fork-status" }} id={{ index . "fork.ForkedJobID" }} type={{ index . "fork.ForkedJobType" }}"
+                - echo "total={{.ChildTotal}} requests={{.TotalRequests}} ids={{.RequestIDs}} note=[{{ if .Note }}{{.Note}}{{ end }}]"
+            """,
+        })
+        {
+            using var upload = await client.PostAsync("api/jobs/definitions", ServedHost.Yaml(yaml));
+            Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
+        }
+
+        using var submit = await client.PostAsync("api/jobs/requests", ServedHost.Json("""{"job_type": "context-parent"}"""));
+        var parent = (await ServedHost.ReadAsync<JobDto>(submit)).Id;
+        var ended = await ServedHost.WaitEndedAsync(client, parent);
+
+        Assert.Equal(JobStatus.Completed, ended.Status);
+        var child = Assert.Single(ended.Children!);
+        var logs = await ServedHost.ReadAsync<List<LogLineDto>>(await client.GetAsync($"api/jobs/requests/{parent}/logs?task=report"));
+        var lines = logs.Select(l => l.Line).ToList();
+        Assert.Contains($"status=COMPLETED id={child} type=context-child", lines);
+        Assert.Contains($"total=42 requests=1 ids=[{child}] note=[]", lines); // the shell ate RequestIDs' quotes...
+        Assert.Contains(lines, l => l.StartsWith("$ echo", StringComparison.Ordinal) && l.Contains($"ids=[\"{child}\"]", StringComparison.Ordinal)); // ...a JSON array
+    }
+
+    [Fact]
     public async Task Cancelling_a_batch_parent_cancels_the_children_it_waits_for()
     {
         using var client = Host.Client(Host.UserToken);
