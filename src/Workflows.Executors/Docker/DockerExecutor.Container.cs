@@ -64,12 +64,7 @@ public sealed partial class DockerExecutor
             WorkingDir = workingDirectory,
             AttachStdout = true,
             AttachStderr = true,
-            Labels = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["workflows.job"] = execution.JobId,
-                ["workflows.task"] = task.TaskType,
-                ["workflows.attempt"] = execution.Attempt.ToString(CultureInfo.InvariantCulture),
-            },
+            Labels = Labels(execution),
             HostConfig = host,
         };
     }

@@ -36,6 +36,7 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
     private readonly DockerClient _client;
     private readonly Uri _endpoint;
     private readonly TimeSpan _pullTimeout;
+    private readonly TimeSpan _serviceReadyTimeout;
     private readonly string _defaultWorkingDirectory;
     private readonly Dictionary<string, string> _fallbacks;
     private readonly ExecutionPolicy _policy;
@@ -64,6 +65,11 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
             errors.Add($"DefaultWorkingDirectory must be an absolute container path such as /workspace (was '{options.DefaultWorkingDirectory}')");
         }
 
+        if (options.ServiceReadyTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"ServiceReadyTimeout must be positive (was {options.ServiceReadyTimeout})");
+        }
+
         if (options.ImageFallbacks is null || options.ImageFallbacks.Any(p => string.IsNullOrWhiteSpace(p.Key) || string.IsNullOrWhiteSpace(p.Value)))
         {
             errors.Add("ImageFallbacks must be a dictionary of non-empty image names");
@@ -76,6 +82,7 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
 
         _endpoint = options.Endpoint!;
         _pullTimeout = options.PullTimeout;
+        _serviceReadyTimeout = options.ServiceReadyTimeout;
         _defaultWorkingDirectory = ContainerArchives.WorkingDirectory(null, options.DefaultWorkingDirectory);
         _fallbacks = new Dictionary<string, string>(options.ImageFallbacks!, StringComparer.Ordinal);
         _policy = options.Policy ?? new ExecutionPolicy();
@@ -112,7 +119,7 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
                 "add 'container: image: <image>' to the task (e.g. 'container: {image: alpine}').");
         }
 
-        if (Refusal(task) is { } refused)
+        if ((Refusal(task) ?? ServicesRefusal(task)) is { } refused)
         {
             return refused;
         }
@@ -145,8 +152,20 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
         Task? logs = null;
         string? id = null;
         var created = false;
+        ServiceSet? services = null;
         try
         {
+            if (task.Services.Count > 0)
+            {
+                (services, var failed) = await StartServicesAsync(execution, name, cancellationToken).ConfigureAwait(false);
+                if (failed is not null)
+                {
+                    return failed;
+                }
+
+                parameters.HostConfig!.NetworkMode = services!.Network;
+            }
+
             // Create and start are not cancelled mid-request: an engine that got the request would create a container
             // this attempt no longer knows about. They are short; cancellation is observed right after each.
             created = true;
@@ -209,7 +228,7 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
         }
         catch (Exception e) when (IsEngineFailure(e, cancellationToken))
         {
-            return EngineError(task, id is null ? "create the container" : "run the container", e);
+            return EngineError(task, id is not null ? "run the container" : task.Services.Count > 0 && services is null ? "start the task's services" : "create the container", e);
         }
         finally
         {
@@ -229,6 +248,11 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
             if (created)
             {
                 await RemoveAsync(id ?? name, log).ConfigureAwait(false);
+            }
+
+            if (services is not null)
+            {
+                await StopServicesAsync(services, log).ConfigureAwait(false);
             }
         }
     }
@@ -254,19 +278,20 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
     /// <param name="execution">The attempt.</param>
     internal static string ContainerName(TaskExecution execution)
     {
-        static string Part(string text)
-        {
-            var part = new StringBuilder(Math.Min(text.Length, 40));
-            foreach (var c in text.Take(40))
-            {
-                part.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' ? c : '-');
-            }
+        var random = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        return $"wf-{NamePart(execution.JobId)}-{NamePart(execution.Task.TaskType)}-{execution.Attempt.ToString(CultureInfo.InvariantCulture)}-{random}";
+    }
 
-            return part.Length == 0 ? "x" : part.ToString();
+    /// <summary>Up to 40 characters of <paramref name="text"/> that a container name may hold, others as '-'.</summary>
+    private static string NamePart(string text)
+    {
+        var part = new StringBuilder(Math.Min(text.Length, 40));
+        foreach (var c in text.Take(40))
+        {
+            part.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' ? c : '-');
         }
 
-        var random = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-        return $"wf-{Part(execution.JobId)}-{Part(execution.Task.TaskType)}-{execution.Attempt.ToString(CultureInfo.InvariantCulture)}-{random}";
+        return part.Length == 0 ? "x" : part.ToString();
     }
 
     private async Task KillAsync(string container, ITaskLog log)

@@ -34,6 +34,10 @@ public sealed class DockerExecutorOptions
     /// <value>Default <c>/workspace</c>.</value>
     public string DefaultWorkingDirectory { get; set; } = "/workspace";
 
+    /// <summary>How long a task's service may take to accept connections on each port it declares (<c>ports</c>) before the attempt fails.</summary>
+    /// <value>Default 30 seconds.</value>
+    public TimeSpan ServiceReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>What containers may ask for: privileged mode and the host's network are refused unless allowed (<see cref="ExecutionPolicy"/>).</summary>
     /// <value>Default: a new <see cref="ExecutionPolicy"/>: neither is allowed.</value>
     public ExecutionPolicy Policy { get; set; } = new();

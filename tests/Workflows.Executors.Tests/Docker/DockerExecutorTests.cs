@@ -11,6 +11,7 @@ using Workflows.Executors.Tests.Support;
 using Workflows.TestSupport;
 using Xunit.Abstractions;
 using ContainerSpec = Workflows.Definitions.ContainerSpec;
+using ServiceSpec = Workflows.Definitions.ServiceSpec;
 
 namespace Workflows.Executors.Tests.Docker;
 
@@ -266,6 +267,52 @@ public sealed class DockerExecutorTests(DockerExecutorFixture fixture, ITestOutp
 
         Assert.Empty(await ContainersOfJob());
         Assert.Equal(2, _log.Lines.Count(l => l.Source == LogSource.System && l.Line.EndsWith(" removed", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Services_run_beside_the_task_reachable_by_alias_or_name_and_are_removed_with_their_network()
+    {
+        var task = DockerTask("wget -qO- http://web:8080/etc/hostname > /dev/null && echo reached web", "ping -c 1 -W 2 cache > /dev/null && echo reached cache") with
+        {
+            Services = EquatableArray.Create(
+                new ServiceSpec("web", DockerExecutorFixture.AliasImage, Alias: "web", Command: Lines("httpd", "-f", "-p", "8080", "-h", "/"), Ports: Lines("8080/tcp")),
+                new ServiceSpec("cache", TestInfrastructure.TestImage, Command: Lines("sleep", "60"))),
+        };
+
+        var outcome = await RunAsync(task);
+
+        Assert.Equal(TaskOutcome.Exited(0), outcome);
+        Assert.Equal(["reached web", "reached cache"], StdoutLines().Where(l => !l.StartsWith('$')));
+        Assert.Contains(_log.Lines, l => l.Source == LogSource.System && l.Line.StartsWith("service 'web' (" + TestInfrastructure.TestImage + ") started as web, ready on 8080/tcp", StringComparison.Ordinal));
+        Assert.Empty(await ContainersOfJob());
+        var networks = await fixture.Client.Networks.ListNetworksAsync(new NetworksListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { ["workflows.job=" + _jobId] = true } },
+        });
+        Assert.Empty(networks);
+    }
+
+    [Fact]
+    public async Task A_service_that_never_listens_fails_the_attempt_naming_it_and_leaves_nothing_behind()
+    {
+        await using var quick = new DockerExecutor(new DockerExecutorOptions { Endpoint = TestInfrastructure.DockerEndpoint, ServiceReadyTimeout = TimeSpan.FromSeconds(2) });
+        var task = DockerTask("echo never") with { TaskType = "build", Services = EquatableArray.Create(new ServiceSpec("db", TestInfrastructure.TestImage, Command: Lines("sleep", "60"), Ports: Lines("5432"))) };
+
+        var outcome = await quick.RunAsync(Executions.For(task, _log, _artifacts, jobId: _jobId), CancellationToken.None);
+
+        Assert.Equal(ExecutorErrors.ContainerFailed, outcome.ErrorCode);
+        Assert.Equal("Service 'db' of task 'build' did not accept connections on port 5432 within 2 s: check its image, command and ports (the port its process listens on).", outcome.Message);
+        Assert.DoesNotContain("never", _log.Text, StringComparison.Ordinal);
+        Assert.Empty(await ContainersOfJob());
+    }
+
+    [Fact]
+    public async Task Services_beside_the_host_network_are_refused_naming_both()
+    {
+        var outcome = await RunAsync(DockerTask("echo x") with { TaskType = "build", NetworkMode = "bridge", Services = EquatableArray.Create(new ServiceSpec("db", TestInfrastructure.TestImage)) });
+
+        Assert.Equal(ExecutorErrors.ContainerFailed, outcome.ErrorCode);
+        Assert.Equal("Task 'build' has services and network_mode 'bridge': services are reached on a network of the task's own. Remove the network setting, or the services.", outcome.Message);
     }
 
     [Fact]
