@@ -240,10 +240,10 @@ public sealed class DashboardScheduleTests(DashboardFixture fixture)
 
     private static string Unique(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
 
-    private static string Nightly(string type) =>
+    internal static string Nightly(string type) =>
         $"job_type: {type}\ncron_trigger: 0 2 * * *\ncron_time_zone: Europe/Paris\ntasks:\n- task_type: report\n  method: SHELL\n  script:\n    - echo report for {{{{.ScheduledAt}}}}\n";
 
-    private static async Task<ScheduleDto> ScheduleAsync(HttpClient api, string type)
+    internal static async Task<ScheduleDto> ScheduleAsync(HttpClient api, string type)
     {
         using var response = await api.GetAsync($"api/schedules/{type}");
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
@@ -310,7 +310,7 @@ public sealed class DashboardScheduleTests(DashboardFixture fixture)
     }
 
     /// <summary>Posts a form the dashboard never rendered, from the page's own origin (with this browser's anti-forgery token, or without one).</summary>
-    private static async Task<int> Forge(IPage page, string action, bool withAntiforgery)
+    internal static async Task<int> Forge(IPage page, string action, bool withAntiforgery)
     {
         var response = await page.RunAndWaitForResponseAsync(
             () => page.EvaluateAsync(Submit, new object[] { action, withAntiforgery }),
