@@ -43,7 +43,7 @@ public sealed class DashboardScheduleTests(DashboardFixture fixture)
         for (var i = 0; i < 3; i++)
         {
             await Expect(next.Nth(i).Locator("time")).ToHaveTextAsync(schedule.NextInstants[i].UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
-            await Expect(next.Nth(i)).ToContainTextAsync(" 02:00 local");
+            await Expect(next.Nth(i)).ToContainTextAsync("(02:00 local)");
         }
 
         await Expect(row.Locator("td.last")).ToContainTextAsync("no job fired yet");
@@ -250,13 +250,13 @@ public sealed class DashboardScheduleTests(DashboardFixture fixture)
         return await ServedHost.ReadAsync<ScheduleDto>(response);
     }
 
-    private static async Task PauseAsync(HttpClient api, string type)
+    internal static async Task PauseAsync(HttpClient api, string type)
     {
         using var response = await api.PostAsync($"api/schedules/{type}/pause", null);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task<bool> JobExistsAsync(HttpClient api, string id)
+    internal static async Task<bool> JobExistsAsync(HttpClient api, string id)
     {
         using var response = await api.GetAsync($"api/jobs/requests/{Uri.EscapeDataString(id)}");
         return response.IsSuccessStatusCode;
@@ -270,7 +270,7 @@ public sealed class DashboardScheduleTests(DashboardFixture fixture)
     }
 
     /// <summary>Reads the schedule over the API until the condition holds (bounded: fails after a minute).</summary>
-    private static async Task<ScheduleDto> WaitAsync(HttpClient api, string type, Func<ScheduleDto, Task<bool>> condition)
+    internal static async Task<ScheduleDto> WaitAsync(HttpClient api, string type, Func<ScheduleDto, Task<bool>> condition)
     {
         var until = DateTime.UtcNow + TimeSpan.FromMinutes(1);
         ScheduleDto? last = null;

@@ -150,7 +150,15 @@ internal static class SchedulesPage
     }
 
     /// <summary>The instant's wall-clock time in the schedule's zone, for reading beside the UTC time.</summary>
-    private static string Local(DateTimeOffset? at, TimeZoneInfo? zone) => at is { } t && zone is not null
-        ? $" <span class=\"muted local\">({TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} local)</span>"
-        : string.Empty;
+    private static string Local(DateTimeOffset? at, TimeZoneInfo? zone)
+    {
+        if (at is not { } t || zone is null)
+        {
+            return string.Empty;
+        }
+
+        var local = TimeZoneInfo.ConvertTime(t, zone);
+        var text = local.ToString(local.Date == t.UtcDateTime.Date ? "HH:mm" : "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        return $" <span class=\"muted local\">({text} local)</span>";
+    }
 }
