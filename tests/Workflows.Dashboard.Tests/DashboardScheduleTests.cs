@@ -175,7 +175,7 @@ public sealed class DashboardScheduleTests(DashboardFixture fixture)
     }
 
     [Fact]
-    public async Task A_job_its_skip_if_skipped_shows_why_and_ERR_FILTERED_JOB()
+    public async Task A_job_its_skip_if_skipped_shows_why_and_ERR_FILTERED_JOB_and_a_task_its_except_skipped_says_so()
     {
         var type = Unique("dash-filtered");
         await fixture.UploadAsync($"job_type: {type}\nskip_if: \"{{{{.Skip}}}}\"\ntasks:\n- task_type: work\n  method: SHELL\n  script:\n    - echo worked\n");
@@ -198,6 +198,17 @@ public sealed class DashboardScheduleTests(DashboardFixture fixture)
         await page.GotoAsync($"/jobs/{ran}");
         await Expect(page.Locator("section.summary")).ToHaveAttributeAsync("data-state", "completed");
         await Expect(page.Locator("section.summary .skipped")).ToHaveCountAsync(0);
+        await Expect(page.Locator("p.task-skipped")).ToHaveCountAsync(0);
+
+        // A task its except skips: the job runs on, and the page says which task was not run and why.
+        var excepting = Unique("dash-except");
+        await fixture.UploadAsync($"job_type: {excepting}\ntasks:\n- task_type: optional\n  method: SHELL\n  except: \"{{{{.Skip}}}}\"\n  script:\n    - echo optional ran\n  on_completed: last\n- task_type: last\n  method: SHELL\n  script:\n    - echo last ran\n");
+        var partly = await fixture.SubmitAsync(excepting, """{"Skip": "true"}""");
+        Assert.Equal(Runtime.JobStatus.Completed, (await ServedHost.WaitEndedAsync(api, partly)).Status);
+        await page.GotoAsync($"/jobs/{partly}");
+        await Expect(page.Locator("p.task-skipped[data-task='optional']")).ToContainTextAsync("its except rendered true, which says true, so it completed with exit code SKIPPED");
+        await Expect(page.Locator("section.summary .skipped")).ToHaveCountAsync(0);
+        await Expect(page.Locator("details.log[data-task='last'] pre")).ToContainTextAsync("last ran");
         await page.Context.DisposeAsync();
     }
 

@@ -115,6 +115,14 @@ internal static class JobPage
         }
 
         html.Append("</tbody></table>");
+        foreach (var skipped in m.Events.Where(e => e.Type == "task_skipped"))
+        {
+            var task = skipped.Data.TryGetProperty("task_type", out var t) ? t.GetString() : null;
+            var except = skipped.Data.TryGetProperty("except", out var x) ? x.GetString() : null;
+            html.Append("<p class=\"task-skipped\" data-task=\"").Append(E(task)).Append("\">Task <b>").Append(E(task)).Append("</b> was not run: its <code>except</code> rendered <code>")
+                .Append(E(except)).Append("</code>, which says true, so it completed with exit code SKIPPED.</p>");
+        }
+
         foreach (var task in tasks.Where(t => t.Outputs is { Count: > 0 }))
         {
             html.Append("<p>Outputs of <b>").Append(E(task.TaskType)).Append("</b>: ").Append(E(string.Join(", ", task.Outputs!.Select(o => o.Key + "=" + o.Value)))).Append("</p>");
