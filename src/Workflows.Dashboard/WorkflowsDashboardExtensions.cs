@@ -32,7 +32,7 @@ public static class WorkflowsDashboardExtensions
 
     /// <summary>
     /// Maps the dashboard under <paramref name="prefix"/> (e.g. <c>/workflows</c>; <c>/</c> for the root): sign-in with
-    /// an API token, then the overview, jobs, job, definitions and approvals pages, their live feeds and their actions.
+    /// an API token, then the overview, jobs, job, definitions, approvals and schedules pages, their live feeds and their actions.
     /// Links honour the app's path base. Every asset is served from the assembly.
     /// </summary>
     /// <param name="endpoints">The app.</param>

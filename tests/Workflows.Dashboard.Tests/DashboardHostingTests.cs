@@ -63,13 +63,15 @@ public sealed class DashboardHostingTests(DashboardFixture fixture)
     }
 
     [Fact]
-    public async Task A_read_only_dashboard_disables_every_button_and_refuses_an_admins_post()
+    public async Task A_read_only_dashboard_disables_every_button_shows_no_schedule_actions_and_refuses_an_admins_posts()
     {
         await using var host = await ServedHost.StartAsync("dashro", "--Workflows:Dashboard:Mode=ReadOnly");
         using (var client = host.Client(host.UserToken))
         {
             using var upload = await client.PostAsync("api/jobs/definitions", ServedHost.Yaml(DashboardFixture.Failing));
             upload.EnsureSuccessStatusCode();
+            using var cron = await client.PostAsync("api/jobs/definitions", ServedHost.Yaml(DashboardScheduleTests.Nightly("dash-ro-cron")));
+            cron.EnsureSuccessStatusCode();
         }
 
         using var api = host.Client(host.AdminToken);
@@ -91,6 +93,15 @@ public sealed class DashboardHostingTests(DashboardFixture fixture)
         await Expect(page.Locator(".flash.error")).ToContainTextAsync("read-only");
         using var lineage = await api.GetAsync($"api/jobs/requests/{id}/lineage");
         Assert.Equal(0, (await ServedHost.ReadJsonAsync(lineage)).GetProperty("retry_count").GetInt32());
+
+        // The schedules page shows the schedule and no action even to an admin; a post made anyway is refused.
+        await page.GotoAsync("/schedules");
+        await Expect(page.Locator("tr[data-schedule='dash-ro-cron']")).ToHaveAttributeAsync("data-paused", "false");
+        await Expect(page.Locator("table.schedules button")).ToHaveCountAsync(0);
+        await Expect(page.Locator("p.note")).ToContainTextAsync("read-only on this host");
+        Assert.Equal(403, await DashboardScheduleTests.Forge(page, "/schedules/dash-ro-cron/pause", withAntiforgery: true));
+        await Expect(page.Locator(".flash.error")).ToContainTextAsync("read-only (Workflows:Dashboard:Mode = ReadOnly): it may not pause schedules");
+        Assert.False((await DashboardScheduleTests.ScheduleAsync(api, "dash-ro-cron")).Paused);
         await context.DisposeAsync();
     }
 }

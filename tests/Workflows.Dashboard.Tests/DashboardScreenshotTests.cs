@@ -59,6 +59,38 @@ public sealed class DashboardScreenshotTests(DashboardFixture fixture)
         await Shot("/definitions/retry-job", "retry-job", "dashboard-definition.png");
         await Shot("/approvals", "Approvals", "dashboard-approvals.png");
 
+        // Schedules: one waiting for its next night, one that fired (then paused), one whose required param no config gives (its instants are recorded as not run, then paused).
+        await fixture.UploadAsync(DashboardScheduleTests.Nightly("nightly-report"));
+        await using var receiver = await Workflows.Hosting.Tests.Support.WebhookReceiver.StartAsync();
+        await fixture.UploadAsync($"job_type: heartbeat\ncron_trigger: \"* * * * * * *\"\nwebhook:\n  url: {receiver.Url}/hooks/heartbeat\ntasks:\n- task_type: ping\n  method: SHELL\n  script:\n    - echo ping {{{{.ScheduledAt}}}}\n");
+        await fixture.UploadAsync("job_type: deploy-check\ncron_trigger: \"* * * * * * *\"\nrequired_params: [Target]\ntasks:\n- task_type: check\n  method: SHELL\n  script:\n    - echo {{.Target}}\n");
+        using var admin = fixture.Host.Client(fixture.Host.AdminToken);
+        try
+        {
+            await DashboardScheduleTests.WaitAsync(admin, "heartbeat", async s => s.LastInstant is { } at && await DashboardScheduleTests.JobExistsAsync(admin, Runtime.Scheduling.CronSchedule.JobId("heartbeat", at)));
+            await DashboardScheduleTests.WaitAsync(admin, "deploy-check", s => Task.FromResult(s.MissedTotal >= 3));
+        }
+        finally
+        {
+            await DashboardScheduleTests.PauseAsync(admin, "heartbeat");
+            await DashboardScheduleTests.PauseAsync(admin, "deploy-check");
+        }
+
+        await DashboardScheduleTests.WaitAsync(admin, "heartbeat", async s => s.LastInstant is { } at && await DashboardScheduleTests.JobExistsAsync(admin, Runtime.Scheduling.CronSchedule.JobId("heartbeat", at)));
+        await page.GotoAsync("/schedules");
+        await page.Locator("tr[data-schedule='deploy-check'] td.missed summary").ClickAsync();
+        await Expect(page.Locator("tr[data-schedule='heartbeat'] td.last a")).ToHaveCountAsync(1);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, "dashboard-schedules.png"), FullPage = true });
+
+        // The heartbeat's fired job: its instant and schedule, and its webhook's sends.
+        var fired = Runtime.Scheduling.CronSchedule.JobId("heartbeat", (await DashboardScheduleTests.ScheduleAsync(admin, "heartbeat")).LastInstant!.Value);
+        await ServedHost.WaitEndedAsync(admin, fired);
+        await receiver.WaitUntilAsync(p => p.Any(r => r.Headers["X-Workflows-Event"] == "job.COMPLETED"));
+        await WaitSentAsync(admin, fired);
+        await page.GotoAsync($"/jobs/{Uri.EscapeDataString(fired)}");
+        await Expect(page.Locator("section.notifications tbody tr[data-status='sent']")).ToHaveCountAsync(3);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, "dashboard-job-scheduled.png"), FullPage = true });
+
         // The bulk retry's dry run of the failed seed jobs (the seeds are random: at least one of them may have completed).
         await page.GotoAsync("/jobs/retry?status=failed");
         await Expect(page.Locator("main h1")).ToContainTextAsync("dry run");
@@ -75,6 +107,25 @@ public sealed class DashboardScreenshotTests(DashboardFixture fixture)
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, "dashboard-upload-diagnostics.png"), FullPage = true });
         Assert.True(File.Exists(Path.Combine(folder, "dashboard-job.png")));
         await page.Context.DisposeAsync();
+    }
+
+    /// <summary>Waits (bounded: a minute) until the job's three webhook posts (PENDING, STARTED, COMPLETED) are sent.</summary>
+    private static async Task WaitSentAsync(HttpClient api, string id)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (DateTime.UtcNow < until)
+        {
+            using var response = await api.GetAsync($"api/jobs/requests/{Uri.EscapeDataString(id)}/notifications");
+            var records = await ServedHost.ReadAsync<List<Workflows.Marten.Notifications.NotificationRecord>>(response);
+            if (records.Count == 3 && records.All(r => r.Status == "sent"))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Job {id}'s webhooks were not all sent within a minute.");
     }
 
     private static string RepoRoot()

@@ -17,7 +17,7 @@ namespace Workflows.Dashboard.Endpoints;
 
 /// <summary>
 /// The actions (POST, anti-forgery checked): sign-in and sign-out, cancel, retry, bulk retry, enable/disable and
-/// upload definitions, vote. Each calls the same <see cref="WorkflowsOperations"/> method as the HTTP API's endpoint,
+/// upload definitions, vote, pause/resume/trigger schedules. Each calls the same <see cref="WorkflowsOperations"/> method as the HTTP API's endpoint,
 /// with the signed-in token as the caller, so the engine's rules and its record of who did it are the API's.
 /// </summary>
 internal static class ActionEndpoints
@@ -167,6 +167,35 @@ internal static class ActionEndpoints
                 return result.IsSuccess ? Results.Redirect($"{r.Base}/definitions/{Uri.EscapeDataString(jobType)}") : Gate.Refuse(r, result.Status, result.Error!.Error);
             });
         }
+
+        foreach (var (verb, pause) in new[] { ("pause", true), ("resume", false) })
+        {
+            group.MapPost("/schedules/{jobType}/" + verb, async (string jobType, HttpContext context, WorkflowsOperations operations) =>
+            {
+                var (r, _, refusal) = await Gate.ActionAsync(context, root, TokenScopes.Define, verb + " schedules");
+                if (r is null)
+                {
+                    return refusal!;
+                }
+
+                var result = pause
+                    ? await operations.PauseScheduleAsync(Gate.Caller(r), jobType, context.RequestAborted)
+                    : await operations.ResumeScheduleAsync(Gate.Caller(r), jobType, context.RequestAborted);
+                return result.IsSuccess ? Results.Redirect($"{r.Base}/schedules?ok={verb}d#schedule-{Uri.EscapeDataString(jobType)}") : Gate.Refuse(r, result.Status, result.Error!.Error);
+            });
+        }
+
+        group.MapPost("/schedules/{jobType}/trigger", async (string jobType, HttpContext context, WorkflowsOperations operations) =>
+        {
+            var (r, _, refusal) = await Gate.ActionAsync(context, root, TokenScopes.Submit, "trigger schedules");
+            if (r is null)
+            {
+                return refusal!;
+            }
+
+            var result = await operations.TriggerScheduleAsync(Gate.Caller(r), jobType, context.RequestAborted);
+            return result.IsSuccess ? Results.Redirect($"{r.Base}/jobs/{Uri.EscapeDataString(result.Value!.Id)}?ok=triggered") : Gate.Refuse(r, result.Status, result.Error!.Error);
+        });
 
         group.MapPost("/approvals/{id}/{taskType}", async (string id, string taskType, HttpContext context, WorkflowsOperations operations) =>
         {

@@ -13,11 +13,12 @@ using Workflows.Dashboard.Security;
 using Workflows.Marten;
 using Workflows.Marten.Definitions;
 using Workflows.Marten.Logs;
+using Workflows.Runtime.Scheduling;
 using Workflows.Yaml;
 
 namespace Workflows.Dashboard.Endpoints;
 
-/// <summary>The pages (GET): sign-in, overview, jobs, job, definitions, approvals, the schedules slot, and the embedded assets.</summary>
+/// <summary>The pages (GET): sign-in, overview, jobs, job, definitions, approvals, schedules, and the embedded assets.</summary>
 internal static class PageEndpoints
 {
     public static void Map(RouteGroupBuilder group, string root)
@@ -89,6 +90,7 @@ internal static class PageEndpoints
             {
                 "cancelled" => Layout.Flash("ok", "Cancellation recorded: running tasks are being stopped."),
                 "retried" => Layout.Flash("ok", "This job is the retry you asked for; it is linked to the job it retries in the lineage below."),
+                "triggered" => Layout.Flash("ok", "This job was started now by its schedule's Trigger now; the schedule itself is unchanged."),
                 _ => null,
             };
             return Html.Page(Layout.Render(r, model.Model.Job.JobType, "Jobs", JobPage.Render(r, model.Model), flash, live: $"{r.Base}/live/job/{Uri.EscapeDataString(id)}"));
@@ -152,10 +154,29 @@ internal static class PageEndpoints
             return Html.Page(Layout.Render(r, "Approvals", "Approvals", ApprovalsPage.Render(r, pending.Value!)));
         });
 
-        group.MapGet("/schedules", async (HttpContext context) =>
+        group.MapGet("/schedules", async (HttpContext context, WorkflowsOperations operations, JobStore jobs, string? ok) =>
         {
             var (r, refusal) = await Gate.PageAsync(context, root);
-            return r is null ? refusal! : Html.Page(Layout.Render(r, "Schedules", "Schedules", ApprovalsPage.Schedules()));
+            if (r is null)
+            {
+                return refusal!;
+            }
+
+            var rows = new List<SchedulesPage.Row>();
+            foreach (var schedule in (await operations.ListSchedulesAsync(context.RequestAborted)).Value!.Schedules)
+            {
+                // A fired instant's job has the instant's id; before the first fire the last instant is only where counting started.
+                var last = schedule.LastInstant is { } instant ? await jobs.GetAsync(CronSchedule.JobId(schedule.JobType, instant), context.RequestAborted) : null;
+                rows.Add(new SchedulesPage.Row(schedule, last));
+            }
+
+            var flash = ok switch
+            {
+                "paused" => Layout.Flash("ok", "Schedule paused: no instant fires until it is resumed."),
+                "resumed" => Layout.Flash("ok", "Schedule resumed from now: the instants of the pause are not run."),
+                _ => null,
+            };
+            return Html.Page(Layout.Render(r, "Schedules", "Schedules", SchedulesPage.Render(r, rows), flash));
         });
     }
 
@@ -174,7 +195,8 @@ internal static class PageEndpoints
         var lineage = operations.LineageAsync(id, ct);
         var artifacts = operations.ArtifactsAsync(id, ct);
         var lines = logs.ReadAsync(id, null, ct);
-        await Task.WhenAll(state, events, lineage, artifacts, lines);
-        return (new JobPage.Model(job.Value!, (await state).Definition, (await events).Value ?? [], await lines, (await lineage).Value, (await artifacts).Value ?? []), null, 200);
+        var notifications = operations.NotificationsAsync(id, ct);
+        await Task.WhenAll(state, events, lineage, artifacts, lines, notifications);
+        return (new JobPage.Model(job.Value!, (await state).Definition, (await events).Value ?? [], await lines, (await lineage).Value, (await artifacts).Value ?? [], (await notifications).Value ?? []), null, 200);
     }
 }

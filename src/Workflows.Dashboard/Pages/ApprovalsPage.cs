@@ -34,8 +34,4 @@ internal static class ApprovalsPage
 
         return html.Append("</tbody></table>").ToString();
     }
-
-    /// <summary>The slot for the schedules page: its route and nav entry exist; the page arrives with the schedules work.</summary>
-    public static string Schedules() =>
-        "<h1>Schedules</h1><p class=\"muted\">Cron schedules are being added to the engine; their page will appear here (route <code>/schedules</code>).</p>";
 }

@@ -1,19 +1,23 @@
+using System.Globalization;
 using System.Text;
 using Workflows.Api.Contracts;
 using Workflows.Dashboard.Rendering;
 using Workflows.Definitions;
 using Workflows.Marten.Logs;
+using Workflows.Marten.Notifications;
 using Workflows.Marten.Tokens;
 using Workflows.Runtime;
+using Workflows.Runtime.Scheduling;
 using static Workflows.Dashboard.Rendering.Html;
 
 namespace Workflows.Dashboard.Pages;
 
-/// <summary>One job: summary, actions, the DAG, each task's attempts, events, logs (streamed while it runs) and its lineage.</summary>
+/// <summary>One job: summary (with why it was skipped, and its schedule), actions, the DAG, each task's attempts, logs (streamed while it runs), lineage, artifacts, notifications and events.</summary>
 internal static class JobPage
 {
     public sealed record Model(
-        JobDto Job, JobDefinition? Definition, IReadOnlyList<EventDto> Events, IReadOnlyList<TaskLogLine> Logs, LineageDto? Lineage, IReadOnlyList<ArtifactDto> Artifacts);
+        JobDto Job, JobDefinition? Definition, IReadOnlyList<EventDto> Events, IReadOnlyList<TaskLogLine> Logs, LineageDto? Lineage, IReadOnlyList<ArtifactDto> Artifacts,
+        IReadOnlyList<NotificationRecord> Notifications);
 
     public static string Render(DashboardRequest r, Model m)
     {
@@ -25,6 +29,7 @@ internal static class JobPage
         html.Append(Logs(r, job, m.Logs));
         html.Append(Lineage(r, m));
         html.Append(Artifacts(r, m.Artifacts));
+        html.Append(Notifications(m.Notifications));
         html.Append(Events(m.Events));
         return html.ToString();
     }
@@ -53,6 +58,17 @@ internal static class JobPage
         if (job.CancelReason is { } reason)
         {
             Row("Cancelled because", E(reason));
+        }
+
+        if (Skipped(m.Events) is { } skipIf)
+        {
+            Row("Skipped", $"<span class=\"skipped\">its <code>skip_if</code> rendered <code>{E(skipIf)}</code> when it was about to start, which says true: it ran nothing and ended failed with <code>{ErrorCodes.FilteredJob}</code>.</span>");
+        }
+
+        if (job.Params.TryGetValue(CronSchedule.InstantParam, out var at) && DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
+        {
+            var fired = job.Id == CronSchedule.JobId(job.JobType, instant);
+            Row("Schedule", $"<span class=\"scheduled\">{TimeTag(instant)} · {(fired ? "fired at this instant by" : "started outside (Trigger now) of")} the <a href=\"{E(r.Base)}/schedules#schedule-{E(job.JobType)}\">schedule of {E(job.JobType)}</a></span>");
         }
 
         Row("Params", job.Params.Count == 0 ? "<span class=\"muted\">none</span>" :
@@ -99,6 +115,14 @@ internal static class JobPage
         }
 
         html.Append("</tbody></table>");
+        foreach (var skipped in m.Events.Where(e => e.Type == "task_skipped"))
+        {
+            var task = skipped.Data.TryGetProperty("task_type", out var t) ? t.GetString() : null;
+            var except = skipped.Data.TryGetProperty("except", out var x) ? x.GetString() : null;
+            html.Append("<p class=\"task-skipped\" data-task=\"").Append(E(task)).Append("\">Task <b>").Append(E(task)).Append("</b> was not run: its <code>except</code> rendered <code>")
+                .Append(E(except)).Append("</code>, which says true, so it completed with exit code SKIPPED.</p>");
+        }
+
         foreach (var task in tasks.Where(t => t.Outputs is { Count: > 0 }))
         {
             html.Append("<p>Outputs of <b>").Append(E(task.TaskType)).Append("</b>: ").Append(E(string.Join(", ", task.Outputs!.Select(o => o.Key + "=" + o.Value)))).Append("</p>");
@@ -225,6 +249,33 @@ internal static class JobPage
             var url = r.Base + a.Url["/api".Length..];
             html.Append("<tr><td>").Append(E(a.TaskType)).Append("</td><td>").Append(a.Attempt).Append("</td><td><a href=\"").Append(E(url)).Append("\">").Append(E(a.Name)).Append("</a></td><td class=\"num\">")
                 .Append(N(a.Size)).Append("</td><td>").Append(TimeTag(a.CreatedAt)).Append("</td></tr>");
+        }
+
+        return html.Append("</tbody></table></section>").ToString();
+    }
+
+    /// <summary>The rendered <c>skip_if</c> of the job's <c>job_skipped</c> event, or null when it was not skipped.</summary>
+    private static string? Skipped(IReadOnlyList<EventDto> events) =>
+        events.FirstOrDefault(e => e.Type == "job_skipped") is { } skipped
+            ? skipped.Data.TryGetProperty("skip_if", out var text) ? text.GetString() ?? string.Empty : string.Empty
+            : null;
+
+    private static string Notifications(IReadOnlyList<NotificationRecord> notifications)
+    {
+        var html = new StringBuilder("<section class=\"notifications\"><h2>Notifications</h2>");
+        if (notifications.Count == 0)
+        {
+            return html.Append("<p class=\"muted none\">None: its definition has no <code>notify</code> or <code>webhook</code> for what happened, or they are not recorded yet.</p></section>").ToString();
+        }
+
+        html.Append("<table><thead><tr><th>Event</th><th>Channel</th><th>Recipient</th><th>Status</th><th class=\"num\">Attempts</th><th>Sent</th><th>Last error</th></tr></thead><tbody>");
+        foreach (var n in notifications)
+        {
+            // The recipient and the error are shown as the API lists them: a webhook's URL as the definition writes it (unrendered), errors with secrets masked.
+            html.Append("<tr data-channel=\"").Append(E(n.Channel)).Append("\" data-state=\"").Append(E(n.State)).Append("\" data-status=\"").Append(E(n.Status)).Append("\"><td><code>")
+                .Append(E(n.State)).Append("</code>").Append(n.TaskType is { } task ? $" of task {E(task)}" : string.Empty).Append("</td><td>").Append(E(n.Channel)).Append("</td><td class=\"recipient\"><code>")
+                .Append(E(n.Recipient ?? "—")).Append("</code></td><td><span class=\"tag\">").Append(E(n.Status)).Append("</span></td><td class=\"num attempts\">").Append(n.Attempts).Append("</td><td>")
+                .Append(TimeTag(n.SentAt)).Append("</td><td class=\"error\">").Append(E(n.LastError ?? string.Empty)).Append("</td></tr>");
         }
 
         return html.Append("</tbody></table></section>").ToString();

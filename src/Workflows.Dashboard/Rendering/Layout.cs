@@ -3,10 +3,10 @@ using static Workflows.Dashboard.Rendering.Html;
 
 namespace Workflows.Dashboard.Rendering;
 
-/// <summary>The frame of every page: the navigation (with slots for pages that arrive later), who is signed in, the flash message.</summary>
+/// <summary>The frame of every page: the navigation, who is signed in, the flash message.</summary>
 internal static class Layout
 {
-    /// <summary>The navigation: (path under the dashboard, label). Schedules is a slot; its page says so until it lands.</summary>
+    /// <summary>The navigation: (path under the dashboard, label).</summary>
     public static readonly IReadOnlyList<(string Path, string Label)> Nav =
     [
         ("/", "Overview"), ("/jobs", "Jobs"), ("/definitions", "Definitions"), ("/approvals", "Approvals"), ("/schedules", "Schedules"),

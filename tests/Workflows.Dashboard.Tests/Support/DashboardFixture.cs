@@ -74,7 +74,10 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Host = await ServedHost.StartAsync("dash");
+        // The scheduler looks for new definitions often (the schedule tests upload theirs), and a refused webhook is retried soon.
+        Host = await ServedHost.StartAsync(
+            "dash", "--Workflows:ScheduleCheck=00:00:00.200", "--Workflows:Notifications:PollInterval=00:00:00.100",
+            "--Workflows:Notifications:FirstRetryDelay=00:00:00.200", "--Workflows:Notifications:MaxRetryDelay=00:00:01");
         ReadOnlyToken = await Host.TokenAsync("viewer", TokenScopes.Read);
         using var client = Host.Client(Host.UserToken);
         foreach (var yaml in new[] { Definitions, Failing, Gate })
@@ -112,6 +115,14 @@ public sealed class DashboardFixture : IAsyncLifetime
         using var response = await client.PostAsync("api/jobs/requests", ServedHost.Json($$"""{"job_type": "{{jobType}}", "params": {{paramsJson}}}"""));
         response.EnsureSuccessStatusCode();
         return (await ServedHost.ReadAsync<JobDto>(response)).Id;
+    }
+
+    /// <summary>Uploads a definition over the API (as the developer token).</summary>
+    public async Task UploadAsync(string yaml)
+    {
+        using var client = Host.Client(Host.UserToken);
+        using var upload = await client.PostAsync("api/jobs/definitions", ServedHost.Yaml(yaml));
+        Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
     }
 
     public async Task DisposeAsync()
