@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Sockets;
+using System.Text.Json;
 using Docker.DotNet.Models;
 using Workflows.Definitions;
 using Workflows.Executors.Logs;
@@ -8,15 +9,20 @@ using ServiceSpec = Workflows.Definitions.ServiceSpec;
 namespace Workflows.Executors.Docker;
 
 /// <summary>
-/// A task's <c>services</c> (formicary's sidecars, GitLab's services): each runs in its own container on a network of
-/// the attempt's own, reachable from the task's container by its <c>alias</c> (else its <c>name</c>), started before
-/// the task and removed with the network after it. A service with <c>ports</c> is waited for until each port accepts
-/// a connection.
+/// A task's <c>services</c> (formicary's sidecars, which run in the task's Kubernetes pod): the services and the task
+/// share one network namespace, as a pod's containers do, so a service is reached at <c>localhost</c> (formicary's
+/// examples write <c>tcp://localhost:5432</c>) and by its <c>alias</c> (else its <c>name</c>) on a network of the
+/// attempt's own. The first service holds the namespace; the others and the task join it. Started before the task and
+/// removed with the network after it; a service with <c>ports</c> is waited for until each port accepts a connection.
 /// </summary>
 public sealed partial class DockerExecutor
 {
-    /// <summary>The network and containers of one attempt's services.</summary>
-    private sealed record ServiceSet(string Network, List<string> Containers);
+    /// <summary>The network and containers of one attempt's services; the first container holds the shared namespace.</summary>
+    private sealed record ServiceSet(string Network, List<string> Containers)
+    {
+        /// <summary>The network mode of a container that joins the services' namespace.</summary>
+        public string SharedMode => "container:" + Containers[0];
+    }
 
     /// <summary>The refusal of services the task's network settings exclude; null when none.</summary>
     private static TaskOutcome? ServicesRefusal(TaskDefinition task) =>
@@ -46,11 +52,11 @@ public sealed partial class DockerExecutor
                     return (null, image.Error with { Message = $"Service '{service.Name}' of task '{task.TaskType}': {image.Error.Message}" });
                 }
 
-                var alias = string.IsNullOrWhiteSpace(service.Alias) ? service.Name : service.Alias.Trim();
+                var alias = Alias(service);
                 for (var instance = 1; instance <= Math.Max(1, service.Instances); instance++)
                 {
-                    var id = await StartServiceAsync(execution, set, service, image.Name!, alias, instance, cancellationToken).ConfigureAwait(false);
-                    if (await WaitForPortsAsync(service, id, set.Network, cancellationToken).ConfigureAwait(false) is { } port)
+                    await StartServiceAsync(execution, set, service, image.Name!, instance, cancellationToken).ConfigureAwait(false);
+                    if (await WaitForPortsAsync(service, set, cancellationToken).ConfigureAwait(false) is { } port)
                     {
                         await StopServicesAsync(set, log).ConfigureAwait(false);
                         return (null, TaskOutcome.Error(ExecutorErrors.ContainerFailed,
@@ -58,7 +64,8 @@ public sealed partial class DockerExecutor
                             "check its image, command and ports (the port its process listens on)."));
                     }
 
-                    log.Write(LogSource.System, $"service '{service.Name}' ({image.Name}) started as {alias}{(service.Ports.Count > 0 ? ", ready on " + string.Join(", ", service.Ports) : string.Empty)}");
+                    var ports = service.Ports.Select(p => TryContainerPort(p, out var number) ? number.ToString(CultureInfo.InvariantCulture) : null).OfType<string>().ToList();
+                    log.Write(LogSource.System, $"service '{service.Name}' ({image.Name}) started as {alias} and localhost{(ports.Count > 0 ? ", ready on port " + string.Join(", ", ports) : string.Empty)}");
                 }
             }
 
@@ -71,22 +78,33 @@ public sealed partial class DockerExecutor
         }
     }
 
-    private async Task<string> StartServiceAsync(TaskExecution execution, ServiceSet set, ServiceSpec service, string image, string alias, int instance, CancellationToken cancellationToken)
+    private static string Alias(ServiceSpec service) => string.IsNullOrWhiteSpace(service.Alias) ? service.Name : service.Alias.Trim();
+
+    private async Task StartServiceAsync(TaskExecution execution, ServiceSet set, ServiceSpec service, string image, int instance, CancellationToken cancellationToken)
     {
         var labels = Labels(execution);
         labels["workflows.service"] = service.Name;
+        var holder = set.Containers.Count == 0;
         var parameters = new CreateContainerParameters
         {
             Name = $"{set.Network[..^"-net".Length]}-svc-{NamePart(service.Name)}-{instance.ToString(CultureInfo.InvariantCulture)}",
             Image = image,
             Env = execution.ProcessEnvironment().Select(p => p.Key + "=" + p.Value).ToList(),
             Labels = labels,
-            HostConfig = new HostConfig { NetworkMode = set.Network, Privileged = execution.Task.Privileged },
-            NetworkingConfig = new NetworkingConfig
-            {
-                EndpointsConfig = new Dictionary<string, EndpointSettings>(StringComparer.Ordinal) { [set.Network] = new EndpointSettings { Aliases = [alias] } },
-            },
+            HostConfig = new HostConfig { NetworkMode = holder ? set.Network : set.SharedMode, Privileged = execution.Task.Privileged },
         };
+        if (holder)
+        {
+            // The namespace's one endpoint answers to every service's name.
+            parameters.NetworkingConfig = new NetworkingConfig
+            {
+                EndpointsConfig = new Dictionary<string, EndpointSettings>(StringComparer.Ordinal)
+                {
+                    [set.Network] = new EndpointSettings { Aliases = execution.Task.Services.Select(Alias).Distinct(StringComparer.Ordinal).ToList() },
+                },
+            };
+        }
+
         if (service.Entrypoint.Count > 0)
         {
             parameters.Entrypoint = service.Entrypoint.ToList();
@@ -108,19 +126,18 @@ public sealed partial class DockerExecutor
         set.Containers.Add(created.ID);
         await _client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), CancellationToken.None).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        return created.ID;
     }
 
     /// <summary>The first declared port that did not accept a connection in time; null when all did (or none are declared).</summary>
-    private async Task<string?> WaitForPortsAsync(ServiceSpec service, string id, string network, CancellationToken cancellationToken)
+    private async Task<string?> WaitForPortsAsync(ServiceSpec service, ServiceSet set, CancellationToken cancellationToken)
     {
         if (service.Ports.Count == 0)
         {
             return null;
         }
 
-        var inspected = await _client.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
-        var address = inspected.NetworkSettings?.Networks is { } networks && networks.TryGetValue(network, out var endpoint) ? endpoint.IPAddress : null;
+        var inspected = await _client.Containers.InspectContainerAsync(set.Containers[0], cancellationToken).ConfigureAwait(false);
+        var address = inspected.NetworkSettings?.Networks is { } networks && networks.TryGetValue(set.Network, out var endpoint) ? endpoint.IPAddress : null;
         if (string.IsNullOrEmpty(address))
         {
             return service.Ports[0];
@@ -164,10 +181,23 @@ public sealed partial class DockerExecutor
         return null;
     }
 
-    /// <summary>The container side of a port entry: <c>8080</c>, <c>8080/tcp</c>, <c>6379:6379</c> (host:container).</summary>
+    /// <summary>The container side of a port entry: <c>8080</c>, <c>8080/tcp</c>, <c>6379:6379</c> (host:container), or formicary's <c>{number: 6379}</c>.</summary>
     internal static bool TryContainerPort(string declared, out int port)
     {
         var text = declared.Trim();
+        if (text.StartsWith('{'))
+        {
+            try
+            {
+                using var json = JsonDocument.Parse(text);
+                text = json.RootElement.TryGetProperty("number", out var number) ? number.ToString() : string.Empty;
+            }
+            catch (JsonException)
+            {
+                text = string.Empty;
+            }
+        }
+
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         if (slash >= 0)
         {

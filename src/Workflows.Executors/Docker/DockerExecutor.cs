@@ -163,7 +163,7 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
                     return failed;
                 }
 
-                parameters.HostConfig!.NetworkMode = services!.Network;
+                parameters.HostConfig!.NetworkMode = services!.SharedMode;
             }
 
             // Create and start are not cancelled mid-request: an engine that got the request would create a container

@@ -270,20 +270,23 @@ public sealed class DockerExecutorTests(DockerExecutorFixture fixture, ITestOutp
     }
 
     [Fact]
-    public async Task Services_run_beside_the_task_reachable_by_alias_or_name_and_are_removed_with_their_network()
+    public async Task Services_share_the_tasks_network_namespace_as_in_a_pod_reachable_at_localhost_and_by_alias_and_are_removed_with_their_network()
     {
-        var task = DockerTask("wget -qO- http://web:8080/etc/hostname > /dev/null && echo reached web", "ping -c 1 -W 2 cache > /dev/null && echo reached cache") with
+        var task = DockerTask(
+            "wget -qO- http://web:8080/etc/hostname > /dev/null && echo reached web",
+            "wget -qO- http://localhost:8080/etc/hostname > /dev/null && echo reached localhost",
+            "ping -c 1 -W 2 cache > /dev/null && echo reached cache") with
         {
             Services = EquatableArray.Create(
-                new ServiceSpec("web", DockerExecutorFixture.AliasImage, Alias: "web", Command: Lines("httpd", "-f", "-p", "8080", "-h", "/"), Ports: Lines("8080/tcp")),
+                new ServiceSpec("httpd", DockerExecutorFixture.AliasImage, Alias: "web", Command: Lines("httpd", "-f", "-p", "8080", "-h", "/"), Ports: Lines("""{"number":8080}""")),
                 new ServiceSpec("cache", TestInfrastructure.TestImage, Command: Lines("sleep", "60"))),
         };
 
         var outcome = await RunAsync(task);
 
         Assert.Equal(TaskOutcome.Exited(0), outcome);
-        Assert.Equal(["reached web", "reached cache"], StdoutLines().Where(l => !l.StartsWith('$')));
-        Assert.Contains(_log.Lines, l => l.Source == LogSource.System && l.Line.StartsWith("service 'web' (" + TestInfrastructure.TestImage + ") started as web, ready on 8080/tcp", StringComparison.Ordinal));
+        Assert.Equal(["reached web", "reached localhost", "reached cache"], StdoutLines().Where(l => !l.StartsWith('$')));
+        Assert.Contains(_log.Lines, l => l.Source == LogSource.System && l.Line == "service 'httpd' (" + TestInfrastructure.TestImage + ") started as web and localhost, ready on port 8080");
         Assert.Empty(await ContainersOfJob());
         var networks = await fixture.Client.Networks.ListNetworksAsync(new NetworksListParameters
         {
