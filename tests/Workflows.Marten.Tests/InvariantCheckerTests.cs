@@ -222,6 +222,24 @@ public sealed class InvariantCheckerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_fork_attempt_that_forked_two_children_breaks_fork_once()
+    {
+        await HealthyStoreAsync();
+        var parent = Workflow.Create("doctor-batch", job => job.Task("fork").ForkJob("doctor-two")).Definition;
+        await SubmitAsync("batch", parent);
+        await _jobs.ExecuteAsync("batch", new StartJob());
+        await _jobs.ExecuteAsync("batch", new StartTask("fork", 1));
+        await SubmitAsync("child-1", TwoTasks, new JobRequest { ParentJobId = "batch", ForkTask = "fork" });
+        Assert.True((await Checker().CheckAsync()).Healthy); // one start, one child
+
+        // The host died after submitting the child and before recording the result; the next host ran the attempt again.
+        await SubmitAsync("child-2", TwoTasks, new JobRequest { ParentJobId = "batch", ForkTask = "fork" });
+        var violation = Assert.Single((await Checker().CheckAsync()).Violations);
+        Assert.Equal(("batch", "fork-once"), (violation.JobId, violation.Invariant));
+        Assert.Contains("task fork started 1 time(s) and forked 2 children: child-1, child-2", violation.Found, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Notifications_without_a_job_or_of_an_end_queued_twice_or_too_early_break_outbox()
     {
         await HealthyStoreAsync();

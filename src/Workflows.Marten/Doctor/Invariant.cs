@@ -57,6 +57,12 @@ public sealed record Invariant(string Id, string Rule, string Fix)
         "a root has at most one manual retry that is not finished, and wf_retry_inflight holds a row for it exactly while it runs",
         "a stale lock row (its retry ended) blocks the root's retries: delete it (`delete from <schema>.wf_retry_inflight where root_id = 'ROOT'`); two retries in flight are a bug to report");
 
+    /// <summary>A FORK_JOB attempt forks one child each time it starts.</summary>
+    public static readonly Invariant ForkOnce = new(
+        "fork-once",
+        "a FORK_JOB task (without fan-out) has at most as many forked children as it had attempts started",
+        "the fork task ran again after its host died between submitting the child and recording the result: the extra child runs a second time; cancel it (`workflows jobs cancel ID`) if it must not");
+
     /// <summary>Notifications belong to jobs that exist; a job's end is notified once, and only once it ended.</summary>
     public static readonly Invariant Outbox = new(
         "outbox",
@@ -64,5 +70,5 @@ public sealed record Invariant(string Id, string Rule, string Fix)
         "delete the notification row that has no job or was queued twice (`delete from <schema>.wf_outbox where id = …`) before a host sends it");
 
     /// <summary>Every invariant, in the order the checker reports them.</summary>
-    public static IReadOnlyList<Invariant> All { get; } = [EndedOnce, AttemptOnce, StreamVersion, ViewMatchesStream, DueRows, DueAttempt, Claimed, RetryOnce, Outbox];
+    public static IReadOnlyList<Invariant> All { get; } = [EndedOnce, AttemptOnce, StreamVersion, ViewMatchesStream, DueRows, DueAttempt, Claimed, RetryOnce, ForkOnce, Outbox];
 }

@@ -75,6 +75,7 @@ public sealed class InvariantChecker(IDocumentStore store, TimeProvider time)
 
         var streamIds = streams.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
         var states = new Dictionary<string, JobState>(StringComparer.Ordinal);
+        var startsOf = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
         long events = 0;
         var unfinished = 0;
         await using var session = store.QuerySession();
@@ -88,8 +89,9 @@ public sealed class InvariantChecker(IDocumentStore store, TimeProvider time)
                 continue; // an archived job is finished and out of view; its stream may no longer be read as a whole
             }
 
-            var state = CheckStream(stream, read.Select(e => ((JobEvent)e.Data, e.Version)).ToList(), violations);
+            var (state, starts) = CheckStream(stream, read.Select(e => ((JobEvent)e.Data, e.Version)).ToList(), violations);
             states[stream.Id] = state;
+            startsOf[stream.Id] = starts;
             if (!state.IsFinished)
             {
                 unfinished++;
@@ -110,6 +112,7 @@ public sealed class InvariantChecker(IDocumentStore store, TimeProvider time)
         }
 
         CheckRetries(states, locks, violations);
+        CheckForks(states, startsOf, violations);
         foreach (var id in outboxJobs.Where(id => !streamIds.Contains(id)))
         {
             violations.Add(Violation.Of(id, Invariant.Outbox, "notification rows for a job that has no stream"));
@@ -132,7 +135,7 @@ public sealed class InvariantChecker(IDocumentStore store, TimeProvider time)
     }
 
     /// <summary>Folds the stream with the decider's evolve, checking its shape, its ends and its attempts on the way.</summary>
-    private static JobState CheckStream(StreamRow stream, List<(JobEvent Event, long Version)> events, List<Violation> violations)
+    private static (JobState State, Dictionary<string, int> Starts) CheckStream(StreamRow stream, List<(JobEvent Event, long Version)> events, List<Violation> violations)
     {
         var id = stream.Id;
         if (stream.Version != events.Count || events.Select((e, i) => e.Version != i + 1).Any(gap => gap))
@@ -196,7 +199,23 @@ public sealed class InvariantChecker(IDocumentStore store, TimeProvider time)
             state = next;
         }
 
-        return state;
+        return (state, starts);
+    }
+
+    private static void CheckForks(Dictionary<string, JobState> states, Dictionary<string, Dictionary<string, int>> startsOf, List<Violation> violations)
+    {
+        foreach (var fork in states.Values.Where(s => s.Request is { ParentJobId: not null, ForkTask: not null }).GroupBy(s => (Parent: s.Request.ParentJobId!, Task: s.Request.ForkTask!)))
+        {
+            if (!states.TryGetValue(fork.Key.Parent, out var parent)
+                || parent.Definition?.Tasks.FirstOrDefault(t => t.TaskType == fork.Key.Task) is not { FanOut: null }
+                || fork.Count() <= startsOf[fork.Key.Parent].GetValueOrDefault(fork.Key.Task))
+            {
+                continue;
+            }
+
+            violations.Add(Violation.Of(fork.Key.Parent, Invariant.ForkOnce,
+                $"task {fork.Key.Task} started {startsOf[fork.Key.Parent].GetValueOrDefault(fork.Key.Task)} time(s) and forked {fork.Count()} children: {string.Join(", ", fork.Select(c => c.JobId).Order(StringComparer.Ordinal))}"));
+        }
     }
 
     private static void CheckView(string id, JobState state, long version, JobView? view, List<Violation> violations)

@@ -279,7 +279,7 @@ internal static class ChaosRun
         }
 
         var never = list.Count - known.Count;
-        return string.Create(CultureInfo.InvariantCulture, $"{known[known.Count / 2]:0.0} s / {known[^1]:0.0} s{(never > 0 ? $" ({never} never)" : "")}");
+        return string.Create(CultureInfo.InvariantCulture, $"{known[(known.Count - 1) / 2]:0.0} s / {known[^1]:0.0} s{(never > 0 ? $" ({never} never)" : "")}");
     }
 
     private static async Task SubmitAsync(JobStore jobs, string id, Workflows.Definitions.JobDefinition definition)
