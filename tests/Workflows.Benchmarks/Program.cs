@@ -11,6 +11,8 @@ switch (scenario)
         return await Workflows.Benchmarks.Throughput.SideBySide.RunAsync("hangfire", args[1..]);
     case "vs-wolverine":
         return await Workflows.Benchmarks.Throughput.SideBySide.RunAsync("wolverine", args[1..]);
+    case "chaos":
+        return await Workflows.Benchmarks.Chaos.ChaosRun.RunAsync(args[1..]);
     case "dashboard":
         return await DashboardSpeed.RunAsync(args[1..]);
     case "run" when args.Length == 4:
@@ -23,6 +25,7 @@ switch (scenario)
         Console.Error.WriteLine("           container    (a container task through the engine vs docker run --rm from the CLI)");
         Console.Error.WriteLine("           vs-hangfire  (no-op jobs end to end, fail-once, 5-task chains, start latency: this engine vs Hangfire.PostgreSql) [--jobs N] [--runs N] [--trickle N] [--dag-jobs N]");
         Console.Error.WriteLine("           dashboard    (jobs page and job page p95 with N jobs in the store, live log delay) [--jobs N] [--requests N]");
+        Console.Error.WriteLine("           chaos        (3 hosts, own PostgreSQL; SIGKILLs, PostgreSQL restarts, network drops; then the invariant checker) [--jobs N] [--minutes M] [--seed S] [--docker-restarts]");
         Console.Error.WriteLine("           vs-wolverine (the same against Wolverine's durable local queue, its cascading messages and PostgreSQL transport) [--jobs N] [--runs N] [--trickle N] [--dag-jobs N]");
         return 2;
 }

@@ -26,6 +26,7 @@ public static class HostCommand
             ApprovalsCommand.Create(backend, output, error),
             SchedulesCommand.Create(backend, output, error),
             DbCommand.Create(output, error),
+            DoctorCommand.Create(output, error),
         };
         root.Options.Add(backend.Server);
         root.Options.Add(backend.Token);
