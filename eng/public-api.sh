@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Public API tracking (Microsoft.CodeAnalysis.PublicApiAnalyzers): every shipped library lists its public symbols in
+# PublicAPI.Shipped.txt (the baseline) and PublicAPI.Unshipped.txt (added or removed since). A build fails with
+# RS0016 for a public symbol in no file and RS0017 for a listed symbol that is gone.
+#
+#   eng/public-api.sh                 record every library's new public API in its PublicAPI.Unshipped.txt
+#   eng/public-api.sh src/Workflows   the same for the given project folders only
+#   eng/public-api.sh --ship          at a release: fold each Unshipped file into its Shipped file
+#
+# Recording runs the analyzers' own code fixes through `dotnet format analyzers` (RS0016 adds the line; RS0017 marks a
+# removed shipped symbol *REMOVED* or drops an unshipped one), so the lines are exactly what the analyzer expects.
+# Review the diff: a removed or changed line in the API files is a breaking change.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+ship=false
+if [[ "${1:-}" == "--ship" ]]; then
+    ship=true
+    shift
+fi
+
+if [[ $# -gt 0 ]]; then
+    folders=("$@")
+else
+    mapfile -t folders < <(find src -name PublicAPI.Shipped.txt -printf '%h\n' | sort)
+fi
+
+for folder in "${folders[@]}"; do
+    folder="${folder%/}"
+    if [[ ! -f "$folder/PublicAPI.Shipped.txt" ]]; then
+        echo "$folder has no PublicAPI.Shipped.txt: it does not track its public API (see Directory.Build.targets)" >&2
+        exit 2
+    fi
+
+    if $ship; then
+        # Shipped = (Shipped + Unshipped) minus every *REMOVED* line and what it names; Unshipped starts empty.
+        python3 - "$folder" <<'PY'
+import sys, pathlib
+folder = pathlib.Path(sys.argv[1])
+shipped, unshipped = folder / "PublicAPI.Shipped.txt", folder / "PublicAPI.Unshipped.txt"
+def lines(p): return [l for l in p.read_text().splitlines() if l.strip() and l.strip() != "#nullable enable"]
+removed = {l[len("*REMOVED*"):] for l in lines(unshipped) if l.startswith("*REMOVED*")}
+api = sorted({l for l in lines(shipped) + lines(unshipped) if not l.startswith("*REMOVED*") and l not in removed}, key=str.lower)
+shipped.write_text("#nullable enable\n" + "".join(l + "\n" for l in api))
+unshipped.write_text("#nullable enable\n")
+PY
+        echo "$folder: Unshipped folded into Shipped"
+    else
+        project=$(find "$folder" -maxdepth 1 -name '*.csproj' | head -n 1)
+        echo "$project: recording public API changes"
+        dotnet format analyzers "$project" --diagnostics RS0016 RS0017 --severity warn --verbosity quiet
+    fi
+done
