@@ -7,8 +7,9 @@
 #   eng/public-api.sh src/Workflows   the same for the given project folders only
 #   eng/public-api.sh --ship          at a release: fold each Unshipped file into its Shipped file
 #
-# Recording runs the analyzers' own code fixes through `dotnet format analyzers` (RS0016 adds the line; RS0017 marks a
-# removed shipped symbol *REMOVED* or drops an unshipped one), so the lines are exactly what the analyzer expects.
+# Recording runs the analyzer's own code fix for RS0016 through `dotnet format analyzers`, so a new line is exactly what
+# the analyzer expects; RS0017 has no fix, so a build reports it and this script drops a removed symbol's unshipped line
+# or, for a shipped one, adds *REMOVED*<symbol> to PublicAPI.Unshipped.txt.
 # Review the diff: a removed or changed line in the API files is a breaking change.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -48,6 +49,30 @@ PY
     else
         project=$(find "$folder" -maxdepth 1 -name '*.csproj' | head -n 1)
         echo "$project: recording public API changes"
-        dotnet format analyzers "$project" --diagnostics RS0016 RS0017 --severity warn --verbosity quiet
+        # RS0016: the analyzer's code fix adds each new symbol to PublicAPI.Unshipped.txt.
+        dotnet format analyzers "$project" --diagnostics RS0016 --severity warn --verbosity quiet
+        # RS0017 has no code fix: build (the two rules as warnings, so the build goes on) and apply its messages.
+        log=$(mktemp)
+        dotnet build "$project" -c Release -nodeReuse:false -p:WarningsNotAsErrors='RS0016%3BRS0017' > "$log" 2>&1 || true
+        python3 - "$log" <<'PY'
+import re, sys, pathlib
+removed = {}
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    m = re.search(r"RS0017: Symbol '(.+)' is part of the declared API, but is either not public or could not be found.*\[(.+\.csproj)\]", line)
+    if m:
+        removed.setdefault(pathlib.Path(m.group(2)).parent, set()).add(m.group(1))
+for folder, symbols in removed.items():
+    shipped, unshipped = folder / "PublicAPI.Shipped.txt", folder / "PublicAPI.Unshipped.txt"
+    shipped_lines = shipped.read_text().splitlines()
+    lines = unshipped.read_text().splitlines()
+    for symbol in sorted(symbols):
+        if symbol in lines:
+            lines.remove(symbol)                      # added since the baseline, gone again: no trace
+        elif symbol in shipped_lines and "*REMOVED*" + symbol not in lines:
+            lines.append("*REMOVED*" + symbol)        # a shipped symbol is gone: a breaking change, for review
+        print(f"{folder}: removed {symbol}")
+    unshipped.write_text("\n".join(lines) + "\n")
+PY
+        rm -f "$log"
     fi
 done
