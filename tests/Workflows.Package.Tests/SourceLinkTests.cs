@@ -31,7 +31,7 @@ public sealed class SourceLinkTests : IDisposable
         var feed = Path.Combine(_root, "feed");
         var (code, output) = Dotnet.RunWith(CiBuild, clone, "pack", "src/Workflows.Definitions", "-c", "Release", "-o", feed, "-nodeReuse:false");
         Assert.True(code == 0, output);
-        Assert.Contains("0 Warning(s)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(": warning", output, StringComparison.Ordinal); // MSBuild's form of any warning, a task's too
 
         using (var package = ZipFile.OpenRead(Path.Combine(feed, "Workflows.Definitions.0.1.0.nupkg")))
         {
@@ -74,7 +74,7 @@ public sealed class SourceLinkTests : IDisposable
         Git(_root, "clone", "--quiet", TestInfrastructure.RepoRoot, clone);
         var (code, output) = Dotnet.RunWith(CiBuild, clone, "pack", "src/Workflows.Definitions", "-c", "Release", "-o", Path.Combine(_root, "feed-clone"), "-nodeReuse:false");
         Assert.True(code == 0, output);
-        Assert.Contains("0 Warning(s)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(": warning", output, StringComparison.Ordinal); // MSBuild's form of any warning, a task's too
 
         var copy = Path.Combine(_root, "copy");
         var tar = Path.Combine(_root, "copy.tar");
@@ -84,7 +84,7 @@ public sealed class SourceLinkTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(copy, ".git")));
         (code, output) = Dotnet.RunWith(CiBuild, copy, "pack", "src/Workflows.Definitions", "-c", "Release", "-o", Path.Combine(_root, "feed-copy"), "-nodeReuse:false");
         Assert.True(code == 0, output);
-        Assert.Contains("0 Warning(s)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(": warning", output, StringComparison.Ordinal); // MSBuild's form of any warning, a task's too
         Assert.True(File.Exists(Path.Combine(_root, "feed-copy", "Workflows.Definitions.0.1.0.snupkg")), output);
     }
 
