@@ -3,9 +3,9 @@ using Workflows.TestSupport;
 namespace Workflows.Package.Tests;
 
 /// <summary>
-/// Packs the packages once into a fresh local feed, with an isolated package cache: Workflows (with Definitions and
-/// Templates) for a consumer of the DSL, and the host, the testing kit and the <c>dotnet new</c> template package for
-/// a project made from the template.
+/// Packs every package once into a fresh local feed, with an isolated package cache: Workflows (with Definitions and
+/// Templates) for a consumer of the DSL, the hosting, the testing kit and the <c>dotnet new</c> template package for
+/// a project made from the template, and the rest (API, dashboard, the tool) so that their metadata is checked too.
 /// </summary>
 public sealed class PackageFixture : IDisposable
 {
@@ -25,7 +25,7 @@ public sealed class PackageFixture : IDisposable
     [
         "src/Workflows.Definitions", "src/Workflows.Templates", "src/Workflows", "src/Workflows.Runtime", "src/Workflows.Executors.Abstractions",
         "src/Workflows.Executors", "src/Workflows.Marten", "src/Workflows.Hosting", "src/Workflows.Yaml", "src/Workflows.Testing",
-        "templates/Workflows.ProjectTemplates",
+        "src/Workflows.Api", "src/Workflows.Dashboard", "src/Workflows.Host", "templates/Workflows.ProjectTemplates",
     ];
 
     public string Root { get; }
