@@ -30,7 +30,7 @@ internal static class DefinitionEndpoints
             return result.ToHttp(result.Value is { } d ? $"/api/jobs/definitions/{Uri.EscapeDataString(d.JobType)}" : null);
         })
         .WithSummary("Upload a job definition (YAML or JSON); 201 new version, 200 unchanged, 400 with every diagnostic.")
-        .Produces<DefinitionDto>(201).Produces<DefinitionDto>().Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(413).Produces<ApiError>(415)
+        .Produces<DefinitionDto>(201).Produces<DefinitionDto>().Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(409).Produces<ApiError>(413).Produces<ApiError>(415)
         .TakesDefinition()
         .Requires(TokenScopes.Define, "upload definitions");
 

@@ -133,9 +133,12 @@ internal static class ApiExamples
         [typeof(string)] = DefinitionYaml,
 
         [typeof(JobDto)] = Job,
-        [typeof(JobListDto)] = new JobListDto([FailedJob with { Tasks = null, Retriable = null }, Job], 2, 0, 50),
+        [typeof(JobListDto)] = new JobListDto([Job with { Id = RetryId, RetryOf = JobId, RetryRoot = JobId }, FailedJob with { Tasks = null, Retriable = null, RetryIds = [RetryId], RetryCount = 1 }], 2, 0, 50),
         [typeof(JobApiJob)] = JobApiJob.Of(FailedJob),
-        [typeof(IReadOnlyList<JobApiJob>)] = new[] { JobApiJob.Of(FailedJob with { Retriable = null }), JobApiJob.Of(Job) },
+        [typeof(IReadOnlyList<JobApiJob>)] = new[]
+        {
+            JobApiJob.Of(Job with { Id = RetryId, RetryOf = JobId, RetryRoot = JobId }), JobApiJob.Of(FailedJob with { Retriable = null, RetryIds = [RetryId], RetryCount = 1 }),
+        },
         [typeof(IReadOnlyList<EventDto>)] = new[]
         {
             new EventDto(1, "job_requested", Created, JsonSerializer.SerializeToElement(new { job_type = "retry-job", @params = new { Key = "Value" } })),
@@ -192,10 +195,9 @@ internal static class ApiExamples
     {
         [400] = new ApiError("The request body is not valid JSON for this endpoint at line 1, byte 14: '}' is invalid after a property name.", "malformed_json"),
         [401] = new ApiError("The request has no Authorization header: send `Authorization: Bearer <token>`. Create a token with `workflows tokens create NAME`.", "unauthorized"),
-        [403] = new ApiError("Token 'viewer' may not submit jobs: that needs the 'submit' scope, and the token has read. An admin creates a token with it: `workflows tokens create NAME --scope submit`.", "forbidden"),
-        [404] = new ApiError($"Job {JobId} does not exist; list jobs with GET /api/jobs/requests.", "not_found"),
+        [404] = new ApiError($"No job has the id '{JobId}'. GET /api/jobs/requests lists jobs.", "not_found"),
         [409] = new ApiError($"Job {JobId} is running; only a failed or cancelled job can be retried.", "not_retriable"),
-        [410] = new ApiError($"Job {JobId} was deleted; its stream is archived.", "deleted"),
+        [410] = new ApiError($"Job {JobId} was deleted at 2026-11-25T08:00:00.0000000+00:00; its events are archived in the database, not served.", "deleted"),
         [413] = new ApiError("The request body (70000 bytes) is larger than the limit of 65536 bytes; nothing was stored. Send a smaller body, or raise Workflows:Api:MaxBodyBytes on the host.", "body_too_large"),
         [415] = new ApiError("Content-Type 'text/html' is not JSON: send the body with `Content-Type: application/json`.", "unsupported_content_type"),
         [422] = new ApiError("Trigger 'on-push' of job type 'webhook-ci-trigger' could not render its params: template 'branch' failed at 1:10.", "trigger_template_failed"),
@@ -207,8 +209,23 @@ internal static class ApiExamples
         ? value is string text ? JsonValue.Create(text) : JsonSerializer.SerializeToNode(value, type, ApiJson.Options)
         : null;
 
-    /// <summary>The example error for <paramref name="status"/>, or null.</summary>
-    public static JsonNode? Error(int status) => Errors.TryGetValue(status, out var error) ? JsonSerializer.SerializeToNode(error, ApiJson.Options) : null;
+    /// <summary>The example error for <paramref name="status"/>, or null; a 403 names the endpoint's scope as <see cref="Security.ScopeRequirement"/> does.</summary>
+    /// <param name="status">The status.</param>
+    /// <param name="scope">The endpoint's scope, if it has one.</param>
+    /// <param name="action">What the endpoint does ("submit jobs").</param>
+    public static JsonNode? Error(int status, string? scope = null, string? action = null)
+    {
+        if (status == 403)
+        {
+            scope ??= "admin";
+            var how = scope == "define" ? "`workflows tokens create NAME --scope define` (every job type) or `--scope define:JOB_TYPE` (one)" : $"`workflows tokens create NAME --scope {scope}`";
+            return JsonSerializer.SerializeToNode(
+                new ApiError($"Token 'viewer' may not {action ?? "use this endpoint"}: that needs the '{scope}' scope, and the token has read. An admin creates a token with it: {how}.", "forbidden"),
+                ApiJson.Options);
+        }
+
+        return Errors.TryGetValue(status, out var error) ? JsonSerializer.SerializeToNode(error, ApiJson.Options) : null;
+    }
 
     /// <summary>True when there is an example for <paramref name="type"/> (a test keeps every documented type covered).</summary>
     public static bool Has(Type type) => Bodies.ContainsKey(type);

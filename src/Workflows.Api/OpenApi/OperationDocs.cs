@@ -22,7 +22,7 @@ internal static class OperationDocs
         [400] = "Bad input: the message names the problem and the fix; nothing was stored.",
         [401] = "No token, or an unknown, malformed or revoked one.",
         [403] = "The token lacks the endpoint's scope (or the job is another token's).",
-        [404] = "Not found: the message names what and how to find it.",
+        [404] = "Not found (a job, job type, version, config, task, token, schedule or trigger): the message names what and how to list them.",
         [409] = "The request conflicts with where the job or type is now.",
         [410] = "The job was deleted (its stream is archived).",
         [413] = "The body is larger than the host accepts (Workflows:Api:MaxBodyBytes); nothing was stored.",
@@ -87,6 +87,18 @@ internal static class OperationDocs
             errors.AddRange(ownAuthentication ? [400, 413] : [400, 413, 415]);
         }
 
+        // What a route names may not exist: a job (looked up by id: 404 unknown, 410 deleted), a job type, a token, a trigger.
+        var route = context.Description.RelativePath ?? string.Empty;
+        if (route.Contains('{', StringComparison.Ordinal))
+        {
+            errors.Add(404);
+        }
+
+        if (route.Contains("{id}", StringComparison.Ordinal))
+        {
+            errors.Add(410);
+        }
+
         var errorSchema = await ComponentAsync(typeof(ApiError), context, cancellationToken).ConfigureAwait(false);
         foreach (var status in errors)
         {
@@ -101,6 +113,18 @@ internal static class OperationDocs
             }
         }
 
+        foreach (var produced in context.Description.SupportedResponseTypes.Where(r => r.Type is null || r.Type == typeof(void)))
+        {
+            // A download (an artifact): bytes, not JSON.
+            if (produced.ApiResponseFormats.Select(f => f.MediaType).FirstOrDefault(m => m != Json) is { } mediaType
+                && operation.Responses.TryGetValue(produced.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), out var download) && download is OpenApiResponse bytes)
+            {
+                bytes.Content ??= new Dictionary<string, OpenApiMediaType>();
+                bytes.Content[mediaType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
+            }
+        }
+
+        var scope = metadata.OfType<ScopeRequirement>().LastOrDefault();
         foreach (var (key, response) in operation.Responses)
         {
             if (!int.TryParse(key, out var status))
@@ -120,8 +144,25 @@ internal static class OperationDocs
             }
 
             media.Example ??= status >= 400
-                ? ApiExamples.Error(status)
+                ? ApiExamples.Error(status, scope?.Scope, scope?.Action)
                 : context.Description.SupportedResponseTypes.FirstOrDefault(r => r.StatusCode == status)?.Type is { } type ? ApiExamples.For(type) : null;
+        }
+
+        SortResponses(operation);
+    }
+
+    private static void SortResponses(OpenApiOperation operation)
+    {
+        if (operation.Responses is not { } responses)
+        {
+            return;
+        }
+
+        var sorted = responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        responses.Clear();
+        foreach (var (key, response) in sorted)
+        {
+            responses[key] = response;
         }
     }
 
