@@ -226,7 +226,4 @@ internal static class ApiExamples
 
         return Errors.TryGetValue(status, out var error) ? JsonSerializer.SerializeToNode(error, ApiJson.Options) : null;
     }
-
-    /// <summary>True when there is an example for <paramref name="type"/> (a test keeps every documented type covered).</summary>
-    public static bool Has(Type type) => Bodies.ContainsKey(type);
 }

@@ -15,8 +15,8 @@ internal static class DocumentDocs
         document.Info.Description =
             "The Workflows host's HTTP API: job definitions (YAML or JSON upload), job requests and their events, logs and artifacts, manual retries and lineages, " +
             "pauses, approvals, schedules, webhook triggers, configs and API tokens. Every endpoint but a webhook trigger needs `Authorization: Bearer <token>` " +
-            "of a token with the endpoint's scope (`workflows tokens create NAME --scope SCOPE`). Bodies are snake_case JSON; every error is an ApiError " +
-            "that names the problem and the fix.";
+            "of a token with the endpoint's scope (`workflows tokens create NAME --scope SCOPE`). Bodies are snake_case JSON (the Job API seed's " +
+            "/api/jobs routes answer jobs in its schema: _id, _flowId, numError…); every error is an ApiError that names the problem and the fix.";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
