@@ -9,6 +9,7 @@ using Workflows.Api;
 using Workflows.Api.Contracts;
 using Workflows.Api.Endpoints;
 using Workflows.Api.Http;
+using Workflows.Api.OpenApi;
 using Workflows.Api.Operations;
 using Workflows.Api.Security;
 
@@ -66,7 +67,7 @@ public static partial class WorkflowsApiExtensions
 
         // The Job API seed's routes relative to the API's base (/jobs, /jobs/{_id}, …/retry, …/retries/{_retryId}/retry,
         // PUT …/retries/retry): the same endpoints, answering jobs in the seed's schema.
-        JobRequestEndpoints.Map(api.MapGroup("/jobs").WithTags("Job API").AddEndpointFilter(JobApiShape.FilterAsync).ExcludeFromDescription(), "/api/jobs");
+        JobRequestEndpoints.Map(api.MapGroup("/jobs").WithTags("Job API").AddEndpointFilter(JobApiShape.FilterAsync).WithMetadata(JobApiDoc.Instance), "/api/jobs");
         ScheduleEndpoints.MapJobTrigger(seeds);
         return api;
     }

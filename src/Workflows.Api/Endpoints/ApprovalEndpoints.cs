@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Workflows.Api.Contracts;
 using Workflows.Api.Http;
+using Workflows.Api.OpenApi;
 using Workflows.Api.Operations;
 using Workflows.Api.Security;
 using Workflows.Marten.Tokens;
@@ -25,6 +26,7 @@ internal static class ApprovalEndpoints
         })
         .WithSummary("Vote on a MANUAL task waiting for approval: {\"decision\": \"APPROVED\"|\"REJECTED\", \"comments\"} (comments required to reject; the voter is the token).")
         .Produces<ApprovalDto>().Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(404).Produces<ApiError>(409)
+        .Takes<VoteBody>()
         .Requires(TokenScopes.Approve, "vote on approval gates");
 
         group.MapGet("/{id}/tasks/{taskType}/approval", async (string id, string taskType, WorkflowsOperations operations, CancellationToken ct) =>
@@ -47,6 +49,7 @@ internal static class ApprovalEndpoints
         .WithTags("Approvals")
         .WithSummary("The MANUAL tasks waiting for votes, one per job (?offset=&limit=, at most 200).")
         .Produces<PendingApprovalsDto>().Produces<ApiError>(400)
+        .Paged(50, 200)
         .Requires(TokenScopes.Read, "list pending approvals");
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Workflows.Api.Contracts;
 using Workflows.Api.Http;
+using Workflows.Api.OpenApi;
 using Workflows.Api.Operations;
 using Workflows.Api.Security;
 using Workflows.Marten.Tokens;
@@ -29,7 +30,8 @@ internal static class DefinitionEndpoints
             return result.ToHttp(result.Value is { } d ? $"/api/jobs/definitions/{Uri.EscapeDataString(d.JobType)}" : null);
         })
         .WithSummary("Upload a job definition (YAML or JSON); 201 new version, 200 unchanged, 400 with every diagnostic.")
-        .Produces<DefinitionDto>(201).Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(413).Produces<ApiError>(415)
+        .Produces<DefinitionDto>(201).Produces<DefinitionDto>().Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(409).Produces<ApiError>(413).Produces<ApiError>(415)
+        .TakesDefinition()
         .Requires(TokenScopes.Define, "upload definitions");
 
         group.MapGet("", async (WorkflowsOperations operations, CancellationToken ct) => (await operations.ListDefinitionsAsync(ct)).ToHttp())
@@ -52,12 +54,14 @@ internal static class DefinitionEndpoints
                 (await operations.SetDefinitionDisabledAsync(TokenAuthenticationHandler.Caller(context.User), jobType, true, context.RequestAborted)).ToHttp())
             .WithSummary("Refuse new jobs of a stored type (define).")
             .Produces<DefinitionDto>().Produces<ApiError>(403).Produces<ApiError>(404)
+            .TakesNoBody()
             .Requires(TokenScopes.Define, "disable job types");
 
         group.MapPost("/{jobType}/enable", async (string jobType, HttpContext context, WorkflowsOperations operations) =>
                 (await operations.SetDefinitionDisabledAsync(TokenAuthenticationHandler.Caller(context.User), jobType, false, context.RequestAborted)).ToHttp())
             .WithSummary("Accept new jobs of a stored type again (define).")
             .Produces<DefinitionDto>().Produces<ApiError>(403).Produces<ApiError>(404)
+            .TakesNoBody()
             .Requires(TokenScopes.Define, "enable job types");
 
         group.MapGet("/{jobType}/configs", async (string jobType, WorkflowsOperations operations, CancellationToken ct) =>
@@ -75,6 +79,7 @@ internal static class DefinitionEndpoints
         })
         .WithSummary("Set a config {\"value\", \"secret\"}: 201 created, 200 replaced (define).")
         .Produces<ConfigDto>(201).Produces<ConfigDto>().Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(404)
+        .Takes<ConfigBody>()
         .Requires(TokenScopes.Define, "set configs");
 
         group.MapDelete("/{jobType}/configs/{name}", async (string jobType, string name, HttpContext context, WorkflowsOperations operations) =>

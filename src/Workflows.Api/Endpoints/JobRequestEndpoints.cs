@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Workflows.Api.Contracts;
 using Workflows.Api.Http;
+using Workflows.Api.OpenApi;
 using Workflows.Api.Operations;
 using Workflows.Api.Security;
 using Workflows.Marten;
@@ -37,6 +38,7 @@ internal static class JobRequestEndpoints
         })
         .WithSummary("Submit a job: {\"job_type\", \"params\", \"priority\", \"queue\", \"description\", \"scheduled_at\"}.")
         .Produces<JobDto>(201).Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(404).Produces<ApiError>(409).Produces<ApiError>(413)
+        .Takes<JobRequestBody>()
         .Requires(TokenScopes.Submit, "submit jobs");
 
         group.MapGet("", async (HttpRequest request, WorkflowsOperations operations, CancellationToken ct) =>
@@ -46,6 +48,12 @@ internal static class JobRequestEndpoints
         })
         .WithSummary("List jobs, newest first: ?status=&job_type=&submitted_by=&from=&to=&offset=&limit=.")
         .Produces<JobListDto>().Produces<ApiError>(400)
+        .Query("status", "Only jobs in this state.", values: ["queued", "running", "paused", "awaiting_approval", "ending", "cancelling", "completed", "failed", "cancelled"])
+        .Query("job_type", "Only jobs of this type.")
+        .Query("submitted_by", "Only jobs submitted by this token (its name).")
+        .Query("from", "Only jobs requested at or after this time (ISO 8601).", "date-time")
+        .Query("to", "Only jobs requested before this time (ISO 8601).", "date-time")
+        .Paged(50, 500)
         .Requires(TokenScopes.Read, "list jobs");
 
         group.MapGet("/{id}", async (string id, WorkflowsOperations operations, CancellationToken ct) => (await operations.GetJobAsync(id, ct)).ToHttp())
@@ -62,6 +70,7 @@ internal static class JobRequestEndpoints
         })
         .WithSummary("Update a queued job: priority, description, scheduled_at.")
         .Produces<JobDto>().Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(409)
+        .Takes<JobUpdateBody>()
         .Requires(TokenScopes.Submit, "update jobs");
 
         group.MapDelete("/{id}", async (string id, HttpContext context, WorkflowsOperations operations) =>
@@ -74,6 +83,7 @@ internal static class JobRequestEndpoints
                 (await operations.CancelJobAsync(TokenAuthenticationHandler.Caller(context.User), id, context.RequestAborted)).ToHttp())
             .WithSummary("Cancel a job: running tasks are stopped, cleanup tasks run.")
             .Produces<JobDto>(202).Produces<ApiError>(403).Produces<ApiError>(409)
+            .TakesNoBody()
             .Requires(TokenScopes.Submit, "cancel jobs");
 
         group.MapGet("/{id}/events", async (string id, WorkflowsOperations operations, CancellationToken ct) => (await operations.EventsAsync(id, ct)).ToHttp())
@@ -120,6 +130,7 @@ internal static class JobRequestEndpoints
         })
         .WithSummary("Retry a failed or cancelled job: a new job linked to it and its root ({\"as_admin\", \"params\", \"definition\": \"pinned\"|\"latest\", \"resume\"}).")
         .Produces<JobDto>(200).Produces<ApiError>(403).Produces<ApiError>(409)
+        .Takes<RetryBody>(required: false)
         .Requires(TokenScopes.Retry, "retry jobs");
 
         group.MapPost("/retry", async (HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
@@ -131,6 +142,7 @@ internal static class JobRequestEndpoints
         })
         .WithSummary("Retry many jobs {\"ids\": […], \"as_admin\"}; answered per id, never all-or-nothing.")
         .Produces<BulkRetryDto>().Produces<ApiError>(400)
+        .Takes<BulkRetryBody>()
         .Requires(TokenScopes.Retry, "retry jobs");
 
         group.MapPost("/{id}/retries/{retryId}/retry", async (string id, string retryId, HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
@@ -142,6 +154,7 @@ internal static class JobRequestEndpoints
         })
         .WithSummary("Retry one retry of a job (the new job lands on the root).")
         .Produces<JobDto>(200).Produces<ApiError>(404).Produces<ApiError>(409)
+        .Takes<RetryBody>(required: false)
         .Requires(TokenScopes.Retry, "retry jobs");
 
         group.MapPut("/{id}/retries/retry", async (string id, HttpContext context, WorkflowsOperations operations, IOptions<WorkflowsApiOptions> options) =>
@@ -153,6 +166,7 @@ internal static class JobRequestEndpoints
         })
         .WithSummary("Retry all the failed and cancelled retries of a job, answered per retry: the newest is retried, each earlier one names the retry that already retried it.")
         .Produces<BulkRetryDto>()
+        .Takes<RetryBody>(required: false)
         .Requires(TokenScopes.Retry, "retry jobs");
 
         group.MapGet("/{id}/lineage", async (string id, WorkflowsOperations operations, CancellationToken ct) => (await operations.LineageAsync(id, ct)).ToHttp())

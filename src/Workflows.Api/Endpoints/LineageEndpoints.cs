@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Workflows.Api.Contracts;
 using Workflows.Api.Http;
+using Workflows.Api.OpenApi;
 using Workflows.Api.Operations;
 using Workflows.Api.Security;
 using Workflows.Marten.Tokens;
@@ -24,6 +25,7 @@ internal static class LineageEndpoints
         .WithTags("Jobs")
         .WithSummary("Lineages of retried jobs, the most recently changed first (?offset=&limit=, at most 200): each root, its retries, latest, effective and in-flight job.")
         .Produces<LineageListDto>().Produces<ApiError>(400)
+        .Paged(50, 200)
         .Requires(TokenScopes.Read, "read lineages");
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Workflows.Api.Contracts;
 using Workflows.Api.Http;
+using Workflows.Api.OpenApi;
 using Workflows.Api.Operations;
 using Workflows.Api.Security;
 using Workflows.Marten.Tokens;
@@ -32,18 +33,21 @@ internal static class ScheduleEndpoints
                 (await operations.PauseScheduleAsync(TokenAuthenticationHandler.Caller(context.User), jobType, context.RequestAborted)).ToHttp())
             .WithSummary("Pause a schedule: no instant fires until it is resumed (needs define, or define:<job type>).")
             .Produces<ScheduleDto>().Produces<ApiError>(403).Produces<ApiError>(404)
+            .TakesNoBody()
             .Requires(TokenScopes.Define, "pause schedules");
 
         group.MapPost("/{jobType}/resume", async (string jobType, HttpContext context, WorkflowsOperations operations) =>
                 (await operations.ResumeScheduleAsync(TokenAuthenticationHandler.Caller(context.User), jobType, context.RequestAborted)).ToHttp())
             .WithSummary("Resume a schedule from now; the instants of the pause are not run (needs define, or define:<job type>).")
             .Produces<ScheduleDto>().Produces<ApiError>(403).Produces<ApiError>(404)
+            .TakesNoBody()
             .Requires(TokenScopes.Define, "resume schedules");
 
         group.MapPost("/{jobType}/trigger", async (string jobType, HttpContext context, WorkflowsOperations operations) =>
                 (await operations.TriggerScheduleAsync(TokenAuthenticationHandler.Caller(context.User), jobType, context.RequestAborted)).ToHttp())
             .WithSummary("Run a scheduled job type now, outside its schedule (its ScheduledAt param is now); the schedule is unchanged.")
             .Produces<JobDto>(201).Produces<ApiError>(400).Produces<ApiError>(404)
+            .TakesNoBody()
             .Requires(TokenScopes.Submit, "trigger schedules");
     }
 
@@ -54,6 +58,7 @@ internal static class ScheduleEndpoints
                 (await operations.TriggerJobAsync(TokenAuthenticationHandler.Caller(context.User), id, context.RequestAborted)).ToHttp())
             .WithSummary("Run a queued job waiting for its scheduled time now (formicary's trigger of a pending request); 409 once it started.")
             .Produces<JobDto>().Produces<ApiError>(403).Produces<ApiError>(404).Produces<ApiError>(409)
+            .TakesNoBody()
             .Requires(TokenScopes.Submit, "trigger jobs");
     }
 }

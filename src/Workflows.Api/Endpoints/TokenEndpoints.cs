@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Workflows.Api.Contracts;
 using Workflows.Api.Http;
+using Workflows.Api.OpenApi;
 using Workflows.Api.Operations;
 using Workflows.Api.Security;
 using Workflows.Marten.Tokens;
@@ -26,6 +27,7 @@ internal static class TokenEndpoints
         })
         .WithSummary("Create a token {\"name\", \"scopes\": [\"read\", \"submit\", …]} (or \"admin\": true); the answer holds the token, shown once (admin).")
         .Produces<TokenDto>(201).Produces<ApiError>(403).Produces<ApiError>(409)
+        .Takes<TokenRequestBody>()
         .Requires(TokenScopes.Admin, "create tokens");
 
         group.MapGet("", async (HttpContext context, WorkflowsOperations operations) =>

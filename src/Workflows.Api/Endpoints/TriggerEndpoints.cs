@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Workflows.Api.Contracts;
 using Workflows.Api.Http;
+using Workflows.Api.OpenApi;
 using Workflows.Api.Operations;
 using Workflows.Api.Security;
 
@@ -34,6 +35,7 @@ internal static class TriggerEndpoints
         .WithTags("Triggers")
         .WithSummary("An event for a webhook trigger: authenticated by the trigger's auth (hmac_sha256, bearer_token, api_key_header), filtered, rate-limited and de-duplicated; submits a job with the params its templates read from the body. 202 {request_id} or {filtered: true}.")
         .Produces<TriggerResultDto>(202).Produces<ApiError>(400).Produces<ApiError>(401).Produces<ApiError>(404).Produces<ApiError>(413).Produces<ApiError>(422)
+        .Takes<System.Text.Json.JsonElement>()
         .AllowAnonymous()
         .WithMetadata(new OwnAuthentication("the trigger's own auth (hmac_sha256, bearer_token or api_key_header), not an API token"));
     }

@@ -28,7 +28,7 @@ public static class WorkflowsWebApp
         builder.Services.AddWorkflowsApi(options => builder.Configuration.GetSection("Workflows:Api").Bind(options));
         builder.Services.AddWorkflowsDashboard(options => builder.Configuration.GetSection("Workflows:Dashboard").Bind(options));
         builder.Services.AddHostedService<DefinitionFolderLoader>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddWorkflowsApi());
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         AddTelemetry(builder);
         configure?.Invoke(builder);
