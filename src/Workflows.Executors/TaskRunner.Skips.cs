@@ -17,7 +17,7 @@ public sealed partial class TaskRunner
         ArgumentNullException.ThrowIfNull(request);
         return request.Task.Except is not { } except
             ? null
-            : TemplateRenderer.Render(except, new TemplateScope(TemplateVariables(request, Variables(request), time.GetUtcNow()), time.GetUtcNow(), new Random()));
+            : TemplateRenderer.Render(except, new TemplateScope(TemplateVariables(request, Variables(request), time.GetUtcNow()), time.GetUtcNow(), new Random(), jobs));
     }
 
     /// <summary>
@@ -54,6 +54,6 @@ public sealed partial class TaskRunner
         variables["JobType"] = definition.JobType;
         variables["JobRetry"] = Text(jobRetry);
         variables["JobElapsedSecs"] = "0";
-        return TemplateRenderer.Render(skipIf, new TemplateScope(variables, time.GetUtcNow(), new Random()));
+        return TemplateRenderer.Render(skipIf, new TemplateScope(variables, time.GetUtcNow(), new Random(), jobs));
     }
 }

@@ -13,7 +13,8 @@ namespace Workflows.Executors;
 /// </summary>
 /// <param name="executors">The host's executors.</param>
 /// <param name="time">The clock (timeouts and JobElapsedSecs).</param>
-public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider time)
+/// <param name="jobs">The job store of the templates' <c>CountByJobTypeAndState</c>, <c>SubmitJob</c> and <c>SubmitJobsFromJSON</c>; null: they count 0 and submit nothing.</param>
+public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider time, ITemplateJobs? jobs = null)
 {
     /// <summary>Runs the attempt to its end.</summary>
     /// <param name="request">The attempt.</param>
@@ -44,7 +45,7 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
         RenderedTask rendered;
         try
         {
-            rendered = Render(task, new TemplateScope(TemplateVariables(request, variables, time.GetUtcNow()), time.GetUtcNow(), new Random()));
+            rendered = Render(task, new TemplateScope(TemplateVariables(request, variables, time.GetUtcNow()), time.GetUtcNow(), new Random(), jobs));
         }
         catch (TemplateRenderException e)
         {

@@ -40,7 +40,10 @@ public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflow
     /// </summary>
     /// <param name="submission">The job type, parameters and options.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The new job's id.</returns>
+    /// <returns>
+    /// The new job's id; with a <see cref="JobRequest.UserKey"/> that a job of the type still queued or running has
+    /// (formicary's <c>user_key</c>), that job's id, and nothing is submitted.
+    /// </returns>
     /// <exception cref="UnknownJobTypeException">Neither a compiled workflow nor a stored definition has that type.</exception>
     /// <exception cref="JobTypeDisabledException">The stored definition is disabled.</exception>
     /// <exception cref="MissingParamsException">The definition's required_params are not all given (as params, job configs or host secrets).</exception>
@@ -49,6 +52,18 @@ public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflow
         ArgumentNullException.ThrowIfNull(submission);
         var (definition, version) = await ResolveAsync(submission.JobType, cancellationToken).ConfigureAwait(false);
         await CheckRequiredParamsAsync(definition, submission.Params, cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(submission.UserKey))
+        {
+            return await RequestAsync(submission, definition, version, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var held = await jobs.LockUserKeyAsync(definition.JobType, submission.UserKey, cancellationToken).ConfigureAwait(false);
+        return await jobs.ActiveByUserKeyAsync(definition.JobType, submission.UserKey, cancellationToken).ConfigureAwait(false)
+            ?? await RequestAsync(submission, definition, version, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string> RequestAsync(JobSubmission submission, JobDefinition definition, int? version, CancellationToken cancellationToken)
+    {
         var id = Guid.CreateVersion7().ToString("N");
         var request = new RequestJob(id, definition, submission.AsRequest() with { DefinitionVersion = version, RetryOf = null, RetryRoot = null });
         await jobs.ExecuteAsync(id, request, cancellationToken).ConfigureAwait(false);

@@ -153,6 +153,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.AddSingleton<ITaskExecutor, Hosting.Batch.ForkJobExecutor>();
         services.AddSingleton<ITaskExecutor, Hosting.Batch.AwaitForkedJobExecutor>();
         services.TryAddSingleton(provider => new TaskExecutors(provider.GetServices<ITaskExecutor>()));
+        services.TryAddSingleton<Templates.ITemplateJobs, Hosting.Submissions.TemplateJobs>();
         services.TryAddSingleton<TaskRunner>();
         services.TryAddSingleton(provider => new Runtime.RetryStrategies(provider.GetServices<Runtime.NamedRetryStrategy>(), provider.GetRequiredService<TimeProvider>()));
     }

@@ -1,4 +1,5 @@
 using Marten;
+using Marten.Events.Archiving;
 using Marten.Services;
 using Workflows.Executors.Artifacts;
 using Workflows.Runtime;
@@ -8,6 +9,22 @@ namespace Workflows.Marten;
 /// <summary>Archiving: a deleted or expired job's stream is archived, not destroyed.</summary>
 public sealed partial class JobStore
 {
+    /// <summary>
+    /// The job's events in order, also once it was archived (deleted through the API, expired, or a filtered cron job
+    /// with <c>DeleteFilteredCronJobs</c>), whose history <see cref="EventsAsync"/> no longer reads.
+    /// </summary>
+    /// <param name="jobId">The job run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<IReadOnlyList<JobEvent>> ArchivedEventsAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        await using var session = store.QuerySession();
+        var events = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamKey == jobId && e.MaybeArchived())
+            .OrderBy(e => e.Version)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        return events.Select(e => (JobEvent)e.Data).ToList();
+    }
+
     /// <summary>
     /// Deletes a finished job from view: its stream is archived (kept in the database, no longer listed) and its view
     /// marked. False when the job is not finished (nothing changes).

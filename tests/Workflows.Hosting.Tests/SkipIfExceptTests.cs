@@ -78,7 +78,7 @@ public sealed class SkipIfExceptTests : IAsyncLifetime
             tasks:
             - task_type: only
               method: SHELL
-              except: {{ CountByJobTypeAndState "x" "COMPLETED" }}
+              except: {{ Random 3 3 }}
               script:
                 - echo never
             """;
@@ -99,6 +99,36 @@ public sealed class SkipIfExceptTests : IAsyncLifetime
 
         Assert.Equal((JobStatus.Failed, "ERR_FILTERED_JOB"), (view.Status, view.ErrorCode));
         Assert.Contains("true", Assert.Single((await _host.Jobs.EventsAsync(id)).OfType<JobSkipped>()).SkipIf, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_filtered_job_of_a_cron_type_with_DeleteFilteredCronJobs_is_deleted_from_the_lists_and_its_skip_kept_in_its_history()
+    {
+        const string Cron = """
+            job_type: cron-filtered
+            cron_trigger: "*/5 * * * *"
+            skip_if: {{if eq .Target "charlie"}} true {{end}}
+            tasks:
+            - task_type: only
+              method: SHELL
+              script:
+                - echo ran
+            job_variables:
+              DeleteFilteredCronJobs: true
+            """;
+        var definition = Load(Cron, "cron-filtered.yaml");
+        var skipped = await _host.Client.SubmitAsync(definition, new Dictionary<string, string> { ["Target"] = "charlie" });
+        var ran = await _host.Client.SubmitAsync(definition, new Dictionary<string, string> { ["Target"] = "bob" });
+
+        var view = await _host.WaitUntilAsync(skipped, v => v.ArchivedAt is not null);
+
+        Assert.Equal((JobStatus.Failed, "ERR_FILTERED_JOB"), (view.Status, view.ErrorCode));
+        Assert.Equal(" true ", Assert.Single((await _host.Jobs.ArchivedEventsAsync(skipped)).OfType<JobSkipped>()).SkipIf);
+        Assert.Equal(JobStatus.Completed, (await _host.WaitForEndAsync(ran)).Status);
+        var listed = (await _host.Jobs.ListAsync(new Marten.JobQuery { JobType = "cron-filtered" })).Jobs;
+        Assert.Equal([ran], listed.Select(v => v.Id));
+        Assert.Equal(0, await _host.Jobs.CountAsync("cron-filtered", [JobStatus.Failed]));
+        Assert.Null((await _host.Jobs.GetAsync(ran))!.ArchivedAt);
     }
 
     public async Task InitializeAsync() => _host = await RunningHost.StartAsync("skips");

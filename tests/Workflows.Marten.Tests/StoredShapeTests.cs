@@ -76,6 +76,7 @@ public sealed class StoredShapeTests : IAsyncLifetime
         stored["ParentJobId"] = "batch-1";
         stored["ForkTask"] = "fork";
         stored["LockKey"] = "deploy-prod";
+        stored["UserKey"] = "issue-42";
         var serializer = _documents.Options.Serializer();
 
         var read = serializer.FromJson<JobRequested>(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(stored.ToJsonString())));
@@ -86,7 +87,7 @@ public sealed class StoredShapeTests : IAsyncLifetime
             {
                 Params = read.Request.Params, Priority = 5, Queue = "nightly", SubmittedBy = "alice", SubmitterId = "tok-1", DefinitionVersion = 4,
                 ScheduledAt = new DateTimeOffset(2026, 12, 8, 9, 0, 0, TimeSpan.Zero), Description = "d", RetryOf = "old-0b", RetryRoot = "old-0",
-                ParentJobId = "batch-1", ForkTask = "fork", LockKey = "deploy-prod",
+                ParentJobId = "batch-1", ForkTask = "fork", LockKey = "deploy-prod", UserKey = "issue-42",
             },
             read.Request);
         Assert.Equal("v", Assert.Single(read.Request.Params).Value);

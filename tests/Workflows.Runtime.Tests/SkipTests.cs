@@ -130,4 +130,20 @@ public class SkipTests
 
         Assert.False(rescheduled.Task("b").Skipped);
     }
+
+    [Theory]
+    [InlineData("*/5 * * * *", "true", true)]
+    [InlineData("*/5 * * * *", "false", false)]
+    [InlineData("*/5 * * * *", null, false)]
+    [InlineData(null, "true", false)]
+    public void DeleteFilteredCronJobs_deletes_a_skipped_job_only_of_a_cron_type_with_the_variable_true(string? cron, string? variable, bool deletes)
+    {
+        var definition = Chain with
+        {
+            CronTrigger = cron,
+            JobVariables = variable is null ? Chain.JobVariables : new[] { new NamedValue("DeleteFilteredCronJobs", variable) },
+        };
+
+        Assert.Equal(deletes, JobDecider.DeletesWhenSkipped(definition));
+    }
 }

@@ -121,6 +121,10 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
                 var known = item.Known ?? await jobs.SnapshotAsync(claim.JobId, cancellationToken).ConfigureAwait(false);
                 var start = new StartJob { SkipIf = await RenderSkipIfAsync(claim.JobId, known.State, cancellationToken).ConfigureAwait(false) };
                 step = await jobs.StepAsync(claim.JobId, known, start, name, Lease, cancellationToken).ConfigureAwait(false);
+                if (step?.Events.Any(e => e is JobSkipped) == true && JobDecider.DeletesWhenSkipped(known.State.Definition!))
+                {
+                    await jobs.ArchiveAsync(claim.JobId, cancellationToken).ConfigureAwait(false);
+                }
             }
             else
             {

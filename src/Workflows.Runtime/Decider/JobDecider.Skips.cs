@@ -11,6 +11,20 @@ public static partial class JobDecider
     /// <param name="rendered">The rendered text, or null when the key is not set.</param>
     public static bool SaysSkip(string? rendered) => rendered is not null && rendered.Contains("true", StringComparison.Ordinal);
 
+    /// <summary>
+    /// formicary's <c>DeleteFilteredCronJobs</c>: a job skipped by its <c>skip_if</c> whose definition has a
+    /// <c>cron_trigger</c> and the job variable <c>DeleteFilteredCronJobs: true</c> is deleted once it failed
+    /// <c>ERR_FILTERED_JOB</c>. Deleted as <c>DELETE /api/jobs/requests/{id}</c> deletes: archived, so it leaves the lists
+    /// and counts while its events (<c>JobSkipped</c> among them) stay in the database; formicary deletes the request.
+    /// </summary>
+    /// <param name="definition">The skipped job's definition.</param>
+    public static bool DeletesWhenSkipped(JobDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return !string.IsNullOrEmpty(definition.CronTrigger)
+            && definition.JobVariables.Any(v => v.Name == "DeleteFilteredCronJobs" && string.Equals(v.Value, "true", StringComparison.Ordinal));
+    }
+
     /// <summary><c>skip_if</c> said true at the job's start: the job is recorded as skipped and fails with <c>ERR_FILTERED_JOB</c>, running nothing.</summary>
     private static void SkipJob(Decision decision, string skipIf)
     {

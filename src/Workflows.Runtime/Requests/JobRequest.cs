@@ -46,6 +46,13 @@ public record JobRequest
     /// <summary>For a forked (batch child) job: the job that forked it.</summary>
     public string? ParentJobId { get; init; }
 
+    /// <summary>
+    /// formicary's <c>user_key</c>: while a job of the type with this key is queued or running, submitting another with
+    /// the same key answers that job instead (templates' <c>SubmitJob</c> and <c>SubmitJobsFromJSON</c> set it from
+    /// <c>_user_key</c>); null for none.
+    /// </summary>
+    public string? UserKey { get; init; }
+
     /// <summary>For a forked job: the parent's FORK_JOB task.</summary>
     public string? ForkTask { get; init; }
 

@@ -76,15 +76,9 @@ namespace Workflows.Templates
             functions.Import("js", new Func<object?[], string>(args => JsEscape(Sprint(args))));
             functions.Import("shell_quote", new Func<object?, string>(ShellQuote));
             functions["html"] = new GoHtmlFunction();
-            foreach (var (name, needs) in new[]
-            {
-                ("CountByJobTypeAndState", "the job store"),
-                ("SubmitJob", "job submission"),
-                ("SubmitJobsFromJSON", "job submission"),
-            })
-            {
-                functions.Import(name, new Func<object?[], string>(_ => throw Unavailable(name, needs)));
-            }
+            functions.Import("CountByJobTypeAndState", new Func<TemplateContext, string?, object?[], long>(CountByJobTypeAndState));
+            functions.Import("SubmitJob", new Func<TemplateContext, string?, string?, object?[], string>(SubmitJob));
+            functions.Import("SubmitJobsFromJSON", new Func<TemplateContext, string?, object?, object?[], string>(SubmitJobsFromJson));
 
             var missing = TemplateVocabulary.Functions.Where(f => !functions.ContainsKey(f)).ToList();
             if (missing.Count > 0)
@@ -94,9 +88,6 @@ namespace Workflows.Templates
 
             return functions;
         }
-
-        private static TemplateRenderException Unavailable(string name, string needs) =>
-            new TemplateRenderException($"'{name}' is not available at run time yet (it needs {needs}, which template rendering does not have)");
 
         /// <summary>
         /// <c>shell_quote value</c> (or <c>value | shell_quote</c>): the value as one POSIX <c>sh</c> word, in single quotes

@@ -45,7 +45,7 @@ namespace Workflows.Templates
         /// <summary>The template text (in full; the message shortens a long one); null when not known.</summary>
         public string? Template { get; }
 
-        /// <summary>The problem without the template, e.g. <c>'SubmitJob' is not available at run time yet</c>.</summary>
+        /// <summary>The problem without the template, e.g. <c>'Random 3 3' needs min &lt; max</c>.</summary>
         public string? Problem { get; }
 
         private static string Shorten(string template) =>

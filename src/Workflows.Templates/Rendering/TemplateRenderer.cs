@@ -24,8 +24,9 @@ namespace Workflows.Templates
     /// <item>formicary's functions keep their names and argument order (see the remarks of the functions);
     /// Scriban's built-in objects (<c>string.upcase</c>, <c>math.round</c>, <c>date</c>, <c>html.escape</c>…) stay
     /// available. A function wins over a variable of the same name, so request parameters cannot hide them.</item>
-    /// <item><c>CountByJobTypeAndState</c>, <c>SubmitJob</c> and <c>SubmitJobsFromJSON</c> need the job store or job
-    /// submission and are not available at run time yet: calling one fails the render, naming it.</item>
+    /// <item><c>CountByJobTypeAndState</c>, <c>SubmitJob</c> and <c>SubmitJobsFromJSON</c> call the scope's
+    /// <see cref="TemplateScope.Jobs"/>; without one they count 0 and submit nothing (return the empty string), as
+    /// formicary does without a database.</item>
     /// <item>Loops stop with an error after <see cref="LoopLimit"/> iterations.</item>
     /// <item>The output is the rendered text as it is: nothing is stripped (formicary removes blank lines from a
     /// rendered task fragment; a single rendered value has none to remove).</item>
@@ -59,8 +60,7 @@ namespace Workflows.Templates
         /// <param name="scope">The variables, clock reading and random source of the attempt.</param>
         /// <returns>The rendered text.</returns>
         /// <exception cref="TemplateRenderException">
-        /// The template does not parse (with line and column), calls a function that does not exist or is not available
-        /// at run time, a function fails (e.g. <c>Random 3 3</c>), or a loop exceeds <see cref="LoopLimit"/>; the
+        /// The template does not parse (with line and column), calls a function that does not exist, a function fails (e.g. <c>Random 3 3</c>), or a loop exceeds <see cref="LoopLimit"/>; the
         /// message names the template and the problem.
         /// </exception>
         public static string Render(string template, TemplateScope scope)

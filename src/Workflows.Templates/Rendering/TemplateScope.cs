@@ -50,7 +50,18 @@ namespace Workflows.Templates
         /// <param name="now">The time of the attempt, for the date variables (converted to UTC).</param>
         /// <param name="random">The source of <c>Random</c>; seed it to make renders repeatable. Draws are serialised on it.</param>
         public TemplateScope(IReadOnlyDictionary<string, string> variables, DateTimeOffset now, Random random)
+            : this(variables, now, random, null)
         {
+        }
+
+        /// <summary>Creates the scope of one attempt whose templates may read and submit jobs.</summary>
+        /// <param name="variables">As in <see cref="TemplateScope(IReadOnlyDictionary{string, string}, DateTimeOffset, Random)"/>.</param>
+        /// <param name="now">The time of the attempt, for the date variables (converted to UTC).</param>
+        /// <param name="random">The source of <c>Random</c>.</param>
+        /// <param name="jobs">What <c>CountByJobTypeAndState</c>, <c>SubmitJob</c> and <c>SubmitJobsFromJSON</c> call; null: they count 0 and submit nothing.</param>
+        public TemplateScope(IReadOnlyDictionary<string, string> variables, DateTimeOffset now, Random random, ITemplateJobs? jobs)
+        {
+            Jobs = jobs;
             if (variables is null)
             {
                 throw new ArgumentNullException(nameof(variables));
@@ -89,6 +100,9 @@ namespace Workflows.Templates
 
         /// <summary>The source of <c>Random</c>.</summary>
         public Random Random { get; }
+
+        /// <summary>The job store of <c>CountByJobTypeAndState</c>, <c>SubmitJob</c> and <c>SubmitJobsFromJSON</c>; null where templates render without one.</summary>
+        public ITemplateJobs? Jobs { get; }
 
         /// <summary>The variables as templates see them (typed) and the date variables.</summary>
         internal IReadOnlyList<KeyValuePair<string, object>> Values => _values;
