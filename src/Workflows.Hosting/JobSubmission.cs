@@ -8,4 +8,12 @@ namespace Workflows;
 /// The definition version and a manual retry's lineage are the engine's to set: what is given for them is ignored.
 /// </summary>
 /// <param name="JobType">The job type.</param>
-public sealed record JobSubmission(string JobType) : JobRequest;
+public sealed record JobSubmission(string JobType) : JobRequest
+{
+    /// <summary>
+    /// The new job's id; null (the default) for a fresh one. Given, the submission is idempotent: when a job with this
+    /// id exists, nothing is submitted and its id is answered (a FORK_JOB attempt run again after its host died forks
+    /// the same child, not a second one).
+    /// </summary>
+    public string? JobId { get; init; }
+}

@@ -64,7 +64,7 @@ public sealed class WorkflowClient(JobStore jobs, IEnumerable<Workflow> workflow
 
     private async Task<string> RequestAsync(JobSubmission submission, JobDefinition definition, int? version, CancellationToken cancellationToken)
     {
-        var id = Guid.CreateVersion7().ToString("N");
+        var id = submission.JobId ?? Guid.CreateVersion7().ToString("N");
         var request = new RequestJob(id, definition, submission.AsRequest() with { DefinitionVersion = version, RetryOf = null, RetryRoot = null });
         await jobs.ExecuteAsync(id, request, cancellationToken).ConfigureAwait(false);
         return id;

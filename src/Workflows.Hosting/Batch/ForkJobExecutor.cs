@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Workflows.Definitions;
 using Workflows.Executors;
 using Workflows.Executors.Logs;
@@ -77,7 +80,11 @@ internal sealed class ForkJobExecutor(WorkflowClient client, JobStore jobs, Time
         try
         {
             childId = await client.SubmitAsync(
-                new JobSubmission(task.ForkJobType) { Params = parameters, ParentJobId = execution.JobId, ForkTask = task.TaskType, SubmittedBy = parent?.SubmittedBy, SubmitterId = parent?.SubmitterId },
+                new JobSubmission(task.ForkJobType)
+                {
+                    JobId = ChildId(execution),
+                    Params = parameters, ParentJobId = execution.JobId, ForkTask = task.TaskType, SubmittedBy = parent?.SubmittedBy, SubmitterId = parent?.SubmitterId,
+                },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (ArgumentException e)
@@ -109,4 +116,11 @@ internal sealed class ForkJobExecutor(WorkflowClient client, JobStore jobs, Time
 
         return ended with { Outputs = forked };
     }
+
+    /// <summary>
+    /// The child's id, the same each time this attempt runs: a host that takes over an attempt whose host died after
+    /// forking submits it again, and the existing child is answered instead of a second one (invariant fork-once).
+    /// </summary>
+    internal static string ChildId(TaskExecution execution) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+        $"fork\n{execution.JobId}\n{execution.JobAttempt.ToString(CultureInfo.InvariantCulture)}\n{execution.Task.TaskType}\n{execution.Attempt.ToString(CultureInfo.InvariantCulture)}")))[..32];
 }
