@@ -32,6 +32,8 @@ public static partial class WorkflowsApiExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<WorkflowsApiOptions>().Configure(configure ?? (_ => { })).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<WorkflowsOperations>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SignInThrottle>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(TokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         return services;

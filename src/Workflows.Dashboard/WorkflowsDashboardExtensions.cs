@@ -26,6 +26,8 @@ public static class WorkflowsDashboardExtensions
         services.AddAntiforgery();
         services.AddDataProtection();
         services.TryAddSingleton<DashboardSession>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Workflows.Api.Security.SignInThrottle>();
         services.TryAddSingleton<DashboardQueries>();
         return services;
     }
