@@ -1,0 +1,26 @@
+using Workflows.Fuzzing;
+
+namespace Workflows.Yaml.Tests;
+
+/// <summary>
+/// A seeded sample of each in-process fuzz target (docs/fuzzing-and-load.md): the same cases every run, a few seconds
+/// each. The long runs (100,000 cases and more) are the benchmark command <c>fuzz --target yaml|templates|scriban</c>.
+/// </summary>
+public sealed class FuzzSampleTests
+{
+    private const ulong Seed = 20261207;
+
+    [Fact]
+    public void Yaml_loader_sample_never_throws_and_locates_every_problem() =>
+        AssertClean(FuzzRun.Run("yaml", YamlFuzz.Inputs, YamlFuzz.Check, text => text, 1500, Seed));
+
+    [Fact]
+    public void Go_template_translator_and_renderer_sample_never_throws_beyond_a_render_error() =>
+        AssertClean(FuzzRun.Run("templates", TemplateFuzz.Inputs, TemplateFuzz.Check, text => text, 4000, Seed));
+
+    [Fact]
+    public void Scriban_checks_and_renderer_sample_never_throw_beyond_a_render_error() =>
+        AssertClean(FuzzRun.Run("scriban", ScribanFuzz.Inputs, ScribanFuzz.Check, text => text, 3000, Seed));
+
+    private static void AssertClean(FuzzReport report) => Assert.True(report.CrashCount == 0, report.ToString());
+}
