@@ -10,7 +10,9 @@ namespace Workflows.Fuzzing;
 public sealed record FuzzCrash(long Case, string Input, Exception Failure)
 {
     /// <summary>Crashes of one kind: the exception's type and the frame that threw.</summary>
-    public string Signature => $"{Failure.GetType().Name} at {Failure.StackTrace?.Split('\n').FirstOrDefault()?.Trim() ?? "?"}";
+    public string Signature => Failure is FuzzPropertyException
+        ? "property: " + Failure.Message.Split(':')[0]
+        : $"{Failure.GetType().Name} at {Failure.StackTrace?.Split('\n').FirstOrDefault()?.Trim() ?? "?"}";
 }
 
 /// <summary>What a fuzz run did: cases, time, crashes (the first few of each kind kept).</summary>

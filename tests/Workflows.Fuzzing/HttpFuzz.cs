@@ -116,7 +116,9 @@ public static class HttpFuzz
             throw new FuzzPropertyException($"{status}: {Cut(body)}");
         }
 
-        if (status >= 400 && request.Method != "HEAD" && !IsErrorShape(body))
+        // Kestrel itself refuses a path with an encoded NUL before any middleware runs: a 400 without a body (docs/fuzzing-and-load.md).
+        var refusedByKestrel = status == 400 && body.Length == 0 && request.Path.Split('?')[0].Contains("%00", StringComparison.Ordinal);
+        if (status >= 400 && request.Method != "HEAD" && !refusedByKestrel && !IsErrorShape(body))
         {
             throw new FuzzPropertyException($"{status} without the error shape: {Cut(body)}");
         }
