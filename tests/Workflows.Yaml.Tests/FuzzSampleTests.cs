@@ -22,5 +22,21 @@ public sealed class FuzzSampleTests
     public void Scriban_checks_and_renderer_sample_never_throw_beyond_a_render_error() =>
         AssertClean(FuzzRun.Run("scriban", ScribanFuzz.Inputs, ScribanFuzz.Check, text => text, 3000, Seed));
 
+    /// <summary>The long templates run of 2026-12-07 (seed 20261207): a hex literal run into a word threw FormatException.</summary>
+    [Theory]
+    [InlineData("}}{{lower\n0x10define \"t\"mulprint0}}}netemplate \"t\"template \"t\"nelencontinueendIterate")]
+    [InlineData("or.X.Y}}{{define \"t\"0x10hasPrefix.X.Y}}containstoJson")]
+    [InlineData("nil.X.Y}}{{0x10sub.Missingmulquote  urlquery1,$xjs  }}}1")]
+    [InlineData(".M{{0x101define \"t\"*/{{/* c */}}\"%d\"$neblock \"b\" .")]
+    public void Crashes_found_by_the_long_runs_stay_fixed(string goTemplate) => TemplateFuzz.Check(goTemplate);
+
+    [Fact]
+    public void A_hex_literal_run_into_a_word_is_a_malformed_number()
+    {
+        var translation = GoTemplateTranslator.Translate("{{ 0x10sub }}");
+        Assert.False(translation.Succeeded);
+        Assert.Contains(translation.Errors, e => e.Reason.Contains("malformed number '0x10sub'", StringComparison.Ordinal));
+    }
+
     private static void AssertClean(FuzzReport report) => Assert.True(report.CrashCount == 0, report.ToString());
 }
