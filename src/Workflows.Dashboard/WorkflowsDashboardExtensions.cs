@@ -47,6 +47,7 @@ public static class WorkflowsDashboardExtensions
         var mount = "/" + prefix.Trim('/');
         var group = endpoints.MapGroup(mount);
         group.WithMetadata(new Microsoft.AspNetCore.Routing.ExcludeFromDescriptionAttribute(), DashboardEndpoint.Instance);
+        Microsoft.AspNetCore.Http.EndpointFilterExtensions.AddEndpointFilter(group, FormLimit.CheckAsync);
         var root = mount == "/" ? string.Empty : mount;
         PageEndpoints.Map(group, root);
         ActionEndpoints.Map(group, root);
