@@ -118,10 +118,36 @@ public static class HttpFuzz
 
         // Kestrel itself refuses a path with an encoded NUL before any middleware runs: a 400 without a body (docs/fuzzing-and-load.md).
         var refusedByKestrel = status == 400 && body.Length == 0 && request.Path.Split('?')[0].Contains("%00", StringComparison.Ordinal);
-        if (status >= 400 && request.Method != "HEAD" && !refusedByKestrel && !IsErrorShape(body))
+        if (status >= 400 && request.Method != "HEAD" && !refusedByKestrel && IsApiPath(response.RequestMessage?.RequestUri) && !IsErrorShape(body))
         {
             throw new FuzzPropertyException($"{status} without the error shape: {Cut(body)}");
         }
+    }
+
+    /// <summary>
+    /// Whether the path the server resolves is the API's (<c>/api…</c>, <c>/jobs/requests…</c>): dot segments, encoded or
+    /// not, are resolved first (<c>/jobs/requests/%2e%2e</c> is the dashboard's <c>/jobs/</c>, whose answers are pages).
+    /// </summary>
+    /// <param name="uri">The URI sent.</param>
+    public static bool IsApiPath(Uri? uri)
+    {
+        if (uri is null)
+        {
+            return true;
+        }
+
+        var decoded = Uri.UnescapeDataString(uri.AbsolutePath).Replace("\0", string.Empty, StringComparison.Ordinal);
+        string path;
+        try
+        {
+            path = new Uri(new Uri("http://host"), decoded.Replace("?", "%3F", StringComparison.Ordinal).Replace("#", "%23", StringComparison.Ordinal)).AbsolutePath;
+        }
+        catch (UriFormatException)
+        {
+            return true;
+        }
+
+        return path == "/api" || path.StartsWith("/api/", StringComparison.Ordinal) || path.StartsWith("/jobs/requests", StringComparison.Ordinal);
     }
 
     /// <summary>A JSON object with a non-empty string <c>error</c> and <c>code</c>.</summary>
