@@ -49,7 +49,7 @@ public static partial class WorkflowsApiExtensions
     public static RouteGroupBuilder MapWorkflowsApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var api = endpoints.MapGroup("/api").RequireAuthorization(Policy).AddEndpointFilter(CatchUnexpected).AddEndpointFilter(ScopeRequirement.CheckAsync);
+        var api = endpoints.MapGroup("/api").RequireAuthorization(Policy).AddEndpointFilter(CatchUnexpected).AddEndpointFilter(QueryStrings.CheckAsync).AddEndpointFilter(ScopeRequirement.CheckAsync);
         DefinitionEndpoints.Map(api);
         JobRequestEndpoints.Map(api.MapGroup("/jobs/requests").WithTags("Jobs"), "/api/jobs/requests");
         TokenEndpoints.Map(api);
@@ -59,10 +59,10 @@ public static partial class WorkflowsApiExtensions
         ScheduleEndpoints.MapJobTrigger(api.MapGroup("/jobs/requests").WithTags("Jobs"));
 
         // Triggers carry their own auth (the trigger's auth: in its YAML), not an API token.
-        TriggerEndpoints.Map(endpoints.MapGroup("/api/triggers").AddEndpointFilter(CatchUnexpected));
+        TriggerEndpoints.Map(endpoints.MapGroup("/api/triggers").AddEndpointFilter(CatchUnexpected).AddEndpointFilter(QueryStrings.CheckAsync));
 
         // The seeds post to $SERVER/jobs/requests: the same endpoints there.
-        var seeds = endpoints.MapGroup("/jobs/requests").RequireAuthorization(Policy).AddEndpointFilter(CatchUnexpected).AddEndpointFilter(ScopeRequirement.CheckAsync)
+        var seeds = endpoints.MapGroup("/jobs/requests").RequireAuthorization(Policy).AddEndpointFilter(CatchUnexpected).AddEndpointFilter(QueryStrings.CheckAsync).AddEndpointFilter(ScopeRequirement.CheckAsync)
             .WithTags("Jobs").ExcludeFromDescription();
         JobRequestEndpoints.Map(seeds, "/jobs/requests");
 

@@ -116,8 +116,10 @@ public static class HttpFuzz
             throw new FuzzPropertyException($"{status}: {Cut(body)}");
         }
 
-        // Kestrel itself refuses a path with an encoded NUL before any middleware runs: a 400 without a body (docs/fuzzing-and-load.md).
-        var refusedByKestrel = status == 400 && body.Length == 0 && request.Path.Split('?')[0].Contains("%00", StringComparison.Ordinal);
+        // Kestrel itself refuses a path with an encoded NUL (400) and a request line over its 8 KiB limit (414) before any
+        // middleware runs, without a body (docs/fuzzing-and-load.md).
+        var refusedByKestrel = body.Length == 0
+            && ((status == 400 && request.Path.Split('?')[0].Contains("%00", StringComparison.Ordinal)) || status == 414);
         if (status >= 400 && request.Method != "HEAD" && !refusedByKestrel && IsApiPath(response.RequestMessage?.RequestUri) && !IsErrorShape(body))
         {
             throw new FuzzPropertyException($"{status} without the error shape: {Cut(body)}");

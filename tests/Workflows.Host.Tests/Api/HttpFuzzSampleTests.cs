@@ -23,10 +23,14 @@ public sealed class HttpFuzzSampleTests
             (new FuzzRequest("OPTIONS", "api/jobs/definitions/a%20b?env=-9223372036854775809&=abc", "application/json", "{}", 2), 405, "method_not_allowed"),
             (new FuzzRequest("POST", "api/jobs/requests/1/events?x=0&type=true&type=1", "application/json; charset=utf-16", "{}", 2), 405, "method_not_allowed"),
             (new FuzzRequest("GET", "api/jobs/requests/1/nothing-here", null, null, 0), 404, "not_found"),
+            // The 100,000-case run: a NUL in a query value reached PostgreSQL (500).
+            (new FuzzRequest("GET", "api/jobs?q=true&before=1&job_type=%00&=1e9", null, null, 1), 400, "bad_query"),
+            (new FuzzRequest("GET", "jobs/requests?=[]&page=null&=2147483648&job_type=%00", null, null, 1), 400, "bad_query"),
         })
         {
             await HttpFuzz.CheckAsync(client, (host.AdminToken, reader), request);
             using var message = new HttpRequestMessage(new HttpMethod(request.Method), request.Path);
+            message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + (request.Caller == 0 ? host.AdminToken : reader));
             using var response = await client.SendAsync(message);
             Assert.Equal(status, (int)response.StatusCode);
             Assert.Equal(code, (await ServedHost.ReadAsync<Workflows.Api.Contracts.ApiError>(response)).Code);
