@@ -33,6 +33,8 @@ public static partial class WorkflowsApiExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<WorkflowsApiOptions>().Configure(configure ?? (_ => { })).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<WorkflowsOperations>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SignInThrottle>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(TokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         return services;
@@ -48,7 +50,7 @@ public static partial class WorkflowsApiExtensions
     public static RouteGroupBuilder MapWorkflowsApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var api = endpoints.MapGroup("/api").RequireAuthorization(Policy).AddEndpointFilter(CatchUnexpected).AddEndpointFilter(ScopeRequirement.CheckAsync);
+        var api = endpoints.MapGroup("/api").RequireAuthorization(Policy).AddEndpointFilter(CatchUnexpected).AddEndpointFilter(QueryStrings.CheckAsync).AddEndpointFilter(ScopeRequirement.CheckAsync);
         DefinitionEndpoints.Map(api);
         JobRequestEndpoints.Map(api.MapGroup("/jobs/requests").WithTags("Jobs"), "/api/jobs/requests");
         TokenEndpoints.Map(api);
@@ -58,10 +60,10 @@ public static partial class WorkflowsApiExtensions
         ScheduleEndpoints.MapJobTrigger(api.MapGroup("/jobs/requests").WithTags("Jobs"));
 
         // Triggers carry their own auth (the trigger's auth: in its YAML), not an API token.
-        TriggerEndpoints.Map(endpoints.MapGroup("/api/triggers").AddEndpointFilter(CatchUnexpected));
+        TriggerEndpoints.Map(endpoints.MapGroup("/api/triggers").AddEndpointFilter(CatchUnexpected).AddEndpointFilter(QueryStrings.CheckAsync));
 
         // The seeds post to $SERVER/jobs/requests: the same endpoints there.
-        var seeds = endpoints.MapGroup("/jobs/requests").RequireAuthorization(Policy).AddEndpointFilter(CatchUnexpected).AddEndpointFilter(ScopeRequirement.CheckAsync)
+        var seeds = endpoints.MapGroup("/jobs/requests").RequireAuthorization(Policy).AddEndpointFilter(CatchUnexpected).AddEndpointFilter(QueryStrings.CheckAsync).AddEndpointFilter(ScopeRequirement.CheckAsync)
             .WithTags("Jobs").ExcludeFromDescription();
         JobRequestEndpoints.Map(seeds, "/jobs/requests");
 

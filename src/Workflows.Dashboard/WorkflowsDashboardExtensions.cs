@@ -26,6 +26,8 @@ public static class WorkflowsDashboardExtensions
         services.AddAntiforgery();
         services.AddDataProtection();
         services.TryAddSingleton<DashboardSession>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Workflows.Api.Security.SignInThrottle>();
         services.TryAddSingleton<DashboardQueries>();
         return services;
     }
@@ -45,6 +47,7 @@ public static class WorkflowsDashboardExtensions
         var mount = "/" + prefix.Trim('/');
         var group = endpoints.MapGroup(mount);
         group.WithMetadata(new Microsoft.AspNetCore.Routing.ExcludeFromDescriptionAttribute(), DashboardEndpoint.Instance);
+        Microsoft.AspNetCore.Http.EndpointFilterExtensions.AddEndpointFilter(group, FormLimit.CheckAsync);
         var root = mount == "/" ? string.Empty : mount;
         PageEndpoints.Map(group, root);
         ActionEndpoints.Map(group, root);

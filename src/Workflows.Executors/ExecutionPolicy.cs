@@ -44,6 +44,23 @@ public sealed class ExecutionPolicy
     public bool AllowHostNetwork { get; set; }
 
     /// <summary>
+    /// The hosts HTTP tasks may call (SSRF): exact names or IP literals, or <c>*.example.com</c> for its subdomains
+    /// (<c>Workflows:Execution:HttpAllowedHosts:0=api.example.com</c>). Checked against the URL, and again against the
+    /// host of every connection (so a redirect to another host is checked too). Empty: any host.
+    /// </summary>
+    /// <value>Default: empty (any host, except the local addresses <see cref="HttpAllowLocalAddresses"/> refuses).</value>
+    public IList<string> HttpAllowedHosts { get; } = new List<string>();
+
+    /// <summary>
+    /// Let HTTP tasks connect to loopback (127.0.0.0/8, ::1), link-local (169.254.0.0/16, including the cloud metadata
+    /// address 169.254.169.254, and fe80::/10) and unspecified (0.0.0.0, ::) addresses. Checked after DNS resolution,
+    /// so a name that resolves to such an address is refused too. The targets of <c>Workflows:HttpRedirects</c> are
+    /// chosen by the host's operator and always allowed.
+    /// </summary>
+    /// <value>Default: false (such a task fails with <c>ERR_HTTP_NOT_ALLOWED</c>).</value>
+    public bool HttpAllowLocalAddresses { get; set; }
+
+    /// <summary>
     /// What this policy refuses in a definition, one sentence per task that names the option to set: for an upload or a
     /// submit to answer with a warning (another host with another policy may still run the job, so it is not an error).
     /// </summary>

@@ -24,6 +24,13 @@ public static class ExecutorErrors
     /// <summary>An HTTP task has no URL (no <c>url</c> and no script line) or its URL is not absolute http(s).</summary>
     public const string HttpBadUrl = "ERR_HTTP_URL";
 
+    /// <summary>
+    /// An HTTP task's host is not in <see cref="ExecutionPolicy.HttpAllowedHosts"/>, or it resolves to a loopback,
+    /// link-local (cloud metadata, 169.254.169.254) or unspecified address the host does not allow
+    /// (<see cref="ExecutionPolicy.HttpAllowLocalAddresses"/>); checked before the request, after DNS resolution and on every redirect.
+    /// </summary>
+    public const string HttpNotAllowed = "ERR_HTTP_NOT_ALLOWED";
+
     /// <summary>No executor runs the task's method in this host (KUBERNETES without a cluster, MESSAGING, …).</summary>
     public const string MethodNotSupported = "ERR_METHOD_NOT_SUPPORTED";
 

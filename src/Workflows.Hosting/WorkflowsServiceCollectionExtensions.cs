@@ -121,7 +121,17 @@ public static class WorkflowsServiceCollectionExtensions
 
     private static void AddExecutors(IServiceCollection services)
     {
-        services.AddHttpClient(new HttpExecutorOptions().ClientName);
+        services.TryAddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value;
+            var redirectTargets = options.HttpRedirects.Values
+                .Select(target => Uri.TryCreate(target, UriKind.Absolute, out var uri) ? uri.Host : null)
+                .OfType<string>();
+            return new HttpDestinations(options.Execution, redirectTargets);
+        });
+        // The destinations check is the connect callback: it sees every connection, redirects and DNS answers included.
+        services.AddHttpClient(new HttpExecutorOptions().ClientName)
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler { ConnectCallback = provider.GetRequiredService<HttpDestinations>().ConnectAsync });
         services.AddSingleton<ITaskExecutor>(provider => new InProcessExecutor(provider.GetServices<Workflow>()));
         services.AddSingleton<ITaskExecutor>(provider => new ShellExecutor(new ShellExecutorOptions
         {
@@ -130,7 +140,7 @@ public static class WorkflowsServiceCollectionExtensions
         }));
         services.AddSingleton<ITaskExecutor>(provider =>
         {
-            var options = new HttpExecutorOptions();
+            var options = new HttpExecutorOptions { Destinations = provider.GetRequiredService<HttpDestinations>() };
             foreach (var (prefix, target) in provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value.HttpRedirects)
             {
                 options.Redirects[prefix] = target;

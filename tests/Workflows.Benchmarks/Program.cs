@@ -19,6 +19,10 @@ switch (scenario)
         return await Workflows.Benchmarks.Throughput.MeasuredRun.RunAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
     case "trickle" when args.Length == 4:
         return await Workflows.Benchmarks.Throughput.MeasuredRun.TrickleAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+    case "fuzz":
+        return await FuzzCommand.RunAsync(args[1..]);
+    case "load":
+        return await LoadCommand.RunAsync(args[1..]);
     default:
         Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Workflows.Benchmarks -- <scenario>");
         Console.Error.WriteLine("scenarios: build-time   (build with and without the generator and analyzers; generator time per edit)");
@@ -27,5 +31,7 @@ switch (scenario)
         Console.Error.WriteLine("           dashboard    (jobs page and job page p95 with N jobs in the store, live log delay) [--jobs N] [--requests N]");
         Console.Error.WriteLine("           chaos        (3 hosts, own PostgreSQL; SIGKILLs, PostgreSQL restarts, network drops; then the invariant checker) [--jobs N] [--minutes M] [--seed S] [--docker-restarts]");
         Console.Error.WriteLine("           vs-wolverine (the same against Wolverine's durable local queue, its cascading messages and PostgreSQL transport) [--jobs N] [--runs N] [--trickle N] [--dag-jobs N]");
+        Console.Error.WriteLine("           fuzz         (one fuzz target's long run; docs/fuzzing-and-load.md) --target yaml|templates|scriban|http [--cases N] [--seed S]");
+        Console.Error.WriteLine("           load         (API clients submitting, reading, retrying on a served host; p50/p99, errors, memory) [--clients N] [--seconds N]");
         return 2;
 }

@@ -15,7 +15,7 @@ namespace Workflows.Api.Security;
 /// is answered 401 with a JSON error that says which and how to get a token; a token without the rights is 403.
 /// </summary>
 internal sealed class TokenAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TokenStore tokens)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TokenStore tokens, SignInThrottle throttle)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "WorkflowsToken";
@@ -23,6 +23,8 @@ internal sealed class TokenAuthenticationHandler(
     public const string TokenIdClaim = "workflows_token_id";
 
     private bool _databaseUnavailable;
+
+    private TimeSpan? _throttled;
 
     private string _problem = "The request has no Authorization header: send `Authorization: Bearer <token>`. Create a token with `workflows tokens create NAME`.";
 
@@ -40,6 +42,13 @@ internal sealed class TokenAuthenticationHandler(
             return AuthenticateResult.Fail(_problem);
         }
 
+        var address = Context.Connection.RemoteIpAddress;
+        if (throttle.Blocked(address) is { } wait)
+        {
+            _throttled = wait;
+            return AuthenticateResult.Fail(throttle.Message(wait));
+        }
+
         ApiToken? token;
         try
         {
@@ -53,6 +62,7 @@ internal sealed class TokenAuthenticationHandler(
 
         if (token is null)
         {
+            throttle.Failed(address);
             _problem = "The bearer token is unknown, malformed or revoked. `workflows tokens list` shows the live tokens; create one with `workflows tokens create NAME`.";
             return AuthenticateResult.Fail(_problem);
         }
@@ -71,6 +81,13 @@ internal sealed class TokenAuthenticationHandler(
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             Response.Headers.RetryAfter = "5";
             return Response.WriteAsJsonAsync(new ApiError(DatabaseUnavailable.Message, "database_unavailable"), ApiJson.Options);
+        }
+
+        if (_throttled is { } wait)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = SignInThrottle.RetryAfter(wait);
+            return Response.WriteAsJsonAsync(new ApiError(throttle.Message(wait), "too_many_failed_sign_ins"), ApiJson.Options);
         }
 
         Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Workflows.Api.Contracts;
 using Workflows.Api.Operations;
+using Workflows.Api.Security;
 using Workflows.Dashboard.Pages;
 using Workflows.Dashboard.Reading;
 using Workflows.Dashboard.Rendering;
@@ -24,7 +25,7 @@ internal static class ActionEndpoints
 {
     public static void Map(RouteGroupBuilder group, string root)
     {
-        group.MapPost("/signin", async (HttpContext context, DashboardSession session, IOptions<WorkflowsDashboardOptions> options) =>
+        group.MapPost("/signin", async (HttpContext context, DashboardSession session, SignInThrottle throttle, IOptions<WorkflowsDashboardOptions> options) =>
         {
             var r = DashboardRequest.Create(context, root, null);
             if (!await Gate.ValidAsync(context))
@@ -35,8 +36,15 @@ internal static class ActionEndpoints
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             var back = form["return"].ToString();
             var token = form["token"].ToString();
+            if (throttle.Blocked(context.Connection.RemoteIpAddress) is { } wait)
+            {
+                context.Response.Headers.RetryAfter = SignInThrottle.RetryAfter(wait);
+                return Html.Page(SignInPage.Render(r, back, throttle.Message(wait)), 429);
+            }
+
             if (string.IsNullOrWhiteSpace(token) || await session.SignInAsync(context, token, r.CookiePath, options.Value.SignInLifetime) is null)
             {
+                throttle.Failed(context.Connection.RemoteIpAddress);
                 return Html.Page(SignInPage.Render(r, back, "That token is unknown, malformed or revoked. `workflows tokens list` on the host shows the live tokens; `workflows tokens create NAME` makes one."), 401);
             }
 

@@ -37,6 +37,11 @@ public sealed class HttpExecutor(IHttpClientFactory clients, HttpExecutorOptions
         }
 
         url = Redirect(url, execution.Log);
+        if (options.Destinations?.RefusalOf(url.Host) is { } refusal)
+        {
+            return NotAllowed(execution, url, refusal);
+        }
+
         using var request = new HttpRequestMessage(Verb(task.Method!.Value), WithQuery(url, execution.Rendered.Query)) { Content = Body(task.Method!.Value, execution.PublicVariables()) };
         foreach (var (name, value) in execution.Rendered.Headers)
         {
@@ -52,6 +57,10 @@ public sealed class HttpExecutor(IHttpClientFactory clients, HttpExecutorOptions
         try
         {
             response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (e.InnerException is HttpDestinationRefusedException refused)
+        {
+            return NotAllowed(execution, request.RequestUri!, refused.Message);
         }
         catch (HttpRequestException e)
         {
@@ -76,6 +85,13 @@ public sealed class HttpExecutor(IHttpClientFactory clients, HttpExecutorOptions
 
             return TaskOutcome.Exited(status is >= 200 and < 300 ? 0 : status);
         }
+    }
+
+    private static TaskOutcome NotAllowed(TaskExecution execution, Uri url, string refusal)
+    {
+        var message = $"Task '{execution.Task.TaskType}': {url.GetLeftPart(UriPartial.Authority)} may not be called: {refusal}";
+        execution.Log.Write(LogSource.System, message);
+        return TaskOutcome.Error(ExecutorErrors.HttpNotAllowed, message);
     }
 
     private Uri Redirect(Uri url, ITaskLog log)

@@ -13,6 +13,12 @@ public sealed class HttpExecutorOptions
     /// </summary>
     public IDictionary<string, string> Redirects { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Where HTTP tasks may connect (the host's allow-list and local addresses); its <see cref="HttpDestinations.ConnectAsync"/>
+    /// must be the connect callback of the client named <see cref="ClientName"/>. Null: no check (tests, embedding code).
+    /// </summary>
+    public HttpDestinations? Destinations { get; set; }
+
     /// <summary>How much of a response body is written to the task's log.</summary>
     /// <value>Default: 64 KiB.</value>
     public int MaxLoggedBodyBytes { get; set; } = 64 * 1024;

@@ -34,6 +34,7 @@ public static class WorkflowsWebApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseWorkflowsApiErrors();
         app.MapOpenApi();
         app.MapHealthChecks("/health");
         app.MapWorkflowsApi();

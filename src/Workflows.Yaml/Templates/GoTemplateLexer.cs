@@ -298,7 +298,8 @@ internal static class GoTemplateLexer
             var value = BigInteger.Zero;
             foreach (var digit in body[2..])
             {
-                var d = Convert.ToInt32(digit.ToString(), 16);
+                // A letter that is no digit ("0x10sub": a number run into a word) is a malformed number, not a crash.
+                var d = char.IsAsciiHexDigit(digit) ? Convert.ToInt32(digit.ToString(), 16) : int.MaxValue;
                 if (d >= radix)
                 {
                     throw GoTemplateException.Syntax($"malformed number '{text}'");
