@@ -32,6 +32,7 @@ internal sealed class ChaosHost(int index, string executable, string root, strin
         start.Environment["Workflows__PollInterval"] = "00:00:01";
         start.Environment["Workflows__DockerEndpoint"] = Workflows.TestSupport.TestInfrastructure.DockerEndpoint.ToString();
         start.Environment["Workflows__Execution__AllowShell"] = "true";
+        start.Environment["Workflows__Execution__HttpAllowLocalAddresses"] = "true"; // the http jobs call a server on 127.0.0.1
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment.Remove("WORKFLOWS_SERVER");
         start.Environment.Remove("WORKFLOWS_TOKEN");
