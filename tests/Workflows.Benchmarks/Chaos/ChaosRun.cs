@@ -73,7 +73,7 @@ internal static class ChaosRun
             }
         });
 
-        var proxies = Enumerable.Range(0, 3).Select(_ => new ChaosProxy(cluster.Port)).ToArray();
+        var proxies = Enumerable.Range(0, 3).Select(_ => new TcpProxy("127.0.0.1", cluster.Port)).ToArray();
         var executable = Path.Combine(TestInfrastructure.RepoRoot, "src", "Workflows.Host", "bin", "Release", "net10.0", "Workflows.Host.dll");
         var hosts = Enumerable.Range(0, 3).Select(i => new ChaosHost(i, executable, root, ChaosCluster.ConnectionString(proxies[i].Port))).ToArray();
         try

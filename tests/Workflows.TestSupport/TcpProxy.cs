@@ -2,30 +2,33 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Workflows.Benchmarks.Chaos;
+namespace Workflows.TestSupport;
 
 /// <summary>
-/// A TCP relay between one host and the chaos cluster, which the run cuts (every open connection closed, new ones refused,
-/// as when the network between them drops) and restores. The same relay as the host tests' TcpProxy.
+/// A TCP relay on 127.0.0.1 to a real server (the test PostgreSQL, or a chaos run's cluster), which a test or a chaos run
+/// can cut: while cut, every open connection is closed and new ones are closed at once, as when the network to the
+/// database drops; <see cref="Restore"/> relays again.
 /// </summary>
-internal sealed class ChaosProxy : IAsyncDisposable
+public sealed class TcpProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly string _targetHost;
     private readonly int _targetPort;
     private readonly ConcurrentDictionary<TcpClient, byte> _open = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private volatile bool _cut;
 
-    public ChaosProxy(int targetPort)
+    public TcpProxy(string targetHost, int targetPort)
     {
-        _targetPort = targetPort;
+        (_targetHost, _targetPort) = (targetHost, targetPort);
         _listener.Start();
         _accepting = Task.Run(AcceptAsync);
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
+    /// <summary>Closes every relayed connection and refuses new ones until <see cref="Restore"/>.</summary>
     public void Cut()
     {
         _cut = true;
@@ -68,7 +71,7 @@ internal sealed class ChaosProxy : IAsyncDisposable
         _open[outgoing] = 0;
         try
         {
-            await outgoing.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token).ConfigureAwait(false);
+            await outgoing.ConnectAsync(_targetHost, _targetPort, _stop.Token).ConfigureAwait(false);
             var a = incoming.GetStream();
             var b = outgoing.GetStream();
             await Task.WhenAny(a.CopyToAsync(b, _stop.Token), b.CopyToAsync(a, _stop.Token)).ConfigureAwait(false);
