@@ -197,6 +197,23 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
     }
 
     /// <summary>
+    /// True when <paramref name="command"/>, applied to the job as <paramref name="known"/> holds it, would let a worker
+    /// start the job's next attempt at once in the same write (an immediate retry, the next task): the worker keeps its
+    /// execution slot for it rather than giving it back and writing the start again later. The decider decides; a
+    /// stale snapshot only makes the guess wrong, never the write.
+    /// </summary>
+    /// <param name="known">The job as this process last wrote or read it.</param>
+    /// <param name="command">The result about to be reported.</param>
+    public bool StartsNextAttempt(JobSnapshot known, JobCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(known);
+        ArgumentNullException.ThrowIfNull(command);
+        var context = new DecisionContext(time.GetUtcNow(), 0.5);
+        var events = JobDecider.Decide(command, known.State, context);
+        return events.Count > 0 && NextDueAttempt(events.Aggregate(known.State, JobDecider.Evolve), context.Now) is not null;
+    }
+
+    /// <summary>
     /// The attempt a worker may start at once after a write: scheduled (or polling) and due now. An attempt a retry
     /// strategy moved to another queue or priority is left to the claim, which honours both.
     /// </summary>

@@ -131,6 +131,24 @@ public sealed class WritePathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_result_says_beforehand_whether_it_starts_an_attempt_now_an_immediate_retry_or_the_next_task()
+    {
+        var jobs = new JobStore(_documents, _clock);
+        var flaky = Workflow.Create("flaky", job => job.Task("a").Shell().Script("a").Retry(1).OnCompleted("b").Task("b").Shell().Script("b")).Definition;
+        await jobs.ExecuteAsync("s1", new RequestJob("s1", flaky, new JobRequest()));
+        var first = await jobs.StepAsync("s1", null, new StartJob(), "w1", Lease);
+
+        Assert.True(jobs.StartsNextAttempt(first.Snapshot, new ReportTaskResult("a", 1, 1))); // retried at once
+        var retried = await jobs.StepAsync("s1", first.Snapshot, new ReportTaskResult("a", 1, 1), "w1", Lease);
+        Assert.Equal(("a", 2), (retried.Started!.TaskType, retried.Started.Attempt));
+        Assert.True(jobs.StartsNextAttempt(retried.Snapshot, new ReportTaskResult("a", 2, 0))); // the next task
+        Assert.False(jobs.StartsNextAttempt(retried.Snapshot, new ReportTaskResult("a", 2, 1))); // no retry left: the job fails
+        var second = await jobs.StepAsync("s1", retried.Snapshot, new ReportTaskResult("a", 2, 0), "w1", Lease);
+        Assert.False(jobs.StartsNextAttempt(second.Snapshot, new ReportTaskResult("b", 1, 0))); // the job completes
+        Assert.False(jobs.StartsNextAttempt(second.Snapshot, new ReportTaskResult("a", 9, 0))); // refused: no such attempt runs
+    }
+
+    [Fact]
     public async Task A_claim_takes_one_task_attempt_per_idle_worker()
     {
         var jobs = new JobStore(_documents, _clock);

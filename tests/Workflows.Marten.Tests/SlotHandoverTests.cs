@@ -1,0 +1,72 @@
+using Marten;
+using Microsoft.Extensions.Time.Testing;
+using Workflows.Executors;
+using Workflows.Executors.InProcess;
+using Workflows.Hosting;
+using Workflows.Marten.Artifacts;
+using Workflows.Marten.Logs;
+using Workflows.Runtime;
+using Workflows.TestSupport;
+
+namespace Workflows.Marten.Tests;
+
+/// <summary>
+/// A worker whose result starts the job's next attempt now keeps its execution slot for it: the start is written with
+/// the result and the attempt runs at once, even while another worker waits for a slot (it used to take the slot
+/// given back, and the retry waited for a start write and a worker of its own).
+/// </summary>
+public sealed class SlotHandoverTests : IAsyncLifetime
+{
+    private readonly string _schema = "wf_slot_" + Guid.NewGuid().ToString("N")[..12];
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 7, 8, 0, 0, TimeSpan.Zero));
+    private readonly DocumentStore _documents;
+    private readonly JobStore _jobs;
+
+    public SlotHandoverTests()
+    {
+        _documents = DocumentStore.For(options => WorkflowsMarten.Configure(options, TestInfrastructure.PostgresConnectionString, _schema));
+        _jobs = new JobStore(_documents, _clock);
+    }
+
+    [Fact]
+    public async Task An_immediate_retry_runs_on_the_slot_of_the_failed_attempt_while_another_worker_waits_for_one()
+    {
+        using var slots = new ExecutionSlots(1);
+        Task? waiting = null;
+        var workflow = Workflow.Create("flaky", job => job.Task("a").Retry(1).Run((context, _) =>
+        {
+            if (context.Attempt == 1)
+            {
+                waiting = slots.TakeAsync(CancellationToken.None); // another worker asks for the only slot
+            }
+
+            return ValueTask.FromResult(context.Attempt == 1 ? 1 : 0);
+        }));
+        await _jobs.EnsureSchemaAsync();
+        var worker = new TaskWorker(
+            _jobs,
+            new TaskRunner(new TaskExecutors([new InProcessExecutor([workflow])]), _clock),
+            new TaskLogs(_documents, _clock),
+            new FileArtifactStore(_documents, Path.Combine(Path.GetTempPath(), "wf-artifacts-" + _schema), _clock),
+            new RunningAttempts(),
+            "w1") { Slots = slots };
+        await _jobs.ExecuteAsync("f1", new RequestJob("f1", workflow.Definition, new JobRequest()));
+
+        await worker.RunOnceAsync(); // one claim: the job's start, its first attempt, and the retry
+
+        Assert.Equal(JobStatus.Completed, (await _jobs.GetAsync("f1"))!.Status);
+        var events = await _jobs.EventsAsync("f1");
+        var exited = events.OfType<TaskExited>().ToList();
+        Assert.Equal([1, 0], exited.Select(e => e.ExitCode));
+        Assert.Equal(2, events.OfType<TaskStarted>().Count());
+        Assert.True(waiting!.IsCompleted); // the waiting worker got the slot once the job had ended
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        _documents.Dispose();
+        await TestInfrastructure.DropSchemaAsync(_schema);
+    }
+}
