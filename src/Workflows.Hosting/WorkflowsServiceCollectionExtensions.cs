@@ -108,7 +108,11 @@ public static class WorkflowsServiceCollectionExtensions
     {
         services.TryAddSingleton(provider => provider.GetRequiredService<JobStore>().Notifications);
         // The client's own request logging writes each rendered URL, which may hold a secret: the dispatcher logs masked lines instead.
-        services.AddHttpClient(Hosting.Notifications.NotificationDispatcher.ClientName).RemoveAllLoggers();
+        // Webhook URLs come from definitions, as HTTP tasks' do: the same destinations check (SSRF). The slack URL is the
+        // operator's own setting: its client has no check.
+        services.AddHttpClient(Hosting.Notifications.NotificationDispatcher.ClientName).RemoveAllLoggers()
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler { ConnectCallback = provider.GetRequiredService<HttpDestinations>().ConnectAsync });
+        services.AddHttpClient(Hosting.Notifications.NotificationDispatcher.SlackClientName).RemoveAllLoggers();
         // After WorkerService, whose start applies the schema: the outbox table exists before the first claim.
         services.AddHostedService(provider => new Hosting.Notifications.NotificationDispatcher(
             provider.GetRequiredService<Marten.Notifications.NotificationOutbox>(), provider.GetRequiredService<IOptions<WorkflowsOptions>>(),
@@ -119,15 +123,17 @@ public static class WorkflowsServiceCollectionExtensions
 
     private static IDocumentStore Store(IServiceProvider provider) => provider.GetRequiredKeyedService<IDocumentStore>(StoreKey);
 
+    /// <summary>The hosts of the operator's <c>Workflows:HttpRedirects</c> targets: trusted destinations, local or not.</summary>
+    private static IEnumerable<string> RedirectTargets(WorkflowsOptions options) => options.HttpRedirects.Values
+        .Select(target => Uri.TryCreate(target, UriKind.Absolute, out var uri) ? uri.Host : null)
+        .OfType<string>();
+
     private static void AddExecutors(IServiceCollection services)
     {
         services.TryAddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value;
-            var redirectTargets = options.HttpRedirects.Values
-                .Select(target => Uri.TryCreate(target, UriKind.Absolute, out var uri) ? uri.Host : null)
-                .OfType<string>();
-            return new HttpDestinations(options.Execution, redirectTargets);
+            return new HttpDestinations(options.Execution, RedirectTargets(options));
         });
         // The destinations check is the connect callback: it sees every connection, redirects and DNS answers included.
         services.AddHttpClient(new HttpExecutorOptions().ClientName)

@@ -25,9 +25,10 @@ public sealed class NotificationTests
         job.Task("build").Run((_, _) => ValueTask.FromResult(2));
     });
 
-    private static Task<RunningHost> StartAsync(string name, Workflow workflow, Action<NotificationOptions> notifications, ListLogger? logs = null) =>
+    private static Task<RunningHost> StartAsync(string name, Workflow workflow, Action<NotificationOptions> notifications, ListLogger? logs = null, bool allowLocal = true) =>
         RunningHost.StartAsync(name, options =>
         {
+            options.Execution.HttpAllowLocalAddresses = allowLocal; // the receivers listen on 127.0.0.1
             options.Secrets["Token"] = Secret;
             options.Notifications.PollInterval = TimeSpan.FromMilliseconds(50);
             options.Notifications.FirstRetryDelay = TimeSpan.FromMilliseconds(200);
@@ -178,6 +179,27 @@ public sealed class NotificationTests
         Assert.Equal(1, slack.Attempts);
         Assert.Equal("no slack webhook is configured: set Workflows:Notifications:SlackWebhookUrl to send slack messages", slack.LastError);
         Assert.All(records.Where(r => r.Channel == "webhook"), r => Assert.Equal(2, r.Sends.Count));
+    }
+
+    [Fact]
+    public async Task A_definitions_webhook_to_a_local_address_is_refused_once_saying_what_to_set_while_the_operators_slack_url_is_trusted()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var workflow = Failing("ssrf", job => job.Notify("slack", "always", "#builds").Webhook(new WebhookSpec(receiver.Url + "/metadata")));
+        await using var host = await StartAsync("ssrf", workflow, n => n.SlackWebhookUrl = new Uri(receiver.Url + "/slack"), allowLocal: false);
+
+        var id = await host.Client.SubmitAsync("ssrf");
+        await host.WaitForEndAsync(id);
+        var records = await WaitForSendsAsync(host, id, r => r.Count == 4 && r.All(n => n.Status is "sent" or "failed"));
+
+        Assert.All(records.Where(r => r.Channel == "webhook"), r =>
+        {
+            Assert.Equal(("failed", 1), (r.Status, r.Attempts)); // not retried: the policy does not change by itself
+            Assert.StartsWith("its webhook may not be sent there: Host '127.0.0.1' is 127.0.0.1, a loopback", r.LastError, StringComparison.Ordinal);
+            Assert.Contains("Workflows:Execution:HttpAllowLocalAddresses=true", r.LastError, StringComparison.Ordinal);
+        });
+        Assert.Equal("sent", records.Single(r => r.Channel == "slack").Status);
+        Assert.Equal(["/slack"], receiver.Accepted.Select(p => p.Path)); // nothing reached the definition's local URL
     }
 
     [Fact]

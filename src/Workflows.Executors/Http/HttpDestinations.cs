@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace Workflows.Executors.Http;
 
 /// <summary>
-/// Where HTTP tasks may connect (SSRF): the host names of <see cref="ExecutionPolicy.HttpAllowedHosts"/>, and no
+/// Where HTTP tasks and notification webhooks may connect (SSRF): the host names of <see cref="ExecutionPolicy.HttpAllowedHosts"/>, and no
 /// loopback, link-local (cloud metadata) or unspecified address unless <see cref="ExecutionPolicy.HttpAllowLocalAddresses"/>
 /// or the host is a target of the operator's redirects. <see cref="ConnectAsync"/> is the HTTP client's connect
 /// callback: it resolves the name itself and connects only to an address it checked, so neither DNS nor a redirect
@@ -28,7 +28,7 @@ public sealed class HttpDestinations(ExecutionPolicy policy, IEnumerable<string>
             return null;
         }
 
-        return $"Host '{host}' is not in this host's allow-list of HTTP destinations ({string.Join(", ", policy.HttpAllowedHosts)}). Add it to Workflows:Execution:HttpAllowedHosts to let HTTP tasks call it.";
+        return $"Host '{host}' is not in this host's allow-list of HTTP destinations ({string.Join(", ", policy.HttpAllowedHosts)}). Add it to Workflows:Execution:HttpAllowedHosts to let HTTP tasks and webhooks call it.";
     }
 
     /// <summary>Why HTTP tasks may not connect to <paramref name="address"/> of <paramref name="host"/>, or null.</summary>
@@ -42,7 +42,7 @@ public sealed class HttpDestinations(ExecutionPolicy policy, IEnumerable<string>
             return null;
         }
 
-        return $"Host '{Bare(host)}' is {address}, a loopback, link-local (cloud metadata) or unspecified address, which HTTP tasks may not reach on this host. Set Workflows:Execution:HttpAllowLocalAddresses=true on a host whose definition authors you trust with its local services.";
+        return $"Host '{Bare(host)}' is {address}, a loopback, link-local (cloud metadata) or unspecified address, which HTTP tasks and webhooks may not reach on this host. Set Workflows:Execution:HttpAllowLocalAddresses=true on a host whose definition authors you trust with its local services.";
     }
 
     /// <summary>Loopback, link-local (169.254.0.0/16, fe80::/10; cloud metadata services live there) or unspecified.</summary>

@@ -20,8 +20,11 @@ internal sealed partial class NotificationDispatcher(
     NotificationOutbox outbox, IOptions<WorkflowsOptions> options, IHttpClientFactory http, TimeProvider time, ILogger<NotificationDispatcher> logger,
     JobConfigs? configs = null) : BackgroundService
 {
-    /// <summary>The named HTTP client of webhook and slack posts.</summary>
+    /// <summary>The named HTTP client of definitions' webhook posts, held to the HTTP tasks' destinations check (SSRF).</summary>
     public const string ClientName = "workflows-notifications";
+
+    /// <summary>The HTTP client for slack messages: the operator's own URL, not held to the destinations check.</summary>
+    public const string SlackClientName = "workflows-notifications-slack";
 
     private const int ClaimBatch = 16;
 
@@ -96,6 +99,12 @@ internal sealed partial class NotificationDispatcher(
             error = $"its webhook's templates cannot be rendered: {e.Message} Fix the definition's webhook.";
             retry = false;
         }
+        catch (HttpRequestException e) when (e.InnerException is Workflows.Executors.Http.HttpDestinationRefusedException refused)
+        {
+            // The host's policy does not change by itself either: a refused destination is not tried again.
+            error = $"its webhook may not be sent there: {refused.Message}";
+            retry = false;
+        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             error = $"the send took longer than {Settings.SendTimeout} (Workflows:Notifications:SendTimeout)";
@@ -147,7 +156,7 @@ internal sealed partial class NotificationDispatcher(
                     throw new ChannelNotConfiguredException("no slack webhook is configured: set Workflows:Notifications:SlackWebhookUrl to send slack messages");
                 }
 
-                await Poster().PostAsync(new WebhookPost(slack.ToString(), [], [], NotificationMessages.SlackBody(n), claim.Id, NotificationMessages.EventName(n)), cancellationToken).ConfigureAwait(false);
+                await Poster(SlackClientName).PostAsync(new WebhookPost(slack.ToString(), [], [], NotificationMessages.SlackBody(n), claim.Id, NotificationMessages.EventName(n)), cancellationToken).ConfigureAwait(false);
                 return;
 
             default:
@@ -159,12 +168,12 @@ internal sealed partial class NotificationDispatcher(
                     hook.Headers.Select(h => KeyValuePair.Create(h.Name, Render(h.Value))).ToList(),
                     hook.Query.Select(q => KeyValuePair.Create(q.Name, Render(q.Value))).ToList(),
                     NotificationMessages.WebhookBody(claim.Id, n), claim.Id, NotificationMessages.EventName(n));
-                await Poster().PostAsync(post, cancellationToken).ConfigureAwait(false);
+                await Poster(ClientName).PostAsync(post, cancellationToken).ConfigureAwait(false);
                 return;
         }
     }
 
-    private WebhookSender Poster() => new(http.CreateClient(ClientName), Settings.WebhookSecret);
+    private WebhookSender Poster(string client) => new(http.CreateClient(client), Settings.WebhookSecret);
 
     /// <summary>What a webhook's templates see: the job's parameters, its configs and host secrets, and the job's facts.</summary>
     private static Dictionary<string, string> Variables(Notification n, AttemptConfigs attempt)

@@ -26,6 +26,7 @@ public sealed class NotificationKillTests : IAsyncLifetime
 
         var environment = WorkflowsProcess.Environment(_schema, Path.Combine(_dir, "data"));
         environment["Workflows__Notifications__WebhookSecret"] = SigningKey;
+        environment["Workflows__Execution__HttpAllowLocalAddresses"] = "true"; // the receiver listens on 127.0.0.1
         environment["Workflows__Notifications__Lease"] = "00:00:02";
         environment["Workflows__Notifications__PollInterval"] = "00:00:00.050";
         environment["Workflows__Notifications__FirstRetryDelay"] = "00:00:00.100";
