@@ -201,6 +201,7 @@ internal static class ApiExamples
         [413] = new ApiError("The request body (70000 bytes) is larger than the limit of 65536 bytes; nothing was stored. Send a smaller body, or raise Workflows:Api:MaxBodyBytes on the host.", "body_too_large"),
         [415] = new ApiError("Content-Type 'text/html' is not JSON: send the body with `Content-Type: application/json`.", "unsupported_content_type"),
         [422] = new ApiError("Trigger 'on-push' of job type 'webhook-ci-trigger' could not render its params: template 'branch' failed at 1:10.", "trigger_template_failed"),
+        [429] = new ApiError("Too many failed sign-ins from this address (10 within 00:01:00): wait 42 s (Retry-After) and check the token (`workflows tokens list` shows the live ones).", "too_many_failed_sign_ins"),
         [503] = new ApiError(Http.DatabaseUnavailable.Message, "database_unavailable"),
     };
 

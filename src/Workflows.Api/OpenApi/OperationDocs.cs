@@ -28,6 +28,7 @@ internal static class OperationDocs
         [413] = "The body is larger than the host accepts (Workflows:Api:MaxBodyBytes); nothing was stored.",
         [415] = "The Content-Type is not one the endpoint reads.",
         [422] = "The trigger's templates did not render for this event.",
+        [429] = "Too many failed sign-ins (tokens, dashboard sign-ins and trigger auths, counted together) from this address (Workflows:Api:SignInFailureLimit): even a right credential is refused until the Retry-After seconds have passed.",
         [503] = "The host cannot reach its database; nothing was changed. Retry after the Retry-After seconds.",
     };
 
@@ -74,7 +75,7 @@ internal static class OperationDocs
         var errors = new List<int> { 503 };
         if (!ownAuthentication)
         {
-            errors.AddRange([401, 403]);
+            errors.AddRange([401, 403, 429]);
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(DocumentDocs.BearerScheme, document)] = [] }];
         }
         else

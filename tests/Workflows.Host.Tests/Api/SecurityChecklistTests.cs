@@ -67,6 +67,54 @@ public sealed class SecurityChecklistTests
     }
 
     [Fact]
+    public async Task Failed_trigger_auths_count_with_failed_sign_ins_429_then_even_for_the_right_secret_and_a_token()
+    {
+        await using var host = await ServedHost.StartAsync("trigthrottle", "--Workflows:Api:SignInFailureLimit=3", "--Workflows:Api:SignInFailureWindow=00:10:00");
+        using var admin = host.Client(host.AdminToken);
+        using var anonymous = host.Client(null);
+        using (var upload = await admin.PostAsync("api/jobs/definitions", ServedHost.Yaml(
+            "job_type: guarded\ntriggers:\n  - type: webhook\n    name: deploy\n    auth:\n      method: bearer_token\n      secret_config: DeployToken\ntasks:\n  - task_type: act\n    method: SHELL\n    script:\n      - echo acting\n")))
+        {
+            Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
+        }
+
+        using (var secret = await admin.PutAsync("api/jobs/definitions/guarded/configs/DeployToken", ServedHost.Json("""{"value":"d3ploy","secret":true}""")))
+        {
+            Assert.True(secret.IsSuccessStatusCode, await secret.Content.ReadAsStringAsync());
+        }
+
+        async Task<HttpResponseMessage> FireAsync(string token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/triggers/guarded/deploy") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
+            return await anonymous.SendAsync(request);
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            // The trigger's own bearer secret is no failed API sign-in, however often it is sent.
+            using var right = await FireAsync("d3ploy");
+            Assert.Equal(HttpStatusCode.Accepted, right.StatusCode);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var guess = await FireAsync("guess-" + i);
+            Assert.Equal(HttpStatusCode.Unauthorized, guess.StatusCode);
+        }
+
+        using (var blocked = await FireAsync("d3ploy"))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+            Assert.NotEmpty(blocked.Headers.GetValues("Retry-After"));
+            Assert.Equal("too_many_failed_sign_ins", (await ServedHost.ReadAsync<ApiError>(blocked)).Code);
+        }
+
+        // One count per address: the API refuses this address's right token too.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await admin.GetAsync("api/jobs/requests")).StatusCode);
+    }
+
+    [Fact]
     public async Task Dashboard_forms_are_bounded_like_API_bodies_413_before_reading()
     {
         await using var host = await ServedHost.StartAsync("formlimit");
