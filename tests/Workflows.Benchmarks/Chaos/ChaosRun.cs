@@ -27,8 +27,13 @@ internal static class ChaosRun
         public TimeSpan? Probe { get; set; }
     }
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>Runs the chaos; its report goes to <paramref name="output"/> (the console by default).</summary>
+    /// <param name="args">The command's arguments.</param>
+    /// <param name="output">Where the report is written.</param>
+    /// <param name="executable">The built <c>Workflows.Host.dll</c> the hosts run (by default the Release build's).</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, string? executable = null)
     {
+        output ??= Console.Out;
         int Int(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var count = Int("--jobs", 200);
         var minutes = Int("--minutes", 3);
@@ -42,7 +47,7 @@ internal static class ChaosRun
         {
             File.SetUnixFileMode(root, (UnixFileMode)Convert.ToInt32("755", 8));
         }
-        Console.WriteLine($"chaos: {count} jobs, {minutes} min, seed {seed}, folder {root}");
+        output.WriteLine($"chaos: {count} jobs, {minutes} min, seed {seed}, folder {root}");
 
         await using var cluster = await ChaosCluster.CreateAsync(Path.Combine(root, "pg")).ConfigureAwait(false);
         using var documents = DocumentStore.For(o => WorkflowsMarten.Configure(o, ChaosCluster.ConnectionString(cluster.Port), "workflows"));
@@ -74,7 +79,7 @@ internal static class ChaosRun
         });
 
         var proxies = Enumerable.Range(0, 3).Select(_ => new TcpProxy("127.0.0.1", cluster.Port)).ToArray();
-        var executable = Path.Combine(TestInfrastructure.RepoRoot, "src", "Workflows.Host", "bin", "Release", "net10.0", "Workflows.Host.dll");
+        executable ??= Path.Combine(TestInfrastructure.RepoRoot, "src", "Workflows.Host", "bin", "Release", "net10.0", "Workflows.Host.dll");
         var hosts = Enumerable.Range(0, 3).Select(i => new ChaosHost(i, executable, root, ChaosCluster.ConnectionString(proxies[i].Port))).ToArray();
         try
         {
@@ -85,7 +90,7 @@ internal static class ChaosRun
 
             if (await UntilAsync(() => AllHealthyAsync(hosts), TimeSpan.FromMinutes(2)).ConfigureAwait(false) is null)
             {
-                Console.Error.WriteLine("chaos: the hosts did not become healthy within 2 minutes; see host*.log in " + root);
+                output.WriteLine("chaos: the hosts did not become healthy within 2 minutes; see host*.log in " + root);
                 return 1;
             }
 
@@ -177,13 +182,13 @@ internal static class ChaosRun
                 await SubmitAsync(jobs, probe, ChaosJobs.Of("shell", httpPort, TestInfrastructure.TestImage)).ConfigureAwait(false);
                 fault.Probe = await UntilAsync(async () => await StatusAsync(jobs, probe).ConfigureAwait(false) == JobStatus.Completed, TimeSpan.FromMinutes(3)).ConfigureAwait(false) is { } _
                     ? ended.Elapsed : null;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{clock.Elapsed:mm\\:ss} {kind,-14} {what,-22} outage {(fault.End - fault.Start).TotalSeconds,4:0.0}s, in flight {inFlight.Count,3}, hosts healthy after {Seconds(fault.Healthy)}, probe job done after {Seconds(fault.Probe)}"));
                 next = clock.Elapsed + TimeSpan.FromSeconds(rng.Next(10, 20));
             }
 
             await submitting.ConfigureAwait(false);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed:mm\\:ss} faults over; draining"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed:mm\\:ss} faults over; draining"));
             await UntilAsync(async () => (await InFlightAsync(documents).ConfigureAwait(false)).Count == 0, TimeSpan.FromMinutes(5)).ConfigureAwait(false);
 
             var report = await new InvariantChecker(documents, TimeProvider.System).CheckAsync().ConfigureAwait(false);
@@ -196,7 +201,7 @@ internal static class ChaosRun
                 }
             }
 
-            Print(count, minutes, seed, submitted, views, faults, report, hits, started.Elapsed, dockerRestarts);
+            Print(output, count, minutes, seed, submitted, views, faults, report, hits, started.Elapsed, dockerRestarts);
             var lost = views.Values.Count(v => !IsFinished(v.Status)) + submitted.Count(s => !views.ContainsKey(s.Id));
             return lost == 0 && report.Healthy && views.Values.All(v => v.Status == JobStatus.Completed) ? 0 : 1;
         }
@@ -213,7 +218,7 @@ internal static class ChaosRun
             }
 
             listener.Stop();
-            Console.WriteLine($"chaos: logs kept in {root}");
+            output.WriteLine($"chaos: logs kept in {root}");
         }
     }
 
@@ -222,50 +227,50 @@ internal static class ChaosRun
     private static string Seconds(TimeSpan? t) => t is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v.TotalSeconds:0.0}s") : "NEVER";
 
     private static void Print(
-        int count, int minutes, int seed, List<(string Id, string Kind)> submitted, Dictionary<string, JobView> views, List<Fault> faults, DoctorReport report, int hits,
+        TextWriter output, int count, int minutes, int seed, List<(string Id, string Kind)> submitted, Dictionary<string, JobView> views, List<Fault> faults, DoctorReport report, int hits,
         TimeSpan elapsed, bool dockerRestarts)
     {
         var duplicated = report.Violations.Where(v => v.Invariant is "attempt-once" or "ended-once").Select(v => v.JobId).ToHashSet(StringComparer.Ordinal);
         bool Lost(string id) => !views.TryGetValue(id, out var v) || !IsFinished(v.Status);
         bool Failed(string id) => views.TryGetValue(id, out var v) && v.Status is JobStatus.Failed or JobStatus.Cancelled;
-        Console.WriteLine();
-        Console.WriteLine($"## Chaos run: {count} jobs, {minutes} min, seed {seed} ({DateTimeOffset.UtcNow:u}, {elapsed.TotalMinutes:0.0} min in all)");
-        Console.WriteLine();
-        Console.WriteLine("| fault | injected | jobs in flight | lost | recorded twice | failed | hosts healthy again (median / max) | probe job done (median / max) |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        output.WriteLine();
+        output.WriteLine($"## Chaos run: {count} jobs, {minutes} min, seed {seed} ({DateTimeOffset.UtcNow:u}, {elapsed.TotalMinutes:0.0} min in all)");
+        output.WriteLine();
+        output.WriteLine("| fault | injected | jobs in flight | lost | recorded twice | failed | hosts healthy again (median / max) | probe job done (median / max) |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (var kind in faults.Select(f => f.Kind).Distinct())
         {
             var these = faults.Where(f => f.Kind == kind).ToList();
             var touched = these.SelectMany(f => f.InFlight).ToHashSet(StringComparer.Ordinal);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {kind} | {these.Count} | {touched.Count} | {touched.Count(Lost)} | {touched.Count(duplicated.Contains)} | {touched.Count(Failed)} | {Stat(these.Select(f => f.Healthy))} | {Stat(these.Select(f => f.Probe))} |"));
         }
 
         var all = views.Keys.ToList();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| **all** | {faults.Count} | {all.Count} jobs (children and probes included) | {all.Count(Lost) + submitted.Count(s => !views.ContainsKey(s.Id))} | {duplicated.Count} | {all.Count(Failed)} | | |"));
         if (!dockerRestarts)
         {
-            Console.WriteLine();
-            Console.WriteLine("dockerd restarts: not injected (shared dockerd; --docker-restarts enables them).");
+            output.WriteLine();
+            output.WriteLine("dockerd restarts: not injected (shared dockerd; --docker-restarts enables them).");
         }
 
-        Console.WriteLine();
-        Console.WriteLine("jobs by kind: " + string.Join(", ", submitted.GroupBy(s => s.Kind).OrderBy(g => g.Key, StringComparer.Ordinal)
+        output.WriteLine();
+        output.WriteLine("jobs by kind: " + string.Join(", ", submitted.GroupBy(s => s.Kind).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => $"{g.Key} {g.Count()} ({g.Count(s => views.TryGetValue(s.Id, out var v) && v.Status == JobStatus.Completed)} completed)")));
-        Console.WriteLine($"HTTP task calls received: {hits} for {submitted.Count(s => s.Kind == "http")} http jobs (a call made again after a host was killed mid-attempt is at-least-once delivery, not a second recorded result)");
+        output.WriteLine($"HTTP task calls received: {hits} for {submitted.Count(s => s.Kind == "http")} http jobs (a call made again after a host was killed mid-attempt is at-least-once delivery, not a second recorded result)");
         foreach (var failed in views.Values.Where(v => v.Status != JobStatus.Completed).OrderBy(v => v.Id, StringComparer.Ordinal).Take(20))
         {
-            Console.WriteLine($"  not completed: {failed.Id} ({failed.JobType}) {failed.Status} {failed.ErrorCode} {failed.FailedTask}");
+            output.WriteLine($"  not completed: {failed.Id} ({failed.JobType}) {failed.Status} {failed.ErrorCode} {failed.FailedTask}");
         }
 
-        Console.WriteLine();
-        Console.WriteLine(report.Healthy
+        output.WriteLine();
+        output.WriteLine(report.Healthy
             ? $"invariant checker: healthy ({report.Jobs} jobs, {report.Events} events; {string.Join(", ", Invariant.All.Select(i => i.Id))})"
             : $"invariant checker: {report.Violations.Count} violation(s)");
         foreach (var v in report.Violations.Take(50))
         {
-            Console.WriteLine($"  {v.Invariant} job {v.JobId}: {v.Found}");
+            output.WriteLine($"  {v.Invariant} job {v.JobId}: {v.Found}");
         }
     }
 
