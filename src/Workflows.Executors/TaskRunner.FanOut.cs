@@ -101,6 +101,14 @@ public sealed partial class TaskRunner
                     break;
                 }
 
+                // A slot freed by the failing item may be granted to a wait its cancellation has not reached yet.
+                if (failFast.IsCancellationRequested)
+                {
+                    slots.Release();
+                    cancellationToken.ThrowIfCancellationRequested();
+                    break;
+                }
+
                 running[i] = RunItemAsync(i);
             }
 

@@ -192,7 +192,9 @@ public sealed class FanOutTests : IDisposable
         Assert.Equal("ran a\nran b\n", Trace);
         var context = await ContextAsync(host, id);
         Assert.Equal(("COMPLETED", "FAILED", "CANCELLED", "CANCELLED"), (context["item_0_status"], context["item_1_status"], context["item_2_status"], context["item_3_status"]));
+        Assert.Equal((FanOutErrors.Cancelled, "not started: item 1 failed and fail_fast is set"), (context["item_2_error_code"], context["item_2_error_message"]));
         Assert.Equal((FanOutErrors.Cancelled, "not started: item 1 failed and fail_fast is set"), (context["item_3_error_code"], context["item_3_error_message"]));
+        Assert.DoesNotContain(await LogAsync(host, id, "each"), l => l.StartsWith("[2]", StringComparison.Ordinal));
     }
 
     [Fact]
