@@ -14,7 +14,8 @@ namespace Workflows.Executors;
 /// <param name="executors">The host's executors.</param>
 /// <param name="time">The clock (timeouts and JobElapsedSecs).</param>
 /// <param name="jobs">The job store of the templates' <c>CountByJobTypeAndState</c>, <c>SubmitJob</c> and <c>SubmitJobsFromJSON</c>; null: they count 0 and submit nothing.</param>
-public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider time, ITemplateJobs? jobs = null)
+/// <param name="fanOutJobs">Forks the child jobs of a job-mode <c>fan_out</c>; null: such a task fails with <see cref="FanOut.FanOutErrors.JobsNotSupported"/>.</param>
+public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider time, ITemplateJobs? jobs = null, FanOut.IFanOutJobs? fanOutJobs = null)
 {
     /// <summary>Runs the attempt to its end.</summary>
     /// <param name="request">The attempt.</param>
@@ -45,7 +46,8 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
         RenderedTask rendered;
         try
         {
-            rendered = Render(task, new TemplateScope(TemplateVariables(request, variables, time.GetUtcNow()), time.GetUtcNow(), new Random(), jobs));
+            // A fan-out renders per item, with the item's variable.
+            rendered = task.FanOut is not null ? RenderedTask.Empty : Render(task, new TemplateScope(TemplateVariables(request, variables, time.GetUtcNow()), time.GetUtcNow(), new Random(), jobs));
         }
         catch (TemplateRenderException e)
         {
@@ -82,7 +84,9 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, jobCancelled, stopping);
         try
         {
-            var outcome = await executors.For(task).RunAsync(execution, linked.Token).ConfigureAwait(false);
+            var outcome = task.FanOut is { } fanOut
+                ? await FanOutAsync(request, fanOut, execution, linked.Token, stopping).ConfigureAwait(false)
+                : await executors.For(task).RunAsync(execution, linked.Token).ConfigureAwait(false);
             if (outcome.Message is { } message)
             {
                 log.Write(LogSource.System, message);

@@ -170,6 +170,7 @@ public static class WorkflowsServiceCollectionExtensions
         services.AddSingleton<ITaskExecutor, Hosting.Batch.AwaitForkedJobExecutor>();
         services.TryAddSingleton(provider => new TaskExecutors(provider.GetServices<ITaskExecutor>()));
         services.TryAddSingleton<Templates.ITemplateJobs, Hosting.Submissions.TemplateJobs>();
+        services.TryAddSingleton<Executors.FanOut.IFanOutJobs, Hosting.Batch.FanOutJobs>();
         services.TryAddSingleton<TaskRunner>();
         services.TryAddSingleton(provider => new Runtime.RetryStrategies(provider.GetServices<Runtime.NamedRetryStrategy>(), provider.GetRequiredService<TimeProvider>()));
     }

@@ -33,7 +33,7 @@ namespace Workflows.Templates
             var requestParams = new HashSet<string>(job.RequiredParams.Concat(triggerParams), StringComparer.Ordinal);
             if (job.SkipIf is { } skipIf)
             {
-                Check(problems, $"Job '{job.JobType}'", DefinitionPointer.Job("skip_if"), "skip_if", skipIf, jobNames);
+                Check(problems, $"Job '{job.JobType}'", DefinitionPointer.Job("skip_if"), "skip_if", skipIf, jobNames, job);
             }
 
             for (var i = 0; i < job.Tasks.Count; i++)
@@ -48,7 +48,7 @@ namespace Workflows.Templates
                 var subject = $"Task '{task.TaskType}'";
                 foreach (var (key, item, text) in Templated(task))
                 {
-                    Check(problems, subject, new DefinitionPointer(task.TaskType, key, item, i), key, text, names);
+                    Check(problems, subject, new DefinitionPointer(task.TaskType, key, item, i), key, text, names, job);
                 }
 
                 if (task.EffectiveMethod is TaskMethod.Shell or TaskMethod.Docker or TaskMethod.Kubernetes && requestParams.Count > 0)
@@ -102,7 +102,7 @@ namespace Workflows.Templates
             }
         }
 
-        private static void Check(List<Problem> problems, string subject, DefinitionPointer at, string key, string text, HashSet<string> declared)
+        private static void Check(List<Problem> problems, string subject, DefinitionPointer at, string key, string text, HashSet<string> declared, JobDefinition job)
         {
             if (text.IndexOf("{{", StringComparison.Ordinal) < 0)
             {
@@ -122,7 +122,7 @@ namespace Workflows.Templates
                 problems.Add(WorkflowDiagnostics.UnknownTemplateFunction.CreateWithSuggestions(at, suggestions, subject, key, function, Hint(suggestions)));
             }
 
-            foreach (var variable in names.Reads.Where(v => !Known(v, declared, names)).Distinct())
+            foreach (var variable in names.Reads.Where(v => !Known(v, declared, names) && !TaskOutputs.IsFanOutItemOutput(job, v)).Distinct())
             {
                 var suggestions = NameSuggester.Suggest(variable, TemplateVocabulary.Variables.Concat(declared));
                 problems.Add(WorkflowDiagnostics.UnknownTemplateVariable.CreateWithSuggestions(at, suggestions, subject, key, variable, Hint(suggestions)));

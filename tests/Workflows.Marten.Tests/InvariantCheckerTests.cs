@@ -240,6 +240,27 @@ public sealed class InvariantCheckerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_fan_out_attempt_forks_one_child_per_item_and_a_second_child_of_one_item_breaks_fork_once()
+    {
+        await HealthyStoreAsync();
+        var parent = Workflow.Create("doctor-fan", job => job.Task("fan").ForkJob("doctor-two").FanOut(new FanOutSpec("items", "item", ForkJobType: "doctor-two"))).Definition;
+        await SubmitAsync("fan-batch", parent);
+        await _jobs.ExecuteAsync("fan-batch", new StartJob());
+        await _jobs.ExecuteAsync("fan-batch", new StartTask("fan", 1));
+        JobRequest Item(int i) => new() { ParentJobId = "fan-batch", ForkTask = "fan", Params = new Dictionary<string, string> { ["item"] = "x", [$"FanOutIndex_{i}"] = $"{i}" } };
+        await SubmitAsync("item-0", TwoTasks, Item(0));
+        await SubmitAsync("item-1", TwoTasks, Item(1));
+        await SubmitAsync("item-2", TwoTasks, Item(2));
+        Assert.True((await Checker().CheckAsync()).Healthy); // one start, three items, one child each
+
+        // Item 1 forked again for the same attempt (a host that took it over submitted a new id).
+        await SubmitAsync("item-1-again", TwoTasks, Item(1));
+        var violation = Assert.Single((await Checker().CheckAsync()).Violations);
+        Assert.Equal(("fan-batch", "fork-once"), (violation.JobId, violation.Invariant));
+        Assert.Contains("task fan started 1 time(s) and forked 2 children for fan-out item 1: item-1, item-1-again", violation.Found, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Notifications_without_a_job_or_of_an_end_queued_twice_or_too_early_break_outbox()
     {
         await HealthyStoreAsync();

@@ -123,6 +123,25 @@ public class TemplateCheckerTests
     }
 
     [Fact]
+    public void A_fan_outs_aggregates_are_known_to_later_tasks_and_other_names_are_not()
+    {
+        var fan = new TaskDefinition { TaskType = "deploy", Method = TaskMethod.Shell, Script = EquatableArray.Create("echo {{ region }}"), FanOut = new FanOutSpec("regions", "region"), OnCompleted = "report" };
+        JobDefinition With(string line) => new()
+        {
+            JobType = "t",
+            JobVariables = EquatableArray.Create(new NamedValue("regions", "[\"eu\"]")),
+            Tasks = EquatableArray.Create(fan, new TaskDefinition { TaskType = "report", Method = TaskMethod.Shell, Script = EquatableArray.Create(line) }),
+        };
+
+        Assert.Empty(Check(With("echo {{ FanOutItemCount }} {{ FanOutMode }} {{ FanOutSource }} {{ region_0_status }} {{ region_12_error_message }} {{ region_1_url }}")));
+        // Not an item's name: no index, no key after it, another item variable.
+        foreach (var name in new[] { "region_status", "region_0_", "regions_0_status", "city_0_status" })
+        {
+            Assert.Equal(name, Assert.Single(Check(With($"echo {{{{ {name} }}}}"))).Message.Split('\'')[3]);
+        }
+    }
+
+    [Fact]
     public void WF3003_unknown_function_is_an_error_with_a_suggestion()
     {
         var problem = Assert.Single(Check(Job("exit {{ Randm 0 3 }}")));

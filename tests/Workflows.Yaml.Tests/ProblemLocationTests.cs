@@ -170,7 +170,6 @@ public class ProblemLocationTests
         const string yaml = "job_type: ci\ntasks:\n- task_type: t\n  method: SHELL\n  script: [x]\n  fan_out:\n    source: Regions\n";
         Assert.Equal(
             [
-                "job.yaml(6,3): warning WF4005: Task 't' has 'fan_out', which is loaded, but not run yet: the runtime has no fan-out yet, so the task runs once. The definition keeps it, so nothing is lost.",
                 "job.yaml(7,5): error WF4009: Task 't' has 'fan_out' without 'item_var', which it needs. Add it, e.g. 'item_var: region'.",
             ],
             Problems(yaml));

@@ -54,12 +54,20 @@ namespace Workflows.Definitions
         /// What the runtime sets for a task whatever its script says (formicary's job context, FORMICARY-FORMAT §7.3):
         /// <c>&lt;task&gt;-status</c> once it ends; for FORK_JOB <c>&lt;task&gt;.ForkedJobID</c> and
         /// <c>&lt;task&gt;.ForkedJobType</c>; for a task that waits for forked jobs <c>RequestIDs</c>, <c>TotalRequests</c>
-        /// and the parent names of <c>sub_workflow.output_variables</c>.
+        /// and the parent names of <c>sub_workflow.output_variables</c>; for a <c>fan_out</c> task <c>FanOutItemCount</c>,
+        /// <c>FanOutSource</c> and <c>FanOutMode</c> (and per item the names <see cref="IsFanOutItemOutput"/> knows).
         /// </summary>
         /// <param name="task">The task.</param>
         public static IEnumerable<string> OfTask(TaskDefinition task)
         {
             yield return task.TaskType + "-status";
+            if (task.FanOut is not null)
+            {
+                yield return "FanOutItemCount";
+                yield return "FanOutSource";
+                yield return "FanOutMode";
+            }
+
             if (task.EffectiveMethod == TaskMethod.ForkJob)
             {
                 yield return task.TaskType + ".ForkedJobID";
@@ -75,6 +83,43 @@ namespace Workflows.Definitions
                     yield return variable.Value;
                 }
             }
+        }
+
+        /// <summary>
+        /// True when <paramref name="name"/> is one of the per-item aggregates a <c>fan_out</c> task of the job sets:
+        /// <c>&lt;item_var&gt;_&lt;index&gt;_&lt;key&gt;</c> (<c>region_0_status</c>, <c>region_2_exit_code</c>, an item's own
+        /// output <c>region_1_url</c>). Their count is known only when the job runs.
+        /// </summary>
+        /// <param name="job">The definition.</param>
+        /// <param name="name">A template variable's name.</param>
+        public static bool IsFanOutItemOutput(JobDefinition job, string name)
+        {
+            if (job is null || name is null)
+            {
+                return false;
+            }
+
+            foreach (var task in job.Tasks)
+            {
+                if (task.FanOut is not { } fanOut || fanOut.ItemVariable.Length == 0 || !name.StartsWith(fanOut.ItemVariable + "_", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var at = fanOut.ItemVariable.Length + 1;
+                var digits = at;
+                while (digits < name.Length && name[digits] >= '0' && name[digits] <= '9')
+                {
+                    digits++;
+                }
+
+                if (digits > at && digits + 1 < name.Length && name[digits] == '_')
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

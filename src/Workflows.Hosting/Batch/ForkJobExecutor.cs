@@ -34,46 +34,11 @@ internal sealed class ForkJobExecutor(WorkflowClient client, JobStore jobs, Time
             return TaskOutcome.Error(ForkErrors.Fork, $"Task '{task.TaskType}' is a FORK_JOB without fork_job_type: name the job type to fork.");
         }
 
-        var ancestors = execution.Variables.Where(v => v.Key.StartsWith(ParentTypePrefix, StringComparison.Ordinal)).ToList();
-        if (ancestors.Any(a => a.Value == task.ForkJobType) || execution.JobType == task.ForkJobType)
+        if (Params(execution, task.ForkJobType, execution.Variables, time.GetUtcNow(), out var parameters) is { } refused)
         {
-            return TaskOutcome.Error(ForkErrors.Loop, $"Task '{task.TaskType}' would fork '{task.ForkJobType}', which is this job or one of its ancestors: a job may not fork itself.");
+            return refused;
         }
 
-        if (ancestors.Count >= 10)
-        {
-            return TaskOutcome.Error(ForkErrors.Depth, $"Task '{task.TaskType}' would fork an 11th level of jobs; at most 10 levels are allowed.");
-        }
-
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        var scope = new TemplateScope(execution.Variables, time.GetUtcNow(), new Random());
-        var secrets = execution.Secrets.Where(execution.Variables.ContainsKey).Select(n => (Name: n, Value: execution.Variables[n])).Where(s => s.Value.Length > 0).ToList();
-        foreach (var input in task.SubWorkflow?.InputParams ?? default)
-        {
-            try
-            {
-                parameters[input.Name] = TemplateRenderer.IsTemplate(input.Value) ? TemplateRenderer.Render(input.Value, scope) : input.Value;
-            }
-            catch (TemplateRenderException e)
-            {
-                return TaskOutcome.Error(ExecutorErrors.TemplateFailed, $"Task '{task.TaskType}': input param '{input.Name}' does not render: {e.Message}");
-            }
-
-            // A child's params are recorded in its history: a secret stays in its own job type's configs.
-            if (secrets.FirstOrDefault(s => parameters[input.Name].Contains(s.Value, StringComparison.Ordinal)) is { Name: { } secret })
-            {
-                return TaskOutcome.Error(ForkErrors.Fork,
-                    $"Task '{task.TaskType}': input param '{input.Name}' would pass the secret config '{secret}' to the forked job, whose params are recorded in its history. Set the secret as a config of '{task.ForkJobType}' instead.");
-            }
-        }
-
-        parameters["ForkedJob"] = "true";
-        foreach (var (key, value) in ancestors)
-        {
-            parameters[key] = value;
-        }
-
-        parameters[ParentTypePrefix + execution.JobId] = execution.JobType;
         // The child belongs to whoever submitted the parent, so they may retry it.
         var parent = await jobs.GetAsync(execution.JobId, cancellationToken).ConfigureAwait(false);
         string childId;
@@ -97,7 +62,7 @@ internal sealed class ForkJobExecutor(WorkflowClient client, JobStore jobs, Time
             return TaskOutcome.Error(ForkErrors.Fork, $"Task '{task.TaskType}' could not fork '{task.ForkJobType}': {e.Message}");
         }
 
-        execution.Log.Write(LogSource.System, $"forked job {childId} ({task.ForkJobType}) with params {string.Join(", ", parameters.Where(p => !p.Key.StartsWith(ParentTypePrefix, StringComparison.Ordinal)).Select(p => p.Key + "=" + p.Value))}");
+        execution.Log.Write(LogSource.System, $"forked job {childId} ({task.ForkJobType}) with params {Describe(parameters)}");
         var forked = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [task.TaskType + ForkedJobs.IdSuffix] = childId,
@@ -116,6 +81,61 @@ internal sealed class ForkJobExecutor(WorkflowClient client, JobStore jobs, Time
 
         return ended with { Outputs = forked };
     }
+
+    /// <summary>
+    /// The params of a job forked by this attempt: <c>sub_workflow.input_params</c> rendered with
+    /// <paramref name="variables"/>, <c>ForkedJob=true</c> and the fork guard's <c>ParentJobType_&lt;id&gt;</c>; or why
+    /// the fork is refused (a loop, too deep, an input that does not render or would pass a secret).
+    /// </summary>
+    internal static TaskOutcome? Params(TaskExecution execution, string forkJobType, IReadOnlyDictionary<string, string> variables, DateTimeOffset now, out Dictionary<string, string> parameters)
+    {
+        var task = execution.Task;
+        var rendered = parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        var ancestors = variables.Where(v => v.Key.StartsWith(ParentTypePrefix, StringComparison.Ordinal)).ToList();
+        if (ancestors.Any(a => a.Value == forkJobType) || execution.JobType == forkJobType)
+        {
+            return TaskOutcome.Error(ForkErrors.Loop, $"Task '{task.TaskType}' would fork '{forkJobType}', which is this job or one of its ancestors: a job may not fork itself.");
+        }
+
+        if (ancestors.Count >= 10)
+        {
+            return TaskOutcome.Error(ForkErrors.Depth, $"Task '{task.TaskType}' would fork an 11th level of jobs; at most 10 levels are allowed.");
+        }
+
+        var scope = new TemplateScope(variables, now, new Random());
+        var secrets = execution.Secrets.Where(variables.ContainsKey).Select(n => (Name: n, Value: variables[n])).Where(s => s.Value.Length > 0).ToList();
+        foreach (var input in task.SubWorkflow?.InputParams ?? default)
+        {
+            try
+            {
+                parameters[input.Name] = TemplateRenderer.IsTemplate(input.Value) ? TemplateRenderer.Render(input.Value, scope) : input.Value;
+            }
+            catch (TemplateRenderException e)
+            {
+                return TaskOutcome.Error(ExecutorErrors.TemplateFailed, $"Task '{task.TaskType}': input param '{input.Name}' does not render: {e.Message}");
+            }
+
+            // A child's params are recorded in its history: a secret stays in its own job type's configs.
+            if (secrets.FirstOrDefault(s => rendered[input.Name].Contains(s.Value, StringComparison.Ordinal)) is { Name: { } secret })
+            {
+                return TaskOutcome.Error(ForkErrors.Fork,
+                    $"Task '{task.TaskType}': input param '{input.Name}' would pass the secret config '{secret}' to the forked job, whose params are recorded in its history. Set the secret as a config of '{forkJobType}' instead.");
+            }
+        }
+
+        parameters["ForkedJob"] = "true";
+        foreach (var (key, value) in ancestors)
+        {
+            parameters[key] = value;
+        }
+
+        parameters[ParentTypePrefix + execution.JobId] = execution.JobType;
+        return null;
+    }
+
+    /// <summary>The params worth a log line: not the fork guard's.</summary>
+    internal static string Describe(Dictionary<string, string> parameters) =>
+        string.Join(", ", parameters.Where(p => !p.Key.StartsWith(ParentTypePrefix, StringComparison.Ordinal)).Select(p => p.Key + "=" + p.Value));
 
     /// <summary>
     /// The child's id, the same each time this attempt runs: a host that takes over an attempt whose host died after

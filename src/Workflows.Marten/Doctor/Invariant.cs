@@ -57,10 +57,10 @@ public sealed record Invariant(string Id, string Rule, string Fix)
         "a root has at most one manual retry that is not finished, and wf_retry_inflight holds a row for it exactly while it runs",
         "a stale lock row (its retry ended) blocks the root's retries: delete it (`delete from <schema>.wf_retry_inflight where root_id = 'ROOT'`); two retries in flight are a bug to report");
 
-    /// <summary>A FORK_JOB attempt forks one child each time it starts.</summary>
+    /// <summary>A FORK_JOB attempt forks one child each time it starts; a job-mode fan-out attempt one per item.</summary>
     public static readonly Invariant ForkOnce = new(
         "fork-once",
-        "a FORK_JOB task (without fan-out) has at most as many forked children as it had attempts started",
+        "a FORK_JOB task has at most as many forked children as it had attempts started, and a job-mode fan_out task at most that many per item (its FanOutIndex_<i> param)",
         "the fork task ran again after its host died between submitting the child and recording the result: the extra child runs a second time; cancel it (`workflows jobs cancel ID`) if it must not");
 
     /// <summary>Notifications belong to jobs that exist; a job's end is notified once, and only once it ended.</summary>

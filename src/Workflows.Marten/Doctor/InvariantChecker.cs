@@ -202,21 +202,29 @@ public sealed class InvariantChecker(IDocumentStore store, TimeProvider time)
         return (state, starts);
     }
 
+    /// <summary>The param naming a job-mode fan-out child's item (formicary's <c>FanOutIndex_%d</c>).</summary>
+    private const string FanOutIndexPrefix = "FanOutIndex_";
+
     private static void CheckForks(Dictionary<string, JobState> states, Dictionary<string, Dictionary<string, int>> startsOf, List<Violation> violations)
     {
-        foreach (var fork in states.Values.Where(s => s.Request is { ParentJobId: not null, ForkTask: not null }).GroupBy(s => (Parent: s.Request.ParentJobId!, Task: s.Request.ForkTask!)))
+        // A FORK_JOB attempt forks one child; a job-mode fan-out attempt one child per item: group a fan-out's children by item.
+        foreach (var fork in states.Values.Where(s => s.Request is { ParentJobId: not null, ForkTask: not null }).GroupBy(s => (Parent: s.Request.ParentJobId!, Task: s.Request.ForkTask!, Item: FanOutItem(s.Request))))
         {
             if (!states.TryGetValue(fork.Key.Parent, out var parent)
-                || parent.Definition?.Tasks.FirstOrDefault(t => t.TaskType == fork.Key.Task) is not { FanOut: null }
+                || parent.Definition?.Tasks.FirstOrDefault(t => t.TaskType == fork.Key.Task) is not { } task
+                || (task.FanOut is null) != (fork.Key.Item is null)
                 || fork.Count() <= startsOf[fork.Key.Parent].GetValueOrDefault(fork.Key.Task))
             {
                 continue;
             }
 
             violations.Add(Violation.Of(fork.Key.Parent, Invariant.ForkOnce,
-                $"task {fork.Key.Task} started {startsOf[fork.Key.Parent].GetValueOrDefault(fork.Key.Task)} time(s) and forked {fork.Count()} children: {string.Join(", ", fork.Select(c => c.JobId).Order(StringComparer.Ordinal))}"));
+                $"task {fork.Key.Task} started {startsOf[fork.Key.Parent].GetValueOrDefault(fork.Key.Task)} time(s) and forked {fork.Count()} children{(fork.Key.Item is { } item ? $" for fan-out item {item}" : string.Empty)}: {string.Join(", ", fork.Select(c => c.JobId).Order(StringComparer.Ordinal))}"));
         }
     }
+
+    private static string? FanOutItem(JobRequest request) =>
+        request.Params.Keys.FirstOrDefault(k => k.StartsWith(FanOutIndexPrefix, StringComparison.Ordinal)) is { } key ? key[FanOutIndexPrefix.Length..] : null;
 
     private static void CheckView(string id, JobState state, long version, JobView? view, List<Violation> violations)
     {
