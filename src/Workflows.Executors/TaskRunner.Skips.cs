@@ -39,16 +39,7 @@ public sealed partial class TaskRunner
             return null;
         }
 
-        var variables = new Dictionary<string, string>(configs?.Values ?? AttemptConfigs.Empty.Values, StringComparer.Ordinal);
-        foreach (var (name, value) in parameters ?? new Dictionary<string, string>())
-        {
-            variables[name] = value;
-        }
-
-        foreach (var variable in definition.JobVariables)
-        {
-            variables[variable.Name] = variable.Value;
-        }
+        var variables = JobData(definition, configs, parameters);
 
         variables["JobID"] = jobId;
         variables["JobType"] = definition.JobType;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Workflows.Definitions;
 using Workflows.Executors.Artifacts;
 using Workflows.Executors.Logs;
+using Workflows.Executors.Secrets;
 using Workflows.Templates;
 
 namespace Workflows.Executors;
@@ -127,19 +128,14 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
         return outputs.Count == 0 ? null : outputs;
     }
 
-    /// <summary>The attempt's data, later entries winning: configs (the host's secrets, the job type's configs), request params, job variables, the outputs of the tasks before it, the task's variables.</summary>
+    /// <summary>
+    /// The attempt's data, later entries winning, in formicary's order (FORMICARY-FORMAT §6.2): job variables, configs
+    /// (the host's secrets, the job type's configs), request params, the outputs of the tasks before it, the task's
+    /// variables. A request param overrides a job variable's default, as formicary's examples do (<c>-p regions=[…]</c>).
+    /// </summary>
     private static Dictionary<string, string> Variables(AttemptRequest request)
     {
-        var variables = new Dictionary<string, string>(request.Configs.Values, StringComparer.Ordinal);
-        foreach (var (name, value) in request.Params)
-        {
-            variables[name] = value;
-        }
-
-        foreach (var variable in request.Definition.JobVariables)
-        {
-            variables[variable.Name] = variable.Value;
-        }
+        var variables = JobData(request.Definition, request.Configs, request.Params);
 
         foreach (var (name, value) in request.Context)
         {
@@ -149,6 +145,28 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
         foreach (var variable in request.Task.Variables)
         {
             variables[variable.Name] = variable.Value;
+        }
+
+        return variables;
+    }
+
+    /// <summary>Job variables, then configs, then request params (later winning): what a job's templates see before any task ran.</summary>
+    private static Dictionary<string, string> JobData(JobDefinition definition, AttemptConfigs? configs, IReadOnlyDictionary<string, string>? parameters)
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var variable in definition.JobVariables)
+        {
+            variables[variable.Name] = variable.Value;
+        }
+
+        foreach (var (name, value) in configs?.Values ?? AttemptConfigs.Empty.Values)
+        {
+            variables[name] = value;
+        }
+
+        foreach (var (name, value) in parameters ?? new Dictionary<string, string>())
+        {
+            variables[name] = value;
         }
 
         return variables;
