@@ -77,6 +77,11 @@ public sealed class FormicaryFanOutExamplesTests
         Assert.Contains("summarize: All deployments complete — total=3", await LogAsync(host, fixture.Id, "summarize"), StringComparison.Ordinal);
         Assert.Contains("done: all done total=3", await LogAsync(host, items.Id, "done"), StringComparison.Ordinal);
         Assert.Contains("process: [1] processing b", await LogAsync(host, items.Id, "process"), StringComparison.Ordinal);
+
+        // "Override regions at request time", as the example's comment shows: a request param wins over the job variable.
+        var overridden = await host.Client.SubmitAsync(Load("docs/examples/fan-out-task-regions.yaml"), new Dictionary<string, string> { ["regions"] = """["us-east-1","eu-west-1"]""" });
+        Assert.Equal(JobStatus.Completed, (await host.WaitForEndAsync(overridden)).Status);
+        Assert.Contains("report:   total=2 mode=task", await LogAsync(host, overridden, "report"), StringComparison.Ordinal);
     }
 
     [Fact]
