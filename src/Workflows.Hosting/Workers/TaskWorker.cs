@@ -37,6 +37,9 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     /// <summary>Only work of these named queues (empty: every queue).</summary>
     public IReadOnlyCollection<string> Queues { get; init; } = [];
 
+    /// <summary>This host's tags: attempts of tasks whose tags are all among them are claimed too (empty: only tasks without tags).</summary>
+    public IReadOnlyCollection<string> Tags { get; init; } = [];
+
     /// <summary>The retry strategies tasks may name (<c>retry_strategy</c>); asked before a failure is reported.</summary>
     /// <value>Default: none.</value>
     public RetryStrategies Strategies { get; init; } = RetryStrategies.None;
@@ -56,7 +59,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     /// <returns>How many claims were processed.</returns>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
-        var claims = await jobs.ClaimWorkAsync(name, ClaimBatch, 1, Lease, Queues, cancellationToken).ConfigureAwait(false);
+        var claims = await jobs.ClaimWorkAsync(name, ClaimBatch, 1, Lease, Queues, Tags, cancellationToken).ConfigureAwait(false);
         // The claim holds at most one task attempt, run last: the quick job rows (timeouts) never wait behind it.
         foreach (var item in claims.OrderBy(c => c.Claim.IsJobRow ? 0 : 1))
         {
