@@ -93,7 +93,7 @@ internal static class DueTasks
             Predicate = $"({IsJobRowSql}) and max_concurrency is null and lock_key is null",
         });
         // Untagged attempts apart from tagged ones: attempts whose tags no host has wait as long as it takes, and a claim
-        // of untagged work must not walk past them.
+        // must not walk past them. Tagged ones by tag set first: a host walks only the sets its tags cover.
         table.Indexes.Add(new IndexDefinition(TableName + "_claim_attempts")
         {
             Columns = ["priority DESC", "due_at", "job_id"],
@@ -101,7 +101,7 @@ internal static class DueTasks
         });
         table.Indexes.Add(new IndexDefinition(TableName + "_claim_tagged")
         {
-            Columns = ["priority DESC", "due_at", "job_id"],
+            Columns = ["tags", "priority DESC", "due_at", "job_id"],
             Predicate = IsTaggedAttemptRowSql,
         });
         table.Indexes.Add(new IndexDefinition(TableName + "_claim_constrained")

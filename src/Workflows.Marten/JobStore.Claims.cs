@@ -85,7 +85,7 @@ public sealed partial class JobStore
     /// without tags walks only the index of untagged attempts, so attempts waiting for a tagged host cost it nothing.
     /// </param>
     internal static string ClaimSql(string table, string events, bool tagged = false) => $"""
-            with jobs as (
+            with {(tagged ? "recursive " : string.Empty)}jobs as (
               select t.job_id, t.kind, t.task_type from {table} t
               where {DueTasks.IsJobRowSql} and t.max_concurrency is null and t.lock_key is null
                 and t.due_at <= @now and (t.lease_until is null or t.lease_until <= @now)
@@ -120,8 +120,11 @@ public sealed partial class JobStore
             """;
 
     /// <summary>
-    /// Due untagged attempts and due tagged attempts the host's tags cover, each walked on its own index, the first
-    /// <c>@attempts</c> of both in claim order (rows of the other part stay locked only until the statement ends).
+    /// Due untagged attempts and due tagged attempts the host's tags cover, the first <c>@attempts</c> of both in claim
+    /// order (rows of the other part stay locked only until the statement ends). Tagged attempts are walked one tag set
+    /// at a time: the distinct tag sets are found by skipping through their index (one probe per set), and each set the
+    /// host covers is walked in claim order to its limit. Walking all tagged attempts in claim order instead scanned
+    /// every attempt waiting for tags no host has (93 ms with 100k of them ahead; 2.7 ms this way: docs/runtime.md).
     /// </summary>
     private static string TaggedAttemptsSql(string table) => $"""
             untagged as (
@@ -131,13 +134,20 @@ public sealed partial class JobStore
                 and (cardinality(@queues) = 0 or t.queue = any(@queues))
               order by t.priority desc, t.due_at, t.job_id limit @attempts
               for update skip locked),
+            tag_sets as (
+              (select t.tags from {table} t where {DueTasks.IsTaggedAttemptRowSql} order by t.tags limit 1)
+              union all
+              select (select t.tags from {table} t where {DueTasks.IsTaggedAttemptRowSql} and t.tags > s.tags order by t.tags limit 1)
+              from tag_sets s where s.tags is not null),
             tagged as (
-              select t.job_id, t.kind, t.task_type, t.priority, t.due_at from {table} t
-              where {DueTasks.IsTaggedAttemptRowSql} and t.tags <@ @tags::varchar[]
-                and t.due_at <= @now and (t.lease_until is null or t.lease_until <= @now)
-                and (cardinality(@queues) = 0 or t.queue = any(@queues))
-              order by t.priority desc, t.due_at, t.job_id limit @attempts
-              for update skip locked),
+              select c.job_id, c.kind, c.task_type, c.priority, c.due_at
+              from (select s.tags from tag_sets s where s.tags <@ @tags::varchar[]) s cross join lateral (
+                select t.job_id, t.kind, t.task_type, t.priority, t.due_at from {table} t
+                where {DueTasks.IsTaggedAttemptRowSql} and t.tags = s.tags
+                  and t.due_at <= @now and (t.lease_until is null or t.lease_until <= @now)
+                  and (cardinality(@queues) = 0 or t.queue = any(@queues))
+                order by t.priority desc, t.due_at, t.job_id limit @attempts
+                for update skip locked) c),
             attempts as (
               select a.job_id, a.kind, a.task_type from (select * from untagged union all select * from tagged) a
               order by a.priority desc, a.due_at, a.job_id limit @attempts)
