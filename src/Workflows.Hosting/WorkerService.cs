@@ -81,7 +81,8 @@ internal sealed partial class WorkerService(
     }
 
     /// <summary>This process as a lease owner: its claimer and workers share it (any of them renews what another claimed).</summary>
-    private static string Owner { get; } = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
+    /// <remarks>One per service, not per process: two hosts started in one process (tests) are two owners with their own heartbeats and tags.</remarks>
+    private string Owner { get; } = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

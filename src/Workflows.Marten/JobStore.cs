@@ -139,7 +139,7 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
         var hostTags = local?.Tags ?? [];
         if (worker is not null && NextDueAttempt(next, context.Now, hostTags) is { } due)
         {
-            var start = JobDecider.Decide(new StartTask(due.TaskType, due.Attempt), next, context);
+            var start = JobDecider.Decide(new StartTask(due.TaskType, due.Attempt) { Host = worker }, next, context);
             if (start.Count > 0)
             {
                 events = [.. events, .. start];

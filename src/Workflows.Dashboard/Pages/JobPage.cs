@@ -110,7 +110,9 @@ internal static class JobPage
                 html.Append("<tr class=\"attempt now\" data-task=\"").Append(E(task.TaskType)).Append("\"><td>").Append(E(task.TaskType)).Append("</td><td>").Append(job.JobAttempt).Append("</td><td>")
                     .Append(task.Attempt).Append("</td><td>").Append(TimeTag(task.StartedAt)).Append("</td><td colspan=\"5\">").Append(Badge(task.Status))
                     .Append(task.DueAt is { } due && task.Status == TaskRunStatus.Scheduled ? " due " + TimeTag(due) : string.Empty)
-                    .Append(task.Polls > 0 ? $" · {task.Polls} poll(s)" : string.Empty).Append("</td></tr>");
+                    .Append(task.Polls > 0 ? $" · {task.Polls} poll(s)" : string.Empty)
+                    .Append(task.WaitingForTags is { } tags ? " · <span class=\"waiting-tags\">waits for a host with tags <code>" + E(string.Join(", ", tags)) + "</code>: no live host has them all</span>" : string.Empty)
+                    .Append("</td></tr>");
             }
         }
 

@@ -161,7 +161,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         }
 
         // A claim taken over after a lapsed lease finds the attempt already started: it runs it again.
-        var started = await jobs.StepAsync(claim.JobId, snapshot, new StartTask(claim.TaskType, claim.Attempt), null, Lease, cancellationToken).ConfigureAwait(false);
+        var started = await jobs.StepAsync(claim.JobId, snapshot, new StartTask(claim.TaskType, claim.Attempt) { Host = name }, null, Lease, cancellationToken).ConfigureAwait(false);
         if (started.Events.Count == 0 && run.Status != TaskRunStatus.Started)
         {
             return (null, false); // the decider refused the start (e.g. the job is cancelling): nothing to run
