@@ -35,7 +35,7 @@ internal static class JobPage
     }
 
     /// <summary>What the live feed watches: the view changes with every event the job records.</summary>
-    public static string Fingerprint(JobDto job) => $"{job.Status}:{job.JobAttempt}:{string.Join(',', (job.Tasks ?? []).Select(t => $"{t.TaskType}/{t.Status}/{t.Attempt}/{t.Attempts.Count}"))}";
+    public static string Fingerprint(JobDto job) => $"{job.Status}:{job.JobAttempt}:{string.Join(',', (job.Tasks ?? []).Select(t => $"{t.TaskType}/{t.Status}/{t.Attempt}/{t.Attempts.Count}{(t.WaitingForTags is null ? string.Empty : "/waiting")}"))}";
 
     /// <summary>The part of the page that follows the job while it runs: summary, DAG and timeline.</summary>
     public static string Live(DashboardRequest r, Model m)

@@ -73,6 +73,14 @@ public sealed class TagRoutingHostTests
         Assert.Equal(["arm"], build.WaitingForTags);
         Assert.Empty(build.Attempts);
 
+        // The dashboard says it too, and lists each host's tags.
+        using (var dashboard = new DashboardForm(plain))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await dashboard.SignInAsync(plain.AdminToken)).StatusCode);
+            Assert.Contains("waits for a host with tags <code>arm</code>: no live host has them all", await dashboard.Client.GetStringAsync($"jobs/{onArm}"), StringComparison.Ordinal);
+            Assert.Contains("<code>docker, gpu, linux</code>", await dashboard.Client.GetStringAsync(""), StringComparison.Ordinal);
+        }
+
         await using var arm = await ServedHost.JoinAsync(plain, "--Workflows:Tags:0=ARM");
         Assert.Equal(JobStatus.Completed, (await ServedHost.WaitEndedAsync(client, onArm)).Status);
         var armOwner = (await HostsAsync(plain, 3)).Single(h => h.Tags.SequenceEqual(["arm"])).Owner;
