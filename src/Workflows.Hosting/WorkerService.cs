@@ -49,7 +49,7 @@ internal sealed partial class WorkerService(
         {
             _slots = new ExecutionSlots(settings.WorkerCount);
             _slots.Released += _wake.Set;
-            local.Open(settings.WorkerCount * LoopsPerSlot, settings.WorkerCount * BacklogPerWorker, Owner, settings.Lease, settings.Queues.ToList(), _slots);
+            local.Open(settings.WorkerCount * LoopsPerSlot, settings.WorkerCount * BacklogPerWorker, Owner, settings.Lease, settings.Queues.ToList(), _slots, settings.Tags.ToList());
             local.WorkerIdle += _wake.Set;
         }
 
@@ -81,7 +81,8 @@ internal sealed partial class WorkerService(
     }
 
     /// <summary>This process as a lease owner: its claimer and workers share it (any of them renews what another claimed).</summary>
-    private static string Owner { get; } = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
+    /// <remarks>One per service, not per process: two hosts started in one process (tests) are two owners with their own heartbeats and tags.</remarks>
+    private string Owner { get; } = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -95,7 +96,7 @@ internal sealed partial class WorkerService(
         var loops = Enumerable.Range(0, settings.WorkerCount * LoopsPerSlot)
             .Select(_ => RunAsync(new TaskWorker(jobs, runner, logs, artifacts, running, Owner)
             {
-                Lease = settings.Lease, Logger = workerLogger, Queues = settings.Queues.ToList(), Strategies = strategies, Configs = configs, Slots = _slots,
+                Lease = settings.Lease, Logger = workerLogger, Queues = settings.Queues.ToList(), Tags = local.Tags, Strategies = strategies, Configs = configs, Slots = _slots,
             }, stoppingToken))
             .ToList();
         await Task.WhenAll(loops.Append(ClaimAsync(settings, stoppingToken)).Append(ListenAsync(settings.PollInterval, stoppingToken)).Append(SampleAsync(stoppingToken))).ConfigureAwait(false);
@@ -113,7 +114,7 @@ internal sealed partial class WorkerService(
             {
                 try
                 {
-                    var claims = await jobs.ClaimWorkAsync(Owner, Math.Min(free, ClaimBatchLimit), free, settings.Lease, queues, stoppingToken).ConfigureAwait(false);
+                    var claims = await jobs.ClaimWorkAsync(Owner, Math.Min(free, ClaimBatchLimit), free, settings.Lease, queues, local.Tags, stoppingToken).ConfigureAwait(false);
                     foreach (var item in claims.OrderBy(c => c.Claim.IsJobRow ? 0 : 1))
                     {
                         local.Post(item);
@@ -158,7 +159,7 @@ internal sealed partial class WorkerService(
             try
             {
                 var slots = _slots!;
-                await heartbeats.BeatAsync(new Marten.Hosts.HostBeat(Owner, started, time.GetUtcNow(), slots.Count, slots.Count - slots.Free), stoppingToken).ConfigureAwait(false);
+                await heartbeats.BeatAsync(new Marten.Hosts.HostBeat(Owner, started, time.GetUtcNow(), slots.Count, slots.Count - slots.Free, [.. local.Tags]), stoppingToken).ConfigureAwait(false);
                 WorkflowsTelemetry.SetQueueDepth(await jobs.CountDueAsync(stoppingToken).ConfigureAwait(false));
                 await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken).ConfigureAwait(false);
             }

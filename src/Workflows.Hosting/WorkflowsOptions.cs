@@ -130,6 +130,13 @@ public sealed class WorkflowsOptions
     public IList<string> Queues { get; } = new List<string>();
 
     /// <summary>
+    /// This host's tags (configuration <c>Workflows:Tags:0=gpu</c>, or <c>workflows serve --tags gpu,linux</c>): its
+    /// workers run tasks whose <c>tags</c> are all among them (case-insensitive, as formicary routes tasks to ants), and
+    /// tasks without tags. Empty: only tasks without tags. Its heartbeat shows them in the dashboard's hosts.
+    /// </summary>
+    public IList<string> Tags { get; } = new List<string>();
+
+    /// <summary>
     /// How notifications are sent (<c>Workflows:Notifications</c>): SMTP server, slack webhook URL, webhook signing secret,
     /// retries. See docs/notifications.md.
     /// </summary>

@@ -50,6 +50,15 @@ internal static class DueTasks
     /// <summary>The rows that are task attempts, in SQL.</summary>
     public const string IsAttemptRowSql = "kind = 'attempt'";
 
+    /// <summary>The task attempts any host runs (their task has no tags), in SQL.</summary>
+    public const string IsUntaggedAttemptRowSql = "kind = 'attempt' and tags is null";
+
+    /// <summary>The task attempts only a host with their task's tags runs, in SQL.</summary>
+    public const string IsTaggedAttemptRowSql = "kind = 'attempt' and tags is not null";
+
+    /// <summary>Separates tags in the one text per row the upsert takes (PostgreSQL arrays of arrays must be rectangular).</summary>
+    public const char TagSeparator = '\u001f';
+
     /// <summary>The rows that start a queued job, in SQL.</summary>
     public const string IsStartRowSql = "kind = 'start'";
 
@@ -72,6 +81,8 @@ internal static class DueTasks
         table.AddColumn<string>("lock_key");
         table.AddColumn<DateTimeOffset>("lease_until");
         table.AddColumn<string>("owner");
+        // A task attempt's tags (TaskTags): only a host with all of them claims it; null for a task without tags.
+        table.AddColumn("tags", "varchar[]");
 
         // Claims walk these in claim order and stop at their limit, however long the backlog (a sequential scan and
         // sort of every due row per claim made PostgreSQL the bottleneck). The claim queries use the predicates' own
@@ -81,10 +92,17 @@ internal static class DueTasks
             Columns = ["priority DESC", "due_at", "job_id"],
             Predicate = $"({IsJobRowSql}) and max_concurrency is null and lock_key is null",
         });
+        // Untagged attempts apart from tagged ones: attempts whose tags no host has wait as long as it takes, and a claim
+        // must not walk past them. Tagged ones by tag set first: a host walks only the sets its tags cover.
         table.Indexes.Add(new IndexDefinition(TableName + "_claim_attempts")
         {
             Columns = ["priority DESC", "due_at", "job_id"],
-            Predicate = IsAttemptRowSql,
+            Predicate = IsUntaggedAttemptRowSql,
+        });
+        table.Indexes.Add(new IndexDefinition(TableName + "_claim_tagged")
+        {
+            Columns = ["tags", "priority DESC", "due_at", "job_id"],
+            Predicate = IsTaggedAttemptRowSql,
         });
         table.Indexes.Add(new IndexDefinition(TableName + "_claim_constrained")
         {
@@ -165,7 +183,8 @@ internal static class DueTasks
             rows.Add(new DueRow(
                 kind, task.TaskType, task.Attempt, (task.DueAt ?? state.CreatedAt ?? DateTimeOffset.MinValue).ToUniversalTime(), task.Priority ?? state.Request.Priority,
                 task.Queue ?? state.Request.Queue, state.Definition?.JobType ?? string.Empty, deadline ? null : state.Definition?.MaxConcurrency, deadline ? null : state.Request.LockKey,
-                isLeased ? leased!.Until.ToUniversalTime() : null, isLeased ? leased!.Owner : null));
+                isLeased ? leased!.Until.ToUniversalTime() : null, isLeased ? leased!.Owner : null,
+                kind == ClaimKind.Attempt ? TaskTags.Of(state.Definition, task.TaskType) : []));
             wake |= !isLeased && kind is not (ClaimKind.JobTimeout or ClaimKind.ApprovalDeadline or ClaimKind.ApprovalHold);
         }
 
@@ -189,12 +208,15 @@ internal static class DueTasks
     /// Parameters, in order (<c>?</c>): one array per column.
     /// </summary>
     public static string UpsertSql(string schema) => $"""
-        insert into {schema}.{TableName} as t (job_id, kind, task_type, attempt, due_at, priority, queue, job_type, max_concurrency, lock_key, lease_until, owner)
-        select * from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::int[], ?::timestamptz[], ?::int[], ?::varchar[],
-                             ?::varchar[], ?::int[], ?::varchar[], ?::timestamptz[], ?::varchar[])
+        insert into {schema}.{TableName} as t (job_id, kind, task_type, attempt, due_at, priority, queue, job_type, max_concurrency, lock_key, lease_until, owner, tags)
+        select u.job_id, u.kind, u.task_type, u.attempt, u.due_at, u.priority, u.queue, u.job_type, u.max_concurrency, u.lock_key, u.lease_until, u.owner,
+               string_to_array(u.tags, chr({(int)TagSeparator}))::varchar[]
+        from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::int[], ?::timestamptz[], ?::int[], ?::varchar[],
+                    ?::varchar[], ?::int[], ?::varchar[], ?::timestamptz[], ?::varchar[], ?::varchar[])
+             u(job_id, kind, task_type, attempt, due_at, priority, queue, job_type, max_concurrency, lock_key, lease_until, owner, tags)
         on conflict (job_id, kind, task_type) do update
           set attempt = excluded.attempt, due_at = excluded.due_at, priority = excluded.priority, queue = excluded.queue,
-              lease_until = excluded.lease_until, owner = excluded.owner
+              lease_until = excluded.lease_until, owner = excluded.owner, tags = excluded.tags
           where excluded.owner is not null
              or (t.attempt, t.due_at, t.priority, t.queue) is distinct from (excluded.attempt, excluded.due_at, excluded.priority, excluded.queue)
         """;
@@ -208,7 +230,7 @@ internal static class DueTasks
 /// <param name="Wake">True when a row is due for any worker (idle workers are notified on commit).</param>
 internal sealed record DuePlan(string JobId, bool IsNew, (ClaimKind Kind, string TaskType)[] Keep, IReadOnlyList<DueRow> Rows, bool Wake);
 
-/// <summary>One due row as written.</summary>
+/// <summary>One due row as written; <paramref name="Tags"/> are a task attempt's tags (empty: any host).</summary>
 internal sealed record DueRow(
     ClaimKind Kind, string TaskType, int Attempt, DateTimeOffset DueAt, int Priority, string Queue, string JobType, int? MaxConcurrency, string? LockKey,
-    DateTimeOffset? LeaseUntil, string? Owner);
+    DateTimeOffset? LeaseUntil, string? Owner, string[] Tags);

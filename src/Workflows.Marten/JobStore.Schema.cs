@@ -26,6 +26,7 @@ public sealed partial class JobStore
             """, cancellationToken).ConfigureAwait(false) is true;
 
         await MarkDueRowKindsAsync(connection, schema, cancellationToken).ConfigureAwait(false);
+        await SplitTaggedAttemptsIndexAsync(connection, schema, cancellationToken).ConfigureAwait(false);
         await store.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync(JasperFx.AutoCreate.CreateOrUpdate, ct: cancellationToken).ConfigureAwait(false);
 
         if (viewsLackLineage)
@@ -73,6 +74,24 @@ public sealed partial class JobStore
             """;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A due-work table made before task tags were routed has no <c>tags</c> column, and its index of attempts covers every
+    /// attempt: it is dropped for the schema update to make again over untagged attempts only (the update adds the column
+    /// and the index of tagged ones; the rows stay, all untagged as they were written).
+    /// </summary>
+    private static async Task SplitTaggedAttemptsIndexAsync(System.Data.Common.DbConnection connection, string schema, CancellationToken cancellationToken)
+    {
+        var untagged = await ScalarAsync(connection,
+            $"""
+            select exists (select 1 from information_schema.tables where table_schema = '{schema}' and table_name = '{DueTasks.TableName}')
+               and not exists (select 1 from information_schema.columns where table_schema = '{schema}' and table_name = '{DueTasks.TableName}' and column_name = 'tags')
+            """, cancellationToken).ConfigureAwait(false) is true;
+        if (untagged)
+        {
+            await ScalarAsync(connection, $"drop index if exists {schema}.{DueTasks.TableName}_claim_attempts", cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task<object?> ScalarAsync(System.Data.Common.DbConnection connection, string sql, CancellationToken cancellationToken)

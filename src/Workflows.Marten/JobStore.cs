@@ -135,9 +135,11 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
 
         var next = events.Aggregate(state, JobDecider.Evolve);
         ClaimedTask? started = null;
-        if (worker is not null && NextDueAttempt(next, context.Now) is { } due)
+        // A task with tags starts here only when this process has them all (TaskTags); else a host with them claims it.
+        var hostTags = local?.Tags ?? [];
+        if (worker is not null && NextDueAttempt(next, context.Now, hostTags) is { } due)
         {
-            var start = JobDecider.Decide(new StartTask(due.TaskType, due.Attempt), next, context);
+            var start = JobDecider.Decide(new StartTask(due.TaskType, due.Attempt) { Host = worker }, next, context);
             if (start.Count > 0)
             {
                 events = [.. events, .. start];
@@ -148,7 +150,7 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
 
         ClaimedTask? handedOver = null;
         if (started is null && queuedLocally is null && next.Status == JobStatus.Running && local is { IsOpen: true } && local.Takes(next.Request.Queue)
-            && NextDueAttempt(next, context.Now) is { } ready && local.TryReserveFollowUp())
+            && NextDueAttempt(next, context.Now, hostTags) is { } ready && local.TryReserveFollowUp())
         {
             // An attempt due now that no worker starts in this write (an immediate retry while every slot is busy): its
             // row is written leased to this process and the attempt queued for its workers, as a submitted job is.
@@ -215,12 +217,13 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
 
     /// <summary>
     /// The attempt a worker may start at once after a write: scheduled (or polling) and due now. An attempt a retry
-    /// strategy moved to another queue or priority is left to the claim, which honours both.
+    /// strategy moved to another queue or priority is left to the claim, which honours both, and so is an attempt of a
+    /// task whose tags this process lacks.
     /// </summary>
-    private static TaskRun? NextDueAttempt(JobState state, DateTimeOffset now) => state.IsFinished
+    private static TaskRun? NextDueAttempt(JobState state, DateTimeOffset now, IReadOnlyCollection<string> hostTags) => state.IsFinished
         ? null
         : state.Tasks.Values.FirstOrDefault(t => t.Status is TaskRunStatus.Scheduled or TaskRunStatus.Executing && (t.DueAt ?? now) <= now
-            && t.Queue is null && t.Priority is null);
+            && t.Queue is null && t.Priority is null && TaskTags.Covers(hostTags, TaskTags.Of(state.Definition, t.TaskType)));
 
     /// <summary>A cancelled batch parent cancels the children it forked that still run.</summary>
     private async Task CascadeCancelAsync(string jobId, CancellationToken cancellationToken)

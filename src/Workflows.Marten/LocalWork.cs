@@ -30,6 +30,9 @@ public sealed class LocalWork
     /// <summary>The named queues this process's workers take (empty: every queue).</summary>
     public IReadOnlyCollection<string> Queues { get; private set; } = [];
 
+    /// <summary>This process's tags, normalized (lower-cased): its workers run tasks whose tags are all among them, and tasks without tags.</summary>
+    public IReadOnlyCollection<string> Tags { get; private set; } = [];
+
     /// <summary>True when this process's workers take work of the named queue.</summary>
     /// <param name="queue">A job's queue.</param>
     public bool Takes(string queue) => Queues.Count == 0 || Queues.Contains(queue);
@@ -56,8 +59,10 @@ public sealed class LocalWork
     /// <param name="lease">How long those leases hold.</param>
     /// <param name="queues">The named queues the workers take.</param>
     /// <param name="slots">The execution slots the workers share, if any.</param>
-    public void Open(int workers, int backlog, string owner, TimeSpan lease, IReadOnlyCollection<string> queues, ExecutionSlots? slots = null)
+    /// <param name="tags">The host's tags (none: it runs only tasks without tags).</param>
+    public void Open(int workers, int backlog, string owner, TimeSpan lease, IReadOnlyCollection<string> queues, ExecutionSlots? slots = null, IReadOnlyCollection<string>? tags = null)
     {
+        Tags = TaskTags.Normalize(tags);
         _slots = slots;
         Owner = owner;
         Lease = lease;

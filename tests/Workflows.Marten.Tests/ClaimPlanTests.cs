@@ -18,29 +18,38 @@ public sealed class ClaimPlanTests : IAsyncLifetime
     public ClaimPlanTests() =>
         _documents = DocumentStore.For(options => WorkflowsMarten.Configure(options, TestInfrastructure.PostgresConnectionString, _schema));
 
-    [Fact]
-    public async Task Every_part_of_the_claim_walks_its_index_and_none_scans_the_table()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Every_part_of_the_claim_walks_its_index_and_none_scans_the_table(bool tagged)
     {
         await using var connection = new NpgsqlConnection(TestInfrastructure.PostgresConnectionString);
         await connection.OpenAsync();
         var table = $"{_schema}.{DueTasks.TableName}";
+        // Every eleventh attempt is tagged: a host without tags never walks those, a host with tags walks both indexes.
         await ExecuteAsync(connection, $"""
-            insert into {table} (job_id, kind, task_type, attempt, due_at, priority, queue, job_type, max_concurrency, lock_key)
+            insert into {table} (job_id, kind, task_type, attempt, due_at, priority, queue, job_type, max_concurrency, lock_key, tags)
             select 'job-' || n, case n % 3 when 0 then 'start' when 1 then 'attempt' else 'timeout' end, case n % 3 when 1 then 'task' else '' end, 1,
-                   now() - make_interval(secs => n), n % 5, 'default', 'type', case when n % 7 = 0 then 2 end, null
+                   now() - make_interval(secs => n), n % 5, 'default', 'type', case when n % 7 = 0 then 2 end, null,
+                   case when n % 3 = 1 and n % 11 = 0 then array['gpu']::varchar[] end
             from generate_series(1, 5000) n;
             analyze {table}
             """);
         await using var transaction = await connection.BeginTransactionAsync();
         // Only a plan that cannot use an index falls back to a sequential scan now.
         await ExecuteAsync(connection, "set local enable_seqscan = off");
-        await using var explain = new NpgsqlCommand("explain " + JobStore.ClaimSql(table, $"{_schema}.{Writing.MartenTables.Events}"), connection, transaction);
+        await using var explain = new NpgsqlCommand("explain " + JobStore.ClaimSql(table, $"{_schema}.{Writing.MartenTables.Events}", tagged), connection, transaction);
         explain.Parameters.AddWithValue("now", DateTimeOffset.UtcNow);
         explain.Parameters.AddWithValue("until", DateTimeOffset.UtcNow.AddMinutes(1));
         explain.Parameters.AddWithValue("worker", "w");
         explain.Parameters.AddWithValue("max", 8);
         explain.Parameters.AddWithValue("attempts", 8);
         explain.Parameters.AddWithValue("queues", Array.Empty<string>());
+        if (tagged)
+        {
+            explain.Parameters.AddWithValue("tags", new[] { "gpu" });
+        }
+
         var plan = new List<string>();
         await using (var reader = await explain.ExecuteReaderAsync())
         {
@@ -55,6 +64,7 @@ public sealed class ClaimPlanTests : IAsyncLifetime
         Assert.Contains($"{DueTasks.TableName}_claim_jobs", text, StringComparison.Ordinal);
         Assert.Contains($"{DueTasks.TableName}_claim_attempts", text, StringComparison.Ordinal);
         Assert.Contains($"{DueTasks.TableName}_claim_constrained", text, StringComparison.Ordinal);
+        Assert.Equal(tagged, text.Contains($"{DueTasks.TableName}_claim_tagged", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -206,6 +206,13 @@ public sealed record TaskDto
 
     /// <summary>Every attempt of every job attempt, in order.</summary>
     public IReadOnlyList<AttemptDto> Attempts { get; init; } = [];
+
+    /// <summary>
+    /// When its attempt waits for a host with the task's <c>tags</c> and no live host has them all: those tags
+    /// (lower-cased). The attempt stays scheduled and runs once a host with them starts (<c>workflows serve --tags</c>);
+    /// null otherwise.
+    /// </summary>
+    public IReadOnlyList<string>? WaitingForTags { get; init; }
 }
 
 /// <summary>One ended attempt of a task.</summary>

@@ -119,6 +119,12 @@ public sealed partial class WorkflowsOperations
             Retriable = JobDecider.CanRetry(state, root) is null
                 && await jobs.InFlightRetryAsync(root.JobId, cancellationToken).ConfigureAwait(false) is null,
         };
+        if (!state.IsFinished && state.Definition?.Tasks.Any(t => !t.Tags.IsEmpty) == true
+            && await jobs.WaitingForTagsAsync(id, cancellationToken).ConfigureAwait(false) is { Count: > 0 } waiting)
+        {
+            job = job with { Tasks = job.Tasks?.Select(t => waiting.TryGetValue(t.TaskType, out var tags) ? t with { WaitingForTags = tags } : t).ToList() };
+        }
+
         if (state.Definition?.Tasks.Any(t => t.EffectiveMethod == TaskMethod.ForkJob) == true)
         {
             job = job with { Children = (await jobs.ChildrenAsync(id, cancellationToken).ConfigureAwait(false)).Select(c => c.Id).ToList() };

@@ -35,7 +35,7 @@ internal static class JobPage
     }
 
     /// <summary>What the live feed watches: the view changes with every event the job records.</summary>
-    public static string Fingerprint(JobDto job) => $"{job.Status}:{job.JobAttempt}:{string.Join(',', (job.Tasks ?? []).Select(t => $"{t.TaskType}/{t.Status}/{t.Attempt}/{t.Attempts.Count}"))}";
+    public static string Fingerprint(JobDto job) => $"{job.Status}:{job.JobAttempt}:{string.Join(',', (job.Tasks ?? []).Select(t => $"{t.TaskType}/{t.Status}/{t.Attempt}/{t.Attempts.Count}{(t.WaitingForTags is null ? string.Empty : "/waiting")}"))}";
 
     /// <summary>The part of the page that follows the job while it runs: summary, DAG and timeline.</summary>
     public static string Live(DashboardRequest r, Model m)
@@ -110,7 +110,9 @@ internal static class JobPage
                 html.Append("<tr class=\"attempt now\" data-task=\"").Append(E(task.TaskType)).Append("\"><td>").Append(E(task.TaskType)).Append("</td><td>").Append(job.JobAttempt).Append("</td><td>")
                     .Append(task.Attempt).Append("</td><td>").Append(TimeTag(task.StartedAt)).Append("</td><td colspan=\"5\">").Append(Badge(task.Status))
                     .Append(task.DueAt is { } due && task.Status == TaskRunStatus.Scheduled ? " due " + TimeTag(due) : string.Empty)
-                    .Append(task.Polls > 0 ? $" · {task.Polls} poll(s)" : string.Empty).Append("</td></tr>");
+                    .Append(task.Polls > 0 ? $" · {task.Polls} poll(s)" : string.Empty)
+                    .Append(task.WaitingForTags is { } tags ? " · <span class=\"waiting-tags\">waits for a host with tags <code>" + E(string.Join(", ", tags)) + "</code>: no live host has them all</span>" : string.Empty)
+                    .Append("</td></tr>");
             }
         }
 

@@ -95,13 +95,14 @@ internal static class OverviewPage
         }
         else
         {
-            html.Append("<table id=\"hosts\"><thead><tr><th>Host alive (lease owner)</th><th>started</th><th>last seen</th><th class=\"num\">slots busy</th><th class=\"num\">leases held</th></tr></thead><tbody>");
+            html.Append("<table id=\"hosts\"><thead><tr><th>Host alive (lease owner)</th><th>started</th><th>last seen</th><th class=\"num\">slots busy</th><th class=\"num\">leases held</th><th>tags</th></tr></thead><tbody>");
             var leases = o.Workers.ToDictionary(w => w.Owner, w => w.Leases, StringComparer.Ordinal);
             foreach (var host in o.Hosts)
             {
                 html.Append("<tr><td><code>").Append(E(host.Owner)).Append("</code></td><td>").Append(TimeTag(host.StartedAt)).Append("</td><td>").Append(TimeTag(host.SeenAt))
                     .Append("</td><td class=\"num\">").Append(N(host.Busy)).Append(" of ").Append(N(host.Slots))
-                    .Append("</td><td class=\"num\">").Append(N(leases.GetValueOrDefault(host.Owner))).Append("</td></tr>");
+                    .Append("</td><td class=\"num\">").Append(N(leases.GetValueOrDefault(host.Owner)))
+                    .Append("</td><td>").Append(host.Tags.Count == 0 ? "<span class=\"muted\">none</span>" : "<code>" + E(string.Join(", ", host.Tags)) + "</code>").Append("</td></tr>");
             }
 
             html.Append("</tbody></table>");

@@ -124,8 +124,8 @@ internal sealed class DashboardQueries([FromKeyedServices(WorkflowsServiceCollec
         public IReadOnlyList<Workflows.Marten.Hosts.HostBeat> Hosts { get; init; } = [];
     }
 
-    /// <summary>How recent a host's heartbeat must be for it to count as alive (six of its 5-second beats).</summary>
-    public static readonly TimeSpan AliveWithin = TimeSpan.FromSeconds(30);
+    /// <summary>How recent a host's heartbeat must be for it to count as alive (six of its 5-second beats): the store's, which also says which tasks wait for tags no live host has.</summary>
+    public static readonly TimeSpan AliveWithin = JobStore.HostAliveWithin;
 
     /// <summary>Counts by state and type, the last 24 hours' throughput by hour, the job types that failed in that time, and the leases workers hold.</summary>
     public async Task<Overview> OverviewAsync(CancellationToken cancellationToken)

@@ -75,6 +75,11 @@ internal static class JobsCommand
             output.WriteLine($"  created {Printer.Time(job.CreatedAt)}, started {Printer.Time(job.StartedAt)}, ended {Printer.Time(job.EndedAt)}{(job.QueueTime is { } q ? $", queued {q:0.###} s" : string.Empty)}{(job.SubmittedBy is { } by ? ", by " + by : string.Empty)}");
             Printer.Table(output, ["TASK", "STATE", "ATTEMPT", "EXIT CODES", "ERROR"], (job.Tasks ?? []).Select(t => (IReadOnlyList<string>)
                 [t.TaskType, Printer.State(t.Status), t.Attempt.ToString(CultureInfo.InvariantCulture), string.Join(" ", t.Attempts.Select(a => Printer.Code(a.ExitCode))), t.ErrorCode ?? string.Empty]));
+            foreach (var waiting in (job.Tasks ?? []).Where(t => t.WaitingForTags is not null))
+            {
+                output.WriteLine($"  task {waiting.TaskType} waits for a host with tags {string.Join(", ", waiting.WaitingForTags!)}: no live host has them all (start one with `workflows serve --tags {string.Join(",", waiting.WaitingForTags!)}`)");
+            }
+
             return 0;
         }));
 

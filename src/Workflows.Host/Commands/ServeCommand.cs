@@ -7,20 +7,31 @@ using Workflows.Marten.Tokens;
 
 namespace Workflows.Host.Commands;
 
-/// <summary><c>workflows serve [--urls URL]</c>: workers and the HTTP API until stopped (Ctrl+C / SIGTERM).</summary>
+/// <summary><c>workflows serve [--urls URL] [--tags gpu,linux]</c>: workers and the HTTP API until stopped (Ctrl+C / SIGTERM).</summary>
 internal static class ServeCommand
 {
     public static Command Create(TextWriter output)
     {
         var urls = new Option<string?>("--urls") { Description = "Where to listen, e.g. http://127.0.0.1:5000 (port 0 picks a free one). Default: the Urls setting, else http://localhost:5000." };
+        var tags = new Option<string?>("--tags")
+        {
+            Description = "This host's tags, comma-separated (e.g. gpu,linux): its workers also run tasks whose tags are all among them. Same as --Workflows:Tags:0=gpu. Default: none (only tasks without tags).",
+        };
         var command = new Command("serve", "Run the workers and the HTTP API (options: --Key=Value configuration, e.g. --ConnectionStrings:Workflows=…, --Workflows:WorkerCount=4, --Workflows:Definitions=DIR).")
         {
             urls,
+            tags,
         };
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(urls), parsed.UnmatchedTokens.ToArray(), output, ct));
+        command.SetAction((parsed, ct) => RunAsync(parsed.GetValue(urls), [.. parsed.UnmatchedTokens, .. TagArguments(parsed.GetValue(tags))], output, ct));
         return command;
     }
+
+    /// <summary><c>--tags gpu,linux</c> as configuration arguments (<c>--Workflows:Tags:0=gpu</c>, …).</summary>
+    /// <param name="tags">The option's value, or null.</param>
+    public static IEnumerable<string> TagArguments(string? tags) => (tags ?? string.Empty)
+        .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+        .Select((tag, i) => $"--Workflows:Tags:{i}={tag}");
 
     public static async Task<int> RunAsync(string? urls, string[] args, TextWriter output, CancellationToken cancellationToken)
     {

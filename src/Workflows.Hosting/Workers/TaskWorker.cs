@@ -37,6 +37,9 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     /// <summary>Only work of these named queues (empty: every queue).</summary>
     public IReadOnlyCollection<string> Queues { get; init; } = [];
 
+    /// <summary>This host's tags: attempts of tasks whose tags are all among them are claimed too (empty: only tasks without tags).</summary>
+    public IReadOnlyCollection<string> Tags { get; init; } = [];
+
     /// <summary>The retry strategies tasks may name (<c>retry_strategy</c>); asked before a failure is reported.</summary>
     /// <value>Default: none.</value>
     public RetryStrategies Strategies { get; init; } = RetryStrategies.None;
@@ -56,7 +59,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     /// <returns>How many claims were processed.</returns>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
-        var claims = await jobs.ClaimWorkAsync(name, ClaimBatch, 1, Lease, Queues, cancellationToken).ConfigureAwait(false);
+        var claims = await jobs.ClaimWorkAsync(name, ClaimBatch, 1, Lease, Queues, Tags, cancellationToken).ConfigureAwait(false);
         // The claim holds at most one task attempt, run last: the quick job rows (timeouts) never wait behind it.
         foreach (var item in claims.OrderBy(c => c.Claim.IsJobRow ? 0 : 1))
         {
@@ -158,7 +161,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         }
 
         // A claim taken over after a lapsed lease finds the attempt already started: it runs it again.
-        var started = await jobs.StepAsync(claim.JobId, snapshot, new StartTask(claim.TaskType, claim.Attempt), null, Lease, cancellationToken).ConfigureAwait(false);
+        var started = await jobs.StepAsync(claim.JobId, snapshot, new StartTask(claim.TaskType, claim.Attempt) { Host = name }, null, Lease, cancellationToken).ConfigureAwait(false);
         if (started.Events.Count == 0 && run.Status != TaskRunStatus.Started)
         {
             return (null, false); // the decider refused the start (e.g. the job is cancelling): nothing to run

@@ -49,7 +49,7 @@ public sealed record Invariant(string Id, string Rule, string Fix)
     public static readonly Invariant Claimed = new(
         "claimed",
         "a job that is not finished, held or awaiting approval has its due work claimed within the bound (its row due and unleased, or its lease lapsed, no longer than that)",
-        "no host claims it: check that a host with workers runs for its queue (`workflows serve`, Workflows:Queues) and reaches the database");
+        "no host claims it: check that a host with workers runs for its queue (`workflows serve`, Workflows:Queues), with all the task's tags if it has any (`workflows serve --tags`, Workflows:Tags), and reaches the database");
 
     /// <summary>At most one manual retry of a root in flight, and the lock table agrees with the jobs.</summary>
     public static readonly Invariant RetryOnce = new(

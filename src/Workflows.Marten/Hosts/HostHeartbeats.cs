@@ -9,7 +9,8 @@ namespace Workflows.Marten.Hosts;
 /// <param name="SeenAt">Its last heartbeat.</param>
 /// <param name="Slots">Its execution slots.</param>
 /// <param name="Busy">Slots running an attempt at that heartbeat.</param>
-public sealed record HostBeat(string Owner, DateTimeOffset StartedAt, DateTimeOffset SeenAt, int Slots, int Busy);
+/// <param name="Tags">Its tags (configuration <c>Workflows:Tags</c>), lower-cased: it runs tasks whose tags are all among them, and tasks without tags.</param>
+public sealed record HostBeat(string Owner, DateTimeOffset StartedAt, DateTimeOffset SeenAt, int Slots, int Busy, IReadOnlyList<string> Tags);
 
 /// <summary>The serving processes' heartbeats (<c>wf_hosts</c>): what the dashboard lists as hosts alive.</summary>
 /// <param name="store">The Workflows Marten store.</param>
@@ -26,14 +27,15 @@ public sealed class HostHeartbeats(IDocumentStore store)
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
             $"""
-            insert into {_table} (owner, started_at, seen_at, slots, busy) values ($1, $2, $3, $4, $5)
-            on conflict (owner) do update set seen_at = excluded.seen_at, slots = excluded.slots, busy = excluded.busy
+            insert into {_table} (owner, started_at, seen_at, slots, busy, tags) values ($1, $2, $3, $4, $5, $6)
+            on conflict (owner) do update set seen_at = excluded.seen_at, slots = excluded.slots, busy = excluded.busy, tags = excluded.tags
             """, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = beat.Owner });
         command.Parameters.Add(new NpgsqlParameter { Value = beat.StartedAt });
         command.Parameters.Add(new NpgsqlParameter { Value = beat.SeenAt });
         command.Parameters.Add(new NpgsqlParameter { Value = beat.Slots });
         command.Parameters.Add(new NpgsqlParameter { Value = beat.Busy });
+        command.Parameters.Add(new NpgsqlParameter { Value = TaskTags.Normalize(beat.Tags), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Varchar });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -54,13 +56,15 @@ public sealed class HostHeartbeats(IDocumentStore store)
     public async Task<IReadOnlyList<HostBeat>> AliveAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand($"select owner, started_at, seen_at, slots, busy from {_table} where seen_at >= $1 order by owner", connection);
+        await using var command = new NpgsqlCommand($"select owner, started_at, seen_at, slots, busy, tags from {_table} where seen_at >= $1 order by owner", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = since });
         var hosts = new List<HostBeat>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            hosts.Add(new HostBeat(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetInt32(3), reader.GetInt32(4)));
+            hosts.Add(new HostBeat(
+                reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetInt32(3), reader.GetInt32(4),
+                reader.IsDBNull(5) ? [] : reader.GetFieldValue<string[]>(5)));
         }
 
         return hosts;

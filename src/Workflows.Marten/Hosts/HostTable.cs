@@ -5,7 +5,7 @@ namespace Workflows.Marten.Hosts;
 
 /// <summary>
 /// <c>wf_hosts</c>: one row per serving process (its lease owner name), written by its heartbeat: when it started, when
-/// it was last seen, its execution slots and how many are busy. A host that stops deletes its row; one that dies
+/// it was last seen, its execution slots and how many are busy, and its tags. A host that stops deletes its row; one that dies
 /// leaves it, no longer seen.
 /// </summary>
 internal static class HostTable
@@ -20,6 +20,7 @@ internal static class HostTable
         table.AddColumn<DateTimeOffset>("seen_at").NotNull();
         table.AddColumn<int>("slots").NotNull();
         table.AddColumn<int>("busy").NotNull();
+        table.AddColumn("tags", "varchar[]");
         return table;
     }
 }

@@ -19,6 +19,7 @@ internal sealed class DueParameters
     private readonly List<string?> _lockKey = [];
     private readonly List<DateTimeOffset?> _leaseUntil = [];
     private readonly List<string?> _owner = [];
+    private readonly List<string?> _tags = [];
 
     /// <summary>True when a written row is due for any worker (they are notified on commit).</summary>
     public bool Wake { get; private set; }
@@ -52,6 +53,7 @@ internal sealed class DueParameters
             _lockKey.Add(row.LockKey);
             _leaseUntil.Add(row.LeaseUntil);
             _owner.Add(row.Owner);
+            _tags.Add(row.Tags.Length == 0 ? null : string.Join(DueTasks.TagSeparator, row.Tags));
         }
 
         Wake |= plan.Wake;
@@ -71,7 +73,7 @@ internal sealed class DueParameters
             yield return (DueTasks.UpsertSql(schema),
             [
                 _jobId.ToArray(), _kind.ToArray(), _taskType.ToArray(), _attempt.ToArray(), _dueAt.ToArray(), _priority.ToArray(), _queue.ToArray(),
-                _jobType.ToArray(), _maxConcurrency.ToArray(), _lockKey.ToArray(), _leaseUntil.ToArray(), _owner.ToArray(),
+                _jobType.ToArray(), _maxConcurrency.ToArray(), _lockKey.ToArray(), _leaseUntil.ToArray(), _owner.ToArray(), _tags.ToArray(),
             ]);
         }
 

@@ -47,7 +47,7 @@ public static partial class JobDecider
                 decision.Schedule(state.ResumeFrom ?? state.Definition!.Tasks[0].TaskType, 1, context.Now, ScheduleReason.Reached);
                 break;
             case StartTask start when CanStart(state, start):
-                decision.Emit(new TaskStarted(state.JobId, context.Now, start.TaskType, start.Attempt));
+                decision.Emit(new TaskStarted(state.JobId, context.Now, start.TaskType, start.Attempt) { Host = start.Host });
                 break;
             case ReportTaskResult result when IsCurrent(state, result):
                 OnTaskResult(decision, result);

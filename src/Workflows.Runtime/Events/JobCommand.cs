@@ -34,7 +34,11 @@ public sealed record StartJob : JobCommand
 /// <summary>An executor started the task attempt.</summary>
 /// <param name="TaskType">The task.</param>
 /// <param name="Attempt">The attempt.</param>
-public sealed record StartTask(string TaskType, int Attempt) : JobCommand;
+public sealed record StartTask(string TaskType, int Attempt) : JobCommand
+{
+    /// <summary>The host that runs the attempt (its lease owner name), recorded on <see cref="TaskStarted"/>; null when not known.</summary>
+    public string? Host { get; init; }
+}
 
 /// <summary>A task attempt ended.</summary>
 /// <param name="TaskType">The task.</param>

@@ -135,7 +135,11 @@ public sealed record TaskScheduled(string JobId, DateTimeOffset At, string TaskT
 /// <param name="At">When.</param>
 /// <param name="TaskType">The task.</param>
 /// <param name="Attempt">The task attempt.</param>
-public sealed record TaskStarted(string JobId, DateTimeOffset At, string TaskType, int Attempt) : JobEvent(JobId, At);
+public sealed record TaskStarted(string JobId, DateTimeOffset At, string TaskType, int Attempt) : JobEvent(JobId, At)
+{
+    /// <summary>The host that runs it (its lease owner name, as the dashboard's hosts list it), as formicary records a task's ant; null in streams written before hosts were recorded.</summary>
+    public string? Host { get; init; }
+}
 
 /// <summary>A task attempt ended with this exit code and the action the exit-code map chose.</summary>
 /// <param name="JobId">The job run.</param>

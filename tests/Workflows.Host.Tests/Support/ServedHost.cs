@@ -21,6 +21,7 @@ internal sealed class ServedHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly PlaceholderServer _placeholder;
+    private bool _ownsSchema = true;
 
     private ServedHost(WebApplication app, PlaceholderServer placeholder, string schema, string data, Uri address)
     {
@@ -53,10 +54,25 @@ internal sealed class ServedHost : IAsyncDisposable
     public static Task<ServedHost> StartAsync(string name, params string[] extraArgs) => StartAsync(name, null, extraArgs);
 
     /// <summary>Starts a host whose services are changed by <paramref name="services"/> after the host's own (e.g. a clock, image fallbacks).</summary>
-    public static async Task<ServedHost> StartAsync(string name, Action<IServiceCollection>? services, params string[] extraArgs)
+    public static Task<ServedHost> StartAsync(string name, Action<IServiceCollection>? services, params string[] extraArgs) =>
+        StartAsync($"wf_{name}_{Guid.NewGuid().ToString("N")[..12]}", services, ownsSchema: true, extraArgs);
+
+    /// <summary>
+    /// Starts a second host on <paramref name="first"/>'s schema (one database, two hosts), with its own data folder and
+    /// the first host's tokens; disposing it leaves the schema to the first.
+    /// </summary>
+    public static async Task<ServedHost> JoinAsync(ServedHost first, params string[] extraArgs)
     {
-        var schema = $"wf_{name}_{Guid.NewGuid().ToString("N")[..12]}";
-        var data = Path.Combine(Path.GetTempPath(), schema);
+        var host = await StartAsync(first.Schema, null, ownsSchema: false, extraArgs);
+        host._ownsSchema = false;
+        host.AdminToken = first.AdminToken;
+        host.UserToken = first.UserToken;
+        return host;
+    }
+
+    private static async Task<ServedHost> StartAsync(string schema, Action<IServiceCollection>? services, bool ownsSchema, string[] extraArgs)
+    {
+        var data = Path.Combine(Path.GetTempPath(), schema + (ownsSchema ? string.Empty : "_" + Guid.NewGuid().ToString("N")[..6]));
         var placeholder = await PlaceholderServer.StartAsync();
         var app = WorkflowsWebApp.Build([.. ConfigurationArgs(schema, data), "--Workflows:Api:MaxBodyBytes=65536", .. extraArgs], "http://127.0.0.1:0", builder =>
         {
@@ -72,11 +88,20 @@ internal sealed class ServedHost : IAsyncDisposable
             // A start that fails leaves nothing behind either.
             await app.DisposeAsync();
             await placeholder.DisposeAsync();
-            await TestInfrastructure.DropSchemaAsync(schema);
+            if (ownsSchema)
+            {
+                await TestInfrastructure.DropSchemaAsync(schema);
+            }
+
             throw;
         }
 
         var host = new ServedHost(app, placeholder, schema, data, new Uri(WorkflowsWebApp.Addresses(app).Single()));
+        if (!ownsSchema)
+        {
+            return host;
+        }
+
         var tokens = app.Services.GetRequiredService<TokenStore>();
         host.AdminToken = (await tokens.CreateAsync("admin", admin: true)).Text;
         // A developer's token: the default scopes and define (uploads definitions); SecurityTests makes narrower ones.
@@ -139,7 +164,11 @@ internal sealed class ServedHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _placeholder.DisposeAsync();
-        await TestInfrastructure.DropSchemaAsync(Schema);
+        if (_ownsSchema)
+        {
+            await TestInfrastructure.DropSchemaAsync(Schema);
+        }
+
         if (Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);
