@@ -212,7 +212,7 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
         ArgumentNullException.ThrowIfNull(command);
         var context = new DecisionContext(time.GetUtcNow(), 0.5);
         var events = JobDecider.Decide(command, known.State, context);
-        return events.Count > 0 && NextDueAttempt(events.Aggregate(known.State, JobDecider.Evolve), context.Now) is not null;
+        return events.Count > 0 && NextDueAttempt(events.Aggregate(known.State, JobDecider.Evolve), context.Now, local?.Tags ?? []) is not null;
     }
 
     /// <summary>
