@@ -14,7 +14,8 @@ namespace Workflows.Executors;
 /// <param name="executors">The host's executors.</param>
 /// <param name="time">The clock (timeouts and JobElapsedSecs).</param>
 /// <param name="jobs">The job store of the templates' <c>CountByJobTypeAndState</c>, <c>SubmitJob</c> and <c>SubmitJobsFromJSON</c>; null: they count 0 and submit nothing.</param>
-public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider time, ITemplateJobs? jobs = null)
+/// <param name="caches">Where tasks' <c>cache</c> folders are kept between runs; null: they are not kept.</param>
+public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider time, ITemplateJobs? jobs = null, Caches.ICacheStore? caches = null)
 {
     /// <summary>Runs the attempt to its end.</summary>
     /// <param name="request">The attempt.</param>
@@ -76,6 +77,7 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
             Log = log,
             Artifacts = request.Configs.SecretValues.Count > 0 ? new Secrets.MaskingArtifactStore(artifacts, request.Configs.SecretValues) : artifacts,
             Inputs = inputs,
+            Caches = caches,
         };
 
         using var timeout = task.Timeout is { } limit ? new CancellationTokenSource(limit, time) : new CancellationTokenSource();
@@ -190,7 +192,10 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
             task.Url is null ? null : One(task.Url).Trim(),
             Pairs(task.Environment),
             Pairs(task.Headers),
-            Pairs(task.Query));
+            Pairs(task.Query))
+        {
+            CacheKey = task.Cache?.Key is { } key && !string.IsNullOrWhiteSpace(key) ? One(key).Trim() : null,
+        };
     }
 
     /// <summary>A rendered line may hold several (a template that chose between list items); blank lines are dropped, as formicary does.</summary>

@@ -15,9 +15,20 @@ namespace Workflows.Executors.Docker;
 /// <summary>The container's stdout and stderr streamed into the task log.</summary>
 public sealed partial class DockerExecutor
 {
-    private static async Task PumpLogsAsync(MultiplexedStream output, ITaskLog log, CancellationToken cancellationToken)
+    /// <summary>Writes the output's lines to the log; a stdout line equal to <paramref name="cache"/>'s marker signals it instead.</summary>
+    private static async Task PumpLogsAsync(MultiplexedStream output, ITaskLog log, CachePlan? cache, CancellationToken cancellationToken)
     {
-        var stdout = new LineAssembler(line => log.Write(LogSource.Stdout, line));
+        var stdout = new LineAssembler(line =>
+        {
+            if (cache is not null && line == cache.Marker)
+            {
+                cache.Reached.TrySetResult();
+            }
+            else
+            {
+                log.Write(LogSource.Stdout, line);
+            }
+        });
         var stderr = new LineAssembler(line => log.Write(LogSource.Stderr, line));
         var buffer = ArrayPool<byte>.Shared.Rent(81920);
         try

@@ -148,6 +148,7 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
         var workingDirectory = ContainerArchives.WorkingDirectory(task.WorkingDirectory, _defaultWorkingDirectory);
         var name = ContainerName(execution);
         var parameters = CreateParameters(execution, image.Name!, name, workingDirectory);
+        var cache = PlanCache(execution);
         using var logsCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task? logs = null;
         string? id = null;
@@ -191,7 +192,7 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
             log.Write(LogSource.System, $"container {ShortId(id)} created ({name}), working directory {workingDirectory}");
             cancellationToken.ThrowIfCancellationRequested();
 
-            await CopyScriptAsync(execution, id, cancellationToken).ConfigureAwait(false);
+            await CopyScriptAsync(execution, id, cache?.Point, cancellationToken).ConfigureAwait(false);
             if (execution.Inputs.Count > 0 && await CopyInputsAsync(execution, id, workingDirectory, cancellationToken).ConfigureAwait(false) is { } inputFailure)
             {
                 return inputFailure;
@@ -201,11 +202,17 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
             // last line without a newline is not lost (a followed log stream can end before the engine writes it).
             var output = await _client.Containers.AttachContainerAsync(
                 id, new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true }, logsCancellation.Token).ConfigureAwait(false);
-            logs = PumpLogsAsync(output, log, logsCancellation.Token);
+            logs = PumpLogsAsync(output, log, cache, logsCancellation.Token);
             await _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), CancellationToken.None).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
 
-            var exit = await _client.Containers.WaitContainerAsync(id, cancellationToken).ConfigureAwait(false);
+            var waiting = _client.Containers.WaitContainerAsync(id, cancellationToken);
+            if (cache is not null && await Task.WhenAny(waiting, cache.Reached.Task).ConfigureAwait(false) == cache.Reached.Task)
+            {
+                await AtCachePointAsync(execution, id, workingDirectory, cache, cancellationToken).ConfigureAwait(false);
+            }
+
+            var exit = await waiting.ConfigureAwait(false);
             await DrainLogsAsync(logs, log, cancellationToken).ConfigureAwait(false);
             var exitCode = (int)Math.Clamp(exit.StatusCode, int.MinValue, int.MaxValue);
             if (!string.IsNullOrEmpty(exit.Error?.Message))
@@ -214,8 +221,14 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
             }
 
             log.Write(LogSource.System, $"container {ShortId(id)} exited with code {exitCode}");
-            return await CollectArtifactsAsync(execution, id, workingDirectory, exitCode, cancellationToken).ConfigureAwait(false)
+            var outcome = await CollectArtifactsAsync(execution, id, workingDirectory, exitCode, cancellationToken).ConfigureAwait(false)
                 ?? TaskOutcome.Exited(exitCode);
+            if (cache is not null)
+            {
+                await SaveCacheAsync(execution, id, workingDirectory, cache, exitCode, cancellationToken).ConfigureAwait(false);
+            }
+
+            return outcome;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
