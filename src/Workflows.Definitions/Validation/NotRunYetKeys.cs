@@ -21,7 +21,6 @@ namespace Workflows.Definitions
         public static readonly IReadOnlyDictionary<string, string> Task = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["fan_out"] = "the runtime has no fan-out yet, so the task runs once",
-            ["cache"] = "the runtime keeps no cache between runs yet",
             ["resources"] = "the runtime holds no resource quotas yet",
             ["messaging_request_queue"] = "the runtime has no MESSAGING executor yet",
             ["messaging_reply_queue"] = "the runtime has no MESSAGING executor yet",
@@ -57,7 +56,6 @@ namespace Workflows.Definitions
         private static readonly Dictionary<string, Func<TaskDefinition, bool>> TaskIsSet = new Dictionary<string, Func<TaskDefinition, bool>>(StringComparer.Ordinal)
         {
             ["fan_out"] = t => t.FanOut is not null,
-            ["cache"] = t => t.Cache is not null,
             ["resources"] = t => t.Resources is not null,
             ["messaging_request_queue"] = t => !string.IsNullOrEmpty(t.MessagingRequestQueue),
             ["messaging_reply_queue"] = t => !string.IsNullOrEmpty(t.MessagingReplyQueue),
