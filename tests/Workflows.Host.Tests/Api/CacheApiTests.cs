@@ -46,6 +46,14 @@ public sealed class CacheApiTests(ApiFixture fixture, ITestOutputHelper output) 
         var (_, secondLines) = await RunAsync(client);
         Assert.Contains(secondLines, l => l.Source == "system" && l.Line.StartsWith("cache restored (key ", StringComparison.Ordinal));
         Assert.Contains(secondLines, l => l.Source == "stdout" && l.Line == $"reused run {first}");
+
+        // Listed: one cache for the job type, its key the SHA-256 of the lock file's content, saved by the second run.
+        var cache = Assert.Single(await ServedHost.ReadAsync<List<CacheDto>>(await client.GetAsync("api/caches?job_type=api-cache")));
+        var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("{\"lock\": 1}\n"u8));
+        Assert.Equal(("api-cache", key, "build"), (cache.JobType, cache.Key, cache.TaskType));
+        Assert.Contains(secondLines, l => l.Line.StartsWith($"cache saved (key {key}, {cache.Size} bytes, sha256 {cache.Sha256[..12]})", StringComparison.Ordinal));
+        Assert.True(cache.ExpiresAt - cache.SavedAt == TimeSpan.FromDays(30));
+        Assert.Empty(await ServedHost.ReadAsync<List<CacheDto>>(await client.GetAsync("api/caches?job_type=no-such-type")));
     }
 
     private async Task<(string Id, List<LogLineDto> Lines)> RunAsync(HttpClient client)
