@@ -23,7 +23,8 @@ namespace Workflows.Executors.Docker;
 /// Per attempt: the image is inspected (and pulled when absent, bounded by <see cref="DockerExecutorOptions.PullTimeout"/>);
 /// the container is created with the attempt's environment, labels <c>workflows.job</c>/<c>workflows.task</c>/<c>workflows.attempt</c>
 /// and the task's limits; the dependencies' artifacts are copied into its working directory; it is started and waited
-/// for; the task's artifacts are copied out; and it is always removed. The image's entrypoint is overridden so the
+/// for (with the task's <c>cache</c> restored after <c>before_script</c>: DockerExecutor.Cache.cs); the task's artifacts
+/// are copied out (and its cache saved after exit code 0); and it is always removed. The image's entrypoint is overridden so the
 /// script runs in <c>sh</c> whatever the image declares. On cancellation the container is killed at once and
 /// <see cref="OperationCanceledException"/> is rethrown.
 /// </remarks>

@@ -93,6 +93,20 @@ public sealed class CacheRunTests(Xunit.Abstractions.ITestOutputHelper output) :
     }
 
     [Fact]
+    public async Task A_kubernetes_task_run_as_a_local_container_keeps_its_cache_too()
+    {
+        var task = Task("build", new CacheSpec(EquatableArray.Create("deps"), Key: "k8s"), "cat deps/f.txt 2>/dev/null || (mkdir deps && echo from-k8s > deps/f.txt)") with { Method = TaskMethod.Kubernetes };
+
+        var first = await RunAsync("k8s-app", task, kubernetesAsDocker: true);
+        var second = await RunAsync("k8s-app", task, kubernetesAsDocker: true);
+
+        Assert.Equal((0, 0), (first.Result.ExitCode, second.Result.ExitCode));
+        Assert.Contains("KUBERNETES task run in a local Docker container (RunKubernetesAsDocker)", second.System);
+        Assert.Contains(second.System, l => l.StartsWith("cache restored (key k8s, ", StringComparison.Ordinal));
+        Assert.Contains("from-k8s", second.Stdout);
+    }
+
+    [Fact]
     public async Task A_failed_script_saves_no_cache()
     {
         var run = await RunAsync("app", Task("build", new CacheSpec(EquatableArray.Create("deps"), Key: "k"), "mkdir deps && echo half > deps/f.txt", "exit 3"));
@@ -166,7 +180,9 @@ public sealed class CacheRunTests(Xunit.Abstractions.ITestOutputHelper output) :
         Cache = cache,
     };
 
-    private async Task<Run> RunAsync(string jobType, TaskDefinition task, params (string Name, string Value)[] variables)
+    private Task<Run> RunAsync(string jobType, TaskDefinition task, params (string Name, string Value)[] variables) => RunAsync(jobType, task, false, variables);
+
+    private async Task<Run> RunAsync(string jobType, TaskDefinition task, bool kubernetesAsDocker, params (string Name, string Value)[] variables)
     {
         var job = new JobDefinition
         {
@@ -176,7 +192,7 @@ public sealed class CacheRunTests(Xunit.Abstractions.ITestOutputHelper output) :
         };
         var request = new AttemptRequest("job-" + Guid.NewGuid().ToString("N")[..12], job, new Dictionary<string, string>(), task, 1, 0, null);
         var log = new LinesLog();
-        using var docker = new DockerExecutor(new DockerExecutorOptions { Endpoint = TestInfrastructure.DockerEndpoint });
+        using var docker = new DockerExecutor(new DockerExecutorOptions { Endpoint = TestInfrastructure.DockerEndpoint, RunKubernetesAsDocker = kubernetesAsDocker });
         var runner = new TaskRunner(new TaskExecutors([docker]), TimeProvider.System, caches: _store);
         var result = await runner.RunAsync(request, log, _store, CancellationToken.None, CancellationToken.None);
         output.WriteLine($"--- {jobType}/{task.TaskType}: exit {result.ExitCode} {result.ErrorCode}\n{log.Text}");
