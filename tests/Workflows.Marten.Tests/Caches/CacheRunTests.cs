@@ -171,6 +171,26 @@ public sealed class CacheRunTests(Xunit.Abstractions.ITestOutputHelper output) :
         Assert.Equal(2, Blobs().Count);
     }
 
+    [Fact]
+    public async Task An_EXPIRE_ARTIFACTS_task_collects_expired_caches_too_and_counts_them_in_TotalExpired()
+    {
+        await _store.SaveAsync("app", "old", "build", "job-1", new MemoryStream(Encoding.UTF8.GetBytes("cache archive")), TimeSpan.FromHours(1), default);
+        await _store.SaveAsync("app", "fresh", "build", "job-1", new MemoryStream(Encoding.UTF8.GetBytes("kept")), TimeSpan.FromDays(30), default);
+        await _store.SaveAsync("job-1", "build", 1, "report.txt", new MemoryStream(Encoding.UTF8.GetBytes("report")), TimeSpan.FromHours(1), default);
+        _clock.Advance(TimeSpan.FromHours(2));
+
+        var task = new TaskDefinition { TaskType = "housekeeping", Method = TaskMethod.ExpireArtifacts };
+        var request = new AttemptRequest("job-2", new JobDefinition { JobType = "housekeeping", Tasks = EquatableArray.Create(task) }, new Dictionary<string, string>(), task, 1, 0, null);
+        var log = new LinesLog();
+        var result = await new TaskRunner(new TaskExecutors([new Executors.Artifacts.ExpireArtifactsExecutor()]), TimeProvider.System, caches: _store)
+            .RunAsync(request, log, _store, CancellationToken.None, CancellationToken.None);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["expired 1 artifacts (6 bytes)", "expired 1 caches (13 bytes)"], log.Of(LogSource.System));
+        Assert.Equal(("2", "19"), (result.Outputs!["TotalExpired"], result.Outputs["TotalSize"]));
+        Assert.Equal(["fresh"], (await _store.ListCachesAsync(null, default)).Select(c => c.Key));
+    }
+
     private static TaskDefinition Task(string taskType, CacheSpec cache, params string[] script) => new()
     {
         TaskType = taskType,
