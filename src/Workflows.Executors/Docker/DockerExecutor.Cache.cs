@@ -48,6 +48,33 @@ public sealed partial class DockerExecutor
         return new CachePlan("::workflows-cache-point " + nonce + "::", "/.workflows-cache-" + nonce);
     }
 
+    /// <summary>
+    /// Waits for the script to reach the cache point (or to exit first: before_script failed) and serves it. Should the
+    /// output stream end without the marker while the container still runs, the script is let go on without a cache
+    /// rather than left waiting for a marker that cannot be seen.
+    /// </summary>
+    private async Task AwaitCachePointAsync(TaskExecution execution, string id, string workingDirectory, CachePlan cache, Task exited, Task logs, CancellationToken cancellationToken)
+    {
+        var first = await Task.WhenAny(exited, cache.Reached.Task, logs).ConfigureAwait(false);
+        if (first == cache.Reached.Task)
+        {
+            await AtCachePointAsync(execution, id, workingDirectory, cache, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (first == logs && !cache.Reached.Task.IsCompleted
+            && await Task.WhenAny(exited, cache.Reached.Task, Task.Delay(LogDrainTimeout, cancellationToken)).ConfigureAwait(false) != exited
+            && !cache.Reached.Task.IsCompleted)
+        {
+            execution.Log.Write(LogSource.System, "cache not restored: the container's output ended before the cache point could be seen; the script runs without it");
+            await SignalCachePointAsync(id, cache, cancellationToken).ConfigureAwait(false);
+        }
+        else if (cache.Reached.Task.IsCompleted && !exited.IsCompleted)
+        {
+            await AtCachePointAsync(execution, id, workingDirectory, cache, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>At the cache point: finds the key, restores the cache (a failure is logged and ignored, as formicary does), then lets the script go on.</summary>
     private async Task AtCachePointAsync(TaskExecution execution, string id, string workingDirectory, CachePlan plan, CancellationToken cancellationToken)
     {
@@ -65,6 +92,12 @@ public sealed partial class DockerExecutor
             log.Write(LogSource.System, $"cache not restored: {Describe(e)}; the script runs without it");
         }
 
+        await SignalCachePointAsync(id, plan, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the file the script waits for at the cache point, so it goes on.</summary>
+    private async Task SignalCachePointAsync(string id, CachePlan plan, CancellationToken cancellationToken)
+    {
         using var tar = new MemoryStream();
         var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true);
         await using (writer.ConfigureAwait(false))

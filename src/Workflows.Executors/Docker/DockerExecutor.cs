@@ -208,9 +208,9 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
             cancellationToken.ThrowIfCancellationRequested();
 
             var waiting = _client.Containers.WaitContainerAsync(id, cancellationToken);
-            if (cache is not null && await Task.WhenAny(waiting, cache.Reached.Task).ConfigureAwait(false) == cache.Reached.Task)
+            if (cache is not null)
             {
-                await AtCachePointAsync(execution, id, workingDirectory, cache, cancellationToken).ConfigureAwait(false);
+                await AwaitCachePointAsync(execution, id, workingDirectory, cache, waiting, logs, cancellationToken).ConfigureAwait(false);
             }
 
             var exit = await waiting.ConfigureAwait(false);

@@ -37,13 +37,14 @@ public sealed class CacheRunTests(Xunit.Abstractions.ITestOutputHelper output) :
         var saved = await _store.FindAsync("app", "deps-v1", default);
         Assert.NotNull(saved);
 
-        // before_script and script still share one shell around the cache point.
-        var reads = Task("build", cache, "cat deps/lib/data.txt", "echo \"carried=$FROM_BEFORE\"") with { BeforeScript = EquatableArray.Create("export FROM_BEFORE=yes") };
+        // before_script and script still share one shell around the cache point; output that did not end its line is kept.
+        var reads = Task("build", cache, "cat deps/lib/data.txt", "echo \"carried=$FROM_BEFORE\"") with { BeforeScript = EquatableArray.Create("export FROM_BEFORE=yes", "printf no-newline") };
         var second = await RunAsync("app", reads, variables: ("Flavor", "v1"));
         Assert.Equal(0, second.Result.ExitCode);
         Assert.Contains($"cache restored (key deps-v1, {saved.Size} bytes)", second.System);
         Assert.Contains("hello", second.Stdout);
         Assert.Contains("carried=yes", second.Stdout);
+        Assert.Contains("no-newline", second.Stdout);
         Assert.DoesNotContain(second.Stdout, l => l.Contains("workflows-cache-point", StringComparison.Ordinal));
 
         var other = await RunAsync("other-app", writes, variables: ("Flavor", "v1"));
