@@ -57,6 +57,7 @@ public static partial class WorkflowsApiExtensions
         LineageEndpoints.Map(api);
         ApprovalEndpoints.MapPending(api);
         ScheduleEndpoints.Map(api);
+        CacheEndpoints.Map(api);
         ScheduleEndpoints.MapJobTrigger(api.MapGroup("/jobs/requests").WithTags("Jobs"));
 
         // Triggers carry their own auth (the trigger's auth: in its YAML), not an API token.

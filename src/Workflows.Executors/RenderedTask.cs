@@ -17,6 +17,9 @@ public sealed record RenderedTask(
     IReadOnlyList<KeyValuePair<string, string>> Headers,
     IReadOnlyList<KeyValuePair<string, string>> Query)
 {
+    /// <summary>The task's <c>cache.key</c>, rendered (null when it has none).</summary>
+    public string? CacheKey { get; init; }
+
     /// <summary>A task with nothing rendered (no script, URL or environment).</summary>
     public static RenderedTask Empty { get; } = new([], [], [], null, [], [], []);
 }

@@ -1,5 +1,6 @@
 using Workflows.Definitions;
 using Workflows.Executors.Artifacts;
+using Workflows.Executors.Caches;
 using Workflows.Executors.Logs;
 
 namespace Workflows.Executors;
@@ -50,6 +51,9 @@ public sealed record TaskExecution
 
     /// <summary>Where the attempt's artifacts are saved.</summary>
     public required IArtifactStore Artifacts { get; init; }
+
+    /// <summary>Where the task's <c>cache</c> is restored from and saved to; null: this host keeps no caches.</summary>
+    public ICacheStore? Caches { get; init; }
 
     /// <summary>Artifacts of the tasks in <see cref="TaskDefinition.Dependencies"/>: placed in the working directory before the script runs.</summary>
     public IReadOnlyList<ArtifactInfo> Inputs { get; init; } = [];

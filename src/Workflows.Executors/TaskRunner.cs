@@ -16,7 +16,8 @@ namespace Workflows.Executors;
 /// <param name="time">The clock (timeouts and JobElapsedSecs).</param>
 /// <param name="jobs">The job store of the templates' <c>CountByJobTypeAndState</c>, <c>SubmitJob</c> and <c>SubmitJobsFromJSON</c>; null: they count 0 and submit nothing.</param>
 /// <param name="fanOutJobs">Forks the child jobs of a job-mode <c>fan_out</c>; null: such a task fails with <see cref="FanOut.FanOutErrors.JobsNotSupported"/>.</param>
-public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider time, ITemplateJobs? jobs = null, FanOut.IFanOutJobs? fanOutJobs = null)
+/// <param name="caches">Where tasks' <c>cache</c> folders are kept between runs; null: they are not kept.</param>
+public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider time, ITemplateJobs? jobs = null, FanOut.IFanOutJobs? fanOutJobs = null, Caches.ICacheStore? caches = null)
 {
     /// <summary>Runs the attempt to its end.</summary>
     /// <param name="request">The attempt.</param>
@@ -79,6 +80,7 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
             Log = log,
             Artifacts = request.Configs.SecretValues.Count > 0 ? new Secrets.MaskingArtifactStore(artifacts, request.Configs.SecretValues) : artifacts,
             Inputs = inputs,
+            Caches = caches,
         };
 
         using var timeout = task.Timeout is { } limit ? new CancellationTokenSource(limit, time) : new CancellationTokenSource();
@@ -212,7 +214,10 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
             task.Url is null ? null : One(task.Url).Trim(),
             Pairs(task.Environment),
             Pairs(task.Headers),
-            Pairs(task.Query));
+            Pairs(task.Query))
+        {
+            CacheKey = task.Cache?.Key is { } key && !string.IsNullOrWhiteSpace(key) ? One(key).Trim() : null,
+        };
     }
 
     /// <summary>A rendered line may hold several (a template that chose between list items); blank lines are dropped, as formicary does.</summary>

@@ -7,13 +7,13 @@ using Workflows.Marten;
 namespace Workflows.Hosting;
 
 /// <summary>
-/// Every <see cref="WorkflowsOptions.RetentionSweep"/>: collects artifacts past their <c>expires_after</c>, and archives
+/// Every <see cref="WorkflowsOptions.RetentionSweep"/>: collects artifacts and task caches past their <c>expires_after</c>, and archives
 /// finished jobs past their retention: the definition's
 /// <c>retention_days_for_completed</c>/<c>_failed</c>/<c>_cancelled</c> first, then the host's
 /// <see cref="WorkflowsOptions.RetentionByJobType"/> and <see cref="WorkflowsOptions.Retention"/>. Archived streams
 /// stay in the database; they are no longer listed or served.
 /// </summary>
-internal sealed partial class RetentionService(JobStore jobs, IArtifactStore artifacts, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
+internal sealed partial class RetentionService(JobStore jobs, IArtifactStore artifacts, IOptions<WorkflowsOptions> options, TimeProvider time, ILogger<RetentionService> logger, Executors.Caches.ICacheStore? caches = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -50,6 +50,11 @@ internal sealed partial class RetentionService(JobStore jobs, IArtifactStore art
         var now = time.GetUtcNow();
         // Artifacts past their expires_after: records removed, unused blobs deleted.
         while ((await artifacts.CollectExpiredAsync(cancellationToken).ConfigureAwait(false)).Count == ExpiredArtifacts.BatchSize)
+        {
+        }
+
+        // Caches past their expires_after (default 30 days): pointers removed, archives no artifact or cache uses deleted.
+        while (caches is not null && (await caches.CollectExpiredCachesAsync(cancellationToken).ConfigureAwait(false)).Count == Executors.Caches.ExpiredCaches.BatchSize)
         {
         }
 

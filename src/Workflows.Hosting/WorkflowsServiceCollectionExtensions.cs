@@ -69,10 +69,13 @@ public static class WorkflowsServiceCollectionExtensions
         services.TryAddSingleton(provider => new Marten.Hosts.HostHeartbeats(Store(provider)));
         services.TryAddSingleton<Hosting.Scheduling.Schedules>();
         services.TryAddSingleton(provider => new TaskLogs(Store(provider), provider.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IArtifactStore>(provider => new FileArtifactStore(
+        // One store in the artifacts folder holds both: caches' archives are blobs beside the artifacts' (stored once per content).
+        services.TryAddSingleton(provider => new FileArtifactStore(
             Store(provider),
             Path.Combine(provider.GetRequiredService<IOptions<WorkflowsOptions>>().Value.DataDirectory, "artifacts"),
             provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IArtifactStore>(provider => provider.GetRequiredService<FileArtifactStore>());
+        services.TryAddSingleton<Executors.Caches.ICacheStore>(provider => provider.GetRequiredService<FileArtifactStore>());
         AddExecutors(services);
         services.AddHostedService<WorkerService>();
         services.AddHostedService<RetentionService>();

@@ -70,6 +70,7 @@ public static class WorkflowsMarten
         });
         options.Schema.For<Configs.JobConfig>().Identity(c => c.Id).Duplicate(c => c.JobType);
         options.Schema.For<ArtifactInfo>().Identity(a => a.Id).Index(a => a.JobId);
+        options.Schema.For<Workflows.Executors.Caches.CacheEntry>().Identity(c => c.Id).Index(c => c.ExpiresAt);
         options.Storage.ExtendedSchemaObjects.Add(DueTasks.Table(schema));
         options.Storage.ExtendedSchemaObjects.Add(RetryLocks.Table(schema));
         options.Storage.ExtendedSchemaObjects.Add(Logs.TaskLogs.Definition(schema));

@@ -54,7 +54,7 @@ public class AllKeysTests
             [
                 "42:1 job resources",
                 "68:5 job triggers[1].type: s3", "75:5 job triggers[2].type: queue",
-                "82:11 build method: KUBERNETES", "134:3 build cache", "151:3 build resources",
+                "82:11 build method: KUBERNETES", "151:3 build resources", // cache runs now (CacheRunTests)
                 "167:3 build helper_environment", "175:3 build node_selector", "177:3 build pod_labels",
                 "179:3 build pod_annotations", "181:3 build affinity", "188:3 build node_tolerations", "190:3 build helper",
                 "238:11 notify method: MESSAGING",

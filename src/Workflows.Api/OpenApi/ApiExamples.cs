@@ -160,6 +160,11 @@ internal static class ApiExamples
             new ArtifactDto("third", 1, "report.txt", 1280, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Created.AddSeconds(30), Created.AddDays(30),
                 $"/api/jobs/requests/{JobId}/artifacts/third/1/report.txt"),
         },
+        [typeof(IReadOnlyList<CacheDto>)] = new[]
+        {
+            new CacheDto("node-build", "f71327a34493d0c79a54968ab36d46939969cd63087388ffe6139711e3d1ddcd", "611e36b42d98c1a0f0e4b4f7d2a7e6f3c9b1d0e8a5f4c3b2a1908f7e6d5c4b3a",
+                4608, Created.AddSeconds(40), Created.AddDays(30).AddSeconds(40), "build", JobId),
+        },
         [typeof(BulkRetryDto)] = new BulkRetryDto(
             [
                 new BulkRetryItemDto(JobId, 200) { RetryId = RetryId },

@@ -27,9 +27,10 @@ namespace Workflows.Api.Operations;
 /// <param name="configs">Job configs and the host's secrets.</param>
 /// <param name="options">The host's options (its execution policy, for upload warnings).</param>
 /// <param name="schedules">Cron schedules.</param>
+/// <param name="caches">Task caches (none listed when null).</param>
 public sealed partial class WorkflowsOperations(
     JobStore jobs, WorkflowClient client, DefinitionStore definitions, TokenStore tokens, TaskLogs logs, IArtifactStore artifacts, IEnumerable<Workflow> workflows, JobConfigs configs,
-    Microsoft.Extensions.Options.IOptions<WorkflowsOptions> options, Hosting.Scheduling.Schedules schedules)
+    Microsoft.Extensions.Options.IOptions<WorkflowsOptions> options, Hosting.Scheduling.Schedules schedules, Executors.Caches.ICacheStore? caches = null)
 {
     private const int MaxParams = 256;
     private const int MaxParamLength = 64 * 1024;

@@ -20,7 +20,6 @@ namespace Workflows.Definitions
         /// <summary>Task keys that are loaded but not run yet, and why.</summary>
         public static readonly IReadOnlyDictionary<string, string> Task = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["cache"] = "the runtime keeps no cache between runs yet",
             ["resources"] = "the runtime holds no resource quotas yet",
             ["messaging_request_queue"] = "the runtime has no MESSAGING executor yet",
             ["messaging_reply_queue"] = "the runtime has no MESSAGING executor yet",
@@ -55,7 +54,6 @@ namespace Workflows.Definitions
 
         private static readonly Dictionary<string, Func<TaskDefinition, bool>> TaskIsSet = new Dictionary<string, Func<TaskDefinition, bool>>(StringComparer.Ordinal)
         {
-            ["cache"] = t => t.Cache is not null,
             ["resources"] = t => t.Resources is not null,
             ["messaging_request_queue"] = t => !string.IsNullOrEmpty(t.MessagingRequestQueue),
             ["messaging_reply_queue"] = t => !string.IsNullOrEmpty(t.MessagingReplyQueue),

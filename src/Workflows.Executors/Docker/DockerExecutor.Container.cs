@@ -90,13 +90,13 @@ public sealed partial class DockerExecutor
     }
 
     /// <summary>Places the composed script in the created container (readable by its user, whatever the image's user is).</summary>
-    private async Task CopyScriptAsync(TaskExecution execution, string id, CancellationToken cancellationToken)
+    private async Task CopyScriptAsync(TaskExecution execution, string id, string? cachePoint, CancellationToken cancellationToken)
     {
         using var tar = new MemoryStream();
         var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true);
         await using (writer.ConfigureAwait(false))
         {
-            using var script = new MemoryStream(Encoding.UTF8.GetBytes(ShellScript.Compose(execution.Rendered)));
+            using var script = new MemoryStream(Encoding.UTF8.GetBytes(ShellScript.Compose(execution.Rendered, cachePoint)));
             await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, ScriptPath.TrimStart('/'))
             {
                 Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,

@@ -15,9 +15,26 @@ namespace Workflows.Executors.Docker;
 /// <summary>The container's stdout and stderr streamed into the task log.</summary>
 public sealed partial class DockerExecutor
 {
-    private static async Task PumpLogsAsync(MultiplexedStream output, ITaskLog log, CancellationToken cancellationToken)
+    /// <summary>Writes the output's lines to the log; a stdout line ending with <paramref name="cache"/>'s marker signals it instead.</summary>
+    private static async Task PumpLogsAsync(MultiplexedStream output, ITaskLog log, CachePlan? cache, CancellationToken cancellationToken)
     {
-        var stdout = new LineAssembler(line => log.Write(LogSource.Stdout, line));
+        var stdout = new LineAssembler(line =>
+        {
+            if (cache is not null && line.EndsWith(cache.Marker, StringComparison.Ordinal))
+            {
+                // before_script's last output may not have ended its line: what precedes the marker is still output.
+                if (line.Length > cache.Marker.Length)
+                {
+                    log.Write(LogSource.Stdout, line[..^cache.Marker.Length]);
+                }
+
+                cache.Reached.TrySetResult();
+            }
+            else
+            {
+                log.Write(LogSource.Stdout, line);
+            }
+        });
         var stderr = new LineAssembler(line => log.Write(LogSource.Stderr, line));
         var buffer = ArrayPool<byte>.Shared.Rent(81920);
         try

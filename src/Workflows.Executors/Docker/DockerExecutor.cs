@@ -23,7 +23,8 @@ namespace Workflows.Executors.Docker;
 /// Per attempt: the image is inspected (and pulled when absent, bounded by <see cref="DockerExecutorOptions.PullTimeout"/>);
 /// the container is created with the attempt's environment, labels <c>workflows.job</c>/<c>workflows.task</c>/<c>workflows.attempt</c>
 /// and the task's limits; the dependencies' artifacts are copied into its working directory; it is started and waited
-/// for; the task's artifacts are copied out; and it is always removed. The image's entrypoint is overridden so the
+/// for (with the task's <c>cache</c> restored after <c>before_script</c>: DockerExecutor.Cache.cs); the task's artifacts
+/// are copied out (and its cache saved after exit code 0); and it is always removed. The image's entrypoint is overridden so the
 /// script runs in <c>sh</c> whatever the image declares. On cancellation the container is killed at once and
 /// <see cref="OperationCanceledException"/> is rethrown.
 /// </remarks>
@@ -148,6 +149,7 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
         var workingDirectory = ContainerArchives.WorkingDirectory(task.WorkingDirectory, _defaultWorkingDirectory);
         var name = ContainerName(execution);
         var parameters = CreateParameters(execution, image.Name!, name, workingDirectory);
+        var cache = PlanCache(execution);
         using var logsCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task? logs = null;
         string? id = null;
@@ -191,7 +193,7 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
             log.Write(LogSource.System, $"container {ShortId(id)} created ({name}), working directory {workingDirectory}");
             cancellationToken.ThrowIfCancellationRequested();
 
-            await CopyScriptAsync(execution, id, cancellationToken).ConfigureAwait(false);
+            await CopyScriptAsync(execution, id, cache?.Point, cancellationToken).ConfigureAwait(false);
             if (execution.Inputs.Count > 0 && await CopyInputsAsync(execution, id, workingDirectory, cancellationToken).ConfigureAwait(false) is { } inputFailure)
             {
                 return inputFailure;
@@ -201,11 +203,17 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
             // last line without a newline is not lost (a followed log stream can end before the engine writes it).
             var output = await _client.Containers.AttachContainerAsync(
                 id, new ContainerAttachParameters { Stream = true, Stdout = true, Stderr = true }, logsCancellation.Token).ConfigureAwait(false);
-            logs = PumpLogsAsync(output, log, logsCancellation.Token);
+            logs = PumpLogsAsync(output, log, cache, logsCancellation.Token);
             await _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), CancellationToken.None).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
 
-            var exit = await _client.Containers.WaitContainerAsync(id, cancellationToken).ConfigureAwait(false);
+            var waiting = _client.Containers.WaitContainerAsync(id, cancellationToken);
+            if (cache is not null)
+            {
+                await AwaitCachePointAsync(execution, id, workingDirectory, cache, waiting, logs, cancellationToken).ConfigureAwait(false);
+            }
+
+            var exit = await waiting.ConfigureAwait(false);
             await DrainLogsAsync(logs, log, cancellationToken).ConfigureAwait(false);
             var exitCode = (int)Math.Clamp(exit.StatusCode, int.MinValue, int.MaxValue);
             if (!string.IsNullOrEmpty(exit.Error?.Message))
@@ -214,8 +222,14 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
             }
 
             log.Write(LogSource.System, $"container {ShortId(id)} exited with code {exitCode}");
-            return await CollectArtifactsAsync(execution, id, workingDirectory, exitCode, cancellationToken).ConfigureAwait(false)
+            var outcome = await CollectArtifactsAsync(execution, id, workingDirectory, exitCode, cancellationToken).ConfigureAwait(false)
                 ?? TaskOutcome.Exited(exitCode);
+            if (cache is not null)
+            {
+                await SaveCacheAsync(execution, id, workingDirectory, cache, exitCode, cancellationToken).ConfigureAwait(false);
+            }
+
+            return outcome;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -13,11 +13,22 @@ public static partial class ShellScript
 {
     /// <summary>Builds the program for <c>sh -c</c>.</summary>
     /// <param name="task">The rendered task.</param>
-    public static string Compose(RenderedTask task)
+    public static string Compose(RenderedTask task) => Compose(task, null);
+
+    /// <summary>Builds the program, with <paramref name="between"/> run after before_script and before script (the cache point).</summary>
+    /// <param name="task">The rendered task.</param>
+    /// <param name="between">Lines of sh run between them as they are (not echoed), or null.</param>
+    internal static string Compose(RenderedTask task, string? between)
     {
         ArgumentNullException.ThrowIfNull(task);
         var main = new StringBuilder("set -e\n");
-        foreach (var line in task.BeforeScript.Concat(task.Script))
+        foreach (var line in task.BeforeScript)
+        {
+            AppendLine(main, line);
+        }
+
+        main.Append(between);
+        foreach (var line in task.Script)
         {
             AppendLine(main, line);
         }

@@ -58,6 +58,8 @@ internal interface IWorkflowsBackend : IAsyncDisposable
 
     Task<ApiResult<ScheduleListDto>> ListSchedulesAsync(CancellationToken cancellationToken);
 
+    Task<ApiResult<IReadOnlyList<CacheDto>>> ListCachesAsync(string? jobType, CancellationToken cancellationToken);
+
     Task<ApiResult<ScheduleDto>> PauseScheduleAsync(string jobType, CancellationToken cancellationToken);
 
     Task<ApiResult<ScheduleDto>> ResumeScheduleAsync(string jobType, CancellationToken cancellationToken);

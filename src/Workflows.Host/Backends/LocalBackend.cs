@@ -109,6 +109,9 @@ internal sealed class LocalBackend : IWorkflowsBackend
     public Task<ApiResult<ScheduleListDto>> ListSchedulesAsync(CancellationToken cancellationToken) =>
         Ready(() => _operations.ListSchedulesAsync(cancellationToken));
 
+    public Task<ApiResult<IReadOnlyList<CacheDto>>> ListCachesAsync(string? jobType, CancellationToken cancellationToken) =>
+        Ready(() => _operations.CachesAsync(jobType, cancellationToken));
+
     public Task<ApiResult<ScheduleDto>> PauseScheduleAsync(string jobType, CancellationToken cancellationToken) =>
         Ready(() => _operations.PauseScheduleAsync(_caller, jobType, cancellationToken));
 

@@ -103,6 +103,9 @@ internal sealed class RemoteBackend : IWorkflowsBackend
     public Task<ApiResult<ScheduleListDto>> ListSchedulesAsync(CancellationToken cancellationToken) =>
         SendAsync<ScheduleListDto>(HttpMethod.Get, "api/schedules", null, cancellationToken);
 
+    public Task<ApiResult<IReadOnlyList<CacheDto>>> ListCachesAsync(string? jobType, CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<CacheDto>>(HttpMethod.Get, jobType is null ? "api/caches" : "api/caches?job_type=" + Uri.EscapeDataString(jobType), null, cancellationToken);
+
     public Task<ApiResult<ScheduleDto>> PauseScheduleAsync(string jobType, CancellationToken cancellationToken) =>
         SendAsync<ScheduleDto>(HttpMethod.Post, $"api/schedules/{Uri.EscapeDataString(jobType)}/pause", null, cancellationToken);
 

@@ -25,6 +25,7 @@ public static class HostCommand
             ConfigsCommand.Create(backend, output, error),
             ApprovalsCommand.Create(backend, output, error),
             SchedulesCommand.Create(backend, output, error),
+            CachesCommand.Create(backend, output, error),
             DbCommand.Create(output, error),
             DoctorCommand.Create(output, error),
         };

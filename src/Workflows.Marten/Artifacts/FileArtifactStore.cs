@@ -1,61 +1,26 @@
 using System.Security.Cryptography;
 using Marten;
 using Workflows.Executors.Artifacts;
+using Workflows.Executors.Caches;
 
 namespace Workflows.Marten.Artifacts;
 
 /// <summary>
 /// Artifacts on the filesystem, content-addressed (<c>{root}/sha256/ab/abcdef…</c>: the same bytes are stored once),
 /// with one Marten document per artifact (job, task, attempt, name, hash, size, expiry), written after the blob so a
-/// record never points at a missing file.
+/// record never points at a missing file. Task caches share the blobs (<see cref="ICacheStore"/>): a blob is deleted
+/// only when no artifact and no cache uses it.
 /// </summary>
 /// <param name="store">The Marten store holding the records.</param>
 /// <param name="root">The folder of the blobs.</param>
 /// <param name="time">The clock (creation and expiry times).</param>
-public sealed class FileArtifactStore(IDocumentStore store, string root, TimeProvider time) : IArtifactStore
+public sealed partial class FileArtifactStore(IDocumentStore store, string root, TimeProvider time) : IArtifactStore, ICacheStore
 {
     /// <inheritdoc />
     public async Task<ArtifactInfo> SaveAsync(string jobId, string taskType, int attempt, string name, Stream content, TimeSpan? expiresAfter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var incoming = Path.Combine(root, "incoming");
-        Directory.CreateDirectory(incoming);
-        var temporary = Path.Combine(incoming, Guid.NewGuid().ToString("N"));
-        string hash;
-        long size;
-        try
-        {
-            using (var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-            {
-                await using var file = File.Create(temporary);
-                var buffer = new byte[81920];
-                int read;
-                while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    hasher.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                }
-
-                size = file.Length;
-                hash = Convert.ToHexStringLower(hasher.GetHashAndReset());
-            }
-
-            var blob = BlobPath(hash);
-            Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
-            if (!File.Exists(blob))
-            {
-                File.Move(temporary, blob, overwrite: true);
-            }
-
-            // Marks the blob as in use now: the collector leaves blobs written or reused within the last hour alone,
-            // so a save racing a collection never loses its content.
-            File.SetLastWriteTimeUtc(blob, time.GetUtcNow().UtcDateTime);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-
+        var (hash, size) = await WriteBlobAsync(content, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var info = new ArtifactInfo($"{jobId}/{taskType}/{attempt}/{name}", jobId, taskType, attempt, name, hash, size, now, now + expiresAfter);
         await using var session = store.LightweightSession();
@@ -111,16 +76,67 @@ public sealed class FileArtifactStore(IDocumentStore store, string root, TimePro
         await session.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         foreach (var hash in expired.Select(a => a.Sha256).Distinct(StringComparer.Ordinal))
         {
-            var blob = BlobPath(hash);
-            if (File.Exists(blob)
-                && File.GetLastWriteTimeUtc(blob) < (now - TimeSpan.FromHours(1)).UtcDateTime
-                && !await session.Query<ArtifactInfo>().AnyAsync(a => a.Sha256 == hash, cancellationToken).ConfigureAwait(false))
-            {
-                File.Delete(blob);
-            }
+            await DeleteUnusedBlobAsync(session, hash, now, cancellationToken).ConfigureAwait(false);
         }
 
         return new ExpiredArtifacts(expired.Count, expired.Sum(a => a.Size));
+    }
+
+    /// <summary>Stores <paramref name="content"/> as the blob of its SHA-256 (once per content) and marks it in use now.</summary>
+    private async Task<(string Hash, long Size)> WriteBlobAsync(Stream content, CancellationToken cancellationToken)
+    {
+        var incoming = Path.Combine(root, "incoming");
+        Directory.CreateDirectory(incoming);
+        var temporary = Path.Combine(incoming, Guid.NewGuid().ToString("N"));
+        string hash;
+        long size;
+        try
+        {
+            using (var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                await using var file = File.Create(temporary);
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    hasher.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+
+                size = file.Length;
+                hash = Convert.ToHexStringLower(hasher.GetHashAndReset());
+            }
+
+            var blob = BlobPath(hash);
+            Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
+            if (!File.Exists(blob))
+            {
+                File.Move(temporary, blob, overwrite: true);
+            }
+
+            // Marks the blob as in use now: the collector leaves blobs written or reused within the last hour alone,
+            // so a save racing a collection never loses its content.
+            File.SetLastWriteTimeUtc(blob, time.GetUtcNow().UtcDateTime);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+
+        return (hash, size);
+    }
+
+    /// <summary>Deletes a blob no artifact and no cache uses and nobody wrote or reused within the last hour.</summary>
+    private async Task DeleteUnusedBlobAsync(IQuerySession session, string hash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var blob = BlobPath(hash);
+        if (File.Exists(blob)
+            && File.GetLastWriteTimeUtc(blob) < (now - TimeSpan.FromHours(1)).UtcDateTime
+            && !await session.Query<ArtifactInfo>().AnyAsync(a => a.Sha256 == hash, cancellationToken).ConfigureAwait(false)
+            && !await session.Query<CacheEntry>().AnyAsync(c => c.Sha256 == hash, cancellationToken).ConfigureAwait(false))
+        {
+            File.Delete(blob);
+        }
     }
 
     private string BlobPath(string hash) => Path.Combine(root, "sha256", hash[..2], hash);

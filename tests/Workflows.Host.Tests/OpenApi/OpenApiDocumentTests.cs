@@ -239,6 +239,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
 
         // Schedules, tokens, triggers.
         await Call(admin, "GET", "/api/schedules", "/api/schedules");
+        await Call(admin, "GET", "/api/caches", $"/api/caches?job_type={jobType}");
         await Call(admin, "GET", "/api/schedules/{jobType}", $"/api/schedules/{jobType}");
         await Call(admin, "POST", "/api/schedules/{jobType}/pause", $"/api/schedules/{jobType}/pause");
         var token = await Call(admin, "POST", "/api/tokens", "/api/tokens", Example("/api/tokens", "POST"));
