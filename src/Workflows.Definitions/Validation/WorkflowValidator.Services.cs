@@ -39,7 +39,7 @@ namespace Workflows.Definitions
                         var kind = VolumeSpec.KeyOf(volume.Kind);
                         if (string.IsNullOrWhiteSpace(volume.Name))
                         {
-                            Report("volumes", $"a {kind} volume without a name", $"name it: '- name: data' under 'volumes: {kind}:' (an empty_dir of the same name in the task's container is shared with it).");
+                            Report("volumes", $"a volume without a name under {kind}", $"name it: '- name: data' under 'volumes: {kind}:' (an empty_dir of the same name in the task's container is shared with it).");
                         }
                         else if (string.IsNullOrWhiteSpace(volume.MountPath) || !volume.MountPath.Trim().StartsWith("/", System.StringComparison.Ordinal))
                         {
