@@ -24,7 +24,8 @@ internal static class ValidateCommand
 
     /// <summary>
     /// Problems go to <paramref name="error"/> as the compiler writes them; the summary line to <paramref name="output"/>.
-    /// Files loaded together are also checked as a set (a job type defined twice, WF0003), as a folder is deployed.
+    /// Files loaded together are also checked as a set: a job type several files define is WF0006, a warning (uploaded, or
+    /// loaded from a host's definitions folder, each becomes a version of the type, as in formicary).
     /// </summary>
     private static int Run(IReadOnlyList<string> paths, TextWriter output, TextWriter error)
     {
@@ -80,11 +81,13 @@ internal static class ValidateCommand
         foreach (var duplicate in WorkflowValidator.Validate(readable.Select(l => l.Result.Definition!))
                      .Where(p => p.Id == WorkflowDiagnostics.DuplicateJobTypeId))
         {
-            foreach (var (file, _) in readable.Where(l => l.Result.Definition!.JobType == duplicate.Location.Item))
+            var defining = readable.Where(l => l.Result.Definition!.JobType == duplicate.Location.Item).Select(l => l.File).ToList();
+            var problem = WorkflowDiagnostics.JobTypeInSeveralFiles.Create(duplicate.Location, duplicate.Location.Item, defining.Count,
+                string.Join(", ", defining));
+            foreach (var file in defining)
             {
-                error.WriteLine($"{file}: {duplicate}");
-                severities.Add(duplicate.Severity);
-                failed.Add(file);
+                error.WriteLine($"{file}: {problem}");
+                severities.Add(problem.Severity);
             }
         }
 

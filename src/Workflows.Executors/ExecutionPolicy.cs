@@ -87,6 +87,16 @@ public sealed class ExecutionPolicy
                 {
                     refusals.Add($"Task '{task.TaskType}' asks for the host's network, which this host does not allow: it fails with {ExecutorErrors.ContainerNotAllowed} here unless Workflows:Execution:AllowHostNetwork=true.");
                 }
+
+                var hostPaths = Docker.DockerExecutor.ContainerVolumes(task.Container).Select(v => (Owner: "its container", Volume: v))
+                    .Concat(task.Services.SelectMany(service => service.Volumes.Select(v => (Owner: $"service '{service.Name}'", Volume: v))))
+                    .Where(v => v.Volume.Kind == VolumeKind.HostPath)
+                    .Select(v => $"{v.Volume.Name} of {v.Owner} ({v.Volume.HostPath})")
+                    .ToList();
+                if (hostPaths.Count > 0)
+                {
+                    refusals.Add($"Task '{task.TaskType}' has host_path volumes ({string.Join(", ", hostPaths)}), which this host never mounts: the containers run without them. Share files between the task and its services with an empty_dir volume.");
+                }
             }
         }
 

@@ -11,6 +11,9 @@ namespace Workflows.Marten;
 /// <summary>How Workflows configures Marten: string stream keys, the model's JSON converters, the job view document.</summary>
 public static class WorkflowsMarten
 {
+    /// <summary>The predicate of the job views' user-key index: the lookup's <c>data->>'UserKey' = @key</c> implies it.</summary>
+    internal const string UserKeyIndexPredicate = "data ->> 'UserKey' is not null";
+
     /// <summary>Applies the Workflows settings to Marten's options.</summary>
     /// <param name="options">Marten's options.</param>
     /// <param name="connectionString">The PostgreSQL connection string.</param>
@@ -60,7 +63,9 @@ public static class WorkflowsMarten
             .Duplicate(v => v.ParentJobId!)
             // Partial: the jobs of a lineage are few, and a job view written without a root (most writes) adds no index entry.
             .Duplicate(v => v.RetryRoot!, configure: index => index.Predicate = "retry_root is not null")
-            .Index(v => v.RetainUntil!);
+            .Index(v => v.RetainUntil!)
+            // Partial, for JobStore.ActiveByUserKeyAsync: only the jobs submitted with a user_key (few) have an entry.
+            .Index(v => v.UserKey!, index => index.Predicate = UserKeyIndexPredicate);
         options.Schema.For<StoredDefinition>().Identity(d => d.Id).UniqueIndex(d => d.JobType, d => d.Version);
         options.Schema.For<DefinitionType>().Identity(t => t.Id);
         options.Schema.For<ApiToken>().Identity(t => t.Id).Index(t => t.Name, index =>

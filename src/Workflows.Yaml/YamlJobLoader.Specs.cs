@@ -130,6 +130,13 @@ public static partial class YamlJobLoader
                     "command" => spec with { Command = context.Strings(v, inner, k) },
                     "entrypoint" => spec with { Entrypoint = context.Strings(v, inner, k) },
                     "ports" => spec with { Ports = context.Sequence(v, inner, k, "'ports: [6379]'")?.Items.Select(p => context.Text(p, inner, k)).ToEquatableArray() ?? default },
+                    "cpu_limit" => spec with { CpuLimit = context.String(v, inner, k) },
+                    "cpu_request" => spec with { CpuRequest = context.String(v, inner, k) },
+                    "memory_limit" => spec with { MemoryLimit = context.String(v, inner, k) },
+                    "memory_request" => spec with { MemoryRequest = context.String(v, inner, k) },
+                    "ephemeral_storage_limit" => spec with { EphemeralStorageLimit = context.String(v, inner, k) },
+                    "ephemeral_storage_request" => spec with { EphemeralStorageRequest = context.String(v, inner, k) },
+                    "volumes" => spec with { Volumes = ReadVolumes(v, inner, k, context) },
                     _ => Keep(spec, options, k, context.Json(v, inner, k)),
                 };
             }
@@ -144,6 +151,56 @@ public static partial class YamlJobLoader
         }
 
         return services.ToEquatableArray();
+    }
+
+    /// <summary>formicary's Kubernetes volumes: a mapping of kinds (<c>empty_dir</c>, <c>host_path</c>, …), each a list of mounts.</summary>
+    private static EquatableArray<VolumeSpec> ReadVolumes(YamlNode value, Scope scope, string key, LoadContext context)
+    {
+        const string Example = "'volumes:' with 'empty_dir:' and '- name: certs' / 'mount_path: /certs' below it";
+        if (context.Mapping(value, scope, key, Example) is not { } kinds)
+        {
+            return default;
+        }
+
+        var inner = scope.Nested(key);
+        var volumes = new List<VolumeSpec>();
+        foreach (var (kindKey, _, list) in context.Entries(kinds, inner, VolumeSpec.KindKeys))
+        {
+            var kind = (VolumeKind)Array.IndexOf(VolumeSpec.KindKeys, kindKey);
+            if (list is YamlScalarNode { IsNull: true } || context.Sequence(list, inner, kindKey, $"'{kindKey}:' with '- name: data' / 'mount_path: /data' below it") is not { } items)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < items.Items.Count; i++)
+            {
+                if (context.Mapping(items.Items[i], inner, kindKey, "'- name: data' with 'mount_path: /data'") is not { } map)
+                {
+                    continue;
+                }
+
+                var at = inner.Nested(kindKey, i);
+                var volume = new VolumeSpec(kind, string.Empty, string.Empty);
+                var options = new List<NamedValue>();
+                foreach (var (k, _, v) in context.Entries(map, at, KnownKeys.Volume))
+                {
+                    volume = k switch
+                    {
+                        "name" => volume with { Name = context.String(v, at, k) ?? string.Empty },
+                        "mount_path" => volume with { MountPath = context.String(v, at, k) ?? string.Empty },
+                        "host_path" => volume with { HostPath = context.String(v, at, k) },
+                        "sub_path" => volume with { SubPath = context.String(v, at, k) },
+                        "read_only" => volume with { ReadOnly = context.Bool(v, at, k) ?? false },
+                        "medium" => volume with { Medium = context.String(v, at, k) },
+                        _ => Keep(volume, options, k, context.Json(v, at, k)),
+                    };
+                }
+
+                volumes.Add(options.Count == 0 ? volume : volume with { Options = options.ToEquatableArray() });
+            }
+        }
+
+        return volumes.ToEquatableArray();
     }
 
     private static void Missing(LoadContext context, Scope scope, string key, YamlNode at, string display, string missing, string example) =>

@@ -36,6 +36,48 @@ public class ExecutorRuleTests
     }
 
     [Fact]
+    public void WF5007_service_limits_and_volumes_that_cannot_run_as_written_are_errors_naming_the_service_and_the_fix()
+    {
+        var task = new TaskDefinition
+        {
+            TaskType = "test", Container = new ContainerSpec("alpine"), Script = EquatableArray.Create("make test"),
+            Services = EquatableArray.Create(new ServiceSpec("db", "postgres:16", CpuLimit: "many", MemoryRequest: "lots",
+                Volumes: EquatableArray.Create(
+                    new VolumeSpec(VolumeKind.EmptyDir, string.Empty, "/certs"),
+                    new VolumeSpec(VolumeKind.EmptyDir, "certs", "certs"),
+                    new VolumeSpec(VolumeKind.HostPath, "shared", "/shared")))),
+        };
+
+        var problems = Jobs.Of(task).Problems(InvalidServiceId);
+
+        Assert.All(problems, p => Assert.True(p.IsError));
+        Assert.Equal(
+            [
+                ("[0].memory_request", "Task 'test' has service 'db' with memory_request = 'lots': it is not a size. Use a size such as 512Mi, 1Gi or 256m."),
+                ("[0].cpu_limit", "Task 'test' has service 'db' with cpu_limit = 'many': it is not a CPU count. Use a CPU count such as 0.5, 2 or 500m."),
+                ("[0].volumes", "Task 'test' has service 'db' with a volume without a name under empty_dir: name it: '- name: data' under 'volumes: empty_dir:' (an empty_dir of the same name in the task's container is shared with it)."),
+                ("[0].volumes", "Task 'test' has service 'db' with empty_dir volume 'certs' mounted at 'certs': a mount path must be an absolute path in the container. Write 'mount_path: /certs'."),
+                ("[0].volumes", "Task 'test' has service 'db' with host_path volume 'shared' without a host_path: say which host folder it is: 'host_path: /shared'. (Docker hosts mount no host folders: share files with the task through an empty_dir volume.)"),
+            ],
+            problems.Select(p => (p.Location.Item, p.Message)));
+    }
+
+    [Fact]
+    public void WF5007_formicarys_service_limits_and_volumes_pass()
+    {
+        // formicary's docs/advanced_k8.md: "These resource options are also available for services such as" redis below.
+        var task = new TaskDefinition
+        {
+            TaskType = "test", Container = new ContainerSpec("alpine"), Script = EquatableArray.Create("make test"),
+            Services = EquatableArray.Create(new ServiceSpec("redis", "redis:6.2.2-alpine", CpuLimit: "1", CpuRequest: "500m", MemoryLimit: "1Gi", MemoryRequest: "1Gi",
+                EphemeralStorageLimit: "2Gi", EphemeralStorageRequest: "1Gi",
+                Volumes: EquatableArray.Create(new VolumeSpec(VolumeKind.EmptyDir, "certs", "/mycerts/client"), new VolumeSpec(VolumeKind.HostPath, "mount1", "/myshared", HostPath: "/shared")))),
+        };
+
+        Assert.Empty(WorkflowValidator.Validate(Jobs.Of(task)));
+    }
+
+    [Fact]
     public void WF5003_executor_inputs_missing()
     {
         var job = Jobs.Of(

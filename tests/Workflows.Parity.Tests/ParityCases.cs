@@ -622,6 +622,24 @@ internal static class ParityCases
               script: [make]
             """),
 
+        // A service limit that is not a size: the same rule whether the service is a ServiceSpec or a 'services:' item.
+        new("WF5007",
+            Define("""
+                .Task("test").Container("alpine").Script("make test").Service(new Workflows.Definitions.ServiceSpec("db", "postgres:16", MemoryLimit: "lots"))
+                """),
+            """
+            job_type: ci
+            tasks:
+            - task_type: test
+              container:
+                image: alpine
+              script: [make test]
+              services:
+                - name: db
+                  image: postgres:16
+                  memory_limit: lots
+            """),
+
         // A key the runtime loads but does not run yet: the analyzer warns at the DSL call, as the loader does at the key.
         new("WF4005",
             Define("""

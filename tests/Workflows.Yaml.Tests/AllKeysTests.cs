@@ -21,7 +21,7 @@ public class AllKeysTests
             .Concat(KnownKeys.Cache).Concat(KnownKeys.Service).Concat(KnownKeys.Webhook).Concat(KnownKeys.NotifyChannel)
             .Concat(KnownKeys.Resource).Concat(KnownKeys.ExtractConfig).Concat(KnownKeys.Trigger).Concat(KnownKeys.TriggerAuth)
             .Concat(KnownKeys.RateLimit).Concat(KnownKeys.Approval).Concat(KnownKeys.FanOut).Concat(KnownKeys.SubWorkflow)
-            .Concat(KnownKeys.Backoff).Concat(KnownKeys.NameValue).Concat(KnownKeys.RetryRule);
+            .Concat(KnownKeys.Backoff).Concat(KnownKeys.NameValue).Concat(KnownKeys.RetryRule).Concat(KnownKeys.Volume).Concat(VolumeSpec.KindKeys);
         foreach (var key in keys.Distinct())
         {
             Assert.Matches(new Regex($@"(?m)^\s*(- )?{Regex.Escape(key)}:"), text);
@@ -54,11 +54,11 @@ public class AllKeysTests
             [
                 "42:1 job resources",
                 "68:5 job triggers[1].type: s3", "75:5 job triggers[2].type: queue",
-                "82:11 build method: KUBERNETES", "151:3 build resources", // cache runs now (CacheRunTests)
-                "167:3 build helper_environment", "175:3 build node_selector", "177:3 build pod_labels",
-                "179:3 build pod_annotations", "181:3 build affinity", "188:3 build node_tolerations", "190:3 build helper",
-                "238:11 notify method: MESSAGING",
-                "239:3 notify messaging_request_queue", "240:3 notify messaging_reply_queue",
+                "82:11 build method: KUBERNETES", "151:3 build resources", // cache runs now (CacheRunTests), fan_out too (FanOutTests)
+                "200:3 build helper_environment", "208:3 build node_selector", "210:3 build pod_labels",
+                "212:3 build pod_annotations", "214:3 build affinity", "221:3 build node_tolerations", "223:3 build helper",
+                "271:11 notify method: MESSAGING",
+                "272:3 notify messaging_request_queue", "273:3 notify messaging_reply_queue",
             ],
             warned);
         Assert.Equal(Loaded.Problems.Count, warned.Count());
@@ -183,7 +183,15 @@ public class AllKeysTests
             JobVersion = "1.0.0",
             Webhook = new WebhookSpec("https://example.com/task-hook"),
             Resources = new ResourceSpec("builder", 2),
-            Services = EquatableArray.Create(new ServiceSpec("redis", "redis:7", "cache", 2, "/data", List("redis-server"), List("/entrypoint.sh"), List("6379"), Values(("memory_limit", "\"1Gi\"")))),
+            Services = EquatableArray.Create(new ServiceSpec("redis", "redis:7", "cache", 2, "/data", List("redis-server"), List("/entrypoint.sh"), List("6379"),
+                CpuLimit: "1", CpuRequest: "500m", MemoryLimit: "1Gi", MemoryRequest: "512Mi", EphemeralStorageLimit: "2Gi", EphemeralStorageRequest: "1Gi",
+                Volumes: EquatableArray.Create(
+                    new VolumeSpec(VolumeKind.EmptyDir, "certs", "/certs", Medium: "Memory"),
+                    new VolumeSpec(VolumeKind.HostPath, "shared", "/myshared", HostPath: "/shared", SubPath: "sub", ReadOnly: true),
+                    new VolumeSpec(VolumeKind.ConfigMap, "settings", "/config", Options: Values(("items", "{\"app.properties\":\"app.properties\"}"))),
+                    new VolumeSpec(VolumeKind.Pvc, "data", "/data"),
+                    new VolumeSpec(VolumeKind.Secret, "creds", "/creds"),
+                    new VolumeSpec(VolumeKind.Projected, "token", "/var/run/token", Options: Values(("sources", "[{\"service_account_token\":{\"path\":\"token\"}}]")))))),
             Privileged = true,
             NetworkMode = "bridge",
             HelperEnvironment = Values(("HELPER", "1")),

@@ -116,6 +116,42 @@ public class SeedYamlTests
         Assert.Equal((WorkflowDiagnostics.InvalidBackoffId, 18), (problem.Id, problem.Line));
     }
 
+    /// <summary>
+    /// The seed writes the waits as bare numbers, "<c>linear_wait=5</c> to wait 5 seconds then 10 then 15 and so on" and
+    /// "<c>exponential_wait=5</c> to wait 5 seconds then 25 then 125 and so on": in YAML <c>linear_wait: 5</c> is 5 seconds
+    /// too (these are Procrastinate's keys; formicary's durations keep their units), at job, task and retry_on level.
+    /// </summary>
+    [Fact]
+    public void Linear_wait_5_and_exponential_wait_5_written_as_the_seed_writes_them_are_5_seconds()
+    {
+        const string Yaml = """
+            job_type: feed
+            retry: 2
+            exponential_wait: 5
+            tasks:
+            - task_type: fetch
+              method: SHELL
+              script: [./fetch.sh]
+              retry: 3
+              linear_wait: 5
+              retry_on:
+                - exit_codes: [75]
+                  retry: 4
+                  exponential_wait: 5
+            """;
+        var result = YamlJobLoader.Load(Yaml, "feed.yaml");
+        Assert.Empty(result.Problems);
+        var job = result.Definition!;
+        var five = TimeSpan.FromSeconds(5);
+        Assert.Equal(
+            (BackoffPolicy.ExponentialWait(five), BackoffPolicy.LinearWait(five), BackoffPolicy.ExponentialWait(five)),
+            (job.Backoff, job.Tasks[0].Backoff, job.Tasks[0].RetryRules[0].Backoff));
+        Assert.Equal(job, YamlJobLoader.Load(Yaml.Replace("_wait: 5", "_wait: 5s", StringComparison.Ordinal), "feed.yaml").Definition);
+
+        // Not a number of seconds: WF4004 as for any duration.
+        Assert.Equal(WorkflowDiagnostics.MalformedDurationId, Assert.Single(YamlJobLoader.Load(Yaml.Replace("linear_wait: 5", "linear_wait: five", StringComparison.Ordinal), "feed.yaml").Problems).Id);
+    }
+
     /// <summary>Two waits in one place would drop one in silence: WF4012 at the second, and the first is loaded.</summary>
     [Fact]
     public void Two_retry_waits_in_one_place_keep_the_first_and_report_the_second()

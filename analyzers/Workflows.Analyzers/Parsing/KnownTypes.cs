@@ -20,6 +20,8 @@ namespace Workflows.Analyzers
             ApprovalPolicyBuilder = compilation.GetTypeByMetadataName("Workflows.ApprovalPolicyBuilder");
             WebhookSpec = compilation.GetTypeByMetadataName("Workflows.Definitions.WebhookSpec");
             NamedValue = compilation.GetTypeByMetadataName("Workflows.Definitions.NamedValue");
+            ServiceSpec = compilation.GetTypeByMetadataName("Workflows.Definitions.ServiceSpec");
+            VolumeSpec = compilation.GetTypeByMetadataName("Workflows.Definitions.VolumeSpec");
         }
 
         public INamedTypeSymbol Workflow { get; }
@@ -47,6 +49,10 @@ namespace Workflows.Analyzers
         public INamedTypeSymbol? WebhookSpec { get; }
 
         public INamedTypeSymbol? NamedValue { get; }
+
+        public INamedTypeSymbol? ServiceSpec { get; }
+
+        public INamedTypeSymbol? VolumeSpec { get; }
 
         public static KnownTypes? Create(Compilation compilation)
         {

@@ -120,6 +120,9 @@ namespace Workflows.Analyzers
                 case IObjectCreationOperation { Initializer: null, Constructor: { } constructor } creation
                     when SymbolEqualityComparer.Default.Equals(constructor.ContainingType, known.WebhookSpec):
                     return WebhookSpecOf(creation, known, out value);
+                case IObjectCreationOperation { Initializer: null, Constructor: { } constructor } creation
+                    when SymbolEqualityComparer.Default.Equals(constructor.ContainingType, known.ServiceSpec):
+                    return ServiceSpecOf(creation, known, out value);
                 default:
                     return false;
             }
@@ -158,6 +161,185 @@ namespace Workflows.Analyzers
 
             value = spec;
             return true;
+        }
+
+        /// <summary>
+        /// <c>new ServiceSpec("db", "postgres:16", MemoryLimit: "512Mi", Volumes: EquatableArray.Create(new VolumeSpec(VolumeKind.EmptyDir, "certs", "/certs")))</c>
+        /// with constant arguments; omitted ones keep their defaults.
+        /// </summary>
+        private static bool ServiceSpecOf(IObjectCreationOperation creation, KnownTypes known, out object? value)
+        {
+            value = null;
+            var spec = new ServiceSpec(string.Empty, string.Empty);
+            foreach (var argument in creation.Arguments)
+            {
+                if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+                {
+                    continue;
+                }
+
+                var name = argument.Parameter?.Name;
+                if (name == "Volumes")
+                {
+                    if (VolumesOf(argument.Value, known) is not { } volumes)
+                    {
+                        return false;
+                    }
+
+                    spec = spec with { Volumes = volumes };
+                    continue;
+                }
+
+                if (name == "Options")
+                {
+                    if (NamedValuesOf(argument.Value, known) is not { } options)
+                    {
+                        return false;
+                    }
+
+                    spec = spec with { Options = options };
+                    continue;
+                }
+
+                if (!Evaluate(argument.Value, null, known, out var part))
+                {
+                    return false;
+                }
+
+                switch (name, part)
+                {
+                    case ("Name", string text):
+                        spec = spec with { Name = text };
+                        break;
+                    case ("Image", string text):
+                        spec = spec with { Image = text };
+                        break;
+                    case ("Instances", int count):
+                        spec = spec with { Instances = count };
+                        break;
+                    case ("Command", string[] items):
+                        spec = spec with { Command = items.ToEquatableArray() };
+                        break;
+                    case ("Entrypoint", string[] items):
+                        spec = spec with { Entrypoint = items.ToEquatableArray() };
+                        break;
+                    case ("Ports", string[] items):
+                        spec = spec with { Ports = items.ToEquatableArray() };
+                        break;
+                    case (_, var text) when text is null or string:
+                        var optional = (string?)text;
+                        switch (name)
+                        {
+                            case "Alias": spec = spec with { Alias = optional }; break;
+                            case "WorkingDirectory": spec = spec with { WorkingDirectory = optional }; break;
+                            case "CpuLimit": spec = spec with { CpuLimit = optional }; break;
+                            case "CpuRequest": spec = spec with { CpuRequest = optional }; break;
+                            case "MemoryLimit": spec = spec with { MemoryLimit = optional }; break;
+                            case "MemoryRequest": spec = spec with { MemoryRequest = optional }; break;
+                            case "EphemeralStorageLimit": spec = spec with { EphemeralStorageLimit = optional }; break;
+                            case "EphemeralStorageRequest": spec = spec with { EphemeralStorageRequest = optional }; break;
+                            default: return false;
+                        }
+
+                        break;
+                    default:
+                        return false;
+                }
+            }
+
+            value = spec;
+            return true;
+        }
+
+        /// <summary><c>EquatableArray.Create(new VolumeSpec(VolumeKind.EmptyDir, "certs", "/certs"), …)</c> of constants; null when it is anything else.</summary>
+        private static EquatableArray<VolumeSpec>? VolumesOf(IOperation operation, KnownTypes known)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            if (operation is IDefaultValueOperation)
+            {
+                return default(EquatableArray<VolumeSpec>);
+            }
+
+            if (operation is not IInvocationOperation { TargetMethod: { IsStatic: true, Name: "Create", ContainingType: { Name: "EquatableArray" } } } create
+                || create.Arguments.Length != 1 || create.Arguments[0].Value is not IArrayCreationOperation { Initializer: { } initializer })
+            {
+                return null;
+            }
+
+            var volumes = new VolumeSpec[initializer.ElementValues.Length];
+            for (var i = 0; i < volumes.Length; i++)
+            {
+                var element = initializer.ElementValues[i];
+                while (element is IConversionOperation inner)
+                {
+                    element = inner.Operand;
+                }
+
+                if (element is not IObjectCreationOperation { Initializer: null } creation || !SymbolEqualityComparer.Default.Equals(creation.Type, known.VolumeSpec))
+                {
+                    return null;
+                }
+
+                var volume = new VolumeSpec(VolumeKind.EmptyDir, string.Empty, string.Empty);
+                foreach (var argument in creation.Arguments)
+                {
+                    if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+                    {
+                        continue;
+                    }
+
+                    if (argument.Parameter?.Name == "Options")
+                    {
+                        if (NamedValuesOf(argument.Value, known) is not { } options)
+                        {
+                            return null;
+                        }
+
+                        volume = volume with { Options = options };
+                        continue;
+                    }
+
+                    if (!Evaluate(argument.Value, null, known, out var part))
+                    {
+                        return null;
+                    }
+
+                    switch (argument.Parameter?.Name, part)
+                    {
+                        case ("Kind", int kind):
+                            volume = volume with { Kind = (VolumeKind)kind };
+                            break;
+                        case ("Name", string text):
+                            volume = volume with { Name = text };
+                            break;
+                        case ("MountPath", string text):
+                            volume = volume with { MountPath = text };
+                            break;
+                        case ("ReadOnly", bool flag):
+                            volume = volume with { ReadOnly = flag };
+                            break;
+                        case ("HostPath", var text) when text is null or string:
+                            volume = volume with { HostPath = (string?)text };
+                            break;
+                        case ("SubPath", var text) when text is null or string:
+                            volume = volume with { SubPath = (string?)text };
+                            break;
+                        case ("Medium", var text) when text is null or string:
+                            volume = volume with { Medium = (string?)text };
+                            break;
+                        default:
+                            return null;
+                    }
+                }
+
+                volumes[i] = volume;
+            }
+
+            return volumes.ToEquatableArray();
         }
 
         /// <summary><c>EquatableArray.Create(new NamedValue("a", "b"), …)</c> of constants; null when it is anything else.</summary>

@@ -27,6 +27,12 @@ public sealed record JobRequestBody
 
     /// <summary>A queueing lock: at most one job with this key runs at a time (e.g. one deploy per environment).</summary>
     public string? LockKey { get; init; }
+
+    /// <summary>
+    /// formicary's <c>user_key</c>: while a job of the type with this key is queued or running, submitting again answers
+    /// that job (200) and submits nothing; once it has ended, the key is free (a new job, 201).
+    /// </summary>
+    public string? UserKey { get; init; }
 }
 
 /// <summary>The body of <c>PUT /api/jobs/requests/{id}</c>: changes to a queued job; absent fields stay.</summary>
@@ -142,6 +148,9 @@ public sealed record JobDto
 
     /// <summary>The job's queueing lock key.</summary>
     public string? LockKey { get; init; }
+
+    /// <summary>The job's <c>user_key</c> (formicary's deduplication key), when it was submitted with one.</summary>
+    public string? UserKey { get; init; }
 
     /// <summary>For a batch parent: the jobs it forked, retries of children included, oldest first (only when one job is asked for).</summary>
     public IReadOnlyList<string>? Children { get; init; }

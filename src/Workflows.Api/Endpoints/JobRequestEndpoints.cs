@@ -36,8 +36,8 @@ internal static class JobRequestEndpoints
             var result = await operations.SubmitAsync(TokenAuthenticationHandler.Caller(context.User), body.Value!, context.RequestAborted);
             return result.ToHttp(result.Value is { } job ? $"{prefix}/{job.Id}" : null);
         })
-        .WithSummary("Submit a job: {\"job_type\", \"params\", \"priority\", \"queue\", \"description\", \"scheduled_at\"}.")
-        .Produces<JobDto>(201).Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(404).Produces<ApiError>(409).Produces<ApiError>(413)
+        .WithSummary("Submit a job: {\"job_type\", \"params\", \"priority\", \"queue\", \"description\", \"scheduled_at\", \"lock_key\", \"user_key\"}. 201 with the new job; 200 with the queued or running job of the type that holds the user_key (nothing is submitted).")
+        .Produces<JobDto>(201).Produces<JobDto>(200).Produces<ApiError>(400).Produces<ApiError>(403).Produces<ApiError>(404).Produces<ApiError>(409).Produces<ApiError>(413)
         .Takes<JobRequestBody>()
         .Requires(TokenScopes.Submit, "submit jobs");
 

@@ -38,6 +38,7 @@ internal static class JobMapping
             ParentJobId = view.ParentJobId,
             ForkTask = view.ForkTask,
             LockKey = view.LockKey,
+            UserKey = view.UserKey,
             CreatedAt = view.CreatedAt,
             ScheduledAt = view.ScheduledAt,
             StartedAt = view.StartedAt,

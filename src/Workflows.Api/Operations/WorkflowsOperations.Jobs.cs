@@ -13,7 +13,10 @@ namespace Workflows.Api.Operations;
 /// <summary>Job requests: submit, list, get, update, cancel, delete, events, logs, artifacts.</summary>
 public sealed partial class WorkflowsOperations
 {
-    /// <summary>Submits a job of a stored or compiled type: 201 with the job, 400 for bad input, 404 for an unknown type, 409 for a disabled one.</summary>
+    /// <summary>
+    /// Submits a job of a stored or compiled type: 201 with the job; 200 with the queued or running job of the type that
+    /// holds the request's <c>user_key</c> (nothing submitted); 400 for bad input, 404 for an unknown type, 409 for a disabled one.
+    /// </summary>
     /// <param name="caller">Who asks (recorded on the job).</param>
     /// <param name="body">The request.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -42,12 +45,21 @@ public sealed partial class WorkflowsOperations
             return tooLong;
         }
 
+        if (body.UserKey?.Length > MaxUserKey)
+        {
+            return ApiResult<JobDto>.Fail(400, "bad_user_key", $"user_key has {body.UserKey.Length} characters; at most {MaxUserKey} are accepted (a key names one request, e.g. 'nightly-2024-05-01').");
+        }
+
+        // The new job's id is chosen here, so an answer with another id is the queued or running job that holds the user key.
+        var newId = Guid.CreateVersion7().ToString("N");
         string id;
         try
         {
             id = await client.SubmitAsync(
                 new JobSubmission(body.JobType)
                 {
+                    JobId = newId,
+                    UserKey = string.IsNullOrEmpty(body.UserKey) ? null : body.UserKey,
                     Params = parameters,
                     Priority = body.Priority ?? 0,
                     Queue = queue,
@@ -73,7 +85,7 @@ public sealed partial class WorkflowsOperations
         }
 
         var view = await jobs.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        return ApiResult<JobDto>.Ok(JobMapping.ToDto(view!), 201);
+        return ApiResult<JobDto>.Ok(JobMapping.ToDto(view!), id == newId ? 201 : 200);
     }
 
     /// <summary>A page of jobs, newest first.</summary>

@@ -40,6 +40,7 @@ public sealed partial class WorkflowsOperations(
     private const int MaxParamsChars = 64 * 1024;
     private const int MaxDescription = 4096;
     private const int MaxLockKey = 200;
+    private const int MaxUserKey = 200;
     private const int MaxPageChars = 4 * 1024 * 1024;
 
     // ------------------------------------------------------------------ helpers shared by the partial files

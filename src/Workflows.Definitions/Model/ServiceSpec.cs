@@ -9,7 +9,14 @@ namespace Workflows.Definitions
     /// <param name="Command">Command override.</param>
     /// <param name="Entrypoint">Entrypoint override.</param>
     /// <param name="Ports">Exposed ports.</param>
-    /// <param name="Options">Other keys (volumes, limits) kept verbatim as JSON text.</param>
+    /// <param name="CpuLimit">CPU limit, e.g. <c>"1"</c> or <c>"500m"</c>.</param>
+    /// <param name="CpuRequest">CPU request (Kubernetes scheduling; kept, not applied by Docker).</param>
+    /// <param name="MemoryLimit">Memory limit, e.g. <c>"1Gi"</c>.</param>
+    /// <param name="MemoryRequest">Memory request (Kubernetes scheduling; kept, not applied by Docker).</param>
+    /// <param name="EphemeralStorageLimit">Ephemeral storage limit (kept, not applied by Docker).</param>
+    /// <param name="EphemeralStorageRequest">Ephemeral storage request (kept, not applied by Docker).</param>
+    /// <param name="Volumes">Its volumes.</param>
+    /// <param name="Options">Other keys kept verbatim as JSON text.</param>
     public sealed record ServiceSpec(
         string Name,
         string Image,
@@ -19,5 +26,12 @@ namespace Workflows.Definitions
         EquatableArray<string> Command = default,
         EquatableArray<string> Entrypoint = default,
         EquatableArray<string> Ports = default,
+        string? CpuLimit = null,
+        string? CpuRequest = null,
+        string? MemoryLimit = null,
+        string? MemoryRequest = null,
+        string? EphemeralStorageLimit = null,
+        string? EphemeralStorageRequest = null,
+        EquatableArray<VolumeSpec> Volumes = default,
         EquatableArray<NamedValue> Options = default);
 }

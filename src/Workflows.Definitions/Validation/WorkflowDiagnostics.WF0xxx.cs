@@ -18,6 +18,9 @@ namespace Workflows.Definitions
         /// <summary>Id of <see cref="MissingTaskName"/>.</summary>
         public const string MissingTaskNameId = "WF0005";
 
+        /// <summary>Id of <see cref="JobTypeInSeveralFiles"/>.</summary>
+        public const string JobTypeInSeveralFilesId = "WF0006";
+
         /// <summary>Id of <see cref="UnknownTask"/>.</summary>
         public const string UnknownTaskId = "WF0101";
 
@@ -47,6 +50,15 @@ namespace Workflows.Definitions
         public static readonly ProblemDescriptor DuplicateJobType = Rule(DuplicateJobTypeId, "Duplicate job type",
             "Job type '{0}' is defined {1} times. Job types must be unique: rename all but one.",
             ProblemSeverity.Error, Dag);
+
+        /// <summary>
+        /// WF0006: YAML files checked together define one job type. Uploaded, or loaded from a host's definitions folder,
+        /// each becomes a version of that type (as in formicary), so it is not refused; but the last one loaded is the one
+        /// that runs, which is rarely what two different files meant.
+        /// </summary>
+        public static readonly ProblemDescriptor JobTypeInSeveralFiles = Rule(JobTypeInSeveralFilesId, "Job type in several files",
+            "Job type '{0}' is defined by {1} files ({2}). Uploaded, or loaded from one Workflows:Definitions folder, each becomes a version of it and the last one loaded is the one that runs. Keep one file, or give each job its own job_type.",
+            ProblemSeverity.Warning, Dag);
 
         /// <summary>WF0004: more tasks than a job may have.</summary>
         public static readonly ProblemDescriptor TooManyTasks = Rule(TooManyTasksId, "Too many tasks",

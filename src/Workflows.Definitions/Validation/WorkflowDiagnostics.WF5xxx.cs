@@ -21,6 +21,9 @@ namespace Workflows.Definitions
         /// <summary>Id of <see cref="MethodBesideContainer"/>.</summary>
         public const string MethodBesideContainerId = "WF5006";
 
+        /// <summary>Id of <see cref="InvalidService"/>.</summary>
+        public const string InvalidServiceId = "WF5007";
+
         /// <summary>WF5001: a task with nothing to run it.</summary>
         public static readonly ProblemDescriptor NoExecutor = Rule(NoExecutorId, "Task has no executor",
             "Task '{0}' has no executor. Give it one: .Container(\"alpine\"), .Shell(), .HttpGet(url) or .Run(...) in C#; 'method:' or 'container: image:' in YAML.",
@@ -50,5 +53,10 @@ namespace Workflows.Definitions
         public static readonly ProblemDescriptor MethodBesideContainer = Rule(MethodBesideContainerId, "Method beside a container",
             "Task '{0}' has method {1} and a container image '{2}': {1} runs the task, as in formicary, where the method decides, and the image is not used. Remove the container, or write method DOCKER to run in the image.",
             ProblemSeverity.Warning, Executors);
+
+        /// <summary>WF5007: a service whose limit is not a size or CPU count, or whose volume cannot be mounted as written.</summary>
+        public static readonly ProblemDescriptor InvalidService = Rule(InvalidServiceId, "Invalid service",
+            "Task '{0}' has service '{1}' with {2}: {3}",
+            ProblemSeverity.Error, Executors);
     }
 }

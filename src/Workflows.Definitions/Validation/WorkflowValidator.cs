@@ -28,6 +28,7 @@ namespace Workflows.Definitions
             CheckExecutors(job, problems);
             CheckSchedule(job, problems);
             CheckNotifications(job, problems);
+            CheckServices(job, problems);
             return problems;
         }
 

@@ -30,30 +30,7 @@ public sealed partial class DockerExecutor
             host.NetworkMode = task.NetworkMode.Trim();
         }
 
-        if (container.MemoryLimit is { } memory)
-        {
-            if (ContainerLimits.TryParseMemory(memory, out var bytes))
-            {
-                host.Memory = bytes;
-            }
-            else
-            {
-                log.Write(LogSource.System, $"memory limit '{memory}' ignored: not a size such as 512Mi, 1Gi or 256m");
-            }
-        }
-
-        if (container.CpuLimit is { } cpu)
-        {
-            if (ContainerLimits.TryParseCpu(cpu, out var nanoCpus))
-            {
-                host.NanoCPUs = nanoCpus;
-            }
-            else
-            {
-                log.Write(LogSource.System, $"cpu limit '{cpu}' ignored: not a CPU count such as 0.5, 2 or 500m");
-            }
-        }
-
+        ApplyLimits(host, container.MemoryLimit, container.CpuLimit, log, string.Empty);
         return new CreateContainerParameters
         {
             Name = name,
@@ -67,6 +44,34 @@ public sealed partial class DockerExecutor
             Labels = Labels(execution),
             HostConfig = host,
         };
+    }
+
+    /// <summary>Sets a container's memory and CPU limits; a limit that does not parse is logged and not applied.</summary>
+    private static void ApplyLimits(HostConfig host, string? memory, string? cpu, ITaskLog log, string owner)
+    {
+        if (memory is not null)
+        {
+            if (ContainerLimits.TryParseMemory(memory, out var bytes))
+            {
+                host.Memory = bytes;
+            }
+            else
+            {
+                log.Write(LogSource.System, $"{owner}memory limit '{memory}' ignored: not a size such as 512Mi, 1Gi or 256m");
+            }
+        }
+
+        if (cpu is not null)
+        {
+            if (ContainerLimits.TryParseCpu(cpu, out var nanoCpus))
+            {
+                host.NanoCPUs = nanoCpus;
+            }
+            else
+            {
+                log.Write(LogSource.System, $"{owner}cpu limit '{cpu}' ignored: not a CPU count such as 0.5, 2 or 500m");
+            }
+        }
     }
 
     /// <summary>The refusal of a container the policy does not allow (privileged, host network); null when allowed.</summary>

@@ -14,6 +14,8 @@ namespace Workflows.Executors.Docker;
 /// examples write <c>tcp://localhost:5432</c>) and by its <c>alias</c> (else its <c>name</c>) on a network of the
 /// attempt's own. The first service holds the namespace; the others and the task join it. Started before the task and
 /// removed with the network after it; a service with <c>ports</c> is waited for until each port accepts a connection.
+/// A service's <c>memory_limit</c> and <c>cpu_limit</c> apply as the task container's do; its volumes are mounted as
+/// DockerExecutor.Volumes.cs says.
 /// </summary>
 public sealed partial class DockerExecutor
 {
@@ -33,7 +35,7 @@ public sealed partial class DockerExecutor
             : null;
 
     /// <summary>Creates the attempt's network and starts its services; on failure removes what it made.</summary>
-    private async Task<(ServiceSet? Set, TaskOutcome? Failure)> StartServicesAsync(TaskExecution execution, string name, CancellationToken cancellationToken)
+    private async Task<(ServiceSet? Set, TaskOutcome? Failure)> StartServicesAsync(TaskExecution execution, string name, AttemptVolumes volumes, CancellationToken cancellationToken)
     {
         var task = execution.Task;
         var log = execution.Log;
@@ -55,7 +57,7 @@ public sealed partial class DockerExecutor
                 var alias = Alias(service);
                 for (var instance = 1; instance <= Math.Max(1, service.Instances); instance++)
                 {
-                    await StartServiceAsync(execution, set, service, image.Name!, instance, cancellationToken).ConfigureAwait(false);
+                    await StartServiceAsync(execution, set, volumes, service, image.Name!, instance, cancellationToken).ConfigureAwait(false);
                     if (await WaitForPortsAsync(service, set, cancellationToken).ConfigureAwait(false) is { } port)
                     {
                         await StopServicesAsync(set, log).ConfigureAwait(false);
@@ -80,8 +82,16 @@ public sealed partial class DockerExecutor
 
     private static string Alias(ServiceSpec service) => string.IsNullOrWhiteSpace(service.Alias) ? service.Name : service.Alias.Trim();
 
-    private async Task StartServiceAsync(TaskExecution execution, ServiceSet set, ServiceSpec service, string image, int instance, CancellationToken cancellationToken)
+    private async Task StartServiceAsync(TaskExecution execution, ServiceSet set, AttemptVolumes volumes, ServiceSpec service, string image, int instance, CancellationToken cancellationToken)
     {
+        var host = new HostConfig { NetworkMode = set.Containers.Count == 0 ? set.Network : set.SharedMode, Privileged = execution.Task.Privileged };
+        ApplyLimits(host, service.MemoryLimit, service.CpuLimit, execution.Log, $"service '{service.Name}': ");
+        var mounts = await MountsAsync(execution, volumes, service.Volumes, $"service '{service.Name}'").ConfigureAwait(false);
+        if (mounts.Count > 0)
+        {
+            host.Mounts = mounts;
+        }
+
         var labels = Labels(execution);
         labels["workflows.service"] = service.Name;
         var holder = set.Containers.Count == 0;
@@ -91,7 +101,7 @@ public sealed partial class DockerExecutor
             Image = image,
             Env = execution.ProcessEnvironment().Select(p => p.Key + "=" + p.Value).ToList(),
             Labels = labels,
-            HostConfig = new HostConfig { NetworkMode = holder ? set.Network : set.SharedMode, Privileged = execution.Task.Privileged },
+            HostConfig = host,
         };
         if (holder)
         {

@@ -155,17 +155,24 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
         string? id = null;
         var created = false;
         ServiceSet? services = null;
+        var volumes = new AttemptVolumes(name + "-vol-");
         try
         {
             if (task.Services.Count > 0)
             {
-                (services, var failed) = await StartServicesAsync(execution, name, cancellationToken).ConfigureAwait(false);
+                (services, var failed) = await StartServicesAsync(execution, name, volumes, cancellationToken).ConfigureAwait(false);
                 if (failed is not null)
                 {
                     return failed;
                 }
 
                 parameters.HostConfig!.NetworkMode = services!.SharedMode;
+            }
+
+            var mounts = await MountsAsync(execution, volumes, ContainerVolumes(task.Container), $"task '{task.TaskType}'").ConfigureAwait(false);
+            if (mounts.Count > 0)
+            {
+                parameters.HostConfig!.Mounts = mounts;
             }
 
             // Create and start are not cancelled mid-request: an engine that got the request would create a container
@@ -268,6 +275,8 @@ public sealed partial class DockerExecutor : ITaskExecutor, IDisposable, IAsyncD
             {
                 await StopServicesAsync(services, log).ConfigureAwait(false);
             }
+
+            await RemoveVolumesAsync(volumes, log).ConfigureAwait(false);
         }
     }
 

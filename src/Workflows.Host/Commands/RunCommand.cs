@@ -8,7 +8,7 @@ using Workflows.Runtime;
 namespace Workflows.Host.Commands;
 
 /// <summary>
-/// <c>workflows run FILE.yaml|JOB-TYPE [-p key=value]… [--wait]</c>: uploads the YAML (a new definition version when
+/// <c>workflows run FILE.yaml|JOB-TYPE [-p key=value]… [--wait] [--user-key KEY]</c>: uploads the YAML (a new definition version when
 /// it changed), submits a job with the parameters and, with <c>--wait</c>, follows it to its end. On the embedded
 /// default, <c>--wait</c> runs the workers in this process; exit code 0 when the job completed, 1 when it failed or was
 /// cancelled.
@@ -21,12 +21,13 @@ internal static class RunCommand
         var parameters = new Option<string[]>("--param", "-p") { Description = "A parameter key=value (repeatable); fills template variables such as {{.Key}}.", AllowMultipleArgumentsPerToken = false };
         var wait = new Option<bool>("--wait", "-w") { Description = "Follow the job until it ends; exit 0 if it completed, 1 if not." };
         var priority = new Option<int>("--priority") { Description = "Higher runs first (default 0)." };
+        var userKey = new Option<string?>("--user-key") { Description = "formicary's user_key: while a job of the type with this key is queued or running, that job is answered and nothing is submitted." };
         var command = new Command("run", "Submit a job (uploading its YAML first when a file is given) and, with --wait, follow it to its end.")
         {
-            target, parameters, wait, priority,
+            target, parameters, wait, priority, userKey,
         };
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction((parsed, ct) => RunAsync(backendOptions, parsed, parsed.GetValue(target)!, parsed.GetValue(parameters) ?? [], parsed.GetValue(wait), parsed.GetValue(priority), output, error, ct));
+        command.SetAction((parsed, ct) => RunAsync(backendOptions, parsed, parsed.GetValue(target)!, parsed.GetValue(parameters) ?? [], parsed.GetValue(wait), parsed.GetValue(priority), parsed.GetValue(userKey), output, error, ct));
         return command;
     }
 
@@ -49,7 +50,7 @@ internal static class RunCommand
     }
 
     private static async Task<int> RunAsync(
-        BackendOptions backendOptions, ParseResult parsed, string target, string[] parameters, bool wait, int priority, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        BackendOptions backendOptions, ParseResult parsed, string target, string[] parameters, bool wait, int priority, string? userKey, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var values = ParseParams(parameters);
 
@@ -81,14 +82,16 @@ internal static class RunCommand
             await backend.StartWorkersAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var submitted = await backend.SubmitAsync(new JobRequestBody { JobType = jobType, Params = values, Priority = priority }, cancellationToken).ConfigureAwait(false);
+        var submitted = await backend.SubmitAsync(new JobRequestBody { JobType = jobType, Params = values, Priority = priority, UserKey = userKey }, cancellationToken).ConfigureAwait(false);
         if (!submitted.IsSuccess)
         {
             return Printer.Fail(submitted, error);
         }
 
         var id = submitted.Value!.Id;
-        await output.WriteLineAsync($"submitted job {id} ({jobType})").ConfigureAwait(false);
+        await output.WriteLineAsync(submitted.Status == 201
+            ? $"submitted job {id} ({jobType})"
+            : $"job {id} ({jobType}) holds user key '{userKey}' and is {Printer.State(submitted.Value.Status)}: nothing submitted").ConfigureAwait(false);
         if (!wait)
         {
             if (backend is LocalBackend)

@@ -66,6 +66,9 @@ internal static class KnownKeys
         "cpu_limit", "cpu_request", "memory_limit", "memory_request", "ephemeral_storage_limit", "ephemeral_storage_request",
     };
 
+    /// <summary>The keys of one volume of any kind (formicary's Kubernetes volume types).</summary>
+    public static readonly string[] Volume = { "name", "mount_path", "host_path", "sub_path", "read_only", "medium", "items", "sources" };
+
     public static readonly string[] Webhook = { "url", "headers", "query" };
 
     public static readonly string[] NotifyChannel = { "recipients", "when" };

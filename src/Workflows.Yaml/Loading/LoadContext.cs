@@ -244,6 +244,16 @@ internal sealed partial class LoadContext
         return null;
     }
 
+    /// <summary>
+    /// <c>linear_wait</c> and <c>exponential_wait</c> (Procrastinate's keys, not formicary's): a Go duration, or a bare
+    /// number of seconds as the seed writes them ("<c>linear_wait=5</c> to wait 5 seconds then 10 then 15").
+    /// </summary>
+    public TimeSpan? WaitDuration(YamlNode node, Scope scope, string key) =>
+        node is YamlScalarNode { IsNull: false } scalar
+        && int.TryParse(scalar.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= 365 * 24 * 3600
+            ? TimeSpan.FromSeconds(seconds)
+            : Duration(node, scope, key);
+
     /// <summary>A Go duration (<c>6s</c>, <c>1m30s</c>); null (and WF4004) when it is not one.</summary>
     public TimeSpan? Duration(YamlNode node, Scope scope, string key)
     {

@@ -16,7 +16,7 @@ public static class CSharpNames
     {
         "Workflow", "WorkflowAttribute", "JobBuilder", "TaskBuilder", "ExitAction", "TaskMethod", "TimeSpan", "System",
         "Workflows", "Definitions", "EquatableArray", "NamedValue", "ContainerSpec", "ArtifactsSpec", "ArtifactsWhen",
-        "CacheSpec", "ServiceSpec", "WebhookSpec", "ResourceSpec", "SubWorkflowSpec", "FanOutSpec", "ApprovalPolicy",
+        "CacheSpec", "ServiceSpec", "VolumeSpec", "VolumeKind", "WebhookSpec", "ResourceSpec", "SubWorkflowSpec", "FanOutSpec", "ApprovalPolicy",
         "TriggerSpec", "BackoffPolicy", "Define", "Tasks", "CompiledDefinition", "Compiled", "Definition",
         "GeneratedWorkflowRegistry", "Completed", "Failed", "Fatal", "RestartTask", "RestartJob", "Executing", "PauseJob",
         "Error", "GoTo", "Parse", "ReservedWords", "IsWellFormedErrorCode",

@@ -249,7 +249,37 @@ public static class YamlJobWriter
         Add(map, "command", service.Command);
         Add(map, "entrypoint", service.Entrypoint);
         Add(map, "ports", service.Ports);
+        Add(map, "cpu_limit", service.CpuLimit);
+        Add(map, "cpu_request", service.CpuRequest);
+        Add(map, "memory_limit", service.MemoryLimit);
+        Add(map, "memory_request", service.MemoryRequest);
+        Add(map, "ephemeral_storage_limit", service.EphemeralStorageLimit);
+        Add(map, "ephemeral_storage_request", service.EphemeralStorageRequest);
+        if (!service.Volumes.IsEmpty)
+        {
+            var kinds = new OutMap();
+            foreach (var kind in service.Volumes.GroupBy(v => v.Kind))
+            {
+                kinds.Entries.Add((VolumeSpec.KeyOf(kind.Key), new OutSeq(kind.Select(Volume).ToList())));
+            }
+
+            map.Entries.Add(("volumes", kinds));
+        }
+
         AddOptions(map, service.Options);
+        return map;
+    }
+
+    private static OutNode Volume(VolumeSpec volume)
+    {
+        var map = new OutMap();
+        Add(map, "name", volume.Name);
+        Add(map, "mount_path", volume.MountPath);
+        Add(map, "host_path", volume.HostPath);
+        Add(map, "sub_path", volume.SubPath);
+        Add(map, "read_only", volume.ReadOnly);
+        Add(map, "medium", volume.Medium);
+        AddOptions(map, volume.Options);
         return map;
     }
 

@@ -295,6 +295,68 @@ public sealed class DockerExecutorTests(DockerExecutorFixture fixture, ITestOutp
         Assert.Empty(networks);
     }
 
+    /// <summary>
+    /// formicary's dind example (docs/dind.md): "container: volumes: empty_dir: - name: certs" in the task and the same
+    /// "empty_dir: - name: certs" in the service share one volume, as a pod's containers do; the service's cpu_limit and
+    /// memory_limit are its container's; a host_path is not mounted (no host folder, as for the task's container).
+    /// </summary>
+    [Fact]
+    public async Task A_services_limits_apply_its_empty_dir_is_shared_with_the_task_its_host_path_is_not_mounted_and_its_volume_is_removed_after()
+    {
+        var task = DockerTask(
+            "while [ ! -f /shared/go ] || [ ! -f /shared/from-service ]; do sleep 0.1; done",
+            "cat /shared/from-service") with
+        {
+            Container = new ContainerSpec(TestInfrastructure.TestImage, Options: EquatableArray.Create(new NamedValue("volumes", """{"empty_dir":[{"name":"certs","mount_path":"/shared"}]}"""))),
+            Services = EquatableArray.Create(new ServiceSpec("db", TestInfrastructure.TestImage,
+                Command: Lines("sh", "-c", "echo written by the service > /certs/from-service && sleep 60"),
+                CpuLimit: "500m", MemoryLimit: "48Mi",
+                Volumes: EquatableArray.Create(new VolumeSpec(VolumeKind.EmptyDir, "certs", "/certs"), new VolumeSpec(VolumeKind.HostPath, "root", "/host", HostPath: "/")))),
+        };
+
+        var run = RunAsync(task);
+        var service = await RunningContainerOfJob(c => c.Labels.ContainsKey("workflows.service"));
+        var container = await RunningContainerOfJob(c => !c.Labels.ContainsKey("workflows.service"));
+        var inspected = await fixture.Client.Containers.InspectContainerAsync(service.ID);
+        Assert.Equal(48L * 1024 * 1024, inspected.HostConfig!.Memory);
+        Assert.Equal(500_000_000L, inspected.HostConfig.NanoCPUs);
+        var mount = Assert.Single(inspected.Mounts);
+        Assert.Equal(("volume", "/certs"), (mount.Type, mount.Destination));
+        var taskMount = Assert.Single((await fixture.Client.Containers.InspectContainerAsync(container.ID)).Mounts);
+        Assert.Equal(("volume", mount.Name, "/shared"), (taskMount.Type, taskMount.Name, taskMount.Destination));
+
+        // Let the task go on: a file put into its /shared (the archive API writes through the mount).
+        using var tar = new MemoryStream();
+        await using (var writer = new System.Formats.Tar.TarWriter(tar, leaveOpen: true))
+        {
+            await writer.WriteEntryAsync(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "go") { DataStream = new MemoryStream([]) });
+        }
+
+        tar.Position = 0;
+        await fixture.Client.Containers.ExtractArchiveToContainerAsync(container.ID, new CopyToContainerParameters { Path = "/shared" }, tar);
+        var outcome = await run;
+
+        Assert.Equal(TaskOutcome.Exited(0), outcome);
+        Assert.Equal(["written by the service"], StdoutLines().Where(l => !l.StartsWith('$')));
+        Assert.Contains(_log.Lines, l => l.Source == LogSource.System && l.Line.StartsWith("service 'db': host_path volume 'root' (/) not mounted: this host mounts no host folders into containers", StringComparison.Ordinal));
+        var volumes = await fixture.Client.Volumes.ListAsync(new VolumesListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { ["workflows.job=" + _jobId] = true } },
+        });
+        Assert.Empty(volumes.Volumes ?? []);
+    }
+
+    [Fact]
+    public async Task An_invalid_service_limit_is_ignored_with_a_log_line_naming_the_service()
+    {
+        var task = DockerTask("echo ran") with { Services = EquatableArray.Create(new ServiceSpec("db", TestInfrastructure.TestImage, Command: Lines("sleep", "60"), MemoryLimit: "lots")) };
+
+        var outcome = await RunAsync(task);
+
+        Assert.Equal(TaskOutcome.Exited(0), outcome);
+        Assert.Contains(_log.Lines, l => l.Source == LogSource.System && l.Line == "service 'db': memory limit 'lots' ignored: not a size such as 512Mi, 1Gi or 256m");
+    }
+
     [Fact]
     public async Task A_service_that_never_listens_fails_the_attempt_naming_it_and_leaves_nothing_behind()
     {
@@ -458,6 +520,21 @@ public sealed class DockerExecutorTests(DockerExecutorFixture fixture, ITestOutp
     {
         using var content = new MemoryStream(Encoding.UTF8.GetBytes(text));
         return await _artifacts.SaveAsync("job-before", "build", 1, name, content, null, CancellationToken.None);
+    }
+
+    /// <summary>The job's running container that <paramref name="which"/> picks, once the executor has started it.</summary>
+    private async Task<ContainerListResponse> RunningContainerOfJob(Func<ContainerListResponse, bool> which)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            if ((await ContainersOfJob()).FirstOrDefault(c => c.State == "running" && which(c)) is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
+        }
     }
 
     private async Task<IList<ContainerListResponse>> ContainersOfJob() =>

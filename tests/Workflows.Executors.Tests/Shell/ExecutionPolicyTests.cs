@@ -240,6 +240,28 @@ public sealed class ExecutionPolicyRefusalTests
         Assert.Empty(new ExecutionPolicy { AllowShell = true, AllowPrivilegedContainers = true, AllowHostNetwork = true }.Refusals(Job));
     }
 
+    /// <summary>A host_path volume is never mounted (least privilege, no option opens it): an upload is told so, naming each.</summary>
+    [Fact]
+    public void Host_path_volumes_of_a_container_or_its_services_are_named_as_not_mounted_whatever_the_policy()
+    {
+        var job = new JobDefinition
+        {
+            JobType = "mounts",
+            Tasks = EquatableArray.Create(new TaskDefinition
+            {
+                TaskType = "build",
+                Container = new ContainerSpec("alpine", Options: EquatableArray.Create(new NamedValue("volumes", """{"host_path":[{"name":"sock","mount_path":"/var/run/docker.sock","host_path":"/var/run/docker.sock"}],"empty_dir":[{"name":"certs","mount_path":"/certs"}]}"""))),
+                Services = EquatableArray.Create(new Workflows.Definitions.ServiceSpec("db", "postgres", Volumes: EquatableArray.Create(
+                    new VolumeSpec(VolumeKind.HostPath, "data", "/var/lib/postgresql", HostPath: "/srv/pg"), new VolumeSpec(VolumeKind.EmptyDir, "certs", "/certs")))),
+                Script = EquatableArray.Create("true"),
+            }),
+        };
+
+        var expected = "Task 'build' has host_path volumes (sock of its container (/var/run/docker.sock), data of service 'db' (/srv/pg)), which this host never mounts: the containers run without them. Share files between the task and its services with an empty_dir volume.";
+        Assert.Equal([expected], new ExecutionPolicy().Refusals(job));
+        Assert.Equal([expected], new ExecutionPolicy { AllowShell = true, AllowPrivilegedContainers = true, AllowHostNetwork = true }.Refusals(job));
+    }
+
     [Theory]
     [InlineData("", "Execution:RunAs is required")]
     [InlineData("Bad User", "Execution:RunAs must be a user name")]

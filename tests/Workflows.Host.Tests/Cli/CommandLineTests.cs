@@ -149,6 +149,24 @@ public sealed class CommandLineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_with_a_user_key_held_by_a_queued_job_answers_that_job_and_submits_nothing()
+    {
+        // No --wait: on the local database nothing runs the job, so it stays queued and holds its key.
+        var (exit, stdout, _) = await Run("run", "hello.yaml", "-p", "Greeting=hi", "-p", "Code=0", "--user-key", "nightly-2024-05-01");
+        Assert.Equal(0, exit);
+        var id = System.Text.RegularExpressions.Regex.Match(stdout, "submitted job ([0-9a-f]{32}) \\(hello\\)").Groups[1].Value;
+        Assert.NotEmpty(id);
+
+        (exit, stdout, _) = await Run("run", "hello", "-p", "Greeting=hi", "-p", "Code=0", "--user-key", "nightly-2024-05-01");
+        Assert.Equal(0, exit);
+        Assert.StartsWith($"job {id} (hello) holds user key 'nightly-2024-05-01' and is queued: nothing submitted\n", stdout, StringComparison.Ordinal);
+
+        (exit, stdout, _) = await Run("jobs", "list");
+        Assert.Equal(0, exit);
+        Assert.Single(stdout.Split('\n'), l => l.Contains("hello", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Against_a_served_host_tokens_are_needed_and_run_wait_follows_the_job_over_http()
     {
         var (exit, stdout, _) = await Run("tokens", "create", "ops", "--admin");
