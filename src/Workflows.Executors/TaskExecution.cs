@@ -35,6 +35,12 @@ public sealed record TaskExecution
     /// <summary>Configs, request params, job variables, the outputs of earlier tasks and task variables (later ones winning): in-process context and, without <see cref="Secrets"/>, HTTP bodies.</summary>
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// The variables exported to scripts under their own names, as formicary's ant exports its task request's variables
+    /// (<see cref="ProcessEnvironment"/>; <see cref="ExportedVariables"/> chooses them).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Exported { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The job's request params: exported to scripts as <c>WORKFLOWS_PARAM_{name}</c> (<see cref="ProcessEnvironment"/>).</summary>
     public IReadOnlyDictionary<string, string> Params { get; init; } = new Dictionary<string, string>();
 
@@ -81,13 +87,19 @@ public sealed record TaskExecution
     public const string ParamPrefix = "WORKFLOWS_PARAM_";
 
     /// <summary>
-    /// The environment of the attempt's process or container: the runtime variables, then each request param whose name
-    /// is an identifier (<c>[A-Za-z_][A-Za-z0-9_]*</c>) as <c>WORKFLOWS_PARAM_{name}</c> (a script reads it quoted,
+    /// The environment of the attempt's process or container: the <see cref="Exported"/> variables under their own
+    /// names, then the runtime variables, then each request param whose name is an identifier
+    /// (<c>[A-Za-z_][A-Za-z0-9_]*</c>) as <c>WORKFLOWS_PARAM_{name}</c> (a script reads it quoted,
     /// <c>"$WORKFLOWS_PARAM_Target"</c>, which the shell never parses as code), then the task's environment (which wins).
     /// </summary>
     public IReadOnlyDictionary<string, string> ProcessEnvironment()
     {
-        var environment = new Dictionary<string, string>(RuntimeEnvironment(), StringComparer.Ordinal);
+        var environment = new Dictionary<string, string>(Exported, StringComparer.Ordinal);
+        foreach (var (name, value) in RuntimeEnvironment())
+        {
+            environment[name] = value;
+        }
+
         foreach (var (name, value) in Params)
         {
             if (IsIdentifier(name) && value.IndexOf('\0', StringComparison.Ordinal) < 0)
@@ -103,6 +115,55 @@ public sealed record TaskExecution
 
         return environment;
     }
+
+    /// <summary>Values longer than this are not exported (an environment is bounded; templates still read them).</summary>
+    public const int MaxExportedLength = 32 * 1024;
+
+    /// <summary>Names a variable never sets in the environment: the runtime's own, the dynamic loader's and the shell's start-up and parsing.</summary>
+    private static readonly HashSet<string> Protected = new(StringComparer.Ordinal)
+    {
+        "PATH", "HOME", "SHELL", "ENV", "BASH_ENV", "IFS", "PS4", "SHELLOPTS", "BASHOPTS", "GLOBIGNORE", "CDPATH", "HOSTNAME", "USER", "LOGNAME", "PWD", "OLDPWD",
+    };
+
+    /// <summary>
+    /// What formicary's ant exports (every variable of the task request, by its own name), less what would let a
+    /// submitter steer the process: a request param's own name is exported only when the definition declares it (a job
+    /// variable, a task variable or a required param: the submitter then sets a value, not a name; an undeclared param
+    /// is <c>WORKFLOWS_PARAM_{name}</c> only). Secret configs are not exported (a template or the task's
+    /// <c>environment</c> passes one on purpose); names that are not identifiers, protected names (<c>PATH</c>,
+    /// <c>LD_*</c>, <c>BASH_ENV</c>, <c>WORKFLOWS_*</c>, …), values with a NUL or over <see cref="MaxExportedLength"/>
+    /// characters are left out.
+    /// </summary>
+    /// <param name="job">The job's definition.</param>
+    /// <param name="task">The task's definition.</param>
+    /// <param name="variables">The attempt's variables (job variables, configs, params, outputs, task variables; later winning).</param>
+    /// <param name="parameters">The request's params.</param>
+    /// <param name="secrets">The names of secret configs.</param>
+    public static IReadOnlyDictionary<string, string> ExportedVariables(
+        JobDefinition job, TaskDefinition task, IReadOnlyDictionary<string, string> variables, IReadOnlyDictionary<string, string> parameters, IReadOnlySet<string> secrets)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(variables);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(secrets);
+        var declared = new HashSet<string>(job.JobVariables.Select(v => v.Name).Concat(task.Variables.Select(v => v.Name)).Concat(job.RequiredParams), StringComparer.Ordinal);
+        var exported = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in variables)
+        {
+            if (IsIdentifier(name) && !secrets.Contains(name) && (!parameters.ContainsKey(name) || declared.Contains(name)) && !IsProtected(name)
+                && value.Length <= MaxExportedLength && value.IndexOf('\0', StringComparison.Ordinal) < 0)
+            {
+                exported[name] = value;
+            }
+        }
+
+        return exported;
+    }
+
+    private static bool IsProtected(string name) =>
+        Protected.Contains(name) || name.StartsWith("WORKFLOWS_", StringComparison.Ordinal) || name.StartsWith("LD_", StringComparison.Ordinal)
+        || name.StartsWith("DYLD_", StringComparison.Ordinal) || name.StartsWith("BASH_FUNC_", StringComparison.Ordinal);
 
     private static bool IsIdentifier(string name) =>
         name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(Definitions.VariableNames.IsNameChar);

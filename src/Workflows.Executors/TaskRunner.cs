@@ -75,6 +75,7 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
             JobAttempt = request.JobAttempt,
             Rendered = rendered,
             Variables = variables,
+            Exported = TaskExecution.ExportedVariables(request.Definition, task, variables, request.Params, request.Configs.Secrets),
             Params = request.Params,
             Secrets = request.Configs.Secrets,
             Log = log,

@@ -177,6 +177,36 @@ public sealed class ExecutionPolicyTests : IDisposable
     }
 
     [Fact]
+    public async Task Variables_are_exported_by_their_own_names_as_formicary_does_but_an_undeclared_param_a_secret_and_PATH_are_not()
+    {
+        var task = Task(
+            "echo \"R=$Region L=$Level T=$Target V=$Version C=$Color\"",
+            "echo \"E=${Extra-unset} S=${API_TOKEN-unset} P=$WORKFLOWS_PARAM_Extra\"",
+            "test \"$PATH\" != /evil && echo path-kept") with
+        {
+            Variables = EquatableArray.Create(new NamedValue("Level", "3")),
+        };
+        var job = new JobDefinition
+        {
+            JobType = "exported",
+            Tasks = EquatableArray.Create(task),
+            JobVariables = EquatableArray.Create(new NamedValue("Region", "eu")),
+            RequiredParams = EquatableArray.Create("Target"),
+        };
+        var runner = new TaskRunner(new TaskExecutors([Shell()]), TimeProvider.System);
+        var request = new AttemptRequest("job-1", job, new Dictionary<string, string> { ["Target"] = "t1", ["Extra"] = "x", ["PATH"] = "/evil", ["Region"] = "us" }, task, 1, 0, null)
+        {
+            Configs = new AttemptConfigs(new Dictionary<string, string> { ["API_TOKEN"] = "tok-1b2c3d", ["Color"] = "blue" }, new HashSet<string> { "API_TOKEN" }),
+            Context = new Dictionary<string, string> { ["Version"] = "1.2" },
+        };
+
+        Assert.Equal(0, (await runner.RunAsync(request, _log, _artifacts, CancellationToken.None, CancellationToken.None)).ExitCode);
+
+        // Region: the job variable's default, overridden by the request param (a declared name).
+        Assert.Equal(["R=us L=3 T=t1 V=1.2 C=blue", "E=unset S=unset P=x", "path-kept"], Stdout());
+    }
+
+    [Fact]
     public async Task Artifacts_are_masked_like_logs_text_with_stars_and_binary_byte_for_byte()
     {
         var task = Task("echo \"token={{ API_TOKEN }} end\" > out.txt", "printf 'a\\000b {{ API_TOKEN }} c' > out.bin") with
