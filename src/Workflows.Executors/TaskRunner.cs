@@ -96,7 +96,8 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
                 log.Write(LogSource.System, message);
             }
 
-            return new AttemptResult(outcome.ExitCode, outcome.ErrorCode, outcome.ExceptionType, Message: outcome.Message) { Outputs = Outputs(capture, outcome.Outputs) };
+            var own = await WithArtifactUrlsAsync(request, artifacts, outcome.Outputs, stopping).ConfigureAwait(false);
+            return new AttemptResult(outcome.ExitCode, outcome.ErrorCode, outcome.ExceptionType, Message: outcome.Message) { Outputs = Outputs(capture, own) };
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
@@ -117,6 +118,40 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
             log.Write(LogSource.System, $"executor failed: {e.GetType().Name}: {e.Message}");
             return new AttemptResult(null, ExecutorErrors.ExecutorFailed, Message: $"Task '{task.TaskType}': the executor failed: {e.Message}") { Outputs = Outputs(capture, null) };
         }
+    }
+
+    /// <summary>
+    /// formicary's job context entries for the artifacts an attempt saved, <c>&lt;task&gt;_ArtifactURL_&lt;n&gt;</c> from 1 in the
+    /// order they were saved: here each is the artifact's path on the host's API
+    /// (<c>/api/jobs/requests/{id}/artifacts/{task}/{attempt}/{name}</c>). Only a task with <c>artifacts</c> is looked up.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, string>?> WithArtifactUrlsAsync(
+        AttemptRequest request, IArtifactStore artifacts, IReadOnlyDictionary<string, string>? own, CancellationToken cancellationToken)
+    {
+        if (request.Task.Artifacts is null || request.Task.Artifacts.Paths.IsEmpty)
+        {
+            return own;
+        }
+
+        var saved = (await artifacts.ListAsync(request.JobId, request.Task.TaskType, cancellationToken).ConfigureAwait(false))
+            .Where(a => a.Attempt == request.Attempt)
+            .OrderBy(a => a.CreatedAt).ThenBy(a => a.Name, StringComparer.Ordinal)
+            .ToList();
+        if (saved.Count == 0)
+        {
+            return own;
+        }
+
+        var outputs = new Dictionary<string, string>(own ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        for (var i = 0; i < saved.Count; i++)
+        {
+            var a = saved[i];
+            var name = string.Join('/', a.Name.Split('/').Select(Uri.EscapeDataString));
+            outputs[$"{a.TaskType}_ArtifactURL_{Text(i + 1)}"] =
+                $"/api/jobs/requests/{Uri.EscapeDataString(a.JobId)}/artifacts/{Uri.EscapeDataString(a.TaskType)}/{Text(a.Attempt)}/{name}";
+        }
+
+        return outputs;
     }
 
     /// <summary>What the attempt's stdout set, then what the executor set itself (which wins); null when nothing.</summary>

@@ -122,7 +122,7 @@ namespace Workflows.Templates
                 problems.Add(WorkflowDiagnostics.UnknownTemplateFunction.CreateWithSuggestions(at, suggestions, subject, key, function, Hint(suggestions)));
             }
 
-            foreach (var variable in names.Reads.Where(v => !Known(v, declared, names) && !TaskOutputs.IsFanOutItemOutput(job, v)).Distinct())
+            foreach (var variable in names.Reads.Where(v => !Known(v, declared, names) && !TaskOutputs.IsFanOutItemOutput(job, v) && !TaskOutputs.IsArtifactUrlOutput(job, v)).Distinct())
             {
                 var suggestions = NameSuggester.Suggest(variable, TemplateVocabulary.Variables.Concat(declared));
                 problems.Add(WorkflowDiagnostics.UnknownTemplateVariable.CreateWithSuggestions(at, suggestions, subject, key, variable, Hint(suggestions)));

@@ -66,6 +66,38 @@ public sealed class TaskOutputStoreTests : IAsyncLifetime
         Assert.Equal(["kept.txt"], (await artifacts.ListAsync("old-job", null, default)).Select(a => a.Name));
     }
 
+    [Fact]
+    public async Task A_later_task_reads_the_artifact_urls_of_a_task_before_it_as_formicarys_job_context_names_them()
+    {
+        var workflow = Workflow.Create("artifact-urls", job => job
+            .Task("build").Shell().Script("echo one > a.txt", "mkdir -p out && echo two > out/b.txt")
+                .Artifacts("a.txt", "out/b.txt").OnCompleted("report")
+            .Task("report").Shell().Script("echo \"{{build_ArtifactURL_1}} {{build_ArtifactURL_2}}\""));
+        var problems = Workflows.Definitions.WorkflowValidator.Validate(workflow.Definition).Concat(Workflows.Templates.TemplateChecker.Check(workflow.Definition));
+        Assert.DoesNotContain(problems, p => p.Id == Workflows.Definitions.WorkflowDiagnostics.UnknownTemplateVariableId); // no WF3002 for them
+        var artifacts = new FileArtifactStore(_documents, Path.Combine(Path.GetTempPath(), "wf-artifacts-" + _schema), _clock);
+        await _jobs.EnsureSchemaAsync();
+        var logs = new TaskLogs(_documents, _clock);
+        var worker = new TaskWorker(
+            _jobs,
+            new TaskRunner(new TaskExecutors([new ShellExecutor(new ShellExecutorOptions { WorkRoot = Path.Combine(Path.GetTempPath(), "wf-work-" + _schema), Policy = new ExecutionPolicy { AllowShell = true } })]), _clock),
+            logs, artifacts, new RunningAttempts(), "worker-1");
+
+        await _jobs.ExecuteAsync("job-2", new RequestJob("job-2", workflow.Definition, new JobRequest()));
+        for (var round = 0; round < 10 && (await _jobs.GetAsync("job-2"))!.Status is not (JobStatus.Completed or JobStatus.Failed); round++)
+        {
+            await worker.RunOnceAsync();
+        }
+
+        Assert.Equal(JobStatus.Completed, (await _jobs.GetAsync("job-2"))!.Status);
+        var saved = (await artifacts.ListAsync("job-2", "build", default)).Select(a => a.Name).ToList();
+        Assert.Equal(2, saved.Count);
+        // The API route that serves each: GET /api/jobs/requests/{id}/artifacts/{task}/{attempt}/{name}.
+        Assert.Contains(
+            "/api/jobs/requests/job-2/artifacts/build/1/a.txt /api/jobs/requests/job-2/artifacts/build/1/out/b.txt",
+            (await logs.ReadAsync("job-2", "report")).Select(l => l.Line));
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

@@ -123,6 +123,37 @@ namespace Workflows.Definitions
         }
 
         /// <summary>
+        /// True when <paramref name="name"/> is formicary's job context entry for an artifact a task of the job with
+        /// <c>artifacts</c> saved: <c>&lt;task&gt;_ArtifactURL_&lt;n&gt;</c> (from 1; how many is known only when it runs).
+        /// </summary>
+        /// <param name="job">The definition.</param>
+        /// <param name="name">A template variable's name.</param>
+        public static bool IsArtifactUrlOutput(JobDefinition job, string name)
+        {
+            if (job is null || name is null)
+            {
+                return false;
+            }
+
+            const string Infix = "_ArtifactURL_";
+            foreach (var task in job.Tasks)
+            {
+                if (task.Artifacts is null || !name.StartsWith(task.TaskType + Infix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var number = name.Substring(task.TaskType.Length + Infix.Length);
+                if (number.Length > 0 && number[0] != '0' && number.All(c => c >= '0' && c <= '9'))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
         /// The output names a job's tasks are known to set: literal <c>::set-output name=NAME::</c> in their scripts
         /// (<c>echo "::set-output name=Version::1.2"</c>) and their methods' own. The template check knows them as variables.
         /// </summary>
