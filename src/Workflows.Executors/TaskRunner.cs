@@ -145,10 +145,7 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
         var outputs = new Dictionary<string, string>(own ?? new Dictionary<string, string>(), StringComparer.Ordinal);
         for (var i = 0; i < saved.Count; i++)
         {
-            var a = saved[i];
-            var name = string.Join('/', a.Name.Split('/').Select(Uri.EscapeDataString));
-            outputs[$"{a.TaskType}_ArtifactURL_{Text(i + 1)}"] =
-                $"/api/jobs/requests/{Uri.EscapeDataString(a.JobId)}/artifacts/{Uri.EscapeDataString(a.TaskType)}/{Text(a.Attempt)}/{name}";
+            outputs[$"{saved[i].TaskType}_ArtifactURL_{Text(i + 1)}"] = saved[i].ApiPath;
         }
 
         return outputs;

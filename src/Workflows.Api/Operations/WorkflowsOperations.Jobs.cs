@@ -279,8 +279,7 @@ public sealed partial class WorkflowsOperations
 
         var list = await artifacts.ListAsync(id, null, cancellationToken).ConfigureAwait(false);
         return ApiResult<IReadOnlyList<ArtifactDto>>.Ok(list
-            .Select(a => new ArtifactDto(a.TaskType, a.Attempt, a.Name, a.Size, a.Sha256, a.CreatedAt, a.ExpiresAt,
-                $"/api/jobs/requests/{id}/artifacts/{Uri.EscapeDataString(a.TaskType)}/{a.Attempt}/{string.Join('/', a.Name.Split('/').Select(Uri.EscapeDataString))}"))
+            .Select(a => new ArtifactDto(a.TaskType, a.Attempt, a.Name, a.Size, a.Sha256, a.CreatedAt, a.ExpiresAt, a.ApiPath))
             .ToList());
     }
 

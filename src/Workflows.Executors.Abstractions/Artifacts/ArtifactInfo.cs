@@ -19,4 +19,13 @@ public sealed record ArtifactInfo(
     string Sha256,
     long Size,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? ExpiresAt);
+    DateTimeOffset? ExpiresAt)
+{
+    /// <summary>
+    /// Where the host's API serves it: <c>/api/jobs/requests/{job}/artifacts/{task}/{attempt}/{name}</c>, each part escaped
+    /// (the name's folders kept as path segments). The artifact list's <c>url</c> and a later task's
+    /// <c>&lt;task&gt;_ArtifactURL_&lt;n&gt;</c> both say this.
+    /// </summary>
+    public string ApiPath =>
+        $"/api/jobs/requests/{Uri.EscapeDataString(JobId)}/artifacts/{Uri.EscapeDataString(TaskType)}/{Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{string.Join('/', Name.Split('/').Select(Uri.EscapeDataString))}";
+}

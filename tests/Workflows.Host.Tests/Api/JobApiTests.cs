@@ -89,7 +89,9 @@ public sealed class JobApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         var tasks = job.Tasks!.ToDictionary(t => t.TaskType);
         Assert.Equal(TaskRunStatus.Completed, tasks["make"].Status);
         Assert.Equal([0], tasks["make"].Attempts.Select(a => a.ExitCode));
-        Assert.Equal(new Dictionary<string, string> { ["Word"] = "hello" }, tasks["make"].Outputs);
+        // Its script's output, and formicary's job context entry for the artifact it saved: the path the API serves it at.
+        Assert.Equal(new Dictionary<string, string> { ["Word"] = "hello", ["make_ArtifactURL_1"] = $"/api/jobs/requests/{created.Id}/artifacts/make/1/out.txt" }, tasks["make"].Outputs);
+        Assert.Equal("hello world\n", await client.GetStringAsync(tasks["make"].Outputs!["make_ArtifactURL_1"].TrimStart('/')));
         Assert.Null(tasks["check"].Outputs);
         var check = Assert.Single(tasks["check"].Attempts);
         Assert.Equal((3, "ERR_THREE", "ERR_THREE"), (check.ExitCode, check.Action, check.ErrorCode));
