@@ -40,9 +40,10 @@ public sealed partial class FileArtifactStore
         var previous = await session.LoadAsync<CacheEntry>(entry.Id, cancellationToken).ConfigureAwait(false);
         if (previous is not null && previous.Sha256 != hash)
         {
-            // The archive it pointed at may now be used by nothing: kept as an entry expired now, so the next
-            // collection deletes it (once no artifact or cache uses it).
-            session.Store(previous with { Id = previous.Id + "@" + previous.Sha256, ExpiresAt = now });
+            // The archive it pointed at may now be used by nothing: kept as an entry that expires once the blob's grace
+            // is over, so a collection deletes it then (once no artifact or cache uses it). Expired at once, a sweep
+            // within the grace dropped the entry and kept the blob, which nothing pointed at any more.
+            session.Store(previous with { Id = previous.Id + ReplacedMark + previous.Sha256, ExpiresAt = now + BlobGrace });
         }
 
         session.Store(entry);
@@ -56,8 +57,8 @@ public sealed partial class FileArtifactStore
         var now = time.GetUtcNow();
         await using var session = store.QuerySession();
         var entries = jobType is null
-            ? await session.Query<CacheEntry>().Where(c => c.ExpiresAt > now).ToListAsync(cancellationToken).ConfigureAwait(false)
-            : await session.Query<CacheEntry>().Where(c => c.JobType == jobType && c.ExpiresAt > now).ToListAsync(cancellationToken).ConfigureAwait(false);
+            ? await session.Query<CacheEntry>().Where(c => c.ExpiresAt > now && !c.Id.Contains(ReplacedMark)).ToListAsync(cancellationToken).ConfigureAwait(false)
+            : await session.Query<CacheEntry>().Where(c => c.JobType == jobType && c.ExpiresAt > now && !c.Id.Contains(ReplacedMark)).ToListAsync(cancellationToken).ConfigureAwait(false);
         return entries.OrderBy(c => c.JobType, StringComparer.Ordinal).ThenBy(c => c.Key, StringComparer.Ordinal).ToList();
     }
 
@@ -85,6 +86,9 @@ public sealed partial class FileArtifactStore
 
         return new ExpiredCaches(expired.Count, expired.Sum(c => c.Size));
     }
+
+    /// <summary>Marks the id of a replaced archive's entry, kept only until it is collected (never listed or restored).</summary>
+    private const string ReplacedMark = "@";
 
     /// <summary>The document id of (job type, key): a hash, so no job type and key pair can spell another's.</summary>
     private static string CacheId(string jobType, string key) =>

@@ -126,12 +126,15 @@ public sealed partial class FileArtifactStore(IDocumentStore store, string root,
         return (hash, size);
     }
 
-    /// <summary>Deletes a blob no artifact and no cache uses and nobody wrote or reused within the last hour.</summary>
+    /// <summary>A blob written or reused this recently is never deleted (a save may be about to point at it).</summary>
+    private static readonly TimeSpan BlobGrace = TimeSpan.FromHours(1);
+
+    /// <summary>Deletes a blob no artifact and no cache uses and nobody wrote or reused within <see cref="BlobGrace"/>.</summary>
     private async Task DeleteUnusedBlobAsync(IQuerySession session, string hash, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var blob = BlobPath(hash);
         if (File.Exists(blob)
-            && File.GetLastWriteTimeUtc(blob) < (now - TimeSpan.FromHours(1)).UtcDateTime
+            && File.GetLastWriteTimeUtc(blob) < (now - BlobGrace).UtcDateTime
             && !await session.Query<ArtifactInfo>().AnyAsync(a => a.Sha256 == hash, cancellationToken).ConfigureAwait(false)
             && !await session.Query<CacheEntry>().AnyAsync(c => c.Sha256 == hash, cancellationToken).ConfigureAwait(false))
         {
