@@ -160,7 +160,11 @@ public sealed partial class TaskRunner
         TaskOutcome outcome;
         try
         {
-            outcome = await executors.For(itemTask).RunAsync(parent with { Task = itemTask, Rendered = rendered, Variables = variables, Log = capture }, cancellationToken).ConfigureAwait(false);
+            outcome = await executors.For(itemTask).RunAsync(parent with
+            {
+                Task = itemTask, Rendered = rendered, Variables = variables, Log = capture,
+                Exported = TaskExecution.ExportedVariables(request.Definition, parent.Task, variables, request.Params, request.Configs.Secrets),
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -206,7 +210,7 @@ public sealed partial class TaskRunner
 
     private static string StatusOf(TaskOutcome outcome) =>
         !IsFailure(outcome) ? Completed
-        : outcome.ErrorCode is FanOutErrors.Cancelled or ExecutorErrors.Cancelled or "ERR_FORKED_JOB_CANCELLED" ? Cancelled
+        : outcome.ErrorCode is FanOutErrors.Cancelled or ExecutorErrors.Cancelled or FanOutErrors.ForkedJobCancelled ? Cancelled
         : Failed;
 
     /// <summary>formicary's aggregates (<c>buildAggregatedResponse</c>): per item <c>&lt;item_var&gt;_&lt;i&gt;_status</c>, <c>_exit_code</c>, <c>_error_code</c>, <c>_error_message</c> and its own outputs; <c>FanOutItemCount</c>, <c>FanOutSource</c>, <c>FanOutMode</c>.</summary>

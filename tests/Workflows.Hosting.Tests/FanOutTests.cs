@@ -164,6 +164,33 @@ public sealed class FanOutTests : IDisposable
         """);
 
     [Fact]
+    public async Task Each_item_sees_its_element_in_the_environment_too_as_variables_are_exported()
+    {
+        await using var host = await RunningHost.StartAsync("fan_env");
+        var job = Load("""
+            job_type: fan-env
+            job_variables:
+              cities: '["oslo","lima"]'
+            tasks:
+            - task_type: each
+              method: SHELL
+              fan_out:
+                source: cities
+                item_var: city
+                max_parallel: 1
+              script:
+                - echo "env $city"
+            """);
+
+        var id = await host.Client.SubmitAsync(job);
+        await AssertStatusAsync(host, id, JobStatus.Completed, await host.WaitForEndAsync(id));
+
+        var lines = await LogAsync(host, id, "each");
+        Assert.Contains("[0] env oslo", lines);
+        Assert.Contains("[1] env lima", lines);
+    }
+
+    [Fact]
     public async Task A_failing_item_fails_the_task_after_the_others_ran_without_fail_fast()
     {
         await using var host = await RunningHost.StartAsync("fan_fail");
