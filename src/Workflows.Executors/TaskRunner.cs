@@ -96,7 +96,7 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
                 log.Write(LogSource.System, message);
             }
 
-            var own = await WithArtifactUrlsAsync(request, artifacts, outcome.Outputs, stopping).ConfigureAwait(false);
+            var own = await WithArtifactUrlsAsync(request, artifacts, outcome.Outputs, log, stopping).ConfigureAwait(false);
             return new AttemptResult(outcome.ExitCode, outcome.ErrorCode, outcome.ExceptionType, Message: outcome.Message) { Outputs = Outputs(capture, own) };
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
@@ -126,17 +126,29 @@ public sealed partial class TaskRunner(TaskExecutors executors, TimeProvider tim
     /// (<c>/api/jobs/requests/{id}/artifacts/{task}/{attempt}/{name}</c>). Only a task with <c>artifacts</c> is looked up.
     /// </summary>
     private static async Task<IReadOnlyDictionary<string, string>?> WithArtifactUrlsAsync(
-        AttemptRequest request, IArtifactStore artifacts, IReadOnlyDictionary<string, string>? own, CancellationToken cancellationToken)
+        AttemptRequest request, IArtifactStore artifacts, IReadOnlyDictionary<string, string>? own, ITaskLog log, CancellationToken cancellationToken)
     {
         if (request.Task.Artifacts is null || request.Task.Artifacts.Paths.IsEmpty)
         {
             return own;
         }
 
-        var saved = (await artifacts.ListAsync(request.JobId, request.Task.TaskType, cancellationToken).ConfigureAwait(false))
-            .Where(a => a.Attempt == request.Attempt)
-            .OrderBy(a => a.CreatedAt).ThenBy(a => a.Name, StringComparer.Ordinal)
-            .ToList();
+        List<ArtifactInfo> saved;
+        try
+        {
+            saved = (await artifacts.ListAsync(request.JobId, request.Task.TaskType, cancellationToken).ConfigureAwait(false))
+                .Where(a => a.Attempt == request.Attempt)
+                .OrderBy(a => a.CreatedAt).ThenBy(a => a.Name, StringComparer.Ordinal)
+                .ToList();
+        }
+#pragma warning disable CA1031 // The entries are a convenience: a failed lookup must not turn the attempt's outcome into a failure.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            log.Write(LogSource.System, $"the artifacts' URLs were not set for later tasks: {e.Message}");
+            return own;
+        }
+
         if (saved.Count == 0)
         {
             return own;
