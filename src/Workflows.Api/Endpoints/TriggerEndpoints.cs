@@ -25,7 +25,7 @@ internal static class TriggerEndpoints
             if (throttle.Blocked(address) is { } wait)
             {
                 context.Response.Headers.RetryAfter = SignInThrottle.RetryAfter(wait);
-                return Results.Json(new ApiError(throttle.Message(wait), "too_many_failed_sign_ins"), ApiJson.Options, statusCode: StatusCodes.Status429TooManyRequests);
+                return Results.Json(throttle.Refusal(wait), ApiJson.Options, statusCode: StatusCodes.Status429TooManyRequests);
             }
 
             var body = await RequestBodies.ReadBytesAsync(context.Request, options.Value.MaxBodyBytes);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Options;
+using Workflows.Api.Contracts;
 
 namespace Workflows.Api.Security;
 
@@ -57,6 +58,10 @@ public sealed class SignInThrottle(IOptions<WorkflowsApiOptions> options, TimePr
     /// <summary>The <c>Retry-After</c> value (whole seconds, at least 1) for a wait.</summary>
     /// <param name="wait">The wait.</param>
     public static string RetryAfter(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The 429 answer's error: <see cref="Message"/> and the code <c>too_many_failed_sign_ins</c>.</summary>
+    /// <param name="wait">How long the address stays refused.</param>
+    public ApiError Refusal(TimeSpan wait) => new(Message(wait), "too_many_failed_sign_ins");
 
     /// <summary>The sentence of a refusal: what happened, how long to wait, what to check.</summary>
     /// <param name="wait">The wait.</param>

@@ -89,7 +89,7 @@ internal sealed class TokenAuthenticationHandler(
         {
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             Response.Headers.RetryAfter = SignInThrottle.RetryAfter(wait);
-            return Response.WriteAsJsonAsync(new ApiError(throttle.Message(wait), "too_many_failed_sign_ins"), ApiJson.Options);
+            return Response.WriteAsJsonAsync(throttle.Refusal(wait), ApiJson.Options);
         }
 
         Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -14,4 +14,7 @@ public static class FanOutErrors
 
     /// <summary>The task fans out to jobs (<c>fan_out.fork_job_type</c>) on a host that cannot fork jobs.</summary>
     public const string JobsNotSupported = "ERR_FAN_OUT_JOBS_NOT_SUPPORTED";
+
+    /// <summary>A forked job (a job-mode item's child, or FORK_JOB's) was cancelled: the one spelling both use.</summary>
+    public const string ForkedJobCancelled = "ERR_FORKED_JOB_CANCELLED";
 }

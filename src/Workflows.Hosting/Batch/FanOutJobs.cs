@@ -20,8 +20,6 @@ namespace Workflows.Hosting.Batch;
 /// <param name="time">The clock.</param>
 internal sealed class FanOutJobs(WorkflowClient client, JobStore jobs, TimeProvider time) : IFanOutJobs
 {
-    /// <summary>The param naming a child's index (formicary's <c>FanOutIndex_%d</c>): the doctor's fork-once check reads it.</summary>
-    public const string IndexParamPrefix = "FanOutIndex_";
 
     public async Task<TaskOutcome> RunAsync(TaskExecution execution, int index, string item, CancellationToken cancellationToken)
     {
@@ -36,7 +34,7 @@ internal sealed class FanOutJobs(WorkflowClient client, JobStore jobs, TimeProvi
         }
 
         parameters[fanOut.ItemVariable] = item;
-        parameters[IndexParamPrefix + index.ToString(CultureInfo.InvariantCulture)] = index.ToString(CultureInfo.InvariantCulture);
+        parameters[Workflows.Runtime.ForkParams.FanOutIndexPrefix + index.ToString(CultureInfo.InvariantCulture)] = index.ToString(CultureInfo.InvariantCulture);
         var parent = await jobs.GetAsync(execution.JobId, cancellationToken).ConfigureAwait(false);
         string childId;
         try

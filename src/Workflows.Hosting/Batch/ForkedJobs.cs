@@ -21,7 +21,7 @@ public static class ForkErrors
     public const string Depth = "ERR_FORK_DEPTH";
 
     /// <summary>A forked job was cancelled.</summary>
-    public const string ChildCancelled = "ERR_FORKED_JOB_CANCELLED";
+    public const string ChildCancelled = Workflows.Executors.FanOut.FanOutErrors.ForkedJobCancelled;
 
     /// <summary>A forked job failed without an error code of its own.</summary>
     public const string ChildFailed = "ERR_FORKED_JOB_FAILED";

@@ -202,8 +202,6 @@ public sealed class InvariantChecker(IDocumentStore store, TimeProvider time)
         return (state, starts);
     }
 
-    /// <summary>The param naming a job-mode fan-out child's item (formicary's <c>FanOutIndex_%d</c>).</summary>
-    private const string FanOutIndexPrefix = "FanOutIndex_";
 
     private static void CheckForks(Dictionary<string, JobState> states, Dictionary<string, Dictionary<string, int>> startsOf, List<Violation> violations)
     {
@@ -224,7 +222,7 @@ public sealed class InvariantChecker(IDocumentStore store, TimeProvider time)
     }
 
     private static string? FanOutItem(JobRequest request) =>
-        request.Params.Keys.FirstOrDefault(k => k.StartsWith(FanOutIndexPrefix, StringComparison.Ordinal)) is { } key ? key[FanOutIndexPrefix.Length..] : null;
+        request.Params.Keys.FirstOrDefault(k => k.StartsWith(ForkParams.FanOutIndexPrefix, StringComparison.Ordinal)) is { } key ? key[ForkParams.FanOutIndexPrefix.Length..] : null;
 
     private static void CheckView(string id, JobState state, long version, JobView? view, List<Violation> violations)
     {
