@@ -33,7 +33,15 @@ internal sealed partial class WorkerService(
     /// <summary>Job rows (starts, timeouts) one claim takes at most per idle worker.</summary>
     private const int ClaimBatchLimit = 64;
 
+    /// <summary>
+    /// After a claim that found fewer due rows than it could take, how long a slot given back or an idle worker does
+    /// not claim again (an announcement of new work, NOTIFY or the poll, still does at once). With prefetch every slot
+    /// given back woke a claim that found nothing: 2,500 empty claims in a 20,000-job run, twice PostgreSQL's CPU a job.
+    /// </summary>
+    private static readonly TimeSpan ShortClaimRecheck = TimeSpan.FromMilliseconds(20);
+
     private readonly WakeSignal _wake = new();
+    private long _shortClaimAt;
     private ExecutionSlots? _slots;
 
     /// <summary>The host starts only once the tables exist, so nothing submitted after start-up races their creation.</summary>
@@ -102,15 +110,17 @@ internal sealed partial class WorkerService(
         await Task.WhenAll(loops.Append(ClaimAsync(settings, stoppingToken)).Append(ListenAsync(settings.PollInterval, stoppingToken)).Append(SampleAsync(stoppingToken))).ConfigureAwait(false);
     }
 
-    /// <summary>Claims due rows for idle workers, as many as are idle, and queues them locally.</summary>
+    /// <summary>Claims due rows for idle workers (and, while attempts are short, a little ahead of them) and queues them locally.</summary>
     private async Task ClaimAsync(WorkflowsOptions settings, CancellationToken stoppingToken)
     {
         var queues = settings.Queues.ToList();
         while (!stoppingToken.IsCancellationRequested)
         {
             var claimed = 0;
-            var free = local.FreeWorkers;
-            if (free > 0)
+            var free = local.ClaimRoom;
+            var shortAt = Volatile.Read(ref _shortClaimAt);
+            var recheckIn = shortAt == 0 ? TimeSpan.Zero : ShortClaimRecheck - System.Diagnostics.Stopwatch.GetElapsedTime(shortAt);
+            if (free > 0 && recheckIn <= TimeSpan.Zero)
             {
                 try
                 {
@@ -121,6 +131,7 @@ internal sealed partial class WorkerService(
                     }
 
                     claimed = claims.Count;
+                    Volatile.Write(ref _shortClaimAt, claimed < Math.Min(free, ClaimBatchLimit) ? System.Diagnostics.Stopwatch.GetTimestamp() : 0);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -133,11 +144,14 @@ internal sealed partial class WorkerService(
                 }
             }
 
-            if (claimed == 0 || local.FreeWorkers == 0)
+            if (claimed == 0 || local.ClaimRoom == 0)
             {
                 try
                 {
-                    await _wake.WaitAsync(settings.PollInterval, time, stoppingToken).ConfigureAwait(false);
+                    // A claim held back after a short one is made once its pause is over, whatever the poll's clock says.
+                    await (free > 0 && recheckIn > TimeSpan.Zero
+                        ? _wake.WaitAsync(recheckIn, TimeProvider.System, stoppingToken)
+                        : _wake.WaitAsync(settings.PollInterval, time, stoppingToken)).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -189,7 +203,7 @@ internal sealed partial class WorkerService(
         {
             try
             {
-                await jobs.ListenAsync(_wake.Set, jobId => running.Cancel(jobId), configs, stoppingToken).ConfigureAwait(false);
+                await jobs.ListenAsync(Announced, jobId => running.Cancel(jobId), configs, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -202,6 +216,13 @@ internal sealed partial class WorkerService(
                 await Task.Delay(retry, time, stoppingToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Work became due somewhere (NOTIFY): the next claim goes to the database whatever the last one found.</summary>
+    private void Announced()
+    {
+        Volatile.Write(ref _shortClaimAt, 0);
+        _wake.Set();
     }
 
     private async Task<bool> TryEnsureSchemaAsync(TimeSpan idle, CancellationToken stoppingToken)

@@ -91,20 +91,34 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
         StepAsync(jobId, known, command, worker, lease, null, cancellationToken);
 
     /// <summary>As <see cref="StepAsync(string, JobSnapshot?, JobCommand, string?, TimeSpan, CancellationToken)"/>, with an attempt's last log lines written in the same transaction.</summary>
-    public async Task<JobStep> StepAsync(string jobId, JobSnapshot? known, JobCommand command, string? worker, TimeSpan lease, Logs.LogTail? log, CancellationToken cancellationToken)
+    public async Task<JobStep> StepAsync(string jobId, JobSnapshot? known, JobCommand command, string? worker, TimeSpan lease, Logs.LogTail? log, CancellationToken cancellationToken) =>
+        await (await BeginStepAsync(jobId, known, command, worker, lease, log, cancellationToken).ConfigureAwait(false)).Committed.ConfigureAwait(false);
+
+    /// <summary>
+    /// As <see cref="StepAsync(string, JobSnapshot?, JobCommand, string?, TimeSpan, Logs.LogTail?, CancellationToken)"/>,
+    /// returning once the write is decided and handed to the group commit: the caller may run the attempt it starts
+    /// while it commits, and must await <see cref="PendingStep.Committed"/> before recording anything that follows.
+    /// </summary>
+    public async Task<PendingStep> BeginStepAsync(string jobId, JobSnapshot? known, JobCommand command, string? worker, TimeSpan lease, Logs.LogTail? log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        for (var attempt = 0; ; attempt++)
+        var snapshot = known ?? await SnapshotAsync(jobId, cancellationToken).ConfigureAwait(false);
+        var prepared = await PrepareAsync(jobId, snapshot, command, worker, lease, null, log, cancellationToken).ConfigureAwait(false);
+        return prepared.Write is null
+            ? PendingStep.Of(prepared.Step)
+            : new PendingStep(prepared.Step, CommitOrDecideAgainAsync(prepared, known is not null, command, worker, lease, log, cancellationToken));
+    }
+
+    private async Task<JobStep> CommitOrDecideAgainAsync(PreparedWrite prepared, bool decideAgain, JobCommand command, string? worker, TimeSpan lease, Logs.LogTail? log, CancellationToken cancellationToken)
+    {
+        try
         {
-            var snapshot = known ?? await SnapshotAsync(jobId, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                return await WriteAsync(jobId, snapshot, command, worker, lease, null, cancellationToken, log).ConfigureAwait(false);
-            }
-            catch (JobConcurrencyException) when (known is not null && attempt == 0)
-            {
-                known = null; // what this process knew is stale: decide again on the stream as it is
-            }
+            return await CommitAsync(prepared, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JobConcurrencyException) when (decideAgain)
+        {
+            // What this process knew is stale: decide again on the stream as it is (once).
+            return await StepAsync(prepared.JobId, null, command, worker, lease, log, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -125,12 +139,20 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
     private async Task<JobStep> WriteAsync(
         string jobId, JobSnapshot snapshot, JobCommand command, string? worker, TimeSpan lease, RowLease? queuedLocally, CancellationToken cancellationToken, Logs.LogTail? log = null)
     {
+        var prepared = await PrepareAsync(jobId, snapshot, command, worker, lease, queuedLocally, log, cancellationToken).ConfigureAwait(false);
+        return prepared.Write is null ? prepared.Step : await CommitAsync(prepared, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Decides the write and serializes it (no write when the decider records nothing).</summary>
+    private async Task<PreparedWrite> PrepareAsync(
+        string jobId, JobSnapshot snapshot, JobCommand command, string? worker, TimeSpan lease, RowLease? queuedLocally, Logs.LogTail? log, CancellationToken cancellationToken)
+    {
         var state = snapshot.State;
         var context = new DecisionContext(time.GetUtcNow(), Random.Shared.NextDouble());
         var events = JobDecider.Decide(command, state, context);
         if (events.Count == 0)
         {
-            return new JobStep(snapshot, events, null);
+            return new PreparedWrite(jobId, snapshot.Version, new JobStep(snapshot, events, null), null, null);
         }
 
         var next = events.Aggregate(state, JobDecider.Evolve);
@@ -163,11 +185,29 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
         var notifyCancel = events.Any(e => e is JobCancellationRequested) || command is JobTimedOut;
         // A retry that ends frees its root to be retried again.
         var releaseRoot = next.IsFinished && !state.IsFinished ? next.Request.RetryRoot : null;
-        var write = _writer.Prepare(jobId, snapshot.Version, events, context.Now, JobView.From(next, version), DueTasks.Plan(next, leased, isNew: snapshot.Version == 0), releaseRoot, notifyCancel, log)
-            with { Outbox = _writer.Serialize(NotificationRules.For(next, events, NotificationRules.NeedsPrevious(next, events) && await PreviousFailedAsync(next, cancellationToken).ConfigureAwait(false))) };
+        Writing.JobWrite write;
         try
         {
-            await _writer.CommitAsync(write).ConfigureAwait(false);
+            write = _writer.Prepare(jobId, snapshot.Version, events, context.Now, JobView.From(next, version), DueTasks.Plan(next, leased, isNew: snapshot.Version == 0), releaseRoot, notifyCancel, log)
+                with { Outbox = _writer.Serialize(NotificationRules.For(next, events, NotificationRules.NeedsPrevious(next, events) && await PreviousFailedAsync(next, cancellationToken).ConfigureAwait(false))) };
+        }
+        catch when (handedOver is not null)
+        {
+            local!.Unreserve();
+            throw;
+        }
+
+        return new PreparedWrite(jobId, snapshot.Version, new JobStep(new JobSnapshot(next, version), events, started), write, handedOver);
+    }
+
+    /// <summary>Commits a prepared write (with other jobs' writes waiting at that moment), then hands over what it queued here.</summary>
+    /// <exception cref="JobConcurrencyException">The job's stream moved past the version the write was decided on.</exception>
+    private async Task<JobStep> CommitAsync(PreparedWrite prepared, CancellationToken cancellationToken)
+    {
+        var (jobId, expected, step, write, handedOver) = prepared;
+        try
+        {
+            await _writer.CommitAsync(write!).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not JobConcurrencyException && IsConcurrencyConflict(e))
         {
@@ -176,7 +216,7 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
                 local!.Unreserve();
             }
 
-            throw new JobConcurrencyException(jobId, snapshot.Version, e);
+            throw new JobConcurrencyException(jobId, expected, e);
         }
         catch when (handedOver is not null)
         {
@@ -186,17 +226,25 @@ public sealed partial class JobStore(IDocumentStore store, TimeProvider time, Lo
 
         if (handedOver is not null)
         {
-            local!.PostReserved(new WorkItem(handedOver, new JobSnapshot(next, version)));
+            local!.PostReserved(new WorkItem(handedOver, step.Snapshot));
         }
 
-        WorkflowsTelemetry.Record(next, events);
-        if (events.Any(e => e is JobCancellationRequested or JobCancelled))
+        WorkflowsTelemetry.Record(step.Snapshot.State, step.Events);
+        if (step.Events.Any(e => e is JobCancellationRequested or JobCancelled))
         {
             await CascadeCancelAsync(jobId, cancellationToken).ConfigureAwait(false);
         }
 
-        return new JobStep(new JobSnapshot(next, version), events, started);
+        return step;
     }
+
+    /// <summary>A decided write, serialized (null when the decider recorded nothing) and not yet committed.</summary>
+    /// <param name="JobId">The job.</param>
+    /// <param name="ExpectedVersion">The stream version it was decided on.</param>
+    /// <param name="Step">What it records once committed.</param>
+    /// <param name="Write">The serialized write.</param>
+    /// <param name="HandedOver">An attempt queued for this process's workers once it commits (its place is reserved).</param>
+    private sealed record PreparedWrite(string JobId, long ExpectedVersion, JobStep Step, Writing.JobWrite? Write, ClaimedTask? HandedOver);
 
     /// <summary>
     /// True when <paramref name="command"/>, applied to the job as <paramref name="known"/> holds it, would let a worker

@@ -46,8 +46,10 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
 
     /// <summary>
     /// The process's execution slots, shared by its workers (null: this worker runs one attempt at a time on its own).
-    /// A worker holds a slot from an attempt's start until the attempt has run, and gives it back before writing the
-    /// result, unless the result starts the job's next attempt now: then it keeps the slot to run that attempt.
+    /// A worker takes a slot before it decides an attempt's start, runs the attempt while that start commits, and gives
+    /// the slot back once the attempt has run, before anything commits; unless the result starts the job's next attempt
+    /// now: then it keeps the slot to run that attempt (or, when another worker wants it while the start still commits,
+    /// takes one again ahead of new work).
     /// </summary>
     public ExecutionSlots? Slots { get; init; }
 
@@ -117,27 +119,42 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         await slot.TakeAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            JobStep? step;
+            PendingStep? pending;
             var takenOver = false;
             if (claim.Kind == ClaimKind.StartJob)
             {
                 var known = item.Known ?? await jobs.SnapshotAsync(claim.JobId, cancellationToken).ConfigureAwait(false);
                 var start = new StartJob { SkipIf = await RenderSkipIfAsync(claim.JobId, known.State, cancellationToken).ConfigureAwait(false) };
-                step = await jobs.StepAsync(claim.JobId, known, start, name, Lease, cancellationToken).ConfigureAwait(false);
-                if (step?.Events.Any(e => e is JobSkipped) == true && JobDecider.DeletesWhenSkipped(known.State.Definition!))
+                pending = await jobs.BeginStepAsync(claim.JobId, known, start, name, Lease, null, cancellationToken).ConfigureAwait(false);
+                if (pending.Decided.Events.Any(e => e is JobSkipped) && JobDecider.DeletesWhenSkipped(known.State.Definition!))
                 {
-                    await jobs.ArchiveAsync(claim.JobId, cancellationToken).ConfigureAwait(false);
+                    var skipped = await pending.Committed.ConfigureAwait(false);
+                    if (skipped.Events.Any(e => e is JobSkipped))
+                    {
+                        await jobs.ArchiveAsync(claim.JobId, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    pending = PendingStep.Of(skipped);
                 }
             }
             else
             {
-                (step, takenOver) = await StartClaimedAttemptAsync(claim, item.Known, cancellationToken).ConfigureAwait(false);
+                (pending, takenOver) = await StartClaimedAttemptAsync(claim, item.Known, cancellationToken).ConfigureAwait(false);
             }
 
-            while (step?.Started is { } attempt)
+            // Each write that starts an attempt is run at once; the last write (the job ends or waits) is awaited here.
+            while (pending is not null)
             {
-                step = await RunAttemptAsync(attempt, step.Snapshot, takenOver, slot, cancellationToken).ConfigureAwait(false);
-                takenOver = false;
+                if (pending.Decided.Started is { } attempt)
+                {
+                    pending = await RunAttemptAsync(attempt, pending, takenOver, slot, cancellationToken).ConfigureAwait(false);
+                    takenOver = false;
+                }
+                else
+                {
+                    var written = await pending.Committed.ConfigureAwait(false);
+                    pending = written.Started is null ? null : PendingStep.Of(written);
+                }
             }
         }
         finally
@@ -147,10 +164,10 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     }
 
     /// <summary>
-    /// Records the start of a claimed attempt; null when there is nothing to run (the job moved on). TakenOver: the
-    /// attempt had started before (its worker's lease lapsed), so its log is resumed.
+    /// Starts a claimed attempt (its start write on its way); null when there is nothing to run (the job moved on).
+    /// TakenOver: the attempt had started before (its worker's lease lapsed), so its log is resumed.
     /// </summary>
-    private async Task<(JobStep? Step, bool TakenOver)> StartClaimedAttemptAsync(ClaimedTask claim, JobSnapshot? known, CancellationToken cancellationToken)
+    private async Task<(PendingStep? Step, bool TakenOver)> StartClaimedAttemptAsync(ClaimedTask claim, JobSnapshot? known, CancellationToken cancellationToken)
     {
         var snapshot = known ?? await jobs.SnapshotAsync(claim.JobId, cancellationToken).ConfigureAwait(false);
         var run = snapshot.State.Task(claim.TaskType);
@@ -161,21 +178,60 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         }
 
         // A claim taken over after a lapsed lease finds the attempt already started: it runs it again.
-        var started = await jobs.StepAsync(claim.JobId, snapshot, new StartTask(claim.TaskType, claim.Attempt) { Host = name }, null, Lease, cancellationToken).ConfigureAwait(false);
-        if (started.Events.Count == 0 && run.Status != TaskRunStatus.Started)
+        var started = await jobs.BeginStepAsync(claim.JobId, snapshot, new StartTask(claim.TaskType, claim.Attempt) { Host = name }, null, Lease, null, cancellationToken).ConfigureAwait(false);
+        if (started.Decided.Events.Count == 0 && run.Status != TaskRunStatus.Started)
         {
             return (null, false); // the decider refused the start (e.g. the job is cancelling): nothing to run
         }
 
-        return (started with { Started = claim }, run.Status == TaskRunStatus.Started);
+        return (new PendingStep(started.Decided with { Started = claim }, StartedAsync(started.Committed, claim)), run.Status == TaskRunStatus.Started);
     }
 
-    /// <summary>Runs one started attempt and records its result (starting the next attempt due now in the same write).</summary>
-    /// <returns>The result's write, or null when another worker recorded it first.</returns>
-    private async Task<JobStep?> RunAttemptAsync(ClaimedTask claim, JobSnapshot snapshot, bool takenOver, SlotHold slot, CancellationToken cancellationToken)
+    /// <summary>The start write as recorded, naming the claimed attempt when it left it started (the worker runs it).</summary>
+    private static async Task<JobStep> StartedAsync(Task<JobStep> committed, ClaimedTask claim)
     {
+        var step = await committed.ConfigureAwait(false);
+        return PendingStep.Starts(step, claim) ? step with { Started = claim } : step;
+    }
+
+    /// <summary>
+    /// True when the attempt may run while the write that starts it commits: the executor reads nothing of the job
+    /// from the store and the start needs no write of its own first (an <c>except</c> check, a fan-out's bookkeeping,
+    /// a fork or await of child jobs, a gate). Others wait for the commit, as a cancellation or takeover may have
+    /// moved the job on.
+    /// </summary>
+    private static bool RunsWhileStartCommits(Workflows.Definitions.TaskDefinition task) =>
+        task.Except is null && task.FanOut is null
+        && (task.EffectiveMethod is Workflows.Definitions.TaskMethod.InProcess or Workflows.Definitions.TaskMethod.Shell
+            or Workflows.Definitions.TaskMethod.Docker or Workflows.Definitions.TaskMethod.Kubernetes
+            || (task.EffectiveMethod is { } method && Workflows.Definitions.TaskMethods.IsHttp(method)));
+
+    /// <summary>
+    /// Runs one attempt whose start is <paramref name="start"/> and records its result, starting the next attempt due
+    /// now in the same write. The attempt runs while its start commits when <see cref="RunsWhileStartCommits"/>
+    /// allows; its result is written only once the start has committed, and not at all when the start was refused
+    /// (the attempt is stopped at once then).
+    /// </summary>
+    /// <returns>The result's write, on its way; or what to do instead (null: nothing, another worker recorded it first).</returns>
+    private async Task<PendingStep?> RunAttemptAsync(ClaimedTask claim, PendingStep start, bool takenOver, SlotHold slot, CancellationToken cancellationToken)
+    {
+        await slot.TakeAsync(cancellationToken).ConfigureAwait(false); // held already, unless a write decided again started another attempt
+        var snapshot = start.Decided.Snapshot;
+        var task = snapshot.State.TaskToRun(claim.TaskType)!; // with the container limits a retry rule set for this attempt
+        if (!RunsWhileStartCommits(task))
+        {
+            var committed = await start.Committed.ConfigureAwait(false);
+            if (!PendingStep.Starts(committed, claim))
+            {
+                return PendingStep.Of(committed); // the job moved on: this attempt is not run (the write may have started another)
+            }
+
+            start = PendingStep.Of(committed);
+            snapshot = committed.Snapshot;
+            task = snapshot.State.TaskToRun(claim.TaskType)!;
+        }
+
         var state = snapshot.State;
-        var task = state.TaskToRun(claim.TaskType)!; // with the container limits a retry rule set for this attempt
         string? exceptFailed = null;
         if (task.Except is not null)
         {
@@ -188,7 +244,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
                     var skipped = await jobs.StepAsync(claim.JobId, snapshot, new CheckExcept(claim.TaskType, claim.Attempt, except), name, Lease, cancellationToken).ConfigureAwait(false);
                     if (skipped.Events.Count > 0)
                     {
-                        return skipped; // not run: the task completed SKIPPED (and the next attempt due now started in the same write)
+                        return PendingStep.Of(skipped); // not run: the task completed SKIPPED (and the next attempt due now started in the same write)
                     }
                 }
             }
@@ -204,6 +260,7 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
             await cancelled.CancelAsync().ConfigureAwait(false);
         }
 
+        var startWatch = StopUnlessStartedAsync(start.Committed, claim, cancelled);
         // Stopped by disposing the timer, which ends its wait without a cancellation exception (one per attempt cost).
         using var renewEvery = new PeriodicTimer(Lease / 3);
         var renewal = RenewWhileRunningAsync(claim, cancelled, renewEvery, cancellationToken);
@@ -248,41 +305,135 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(began);
         WorkflowsTelemetry.EndAttempt(activity, claim.TaskType, result.ExitCode, result.ErrorCode, elapsed);
         LogAttemptEnded(Logger, claim.JobId, claim.TaskType, claim.Attempt, result.ExitCode, result.ErrorCode, elapsed.TotalMilliseconds);
+        // The attempt has run. A result that starts the job's next attempt now (an immediate retry, the next task)
+        // keeps the slot for it and writes that start with the result (fail-once: 4 writes a job, the retry run at once),
+        // unless it would hold the slot idle while its start commits and another worker wants it: then the slot goes
+        // back and the next attempt takes one again ahead of new work once the start has committed. Any other result
+        // gives the slot back at once, before any write commits. When no slot frees within PrefetchWait (long attempts
+        // hold them all), the next attempt is queued here instead.
+        var decided = snapshot;
+        ReportTaskResult report;
+        try
+        {
+            report = await ReportAsync(decided.State, claim, result, endedAt, configs, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await WriteAloneAsync(log, null).ConfigureAwait(false);
+            throw;
+        }
+
+        var startsNext = jobs.StartsNextAttempt(decided, report);
+        if (!startsNext || (!start.Committed.IsCompleted && slot.Wanted))
+        {
+            slot.Release();
+        }
+
+        JobStep startStep;
+        try
+        {
+            await startWatch.ConfigureAwait(false);
+            startStep = await start.Committed.ConfigureAwait(false);
+            if (PendingStep.Starts(startStep, claim) && !ReferenceEquals(startStep.Snapshot, decided))
+            {
+                report = await ReportAsync(startStep.Snapshot.State, claim, result, endedAt, configs, cancellationToken).ConfigureAwait(false); // decided again on the stream as it was
+            }
+        }
+        catch
+        {
+            await WriteAloneAsync(log, null).ConfigureAwait(false); // the start did not commit: the attempt is left to its lease
+            throw;
+        }
+
+        if (!PendingStep.Starts(startStep, claim))
+        {
+            // The start was refused once it met the stream (the job was cancelled or moved on meanwhile): the attempt was
+            // stopped, its result is not recorded, and the write may have started another attempt.
+            LogStartRefused(Logger, claim.JobId, claim.TaskType, claim.Attempt);
+            await WriteAloneAsync(log, null).ConfigureAwait(false);
+            return PendingStep.Of(startStep with { Started = startStep.Started == claim ? null : startStep.Started });
+        }
+
+        snapshot = startStep.Snapshot;
         LogTail? rest = null;
         try
         {
-            var report = await Strategies.ApplyAsync(
-                state, new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode)
-                {
-                    EndedAt = endedAt,
-                    OutputTail = result.OutputTail is { } tail ? SecretMask.Apply(tail, configs.SecretValues) : null,
-                    Outputs = result.Outputs?.ToDictionary(o => o.Key, o => SecretMask.Apply(o.Value, configs.SecretValues), StringComparer.Ordinal),
-                }, cancellationToken).ConfigureAwait(false);
-            // The attempt has run. A result that starts the job's next attempt now (an immediate retry, the next task)
-            // keeps the slot for it and writes that start with the result; any other result frees the slot while it
-            // commits. Given back, the slot went to a waiting worker at once, and the next attempt waited behind the local
-            // queue for a start write of its own (fail-once: 5 writes a job instead of 4, the retry ~280 ms later).
-            string? next = name;
-            if (!jobs.StartsNextAttempt(snapshot, report))
-            {
-                slot.Release();
-                next = null;
-            }
+            var next = startsNext && await slot.TakeFirstAsync(LocalWork.PrefetchWait, cancellationToken).ConfigureAwait(false) ? name : null;
             // The log's last lines commit with the result: no transaction of their own per attempt.
             rest = await log.CloseAsync().ConfigureAwait(false);
-            var step = await jobs.StepAsync(claim.JobId, snapshot, report, next, Lease, rest, cancellationToken).ConfigureAwait(false);
-            if (step.Events.Count == 0)
+            var written = await jobs.BeginStepAsync(claim.JobId, snapshot, report, next, Lease, rest, cancellationToken).ConfigureAwait(false);
+            if (written.Decided.Events.Count == 0)
             {
                 await WriteAloneAsync(log, rest).ConfigureAwait(false); // the result was refused (the job moved on): the lines still count
+                return written;
+            }
+
+            return new PendingStep(written.Decided, RecordedAsync(written.Committed, snapshot, log, rest));
+        }
+        catch
+        {
+            await WriteAloneAsync(log, rest).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The result as reported to the decider, with the delay a named retry strategy chooses; secrets masked.</summary>
+    private ValueTask<ReportTaskResult> ReportAsync(JobState state, ClaimedTask claim, AttemptResult result, DateTimeOffset endedAt, AttemptConfigs configs, CancellationToken cancellationToken) =>
+        Strategies.ApplyAsync(
+            state, new ReportTaskResult(claim.TaskType, claim.Attempt, result.ExitCode, result.ExceptionType, result.TimedOut, result.ErrorCode)
+            {
+                EndedAt = endedAt,
+                OutputTail = result.OutputTail is { } tail ? SecretMask.Apply(tail, configs.SecretValues) : null,
+                Outputs = result.Outputs?.ToDictionary(o => o.Key, o => SecretMask.Apply(o.Value, configs.SecretValues), StringComparer.Ordinal),
+            }, cancellationToken);
+
+    /// <summary>Stops the running attempt when its start write fails or is refused (the worker sees why once the attempt ends).</summary>
+    private static async Task StopUnlessStartedAsync(Task<JobStep> committed, ClaimedTask claim, CancellationTokenSource cancelled)
+    {
+        try
+        {
+            if (PendingStep.Starts(await committed.ConfigureAwait(false), claim))
+            {
+                return;
+            }
+        }
+#pragma warning disable CA1031 // The worker awaits the same write after the attempt and handles its failure there.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        try
+        {
+            await cancelled.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The worker stopped before the write ended (shutdown): there is no attempt left to stop.
+        }
+    }
+
+    /// <summary>
+    /// A result's write as recorded: when it was refused or lost to another worker's (a lease taken over), the attempt's
+    /// last log lines are written on their own, and the worker stops.
+    /// </summary>
+    private static async Task<JobStep> RecordedAsync(Task<JobStep> committed, JobSnapshot known, DurableTaskLog log, LogTail? rest)
+    {
+        try
+        {
+            var step = await committed.ConfigureAwait(false);
+            if (step.Events.Count == 0)
+            {
+                await WriteAloneAsync(log, rest).ConfigureAwait(false);
             }
 
             return step;
         }
         catch (JobConcurrencyException)
         {
-            // Another worker recorded this attempt's result first (a lease taken over): the result is recorded once.
+            // Another worker recorded this attempt's result first: the result is recorded once.
             await WriteAloneAsync(log, rest).ConfigureAwait(false);
-            return null;
+            return new JobStep(known, [], null);
         }
         catch
         {
@@ -365,25 +516,60 @@ public sealed partial class TaskWorker(JobStore jobs, TaskRunner runner, TaskLog
     private sealed class SlotHold(ExecutionSlots? slots)
     {
         private bool _held;
+        private long _since;
 
         public async Task TakeAsync(CancellationToken cancellationToken)
         {
-            if (slots is not null)
+            if (slots is not null && !_held)
             {
                 await slots.TakeAsync(cancellationToken).ConfigureAwait(false);
                 _held = true;
+                _since = System.Diagnostics.Stopwatch.GetTimestamp();
             }
         }
+
+        /// <summary>Takes a slot ahead of new work, waiting at most <paramref name="within"/>; false when none freed by then.</summary>
+        public async Task<bool> TakeFirstAsync(TimeSpan within, CancellationToken cancellationToken)
+        {
+            if (slots is null || _held)
+            {
+                return true;
+            }
+
+            if (!slots.TryTake())
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(within);
+                try
+                {
+                    await slots.TakeFirstAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    return false;
+                }
+            }
+
+            _held = true;
+            _since = System.Diagnostics.Stopwatch.GetTimestamp();
+            return true;
+        }
+
+        /// <summary>True when another worker waits for a slot.</summary>
+        public bool Wanted => slots?.Wanted ?? false;
 
         public void Release()
         {
             if (_held)
             {
                 _held = false;
-                slots!.Release();
+                slots!.Release(System.Diagnostics.Stopwatch.GetElapsedTime(_since));
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: task {TaskType} attempt {Attempt} was stopped: its start was refused once written (the job moved on meanwhile), so its result is not recorded.")]
+    private static partial void LogStartRefused(ILogger logger, string jobId, string taskType, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: its skip_if does not render, so the job is not skipped: {Problem}")]
     private static partial void LogSkipIfFailed(ILogger logger, string jobId, string problem);
