@@ -33,7 +33,7 @@ public sealed class WorkflowsOptions
 
     /// <summary>
     /// How many task attempts run at once in this process; 0 makes a submit-only host (an API front end, a client). The
-    /// host runs four worker loops per slot: a loop recording an attempt's result does not hold a slot.
+    /// host runs eight worker loops per slot: a loop waiting for its writes to commit does not hold a slot.
     /// </summary>
     /// <value>Default: 2.</value>
     [Range(0, 256, ErrorMessage = "WorkerCount must be between 0 (a submit-only host) and 256.")]

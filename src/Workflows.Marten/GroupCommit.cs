@@ -18,7 +18,8 @@ internal sealed class GroupCommit<T>(Func<IReadOnlyList<T>, Task> commit)
     /// <summary>
     /// Transactions in flight at once. One: while a group commits, the next one gathers every write that arrives, so
     /// groups grow with the load (two committers halved the groups and cost a third more CPU per job in the benchmark,
-    /// for no more throughput).
+    /// for no more throughput; measured again once attempts ran while their starts committed: 1,550 vs 1,740 no-op
+    /// jobs a second, 795 vs 850 for 5-task chains).
     /// </summary>
     public const int MaxConcurrent = 1;
 
