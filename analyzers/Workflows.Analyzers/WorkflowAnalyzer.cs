@@ -34,7 +34,18 @@ namespace Workflows.Analyzers
 
                 var jobTypes = new ConcurrentBag<(string JobType, Location Location)>();
                 start.RegisterSymbolAction(symbol => AnalyzeClass(symbol, known, jobTypes), SymbolKind.NamedType);
-                start.RegisterOperationBlockAction(block => AnalyzeDefine(block, known));
+                // Operation trees only for the members of workflow classes: a compilation-wide operation block action made
+                // the driver build one for every method body of the application.
+                start.RegisterSymbolStartAction(
+                    type =>
+                    {
+                        var symbol = (INamedTypeSymbol)type.Symbol;
+                        if (known.WorkflowAttributeOf(symbol) is not null && known.DerivesFromWorkflow(symbol))
+                        {
+                            type.RegisterOperationBlockAction(block => AnalyzeDefine(block, known));
+                        }
+                    },
+                    SymbolKind.NamedType);
                 start.RegisterCompilationEndAction(end =>
                 {
                     foreach (var group in jobTypes.GroupBy(j => j.JobType).Where(g => g.Count() > 1))
