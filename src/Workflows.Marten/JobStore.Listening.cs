@@ -56,6 +56,11 @@ public sealed partial class JobStore
                 await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            // A wait cut short by the cancellation may surface as a broken connection: the caller asked to stop, say so.
+            throw new OperationCanceledException("Listening stopped.", e, cancellationToken);
+        }
         finally
         {
             configs?.Changed(listening: false);
