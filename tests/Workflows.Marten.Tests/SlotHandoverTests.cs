@@ -48,13 +48,7 @@ public sealed class SlotHandoverTests : IAsyncLifetime
             return context.Attempt == 1 ? 1 : 0;
         }));
         await _jobs.EnsureSchemaAsync();
-        var worker = new TaskWorker(
-            _jobs,
-            new TaskRunner(new TaskExecutors([new InProcessExecutor([workflow])]), _clock),
-            new TaskLogs(_documents, _clock),
-            new FileArtifactStore(_documents, Path.Combine(Path.GetTempPath(), "wf-artifacts-" + _schema), _clock),
-            new RunningAttempts(),
-            "w1") { Slots = slots };
+        var worker = NewWorker(workflow, slots);
         await _jobs.ExecuteAsync("f1", new RequestJob("f1", workflow.Definition, new JobRequest()));
 
         await worker.RunOnceAsync(); // one claim: the job's start, its first attempt, and the retry
