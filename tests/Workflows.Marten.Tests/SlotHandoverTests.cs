@@ -1,10 +1,6 @@
 using Marten;
 using Microsoft.Extensions.Time.Testing;
-using Workflows.Executors;
-using Workflows.Executors.InProcess;
 using Workflows.Hosting;
-using Workflows.Marten.Artifacts;
-using Workflows.Marten.Logs;
 using Workflows.Runtime;
 using Workflows.TestSupport;
 
@@ -107,13 +103,7 @@ public sealed class SlotHandoverTests : IAsyncLifetime
         Assert.Equal(1, slots.Free);
     }
 
-    private TaskWorker NewWorker(Workflow workflow, ExecutionSlots slots) => new(
-        _jobs,
-        new TaskRunner(new TaskExecutors([new InProcessExecutor([workflow])]), _clock),
-        new TaskLogs(_documents, _clock),
-        new FileArtifactStore(_documents, Path.Combine(Path.GetTempPath(), "wf-artifacts-" + _schema), _clock),
-        new RunningAttempts(),
-        "w1") { Slots = slots };
+    private TaskWorker NewWorker(Workflow workflow, ExecutionSlots slots) => InProcessWorkers.New(_jobs, _documents, _clock, _schema, workflow, slots);
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -1,10 +1,6 @@
 using Marten;
 using Microsoft.Extensions.Time.Testing;
-using Workflows.Executors;
-using Workflows.Executors.InProcess;
 using Workflows.Hosting;
-using Workflows.Marten.Artifacts;
-using Workflows.Marten.Logs;
 using Workflows.Runtime;
 using Workflows.TestSupport;
 
@@ -88,13 +84,7 @@ public sealed class StartWhileCommittingTests : IAsyncLifetime
         Assert.Equal(1, runs); // decided again, the same attempt started: the run that began before is the one recorded
     }
 
-    private TaskWorker NewWorker(Workflow workflow) => new(
-        _jobs,
-        new TaskRunner(new TaskExecutors([new InProcessExecutor([workflow])]), _clock),
-        new TaskLogs(_documents, _clock),
-        new FileArtifactStore(_documents, Path.Combine(Path.GetTempPath(), "wf-artifacts-" + _schema), _clock),
-        new RunningAttempts(),
-        "w1");
+    private TaskWorker NewWorker(Workflow workflow) => InProcessWorkers.New(_jobs, _documents, _clock, _schema, workflow);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
