@@ -29,10 +29,21 @@ public sealed class UserKeyStoreTests : IAsyncLifetime
 
         await using var connection = new NpgsqlConnection(TestInfrastructure.PostgresConnectionString);
         await connection.OpenAsync();
-        await using (var indexes = new NpgsqlCommand("select indexdef from pg_indexes where schemaname = @schema and indexdef like '%UserKey%'", connection))
+        // The definitions are filtered here, not in SQL: a LIKE on indexdef may be evaluated for other schemas' indexes
+        // first, and one a parallel test class is dropping fails with "could not open relation with OID".
+        await using (var indexes = new NpgsqlCommand("select indexdef from pg_indexes where schemaname = @schema", connection))
         {
             indexes.Parameters.AddWithValue("schema", _schema);
-            var definitionText = Assert.IsType<string>(await indexes.ExecuteScalarAsync());
+            var definitions = new List<string>();
+            await using (var reader = await indexes.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    definitions.Add(reader.GetString(0));
+                }
+            }
+
+            var definitionText = Assert.Single(definitions, d => d.Contains("UserKey", StringComparison.Ordinal));
             Assert.EndsWith("WHERE ((data ->> 'UserKey'::text) IS NOT NULL)", definitionText, StringComparison.Ordinal);
         }
 
